@@ -1,0 +1,39 @@
+"""``repair-station``: parses the arguments, then opens the window or runs a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli import add_commands
+from app.i18n import LANGUAGES, set_language
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="repair-station", description="Repair Station 维修站管理 — desktop program"
+    )
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="station data folder (default: the user's data folder)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN",
+                        help="interface language (default zh_CN)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the main window offscreen, show every page once, exit 0")
+    add_commands(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    set_language(args.lang)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args) or 0)
+    from app.ui.launch import run_gui  # Qt only when a window is wanted
+
+    return run_gui(data_dir=args.data_dir, self_test=args.self_test)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

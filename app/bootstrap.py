@@ -1,0 +1,62 @@
+"""The one place that wires the data folder, the store, the services and (for the GUI) the
+windows together. Nothing else constructs services; everything receives what it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.paths import DataPaths, default_data_dir
+from app.services.customers import CustomerService
+from app.services.events import ChangeBus
+from app.services.orders import OrderService
+from app.services.users import UserService
+from app.store import migrate
+from app.store.base import utcnow
+from app.store.database import Database
+
+
+@dataclass
+class Services:
+    """Everything a front end (window, command line, test) works through."""
+
+    paths: DataPaths
+    db: Database
+    bus: ChangeBus
+    users: UserService
+    customers: CustomerService
+    orders: OrderService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_services(
+    data_dir: Path | None = None, clock: Callable[[], datetime] = utcnow
+) -> Services:
+    """Opens (creating if needed) the station in ``data_dir``, migrating it after a backup."""
+    paths = DataPaths(data_dir or default_data_dir()).ensure()
+    db = Database.open(paths.database)
+    try:
+        migrate.upgrade(db.engine, paths.database, paths.backups)
+    except Exception:
+        db.dispose()
+        raise
+    return build_services(paths, db, clock)
+
+
+def build_services(
+    paths: DataPaths, db: Database, clock: Callable[[], datetime] = utcnow
+) -> Services:
+    bus = ChangeBus()
+    return Services(
+        paths=paths,
+        db=db,
+        bus=bus,
+        users=UserService(db, bus, clock),
+        customers=CustomerService(db, bus, clock),
+        orders=OrderService(db, bus, paths.attachments, clock),
+    )

@@ -1,0 +1,21 @@
+"""Headless commands (``repair-station [--data-dir D] COMMAND ...``).
+
+Each command lives in its own module with ``register(subparsers)`` that adds its parser and
+sets ``handler(args) -> int``. A new area joins by adding its module to ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+COMMAND_MODULES = [
+    "app.cli.demo_cmd",
+    "app.cli.check_cmd",
+]
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)

@@ -1,0 +1,53 @@
+"""``demo``: fills an empty data folder with a realistic station and prints the logins."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.bootstrap import build_services
+from app.domain.errors import RuleViolation
+from app.i18n import label, render, tr
+from app.paths import DataPaths, default_data_dir
+from app.services.demo_data import WalkingClock, default_start, generate
+from app.store import migrate
+from app.store.database import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("demo", help="fill an empty data folder with demo data")
+    parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = DataPaths(args.data_dir or default_data_dir()).ensure()
+    db = Database.open(paths.database)
+    try:
+        migrate.upgrade(db.engine, paths.database, paths.backups)
+        clock = WalkingClock(default_start())
+        services = build_services(paths, db, clock)
+        total_seen = [0]
+
+        def progress(done: int, total: int) -> None:
+            percent = done * 100 // total
+            if percent != total_seen[0]:
+                total_seen[0] = percent
+                print(f"\r{tr('Generating demo data')}: {percent}%", end="", file=sys.stderr)
+
+        try:
+            accounts = generate(services, clock, args.customers, args.orders, args.seed,
+                                progress)
+        except RuleViolation as exc:
+            print(f"\n{render(exc)}", file=sys.stderr)
+            return 2
+        print(file=sys.stderr)
+        print(tr("Demo station ready in {folder}", folder=paths.root))
+        for acc in accounts:
+            print(f"  {label(acc.role)}  {acc.display_name}  {tr('user')}: {acc.username}  "
+                  f"{tr('password')}: {acc.password}")
+        return 0
+    finally:
+        db.dispose()

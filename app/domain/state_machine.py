@@ -1,0 +1,133 @@
+"""The service-order state machine and who may make each move.
+
+received -> accepted -> assigned -> in service (on site / in workshop / waiting for parts)
+-> completed -> visited -> closed; cancelled (with a reason) from any open state;
+a manager may reopen a closed or cancelled order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.enums import IN_SERVICE, OrderStatus, Role
+from app.domain.errors import RuleViolation
+
+S = OrderStatus
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"  # 接单
+    ASSIGN = "assign"  # 派工
+    START_ON_SITE = "start_on_site"  # 上门
+    START_WORKSHOP = "start_workshop"  # 返厂
+    WAIT_PARTS = "wait_parts"  # 待件
+    COMPLETE = "complete"  # 完工
+    VISIT = "visit"  # 回访
+    CLOSE = "close"  # 结单
+    CANCEL = "cancel"  # 取消
+    REOPEN = "reopen"  # 重新打开
+
+
+@dataclass(frozen=True)
+class Move:
+    action: Action
+    sources: frozenset[OrderStatus]
+    target: OrderStatus
+    roles: frozenset[Role]
+    #: technicians may only make this move on orders assigned to them
+    own_orders_only: bool = False
+
+
+ALL_ROLES = frozenset(Role)
+DESK = frozenset({Role.CLERK, Role.MANAGER})
+WORKERS = frozenset({Role.TECHNICIAN, Role.MANAGER})
+MANAGER = frozenset({Role.MANAGER})
+OPEN_STATES = frozenset(s for s in OrderStatus if s.open)
+
+MOVES: dict[Action, Move] = {
+    m.action: m
+    for m in (
+        Move(Action.ACCEPT, frozenset({S.RECEIVED}), S.ACCEPTED, DESK),
+        # re-assigning to another technician is allowed until work starts
+        Move(Action.ASSIGN, frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED, DESK),
+        Move(
+            Action.START_ON_SITE,
+            frozenset({S.ASSIGNED, S.IN_WORKSHOP, S.WAITING_PARTS}),
+            S.ON_SITE,
+            WORKERS,
+            own_orders_only=True,
+        ),
+        Move(
+            Action.START_WORKSHOP,
+            frozenset({S.ASSIGNED, S.ON_SITE, S.WAITING_PARTS}),
+            S.IN_WORKSHOP,
+            WORKERS,
+            own_orders_only=True,
+        ),
+        Move(
+            Action.WAIT_PARTS,
+            frozenset({S.ON_SITE, S.IN_WORKSHOP}),
+            S.WAITING_PARTS,
+            WORKERS,
+            own_orders_only=True,
+        ),
+        Move(
+            Action.COMPLETE,
+            frozenset({S.ON_SITE, S.IN_WORKSHOP}),
+            S.COMPLETED,
+            WORKERS,
+            own_orders_only=True,
+        ),
+        Move(Action.VISIT, frozenset({S.COMPLETED}), S.VISITED, DESK),
+        Move(Action.CLOSE, frozenset({S.VISITED}), S.CLOSED, DESK),
+        Move(Action.CANCEL, OPEN_STATES, S.CANCELLED, MANAGER),
+        Move(Action.REOPEN, frozenset({S.CLOSED, S.CANCELLED}), S.RECEIVED, MANAGER),
+    )
+}
+
+
+def target_of(action: Action, current: OrderStatus) -> OrderStatus:
+    """The state ``action`` leads to from ``current``; refuses an illegal move, naming both."""
+    move = MOVES[action]
+    if current not in move.sources:
+        raise RuleViolation(
+            "Cannot {action} an order that is {status}: allowed only from {allowed}.",
+            field="status",
+            action=action,
+            status=current,
+            allowed=_state_list(move.sources),
+        )
+    return move.target
+
+
+def check_role(action: Action, role: Role, *, is_assignee: bool) -> None:
+    """Refuses a move the role may not make (technicians: only their own orders)."""
+    move = MOVES[action]
+    if role not in move.roles:
+        raise RuleViolation("Your role ({role}) may not {action} orders.", role=role, action=action)
+    if role is Role.TECHNICIAN and move.own_orders_only and not is_assignee:
+        raise RuleViolation("Technicians may only {action} orders assigned to them.", action=action)
+
+
+def available_actions(
+    current: OrderStatus, role: Role, *, is_assignee: bool
+) -> list[Action]:
+    """The moves this user may make now, in workflow order (for enabling buttons)."""
+    out = []
+    for action, move in MOVES.items():
+        if current not in move.sources or role not in move.roles:
+            continue
+        if role is Role.TECHNICIAN and move.own_orders_only and not is_assignee:
+            continue
+        out.append(action)
+    return out
+
+
+def is_in_service(status: OrderStatus) -> bool:
+    return status in IN_SERVICE
+
+
+def _state_list(states: frozenset[OrderStatus]) -> tuple[OrderStatus, ...]:
+    order = list(OrderStatus)
+    return tuple(sorted(states, key=order.index))

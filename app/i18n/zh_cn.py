@@ -1,0 +1,72 @@
+"""Simplified Chinese catalogue: English source text -> 简体中文, and enum labels."""
+
+LABELS_ZH: dict[str, str] = {
+    "Role.CLERK": "信息员",
+    "Role.TECHNICIAN": "维修工程师",
+    "Role.MANAGER": "站长",
+    "OrderType.REPAIR": "报修",
+    "OrderType.INSTALL": "报装",
+    "OrderType.MAINTENANCE": "保养",
+    "OrderType.COMPLAINT": "投诉",
+    "OrderType.ENQUIRY": "咨询",
+    "OrderSource.HEAD_OFFICE": "总部派单",
+    "OrderSource.PHONE": "来电",
+    "OrderSource.WALK_IN": "到店",
+    "ServiceMode.ON_SITE": "现场维护",
+    "ServiceMode.WORKSHOP": "返厂维修",
+    "ServiceMode.REPLACEMENT": "换货",
+    "OrderStatus.RECEIVED": "已受理",
+    "OrderStatus.ACCEPTED": "已接单",
+    "OrderStatus.ASSIGNED": "已派工",
+    "OrderStatus.ON_SITE": "上门服务中",
+    "OrderStatus.IN_WORKSHOP": "返厂维修中",
+    "OrderStatus.WAITING_PARTS": "待件",
+    "OrderStatus.COMPLETED": "已完工",
+    "OrderStatus.VISITED": "已回访",
+    "OrderStatus.CLOSED": "已结单",
+    "OrderStatus.CANCELLED": "已取消",
+    "ChargeKind.PARTS": "配件",
+    "ChargeKind.LABOUR": "工时",
+    "ChargeKind.TRAVEL": "上门费",
+    "ChargeKind.OTHER": "其他",
+    "WarrantyStatus.IN_WARRANTY": "保内",
+    "WarrantyStatus.OUT_OF_WARRANTY": "保外",
+    "WarrantyStatus.UNKNOWN": "未知",
+    "Action.ACCEPT": "接单",
+    "Action.ASSIGN": "派工",
+    "Action.START_ON_SITE": "上门服务",
+    "Action.START_WORKSHOP": "返厂维修",
+    "Action.WAIT_PARTS": "待件",
+    "Action.COMPLETE": "完工",
+    "Action.VISIT": "回访",
+    "Action.CLOSE": "结单",
+    "Action.CANCEL": "取消",
+    "Action.REOPEN": "重新打开",
+    "Promise.RESPOND": "30分钟响应",
+    "Promise.ARRIVE": "24小时到场",
+    "Promise.CLEAR": "24小时排除故障",
+    "ClockState.MET": "达标",
+    "ClockState.BREACHED": "超时完成",
+    "ClockState.OVERDUE": "已超时",
+    "ClockState.RUNNING": "计时中",
+    "ClockState.NOT_STARTED": "未开始",
+}
+
+TEXT_ZH: dict[str, str] = {
+    # rules and validation
+    "Cannot {action} an order that is {status}: allowed only from {allowed}.":
+        "无法对状态为“{status}”的工单执行“{action}”:仅允许从 {allowed} 执行。",
+    "Your role ({role}) may not {action} orders.": "您的角色({role})无权对工单执行“{action}”。",
+    "Technicians may only {action} orders assigned to them.":
+        "维修工程师只能对派给自己的工单执行“{action}”。",
+    "Phone number is required.": "请填写电话号码。",
+    "'{value}' is not a valid mobile (11 digits starting with 1) or landline "
+    "(area code + number, e.g. 010-62345678).":
+        "“{value}”不是有效的手机号(以1开头的11位数字)或固话(区号+号码,如 010-62345678)。",
+    "{label} is required.": "请填写{label}。",
+    "{label} is too long ({length} characters, at most {limit}).":
+        "{label}过长({length} 个字符,最多 {limit} 个)。",
+    "{label} cannot be in the future.": "{label}不能晚于今天。",
+    "{label} must be a whole number from {low} to {high}.": "{label}必须是 {low} 到 {high} 之间的整数。",
+    "'{value}' is not an amount in yuan (e.g. 12.50).": "“{value}”不是有效的金额(如 12.50)。",
+}

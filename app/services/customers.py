@@ -1,0 +1,296 @@
+"""Customer files (客户档案): customers, their phones and products, and their repair history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain import validation as v
+from app.domain.enums import Role, WarrantyStatus
+from app.domain.errors import RuleViolation
+from app.domain.warranty import warranty_status
+from app.services import events
+from app.services.context import Actor
+from app.services.errors import not_found, stale
+from app.services.journal import record, row_payload
+from app.store.base import utcnow
+from app.store.database import Database
+from app.store.models import Customer, CustomerPhone, Product, ServiceOrder
+
+MAX_PHONES = 5
+SERIAL_MAX = 64
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str
+    phones: tuple[str, ...]
+    address: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    model: str
+    serial_no: str = ""
+    purchase_date: date | None = None
+    invoice_no: str = ""
+    warranty_months: int = 12
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: str
+    customer_id: str
+    model: str
+    serial_no: str
+    purchase_date: date | None
+    invoice_no: str
+    warranty_months: int
+    warranty: WarrantyStatus
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    id: str
+    name: str
+    phones: tuple[str, ...]
+    address: str
+    notes: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    order_id: str
+    number: str
+    order_type: str
+    status: str
+    called_at: datetime
+    product_model: str
+    serial_no: str
+    fault_description: str
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    customer: CustomerSummary
+    products: list[ProductInfo] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+def summary(c: Customer) -> CustomerSummary:
+    return CustomerSummary(
+        c.id, c.name, tuple(p.number for p in c.phones), c.address, c.notes, c.revision
+    )
+
+
+def product_info(p: Product, today: date) -> ProductInfo:
+    return ProductInfo(
+        p.id, p.customer_id, p.model, p.serial_no, p.purchase_date, p.invoice_no,
+        p.warranty_months, warranty_status(p.purchase_date, p.warranty_months, today),
+    )
+
+
+def customer_payload(c: Customer) -> dict:
+    return row_payload(c, phones=[p.number for p in c.phones])
+
+
+def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
+    name = v.check_required(data.name, "name", "Customer name", v.MAX_NAME)
+    phones = [p for p in data.phones if v.clean_text(p)]
+    if not phones:
+        raise RuleViolation("At least one phone number is required.", field="phones")
+    if len(phones) > MAX_PHONES:
+        raise RuleViolation("At most {n} phone numbers.", field="phones", n=MAX_PHONES)
+    checked: list[str] = []
+    for raw in phones:
+        number = v.check_phone(raw, "phones")
+        if number not in checked:
+            checked.append(number)
+    address = v.check_length(data.address, "address", "Address", v.MAX_ADDRESS)
+    notes = v.check_length(data.notes, "notes", "Notes", v.MAX_TEXT)
+    return name, checked, address, notes
+
+
+def validate_product(data: ProductInput, today: date) -> ProductInput:
+    model = v.check_required(data.model, "model", "Product model", v.MAX_SHORT)
+    serial = v.check_length(data.serial_no, "serial_no", "Serial number", SERIAL_MAX).upper()
+    invoice = v.check_length(data.invoice_no, "invoice_no", "Invoice number", v.MAX_SHORT)
+    purchase = v.check_not_future(data.purchase_date, "purchase_date", "Purchase date", today)
+    months = v.check_range(data.warranty_months, "warranty_months", "Warranty months", 0, 120)
+    return ProductInput(model, serial, purchase, invoice, months)
+
+
+def add_customer(s: Session, actor: Actor, data: CustomerInput) -> Customer:
+    """Validates and adds a customer to the caller's transaction (used by orders too)."""
+    name, phones, address, notes = validate_customer(data)
+    customer = Customer(name=name, address=address, notes=notes)
+    customer.phones = [
+        CustomerPhone(number=n, digits=v.phone_digits(n), position=i) for i, n in enumerate(phones)
+    ]
+    s.add(customer)
+    s.flush()
+    record(s, actor, action="create", entity="customer", entity_id=customer.id,
+           payload=customer_payload(customer))
+    return customer
+
+
+def add_product(s: Session, actor: Actor, customer_id: str, data: ProductInput,
+                today: date) -> Product:
+    clean = validate_product(data, today)
+    if s.get(Customer, customer_id) is None:
+        raise not_found("customer")
+    product = Product(
+        customer_id=customer_id, model=clean.model, serial_no=clean.serial_no,
+        purchase_date=clean.purchase_date, invoice_no=clean.invoice_no,
+        warranty_months=clean.warranty_months,
+    )
+    s.add(product)
+    s.flush()
+    record(s, actor, action="create", entity="product", entity_id=product.id,
+           payload=row_payload(product))
+    return product
+
+
+class CustomerService:
+    def __init__(
+        self, db: Database, bus: events.ChangeBus, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.clock = clock
+
+    def _today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def create(self, actor: Actor, data: CustomerInput) -> CustomerSummary:
+        actor.require(Role.CLERK, doing="create customers")
+        with self.db.write() as s:
+            result = summary(add_customer(s, actor, data))
+        self.bus.publish({events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def update(
+        self, actor: Actor, customer_id: str, data: CustomerInput, expected_revision: int
+    ) -> CustomerSummary:
+        actor.require(Role.CLERK, doing="edit customers")
+        name, phones, address, notes = validate_customer(data)
+        with self.db.write() as s:
+            customer = s.get(Customer, customer_id)
+            if customer is None:
+                raise not_found("customer")
+            if customer.revision != expected_revision:
+                raise stale("customer")
+            base = customer.revision
+            customer.name, customer.address, customer.notes = name, address, notes
+            customer.phones = [
+                CustomerPhone(number=n, digits=v.phone_digits(n), position=i)
+                for i, n in enumerate(phones)
+            ]
+            customer.revision += 1
+            s.flush()
+            record(s, actor, action="update", entity="customer", entity_id=customer.id,
+                   payload=customer_payload(customer), base_revision=base)
+            result = summary(customer)
+        self.bus.publish({events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def add_product(self, actor: Actor, customer_id: str, data: ProductInput) -> ProductInfo:
+        actor.require(Role.CLERK, Role.TECHNICIAN, doing="register products")
+        with self.db.write() as s:
+            product = add_product(s, actor, customer_id, data, self._today())
+            result = product_info(product, self._today())
+        self.bus.publish({events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def update_product(
+        self, actor: Actor, product_id: str, data: ProductInput, expected_revision: int
+    ) -> ProductInfo:
+        actor.require(Role.CLERK, Role.TECHNICIAN, doing="edit products")
+        clean = validate_product(data, self._today())
+        with self.db.write() as s:
+            product = s.get(Product, product_id)
+            if product is None:
+                raise not_found("product")
+            if product.revision != expected_revision:
+                raise stale("product")
+            base = product.revision
+            product.model, product.serial_no = clean.model, clean.serial_no
+            product.purchase_date, product.invoice_no = clean.purchase_date, clean.invoice_no
+            product.warranty_months = clean.warranty_months
+            product.revision += 1
+            s.flush()
+            record(s, actor, action="update", entity="product", entity_id=product.id,
+                   payload=row_payload(product), base_revision=base)
+            result = product_info(product, self._today())
+        self.bus.publish({events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def search(self, text: str, limit: int = 100) -> list[CustomerSummary]:
+        """By phone (digits, prefix), name prefix or a product's serial number."""
+        query = v.clean_text(text)
+        with self.db.read() as s:
+            stmt = select(Customer).options(selectinload(Customer.phones))
+            if not query:
+                stmt = stmt.order_by(Customer.created_at.desc())
+            else:
+                digits = v.phone_digits(query) if query.replace("-", "").isdigit() else ""
+                conditions = [
+                    Customer.name >= query,
+                    Customer.name < query + "\U0010ffff",
+                ]
+                name_match = conditions[0] & conditions[1]
+                serial_match = Customer.id.in_(
+                    select(Product.customer_id).where(Product.serial_no == query.upper())
+                )
+                options = [name_match, serial_match]
+                if digits:
+                    options.append(
+                        Customer.id.in_(
+                            select(CustomerPhone.customer_id).where(
+                                CustomerPhone.digits >= digits, CustomerPhone.digits < digits + ":"
+                            )
+                        )
+                    )
+                stmt = stmt.where(or_(*options)).order_by(Customer.name, Customer.id)
+            return [summary(c) for c in s.scalars(stmt.limit(limit))]
+
+    def get(self, customer_id: str) -> CustomerSummary:
+        with self.db.read() as s:
+            customer = s.get(Customer, customer_id)
+            if customer is None:
+                raise not_found("customer")
+            return summary(customer)
+
+    def file(self, customer_id: str) -> CustomerFile:
+        """The customer, every product, and every order newest first (客户维修档案)."""
+        today = self._today()
+        with self.db.read() as s:
+            customer = s.get(Customer, customer_id, options=[selectinload(Customer.phones)])
+            if customer is None:
+                raise not_found("customer")
+            products = s.scalars(
+                select(Product).where(Product.customer_id == customer_id)
+                .order_by(Product.created_at)
+            ).all()
+            orders = s.execute(
+                select(ServiceOrder, Product)
+                .outerjoin(Product, Product.id == ServiceOrder.product_id)
+                .where(ServiceOrder.customer_id == customer_id)
+                .order_by(ServiceOrder.called_at.desc())
+            ).all()
+            history = [
+                HistoryEntry(
+                    o.id, o.number, o.order_type, o.status, o.called_at,
+                    p.model if p else "", p.serial_no if p else "", o.fault_description,
+                )
+                for o, p in orders
+            ]
+            return CustomerFile(
+                summary(customer), [product_info(p, today) for p in products], history
+            )

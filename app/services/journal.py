@@ -1,0 +1,68 @@
+"""Writes the audit entry and the sync outbox row for a change, in the caller's transaction.
+
+The payload of a row is its columns (dates as ISO text, UTC), plus any extras the caller
+adds (a customer's phones). Sync declares which entities it carries; this module only records.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from app.services.context import Actor
+from app.store.models import AuditEntry, OutboxOp
+
+
+def row_payload(row: Any, **extra: Any) -> dict[str, Any]:
+    """The row's column values as JSON-ready data."""
+    mapper = inspect(type(row))
+    data = {attr.key: _jsonable(getattr(row, attr.key)) for attr in mapper.column_attrs}
+    data.update(extra)
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity: str,
+    entity_id: str,
+    payload: dict[str, Any] | None = None,
+    op: str = "upsert",
+    base_revision: int = 0,
+    detail: str = "",
+    audit: bool = True,
+) -> None:
+    """Adds the audit entry and (with a payload) the outbox row to ``session``'s transaction."""
+    if audit:
+        session.add(
+            AuditEntry(
+                user_id=actor.user_id or None,
+                username=actor.username,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=detail[:2000],
+            )
+        )
+    if payload is not None:
+        session.add(
+            OutboxOp(
+                entity=entity,
+                entity_id=entity_id,
+                op=op,
+                payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                base_revision=base_revision,
+            )
+        )

@@ -1,0 +1,561 @@
+"""Service orders (服务工单): taking the call, moving it through the state machine, recording
+the repair, its charges and photos. Every change: rows + audit + outbox in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain import state_machine as sm
+from app.domain import validation as v
+from app.domain.enums import (
+    ChargeKind,
+    OrderSource,
+    OrderStatus,
+    OrderType,
+    Role,
+    ServiceMode,
+    WarrantyStatus,
+)
+from app.domain.errors import RuleViolation
+from app.domain.numbering import order_number
+from app.domain.sla import Clock, Promise, SlaTimes, clocks
+from app.domain.warranty import warranty_status
+from app.services import events
+from app.services.context import Actor
+from app.services.customers import (
+    CustomerInput,
+    CustomerSummary,
+    ProductInfo,
+    ProductInput,
+    add_customer,
+    add_product,
+    product_info,
+    summary,
+)
+from app.services.errors import PermissionDenied, not_found, stale
+from app.services.journal import record, row_payload
+from app.services.order_queries import (
+    Cursor,
+    OrderFilter,
+    OrderRow,
+    order_page_query,
+    to_row,
+)
+from app.store.base import utcnow
+from app.store.database import Database
+from app.store.models import (
+    Attachment,
+    ChargeLine,
+    Customer,
+    OrderCounter,
+    Product,
+    RepairRecord,
+    ServiceOrder,
+    Station,
+    User,
+)
+
+MAX_CHARGE_LINES = 500
+MAX_UNIT_PRICE_FEN = 100_000_000  # ¥1,000,000
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    order_type: OrderType
+    source: OrderSource
+    service_mode: ServiceMode
+    fault_description: str
+    contact_phone: str
+    customer_id: str | None = None
+    customer: CustomerInput | None = None
+    product_id: str | None = None
+    product: ProductInput | None = None
+    service_address: str = ""
+    technician_id: str | None = None
+    hq_reference: str = ""
+
+
+@dataclass(frozen=True)
+class OrderEdit:
+    order_type: OrderType
+    service_mode: ServiceMode
+    fault_description: str
+    contact_phone: str
+    service_address: str
+    product_id: str | None
+
+
+@dataclass(frozen=True)
+class ChargeInput:
+    kind: ChargeKind
+    description: str
+    quantity: int
+    unit_price_fen: int
+
+
+@dataclass(frozen=True)
+class ChargeInfo:
+    id: str
+    kind: ChargeKind
+    description: str
+    quantity: int
+    unit_price_fen: int
+
+    @property
+    def amount_fen(self) -> int:
+        return self.quantity * self.unit_price_fen
+
+
+@dataclass(frozen=True)
+class RepairInfo:
+    id: str
+    technician_name: str
+    diagnosis: str
+    actions: str
+    labour_minutes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: str
+    filename: str
+    path: Path
+    size: int
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    id: str
+    number: str
+    revision: int
+    order_type: OrderType
+    source: OrderSource
+    service_mode: ServiceMode
+    status: OrderStatus
+    customer: CustomerSummary
+    product: ProductInfo | None
+    warranty: WarrantyStatus
+    contact_phone: str
+    service_address: str
+    fault_description: str
+    technician_id: str | None
+    technician_name: str
+    cancel_reason: str
+    hq_reference: str
+    satisfaction: int | None
+    called_at: datetime
+    responded_at: datetime | None
+    arrived_at: datetime | None
+    cleared_at: datetime | None
+    visited_at: datetime | None
+    closed_at: datetime | None
+    sla: dict[Promise, Clock]
+    charges: list[ChargeInfo] = field(default_factory=list)
+    repairs: list[RepairInfo] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    actions: list[sm.Action] = field(default_factory=list)
+
+    @property
+    def total_fen(self) -> int:
+        return sum(c.amount_fen for c in self.charges)
+
+
+class OrderService:
+    def __init__(
+        self,
+        db: Database,
+        bus: events.ChangeBus,
+        attachments_dir: Path,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.attachments_dir = attachments_dir
+        self.clock = clock
+
+    # -- reading ------------------------------------------------------------------------------
+    def search(
+        self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100
+    ) -> list[OrderRow]:
+        with self.db.read() as s:
+            rows = s.execute(order_page_query(flt, self.clock(), after, limit)).all()
+            return [to_row(r) for r in rows]
+
+    def detail(self, order_id: str, actor: Actor | None = None) -> OrderDetail:
+        with self.db.read() as s:
+            order = self._load(s, order_id, full=True)
+            return self._detail(order, actor)
+
+    def find_by_number(self, number: str) -> OrderDetail:
+        with self.db.read() as s:
+            order_id = s.scalar(
+                select(ServiceOrder.id).where(ServiceOrder.number == number.strip().upper())
+            )
+            if order_id is None:
+                raise not_found("order")
+            return self._detail(self._load(s, order_id, full=True), None)
+
+    # -- writing ------------------------------------------------------------------------------
+    def create(self, actor: Actor, new: NewOrder) -> OrderDetail:
+        actor.require(Role.CLERK, doing="create orders")
+        fault = v.check_length(new.fault_description, "fault_description", "Fault description",
+                               v.MAX_TEXT)
+        if OrderType(new.order_type) is OrderType.REPAIR and not fault:
+            raise RuleViolation("Fault description is required for a repair order.",
+                                field="fault_description")
+        phone = v.check_phone(new.contact_phone, "contact_phone")
+        address = v.check_length(new.service_address, "service_address", "Service address",
+                                 v.MAX_ADDRESS)
+        hq_ref = v.check_length(new.hq_reference, "hq_reference", "Head-office reference",
+                                v.MAX_SHORT)
+        now = self.clock()
+        today = now.astimezone().date()
+        with self.db.write() as s:
+            customer = self._customer_for(s, actor, new)
+            product_id = self._product_for(s, actor, customer.id, new, today)
+            if new.technician_id is not None:
+                self._check_assignable(s, new.technician_id)
+            order = ServiceOrder(
+                number=self._next_number(s, today),
+                order_type=OrderType(new.order_type).value,
+                source=OrderSource(new.source).value,
+                service_mode=ServiceMode(new.service_mode).value,
+                status=OrderStatus.RECEIVED.value,
+                customer_id=customer.id,
+                product_id=product_id,
+                contact_phone=phone,
+                contact_digits=v.phone_digits(phone),
+                service_address=address or customer.address,
+                fault_description=fault,
+                hq_reference=hq_ref,
+                created_by=actor.user_id or None,
+                called_at=now,
+            )
+            s.add(order)
+            s.flush()
+            self._journal(s, actor, order, "create")
+            if new.technician_id is not None:
+                self._apply(s, actor, order, sm.Action.ACCEPT, now)
+                order.technician_id = new.technician_id
+                self._apply(s, actor, order, sm.Action.ASSIGN, now)
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def update(
+        self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int
+    ) -> OrderDetail:
+        actor.require(Role.CLERK, doing="edit orders")
+        fault = v.check_length(edit.fault_description, "fault_description", "Fault description",
+                               v.MAX_TEXT)
+        phone = v.check_phone(edit.contact_phone, "contact_phone")
+        address = v.check_length(edit.service_address, "service_address", "Service address",
+                                 v.MAX_ADDRESS)
+        with self.db.write() as s:
+            order = self._load(s, order_id)
+            self._check_revision(order, expected_revision)
+            if not OrderStatus(order.status).open:
+                raise RuleViolation("A {status} order cannot be edited; reopen it first.",
+                                    status=OrderStatus(order.status))
+            if edit.product_id is not None:
+                product = s.get(Product, edit.product_id)
+                if product is None or product.customer_id != order.customer_id:
+                    raise RuleViolation("The product does not belong to this customer.",
+                                        field="product_id")
+            order.order_type = OrderType(edit.order_type).value
+            order.service_mode = ServiceMode(edit.service_mode).value
+            order.fault_description = fault
+            order.contact_phone = phone
+            order.contact_digits = v.phone_digits(phone)
+            order.service_address = address
+            order.product_id = edit.product_id
+            self._journal(s, actor, order, "update")
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.OUTBOX})
+        return result
+
+    def transition(
+        self,
+        actor: Actor,
+        order_id: str,
+        action: sm.Action,
+        *,
+        expected_revision: int | None = None,
+        technician_id: str | None = None,
+        reason: str = "",
+        satisfaction: int | None = None,
+    ) -> OrderDetail:
+        """One move of the state machine, checked for state and role."""
+        action = sm.Action(action)
+        now = self.clock()
+        with self.db.write() as s:
+            order = self._load(s, order_id)
+            if expected_revision is not None:
+                self._check_revision(order, expected_revision)
+            if action is sm.Action.ASSIGN:
+                if technician_id is None:
+                    raise RuleViolation("Choose the technician to assign.", field="technician_id")
+                self._check_assignable(s, technician_id)
+            if action is sm.Action.CANCEL:
+                reason = v.check_required(reason, "reason", "Cancel reason", 200)
+            if action is sm.Action.VISIT and satisfaction is not None:
+                v.check_range(satisfaction, "satisfaction", "Satisfaction", 1, 5)
+            sm.check_role(action, actor.role, is_assignee=order.technician_id == actor.user_id)
+            self._apply(s, actor, order, action, now, technician_id=technician_id,
+                        reason=reason, satisfaction=satisfaction)
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.OUTBOX})
+        return result
+
+    def add_repair_record(
+        self, actor: Actor, order_id: str, diagnosis: str, actions: str, labour_minutes: int
+    ) -> OrderDetail:
+        diagnosis = v.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT)
+        actions = v.check_length(actions, "actions", "Actions taken", v.MAX_TEXT)
+        if not diagnosis and not actions:
+            raise RuleViolation("Enter the diagnosis or the actions taken.", field="diagnosis")
+        v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
+        with self.db.write() as s:
+            order = self._load(s, order_id)
+            self._check_works_on(actor, order, "record repairs")
+            rec = RepairRecord(order_id=order.id, technician_id=actor.user_id or None,
+                               diagnosis=diagnosis, actions=actions,
+                               labour_minutes=labour_minutes)
+            s.add(rec)
+            s.flush()
+            record(s, actor, action="create", entity="repair_record", entity_id=rec.id,
+                   payload=row_payload(rec))
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.OUTBOX})
+        return result
+
+    def set_charges(
+        self, actor: Actor, order_id: str, lines: list[ChargeInput], expected_revision: int
+    ) -> OrderDetail:
+        """Replaces the order's charge lines as a whole (the editor saves the table)."""
+        if len(lines) > MAX_CHARGE_LINES:
+            raise RuleViolation("At most {n} charge lines.", field="charges", n=MAX_CHARGE_LINES)
+        clean = [_check_charge(i, line) for i, line in enumerate(lines, start=1)]
+        with self.db.write() as s:
+            order = self._load(s, order_id)
+            self._check_revision(order, expected_revision)
+            self._check_works_on(actor, order, "edit charges")
+            order.charge_lines = [
+                ChargeLine(position=i, kind=c.kind.value, description=c.description,
+                           quantity=c.quantity, unit_price_fen=c.unit_price_fen)
+                for i, c in enumerate(clean)
+            ]
+            s.flush()
+            self._journal(s, actor, order, "set_charges")
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.OUTBOX})
+        return result
+
+    def attach_photo(self, actor: Actor, order_id: str, source: Path) -> OrderDetail:
+        """Copies the file into the content-addressed store, then records it."""
+        source = Path(source)
+        if not source.is_file():
+            raise RuleViolation("File '{name}' was not found.", field="file", name=source.name)
+        size = source.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise RuleViolation("File is too large (at most 20 MB).", field="file")
+        digest = _sha256(source)
+        target = self.attachment_path(digest)
+        if not target.exists():
+            # the file lands before the row; an orphan file from a crash is harmless
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+        with self.db.write() as s:
+            order = self._load(s, order_id)
+            self._check_works_on(actor, order, "add photos")
+            att = Attachment(order_id=order.id, sha256=digest, filename=source.name[:200],
+                             size=size)
+            s.add(att)
+            s.flush()
+            record(s, actor, action="create", entity="attachment", entity_id=att.id,
+                   payload=row_payload(att))
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.OUTBOX})
+        return result
+
+    def attachment_path(self, digest: str) -> Path:
+        return self.attachments_dir / digest[:2] / digest
+
+    # -- internals ------------------------------------------------------------------------------
+    def _customer_for(self, s: Session, actor: Actor, new: NewOrder) -> Customer:
+        if new.customer_id is not None:
+            customer = s.get(Customer, new.customer_id)
+            if customer is None:
+                raise not_found("customer")
+            return customer
+        if new.customer is None:
+            raise RuleViolation("Choose a customer or enter a new one.", field="customer")
+        return add_customer(s, actor, new.customer)
+
+    def _product_for(
+        self, s: Session, actor: Actor, customer_id: str, new: NewOrder, today: date
+    ) -> str | None:
+        if new.product_id is not None:
+            product = s.get(Product, new.product_id)
+            if product is None or product.customer_id != customer_id:
+                raise RuleViolation("The product does not belong to this customer.",
+                                    field="product_id")
+            return product.id
+        if new.product is not None:
+            return add_product(s, actor, customer_id, new.product, today).id
+        return None
+
+    def _next_number(self, s: Session, today: date) -> str:
+        station_code = s.scalar(select(Station.code)) or "ST"
+        counter = s.get(OrderCounter, today)
+        if counter is None:
+            counter = OrderCounter(day=today, last=0)
+            s.add(counter)
+        counter.last += 1
+        number = order_number(station_code, today, counter.last)
+        # orders pulled from head office could already hold the number; skip past it
+        while s.scalar(select(ServiceOrder.id).where(ServiceOrder.number == number)):
+            counter.last += 1
+            number = order_number(station_code, today, counter.last)
+        return number
+
+    def _check_assignable(self, s: Session, technician_id: str) -> None:
+        user = s.get(User, technician_id)
+        if user is None or not user.active or user.role not in (Role.TECHNICIAN, Role.MANAGER):
+            raise RuleViolation("Orders can only be assigned to an active technician.",
+                                field="technician_id")
+
+    def _check_revision(self, order: ServiceOrder, expected: int) -> None:
+        if order.revision != expected:
+            raise stale("order")
+
+    def _check_works_on(self, actor: Actor, order: ServiceOrder, doing: str) -> None:
+        if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
+            raise PermissionDenied("Technicians may only {doing} on orders assigned to them.",
+                                   doing=doing)
+        if not OrderStatus(order.status).open:
+            raise RuleViolation("A {status} order cannot be edited; reopen it first.",
+                                status=OrderStatus(order.status))
+
+    def _apply(
+        self, s: Session, actor: Actor, order: ServiceOrder, action: sm.Action, now: datetime,
+        *, technician_id: str | None = None, reason: str = "", satisfaction: int | None = None,
+    ) -> None:
+        target = sm.target_of(action, OrderStatus(order.status))
+        order.status = target.value
+        if action is sm.Action.ACCEPT and order.responded_at is None:
+            order.responded_at = now
+        elif action is sm.Action.ASSIGN:
+            order.technician_id = technician_id or order.technician_id
+        elif action in (sm.Action.START_ON_SITE, sm.Action.START_WORKSHOP):
+            if order.arrived_at is None:
+                order.arrived_at = now
+        elif action is sm.Action.COMPLETE:
+            order.cleared_at = now
+        elif action is sm.Action.VISIT:
+            order.visited_at = now
+            order.satisfaction = satisfaction
+        elif action is sm.Action.CLOSE:
+            order.closed_at = now
+        elif action is sm.Action.CANCEL:
+            order.cancel_reason = reason
+        elif action is sm.Action.REOPEN:
+            order.cleared_at = order.visited_at = order.closed_at = None
+            order.cancel_reason = ""
+        self._journal(s, actor, order, action.value)
+
+    def _journal(self, s: Session, actor: Actor, order: ServiceOrder, action: str) -> None:
+        base = order.revision
+        order.revision += 1
+        order.updated_at = self.clock()
+        s.flush()
+        lines = [row_payload(c) for c in order.charge_lines]
+        record(s, actor, action=action, entity="service_order", entity_id=order.id,
+               payload=row_payload(order, charge_lines=lines), base_revision=base,
+               detail=f"{order.number} {order.status}")
+
+    def _load(self, s: Session, order_id: str, full: bool = False) -> ServiceOrder:
+        options = []
+        if full:
+            options = [
+                selectinload(ServiceOrder.charge_lines),
+                selectinload(ServiceOrder.repair_records).selectinload(RepairRecord.technician),
+                selectinload(ServiceOrder.attachments),
+                selectinload(ServiceOrder.customer).selectinload(Customer.phones),
+                selectinload(ServiceOrder.product),
+                selectinload(ServiceOrder.technician),
+            ]
+        order = s.get(ServiceOrder, order_id, options=options, populate_existing=full)
+        if order is None:
+            raise not_found("order")
+        return order
+
+    def _detail(self, o: ServiceOrder, actor: Actor | None) -> OrderDetail:
+        now = self.clock()
+        status = OrderStatus(o.status)
+        on = (o.called_at or now).astimezone().date()
+        product = product_info(o.product, on) if o.product else None
+        warranty = (
+            warranty_status(o.product.purchase_date, o.product.warranty_months, on)
+            if o.product else WarrantyStatus.UNKNOWN
+        )
+        actions = (
+            sm.available_actions(status, actor.role, is_assignee=o.technician_id == actor.user_id)
+            if actor is not None else []
+        )
+        sla_times = SlaTimes(o.called_at, o.responded_at, o.arrived_at, o.cleared_at,
+                             stopped=status is OrderStatus.CANCELLED)
+        return OrderDetail(
+            id=o.id, number=o.number, revision=o.revision, order_type=OrderType(o.order_type),
+            source=OrderSource(o.source), service_mode=ServiceMode(o.service_mode), status=status,
+            customer=summary(o.customer), product=product, warranty=warranty,
+            contact_phone=o.contact_phone, service_address=o.service_address,
+            fault_description=o.fault_description, technician_id=o.technician_id,
+            technician_name=o.technician.display_name if o.technician else "",
+            cancel_reason=o.cancel_reason, hq_reference=o.hq_reference,
+            satisfaction=o.satisfaction, called_at=o.called_at, responded_at=o.responded_at,
+            arrived_at=o.arrived_at, cleared_at=o.cleared_at, visited_at=o.visited_at,
+            closed_at=o.closed_at, sla=clocks(sla_times, now),
+            charges=[
+                ChargeInfo(c.id, ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen)
+                for c in o.charge_lines
+            ],
+            repairs=[
+                RepairInfo(r.id, r.technician.display_name if r.technician else "", r.diagnosis,
+                           r.actions, r.labour_minutes, r.created_at)
+                for r in o.repair_records
+            ],
+            attachments=[
+                AttachmentInfo(a.id, a.filename, self.attachment_path(a.sha256), a.size)
+                for a in o.attachments
+            ],
+            actions=actions,
+        )
+
+
+def _check_charge(index: int, line: ChargeInput) -> ChargeInput:
+    description = v.check_required(line.description, "charges", "Charge description", 200)
+    v.check_range(line.quantity, "charges", "Quantity", 1, 10_000)
+    v.check_range(line.unit_price_fen, "charges", "Unit price (fen)", 0, MAX_UNIT_PRICE_FEN)
+    return ChargeInput(ChargeKind(line.kind), description, line.quantity, line.unit_price_fen)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,243 @@
+"""Station set-up, users, roles and login (with lockout after repeated failures)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.domain import validation as v
+from app.domain.enums import Role
+from app.domain.errors import RuleViolation
+from app.domain.numbering import STATION_CODE_RE
+from app.services import events
+from app.services.context import SYSTEM, Actor
+from app.services.errors import LoginFailed, not_found
+from app.services.journal import record, row_payload
+from app.services.passwords import hash_password, verify_password
+from app.store.base import utcnow
+from app.store.database import Database
+from app.store.models import Station, User
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 8
+USERNAME_RE = re.compile(r"^[a-z0-9_.-]{2,32}$")
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    id: str
+    code: str
+    name: str
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+@dataclass(frozen=True)
+class NewStation:
+    code: str
+    name: str
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    role: Role
+    password: str
+
+
+def _user_info(user: User) -> UserInfo:
+    return UserInfo(user.id, user.username, user.display_name, Role(user.role), user.active)
+
+
+def _station_info(station: Station) -> StationInfo:
+    return StationInfo(station.id, station.code, station.name, station.address, station.phone)
+
+
+def _user_payload(user: User) -> dict:
+    payload = row_payload(user)
+    for secret in ("password_hash", "failed_logins", "locked_until"):
+        payload.pop(secret, None)
+    return payload
+
+
+class UserService:
+    def __init__(
+        self, db: Database, bus: events.ChangeBus, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.clock = clock
+
+    # -- station set-up -------------------------------------------------------------------
+    def station(self) -> StationInfo | None:
+        with self.db.read() as s:
+            row = s.scalars(select(Station)).first()
+            return _station_info(row) if row else None
+
+    def needs_setup(self) -> bool:
+        with self.db.read() as s:
+            has_station = s.scalar(select(func.count()).select_from(Station)) > 0
+            has_manager = (
+                s.scalar(select(func.count()).select_from(User).where(User.role == Role.MANAGER))
+                > 0
+            )
+            return not (has_station and has_manager)
+
+    def set_up_station(self, station: NewStation, manager: NewUser) -> tuple[StationInfo, UserInfo]:
+        """First start: the station and its first manager, together or not at all."""
+        code = v.clean_text(station.code).upper()
+        if not STATION_CODE_RE.match(code):
+            raise RuleViolation(
+                "Station code must be 2-16 capital letters or digits (e.g. BJ001).",
+                field="code",
+            )
+        name = v.check_required(station.name, "name", "Station name", v.MAX_SHORT)
+        address = v.check_length(station.address, "address", "Address", v.MAX_ADDRESS)
+        phone = v.check_phone(station.phone, "phone") if v.clean_text(station.phone) else ""
+        manager = NewUser(manager.username, manager.display_name, Role.MANAGER, manager.password)
+        with self.db.write() as s:
+            if s.scalar(select(func.count()).select_from(Station)):
+                raise RuleViolation("This station is already set up.")
+            row = Station(code=code, name=name, address=address, phone=phone)
+            s.add(row)
+            s.flush()
+            record(s, SYSTEM, action="setup", entity="station", entity_id=row.id,
+                   payload=row_payload(row))
+            user = self._add_user(s, SYSTEM, manager)
+            result = _station_info(row), _user_info(user)
+        self.bus.publish({events.STATION, events.USERS, events.OUTBOX})
+        return result
+
+    # -- users ------------------------------------------------------------------------------
+    def create_user(self, actor: Actor, new: NewUser) -> UserInfo:
+        actor.require(Role.MANAGER, doing="manage users")
+        with self.db.write() as s:
+            user = self._add_user(s, actor, new)
+            info = _user_info(user)
+        self.bus.publish({events.USERS, events.OUTBOX})
+        return info
+
+    def _add_user(self, s, actor: Actor, new: NewUser) -> User:
+        username = v.clean_text(new.username).lower()
+        if not USERNAME_RE.match(username):
+            raise RuleViolation(
+                "User name must be 2-32 lower-case letters, digits, '.', '_' or '-'.",
+                field="username",
+            )
+        display = v.check_required(new.display_name, "display_name", "Name", v.MAX_NAME)
+        _check_password(new.password)
+        if s.scalar(select(User.id).where(User.username == username)):
+            raise RuleViolation("User name '{name}' is taken.", field="username", name=username)
+        user = User(
+            username=username, display_name=display, role=Role(new.role).value,
+            password_hash=hash_password(new.password),
+        )
+        s.add(user)
+        s.flush()
+        record(s, actor, action="create", entity="user", entity_id=user.id,
+               payload=_user_payload(user))
+        return user
+
+    def set_password(self, actor: Actor, user_id: str, password: str) -> None:
+        if actor.user_id != user_id:
+            actor.require(Role.MANAGER, doing="change other users' passwords")
+        _check_password(password)
+        with self.db.write() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise not_found("user")
+            user.password_hash = hash_password(password)
+            user.failed_logins = 0
+            user.locked_until = None
+            record(s, actor, action="set_password", entity="user", entity_id=user.id)
+
+    def set_active(self, actor: Actor, user_id: str, active: bool) -> None:
+        actor.require(Role.MANAGER, doing="manage users")
+        with self.db.write() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise not_found("user")
+            user.active = active
+            user.revision += 1
+            s.flush()
+            record(s, actor, action="activate" if active else "deactivate", entity="user",
+                   entity_id=user.id, payload=_user_payload(user))
+        self.bus.publish({events.USERS, events.OUTBOX})
+
+    def list_users(self, role: Role | None = None, active_only: bool = True) -> list[UserInfo]:
+        with self.db.read() as s:
+            query = select(User).order_by(User.display_name)
+            if role is not None:
+                query = query.where(User.role == role)
+            if active_only:
+                query = query.where(User.active.is_(True))
+            return [_user_info(u) for u in s.scalars(query)]
+
+    def technicians(self) -> list[UserInfo]:
+        """Who may be assigned orders: technicians and managers."""
+        return [u for u in self.list_users() if u.role in (Role.TECHNICIAN, Role.MANAGER)]
+
+    # -- login ------------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> Actor:
+        """The actor for a right password; counts failures and locks for 15 minutes after 5."""
+        name = v.clean_text(username).lower()
+        now = self.clock()
+        with self.db.write() as s:
+            user = s.scalars(select(User).where(User.username == name)).first()
+            if user is None or not user.active:
+                verify_password(password, hash_password("timing"))  # same cost either way
+                failed = LoginFailed("Wrong user name or password.")
+            elif user.locked_until is not None and user.locked_until > now:
+                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+                failed = LoginFailed(
+                    "Too many failed attempts: this account is locked for {minutes} more "
+                    "minutes.", minutes=minutes,
+                )
+            elif verify_password(password, user.password_hash):
+                user.failed_logins = 0
+                user.locked_until = None
+                record(s, _actor(user), action="login", entity="user", entity_id=user.id)
+                return _actor(user)
+            else:
+                user.failed_logins += 1
+                if user.failed_logins >= MAX_FAILURES:
+                    user.locked_until = now + LOCKOUT
+                    user.failed_logins = 0
+                    record(s, _actor(user), action="locked", entity="user", entity_id=user.id)
+                    failed = LoginFailed(
+                        "Too many failed attempts: this account is locked for {minutes} more "
+                        "minutes.", minutes=int(LOCKOUT.total_seconds() // 60),
+                    )
+                else:
+                    failed = LoginFailed("Wrong user name or password.")
+        raise failed
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.display_name, Role(user.role))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise RuleViolation(
+            "Password must be at least {n} characters.", field="password", n=MIN_PASSWORD
+        )
+    if len(password) > 128:
+        raise RuleViolation("Password is too long (at most 128 characters).", field="password")

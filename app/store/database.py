@@ -1,0 +1,75 @@
+"""The engine and its SQLite pragmas, and short-lived sessions for reading and writing.
+
+Every connection gets WAL, ``synchronous=FULL`` (a saved claim survives a power cut),
+foreign keys and a busy timeout. ``write()`` sessions start with ``BEGIN IMMEDIATE`` so a
+read-then-write step (numbering, duplicate checks) cannot interleave with another writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite otherwise defers it)
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get("immediate") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(db_path: Path | str) -> Engine:
+    url = "sqlite://" if str(db_path) == ":memory:" else f"sqlite:///{Path(db_path)}"
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+class Database:
+    """Hands out one short session per service call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(immediate=True), expire_on_commit=False
+        )
+
+    @classmethod
+    def open(cls, db_path: Path | str) -> Database:
+        return cls(make_engine(db_path))
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot; rolled back at the end."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed whole, or rolled back whole."""
+        with self._write.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

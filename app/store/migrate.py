@@ -1,0 +1,97 @@
+"""Brings a station database to the program's schema, safely.
+
+Before any migration runs, the database is backed up through SQLite's online backup API
+(never a file copy, which can tear a WAL database). A database stamped with a revision this
+program does not know was written by a newer program: it is refused, never touched.
+Batch migrations rebuild tables, so they run with foreign keys off (otherwise
+``ON DELETE CASCADE`` would empty child tables while a parent table is rebuilt).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseTooNew(Exception):
+    """The database was written by a newer version of the program."""
+
+    def __init__(self, revision: str) -> None:
+        self.revision = revision
+        super().__init__(
+            f"This database has schema version {revision}, which is newer than this program "
+            "understands. Please install the newer version of Repair Station; the data was "
+            "not touched."
+        )
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_database(db_path: Path, backup_dir: Path, label: str) -> Path:
+    """A consistent copy through the online backup API; returns its path."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir / f"{db_path.stem}-{label}-{stamp}.sqlite3"
+    source = sqlite3.connect(db_path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> str | None:
+    """Migrates to head. Returns the backup made first, or None when nothing was pending."""
+    script = ScriptDirectory.from_config(_config())
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception as exc:  # alembic raises several kinds for an unknown revision
+            raise DatabaseTooNew(current) from exc
+    backup = None
+    if current is not None and db_path is not None and backup_dir is not None:
+        backup = str(backup_database(db_path, backup_dir, f"before-{head}"))
+    config = _config()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+        if problems:
+            raise RuntimeError(f"foreign key check failed after migration: {problems[:5]}")
+    return backup

@@ -1,0 +1,1 @@
+"""Alembic migrations of the station store (run programmatically by ``app.store.migrate``)."""

@@ -1,0 +1,32 @@
+"""All tables of the station store; importing this package registers them on ``Base``."""
+
+from app.store.base import Base
+from app.store.models.audit import AuditEntry
+from app.store.models.customers import Customer, CustomerPhone, Product
+from app.store.models.orders import (
+    Attachment,
+    ChargeLine,
+    OrderCounter,
+    RepairRecord,
+    ServiceOrder,
+)
+from app.store.models.outbox import OutboxOp
+from app.store.models.station import Setting, Station
+from app.store.models.users import User
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "ChargeLine",
+    "Customer",
+    "CustomerPhone",
+    "OrderCounter",
+    "OutboxOp",
+    "Product",
+    "RepairRecord",
+    "ServiceOrder",
+    "Setting",
+    "Station",
+    "User",
+]
