@@ -64,5 +64,7 @@ def record(
                 op=op,
                 payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
                 base_revision=base_revision,
+                action=action,
+                username=actor.username,
             )
         )

@@ -27,6 +27,9 @@ class OutboxOp(Base):
     op: Mapped[str] = mapped_column(String(16))  # upsert | delete | event
     payload: Mapped[str] = mapped_column(Text)  # JSON
     base_revision: Mapped[int] = mapped_column(default=0)
+    #: who did it and what they did, so head office keeps the audit trail of every change
+    action: Mapped[str] = mapped_column(String(32), default="")
+    username: Mapped[str] = mapped_column(String(32), default="")
     schema_version: Mapped[int] = mapped_column(default=SCHEMA_VERSION)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acked_at: Mapped[datetime | None] = mapped_column(default=None)

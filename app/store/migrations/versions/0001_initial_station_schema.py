@@ -58,6 +58,8 @@ def upgrade() -> None:
     sa.Column('op', sa.String(length=16), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('base_revision', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('username', sa.String(length=32), nullable=False),
     sa.Column('schema_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('acked_at', sa.DateTime(), nullable=True),
