@@ -12,6 +12,13 @@ from app.store.models.orders import (
 )
 from app.store.models.outbox import OutboxOp
 from app.store.models.station import Setting, Station
+from app.store.models.sync import (
+    HqOrderLink,
+    Notice,
+    SyncConflict,
+    SyncRegistration,
+    SyncState,
+)
 from app.store.models.users import User
 
 __all__ = [
@@ -21,6 +28,8 @@ __all__ = [
     "ChargeLine",
     "Customer",
     "CustomerPhone",
+    "HqOrderLink",
+    "Notice",
     "OrderCounter",
     "OutboxOp",
     "Product",
@@ -28,5 +37,8 @@ __all__ = [
     "ServiceOrder",
     "Setting",
     "Station",
+    "SyncConflict",
+    "SyncRegistration",
+    "SyncState",
     "User",
 ]

@@ -1,0 +1,101 @@
+"""Station-side sync bookkeeping: registration, progress, conflicts, notices, HQ order links.
+
+The station token is deliberately absent: it lives in the OS keyring or a user-only file
+(``app.services.sync_token``), never in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.base import Base, new_id, utcnow
+
+#: the single row of ``sync_registration`` and ``sync_state``
+SINGLETON_ID = 1
+
+
+class SyncRegistration(Base):
+    """Where head office is and who this station is there (one row once registered)."""
+
+    __tablename__ = "sync_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=SINGLETON_ID)
+    hq_url: Mapped[str] = mapped_column(String(300))
+    station_code: Mapped[str] = mapped_column(String(16))
+    #: company CA bundle (PEM path); empty means the system's trusted roots
+    ca_bundle: Mapped[str] = mapped_column(String(500), default="")
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(32), default="")
+
+
+class SyncState(Base):
+    """How far push and pull have got; written in the same transaction as the data it covers."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=SINGLETON_ID)
+    #: last outbox seq head office acknowledged (its high-water mark as we know it)
+    push_acked_seq: Mapped[int] = mapped_column(default=0)
+    #: the batch sent but not yet acknowledged; re-sent unchanged first so its stored
+    #: acknowledgement (with every op's result) comes back after a crash
+    inflight_from: Mapped[int | None] = mapped_column(default=None)
+    inflight_to: Mapped[int | None] = mapped_column(default=None)
+    pull_cursor: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_success_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: "ok" or an error code of ``sync.client.SyncError``
+    last_result: Mapped[str] = mapped_column(String(32), default="")
+    last_message: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncConflict(Base):
+    """A disagreement a person must look at: a rejected op, a stale HQ edit, a late cancel."""
+
+    __tablename__ = "sync_conflicts"
+    __table_args__ = (Index("ix_sync_conflicts_open", "resolved_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    #: makes recording idempotent: "op:<op_id>" or "hq:<hq_seq>"
+    source_key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    local_summary: Mapped[str] = mapped_column(Text, default="")
+    remote_summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notice(Base):
+    """业务公告 published by head office."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_published", "published_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+    read_by: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class HqOrderLink(Base):
+    """An order head office dispatched, with the HQ revision of its fields last applied."""
+
+    __tablename__ = "hq_order_links"
+
+    order_id: Mapped[str] = mapped_column(
+        ForeignKey("service_orders.id", ondelete="CASCADE"), primary_key=True
+    )
+    hq_revision: Mapped[int] = mapped_column(default=1)
+    last_hq_seq: Mapped[int] = mapped_column(default=0)
+
+
+__all__ = ["HqOrderLink", "Notice", "SyncConflict", "SyncRegistration", "SyncState"]
