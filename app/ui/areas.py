@@ -1,0 +1,19 @@
+"""The window areas loaded at start; importing each module registers its pages and actions.
+
+An area joins with a one-line edit here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+AREA_MODULES = [
+    "app.ui.orders",
+    "app.ui.customers",
+    "app.ui.users",
+]
+
+
+def load_areas() -> None:
+    for name in AREA_MODULES:
+        importlib.import_module(name)
