@@ -13,6 +13,7 @@ from app.paths import DataPaths, default_data_dir
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
 from app.services.orders import OrderService
+from app.services.outbox_status import OutboxStatus
 from app.services.users import UserService
 from app.store import migrate
 from app.store.base import utcnow
@@ -29,6 +30,7 @@ class Services:
     users: UserService
     customers: CustomerService
     orders: OrderService
+    outbox: OutboxStatus
 
     def close(self) -> None:
         self.db.dispose()
@@ -59,4 +61,5 @@ def build_services(
         users=UserService(db, bus, clock),
         customers=CustomerService(db, bus, clock),
         orders=OrderService(db, bus, paths.attachments, clock),
+        outbox=OutboxStatus(db),
     )
