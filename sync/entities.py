@@ -1,0 +1,141 @@
+"""Which entities sync carries, who owns each, how head office stores it and how a clash is
+settled: the one table a later area extends to make its rows travel.
+
+Adding an entity is one ``EntitySpec`` line in ``ENTITIES`` (plus, for a station-owned one,
+the service writing its outbox rows through ``app.services.journal.record``). Head office stores
+station rows generically by ``storage``; the station applies head-office rows by ``entity`` name.
+Pure Python: both the station and the server import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sync.protocol import HqEntity, OpKind
+
+
+class Owner(StrEnum):
+    STATION = "station"  # written at the station, pushed up; head office never edits it
+    HQ = "hq"  # written at head office, pulled down; a station may not push it
+
+
+class Storage(StrEnum):
+    """How head office keeps a station-owned entity."""
+
+    #: latest state per (entity, entity_id) in the generic records table; deletes tombstone it
+    RECORD = "record"
+    #: like RECORD, plus the head-office order projection (number, status, station) used by
+    #: dispatch, cancel and the state-machine merge
+    ORDER = "order"
+    #: append-only: every op kept once, an existing id is never overwritten (stock ledger)
+    LEDGER = "ledger"
+    #: a conflict the station recorded, kept for a person at head office
+    CONFLICT = "conflict"
+    #: head-office-owned: lives in head office's change log, never accepted from a station
+    CHANGE_LOG = "change_log"
+
+
+class ConflictRule(StrEnum):
+    """How a clash is settled. Never by wall clock."""
+
+    #: the owner's latest op (by the station's own seq) wins; nobody else may write it
+    OWNER_WINS = "owner_wins"
+    #: order status merges through app.domain.state_machine: a station completion beats a
+    #: later head-office cancel, which becomes a conflict record on both sides
+    STATE_MACHINE = "state_machine"
+    #: an edit based on an older revision than the current one becomes a conflict record
+    REVISION = "revision"
+    #: only grows; a repeated id is ignored, never overwritten
+    APPEND_ONLY = "append_only"
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    owner: Owner
+    storage: Storage
+    conflict: ConflictRule
+    ops: frozenset[OpKind]
+    #: the station table the rows live in (for the station side; "" when not a table)
+    station_table: str = ""
+    description: str = ""
+
+    @property
+    def pushed(self) -> bool:
+        return self.owner is Owner.STATION
+
+    @property
+    def pulled(self) -> bool:
+        return self.owner is Owner.HQ
+
+
+_UPSERT = frozenset({OpKind.UPSERT})
+_UPSERT_DELETE = frozenset({OpKind.UPSERT, OpKind.DELETE})
+_EVENT = frozenset({OpKind.EVENT})
+
+ENTITIES: dict[str, EntitySpec] = {
+    s.name: s
+    for s in (
+        # station -> head office
+        EntitySpec("station", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS, _UPSERT,
+                   "station", "the station's own name, address, phone"),
+        EntitySpec("user", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS, _UPSERT,
+                   "users", "station users (never password hashes)"),
+        EntitySpec("customer", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT_DELETE, "customers", "customer files with their phones"),
+        EntitySpec("product", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT_DELETE, "products", "products customers own"),
+        EntitySpec("service_order", Owner.STATION, Storage.ORDER, ConflictRule.STATE_MACHINE,
+                   _UPSERT, "service_orders", "service orders with charge_lines inline"),
+        EntitySpec("repair_record", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT_DELETE, "repair_records", "what a technician found and did"),
+        EntitySpec("attachment", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT_DELETE, "attachments", "photo metadata (the file stays local)"),
+        EntitySpec("sync_conflict", Owner.STATION, Storage.CONFLICT, ConflictRule.APPEND_ONLY,
+                   _EVENT, "", "a conflict the station recorded, reported for head office"),
+        # head office -> station
+        EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
+                   "an order head office's call centre dispatched to the station"),
+        EntitySpec(HqEntity.ORDER_UPDATE.value, Owner.HQ, Storage.CHANGE_LOG, ConflictRule.REVISION,
+                   _UPSERT, "service_orders",
+                   "head office edits a dispatched order; a stale base revision -> conflict"),
+        EntitySpec(HqEntity.CANCEL_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.STATE_MACHINE, _EVENT, "service_orders",
+                   "head office cancels an order; a completed order stays completed"),
+        EntitySpec(HqEntity.NOTICE.value, Owner.HQ, Storage.CHANGE_LOG, ConflictRule.OWNER_WINS,
+                   _UPSERT_DELETE, "", "business notices (业务公告)"),
+    )
+}
+
+
+def spec(name: str) -> EntitySpec | None:
+    """The declaration of ``name``, or ``None`` for an entity sync does not carry."""
+    return ENTITIES.get(name)
+
+
+def station_entities() -> list[EntitySpec]:
+    """Entities a station pushes."""
+    return [s for s in ENTITIES.values() if s.owner is Owner.STATION]
+
+
+def hq_entities() -> list[EntitySpec]:
+    """Entities head office sends down."""
+    return [s for s in ENTITIES.values() if s.owner is Owner.HQ]
+
+
+def check_declarations() -> None:
+    """Raises ``ValueError`` on an inconsistent table (run by the tests)."""
+    for name, s in ENTITIES.items():
+        if name != s.name or not name or len(name) > 32:
+            raise ValueError(f"bad entity name {name!r}")
+        if (s.owner is Owner.HQ) != (s.storage is Storage.CHANGE_LOG):
+            raise ValueError(f"{name}: head-office entities live in the change log, only they")
+        if s.storage is Storage.LEDGER and s.conflict is not ConflictRule.APPEND_ONLY:
+            raise ValueError(f"{name}: a ledger is append-only")
+        if not s.ops:
+            raise ValueError(f"{name}: declare the ops it carries")
+
+
+check_declarations()

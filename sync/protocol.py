@@ -1,0 +1,619 @@
+"""The sync wire format, version 1, shared by the station client and the head-office server.
+
+Pure Python (no Qt, no SQLAlchemy, no HTTP library): constants, the message types with
+``to_json``/``from_json`` (plain ``dict`` <-> dataclass, validated on the way in), the gzip body
+helpers and the batch-id helpers. ``docs/sync-protocol.md`` describes it with examples.
+
+Compatibility rule: fields are only ever added (with defaults); nothing is renamed or removed
+within a protocol version. A change that old peers cannot ignore needs a new version number.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
+
+# -- versions, paths, headers, limits ---------------------------------------------------------
+
+PROTOCOL_VERSION = 1
+#: versions this code speaks; a server answers 426 below its minimum
+SUPPORTED_PROTOCOLS: tuple[int, ...] = (1,)
+MIN_PROTOCOL = 1
+API_PREFIX = "/v1"
+PROTOCOL_HEADER = "X-Repair-Station-Protocol"
+AUTH_HEADER = "Authorization"
+BEARER = "Bearer"
+
+HEALTH_PATH = f"{API_PREFIX}/health"
+PUSH_PATH = f"{API_PREFIX}/push"
+PULL_PATH = f"{API_PREFIX}/pull"
+SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
+
+MAX_BATCH_OPS = 500
+#: uncompressed JSON size a client aims to stay under per batch
+MAX_BATCH_BYTES = 2_000_000
+#: what a server accepts after decompression (a batch of 500 large ops, with headroom)
+MAX_BODY_BYTES = 16_000_000
+MAX_PULL_LIMIT = 500
+DEFAULT_PULL_LIMIT = 500
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol (bad JSON, missing field, wrong type)."""
+
+
+class ErrorCode(StrEnum):
+    """The ``error`` field of every non-2xx JSON answer."""
+
+    UNAUTHORIZED = "unauthorized"  # 401: no token, unknown token, rotated-away token
+    REVOKED = "revoked"  # 403: the station's token was revoked
+    UPGRADE_REQUIRED = "upgrade_required"  # 426: protocol header missing or too old
+    GAP = "gap"  # 409: from_seq > high_water + 1
+    CURSOR_EXPIRED = "cursor_expired"  # 410: since is older than the retained change log
+    BAD_REQUEST = "bad_request"  # 400: malformed body or batch id
+    TOO_LARGE = "too_large"  # 413: too many ops or too many bytes
+    SERVER_ERROR = "server_error"  # 500
+
+
+#: HTTP status of each error code
+ERROR_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.REVOKED: 403,
+    ErrorCode.UPGRADE_REQUIRED: 426,
+    ErrorCode.GAP: 409,
+    ErrorCode.CURSOR_EXPIRED: 410,
+    ErrorCode.BAD_REQUEST: 400,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.SERVER_ERROR: 500,
+}
+
+
+class OpKind(StrEnum):
+    UPSERT = "upsert"
+    DELETE = "delete"
+    EVENT = "event"
+
+
+class OpStatus(StrEnum):
+    """Per-op outcome in a push acknowledgement.
+
+    ``applied``: stored at head office. ``rejected``: refused (reason given), recorded at head
+    office, never applied; the station shows it as a conflict. ``conflict``: the station's
+    change was kept, but it clashed with a head-office change (e.g. a cancel) which became a
+    conflict record; the station shows it too.
+    """
+
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+class HqEntity(StrEnum):
+    """Entities head office sends down in pull/snapshot changes."""
+
+    DISPATCH_ORDER = "dispatch_order"
+    ORDER_UPDATE = "order_update"
+    CANCEL_ORDER = "cancel_order"
+    NOTICE = "notice"
+
+
+# -- headers -------------------------------------------------------------------------------------
+
+
+def auth_headers(token: str, protocol: int = PROTOCOL_VERSION) -> dict[str, str]:
+    """The headers every authenticated request carries."""
+    return {AUTH_HEADER: f"{BEARER} {token}", PROTOCOL_HEADER: str(protocol)}
+
+
+def bearer_token(header_value: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else ``None``."""
+    if not header_value:
+        return None
+    scheme, _, token = header_value.strip().partition(" ")
+    if scheme.lower() != BEARER.lower() or not token.strip():
+        return None
+    return token.strip()
+
+
+# -- batch ids -----------------------------------------------------------------------------------
+
+BATCH_ID_RE = re.compile(r"^([A-Z0-9]{2,16}):(\d{1,18}):(\d{1,18})$")
+
+
+def make_batch_id(station_code: str, from_seq: int, to_seq: int) -> str:
+    """``<station_code>:<from_seq>:<to_seq>``, the batch's idempotency key."""
+    if from_seq < 1 or to_seq < from_seq:
+        raise ProtocolError(f"bad seq range {from_seq}..{to_seq}")
+    return f"{station_code}:{from_seq}:{to_seq}"
+
+
+def parse_batch_id(batch_id: str) -> tuple[str, int, int]:
+    """(station_code, from_seq, to_seq) of a batch id; ``ProtocolError`` if malformed."""
+    match = BATCH_ID_RE.match(batch_id or "")
+    if not match:
+        raise ProtocolError(f"malformed batch id {batch_id!r}")
+    code, lo, hi = match.group(1), int(match.group(2)), int(match.group(3))
+    if lo < 1 or hi < lo:
+        raise ProtocolError(f"bad seq range in batch id {batch_id!r}")
+    return code, lo, hi
+
+
+# -- gzip JSON bodies ----------------------------------------------------------------------------
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON (Chinese text stays readable, not \\u-escaped)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode_body(obj: Any, level: int = 6) -> bytes:
+    """Gzip-compressed JSON for a ``Content-Encoding: gzip`` request body."""
+    return gzip.compress(dumps(obj), compresslevel=level)
+
+
+def decode_body(
+    data: bytes, content_encoding: str | None = None, max_bytes: int = MAX_BODY_BYTES
+) -> Any:
+    """Parses a (possibly gzip) JSON body, refusing more than ``max_bytes`` once inflated."""
+    encoding = (content_encoding or "").strip().lower()
+    if encoding == "gzip":
+        data = _gunzip(data, max_bytes)
+    elif encoding not in ("", "identity"):
+        raise ProtocolError(f"unsupported content encoding {content_encoding!r}")
+    if len(data) > max_bytes:
+        raise ProtocolError(f"body larger than {max_bytes} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"body is not UTF-8 JSON: {exc}") from exc
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    # bounded inflate: a small gzip bomb must not exhaust memory
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise ProtocolError(f"body is not valid gzip: {exc}") from exc
+    if len(out) > max_bytes or inflater.unconsumed_tail:
+        raise ProtocolError(f"body larger than {max_bytes} bytes once decompressed")
+    if not inflater.eof:
+        raise ProtocolError("gzip body is truncated")
+    return out
+
+
+# -- field readers (validation for from_json) ----------------------------------------------------
+
+
+def _obj(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ProtocolError(f"{what} must be a JSON object")
+    return data
+
+
+def _int(data: Mapping[str, Any], key: str, *, minimum: int | None = None) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProtocolError(f"{key!r} must be an integer")
+    if minimum is not None and value < minimum:
+        raise ProtocolError(f"{key!r} must be >= {minimum}")
+    return value
+
+
+def _str(data: Mapping[str, Any], key: str, *, default: str | None = None, max_len: int = 200) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ProtocolError(f"{key!r} must be a string")
+    if len(value) > max_len:
+        raise ProtocolError(f"{key!r} is longer than {max_len} characters")
+    return value
+
+
+def _bool(data: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ProtocolError(f"{key!r} must be true or false")
+    return value
+
+
+def _list(data: Mapping[str, Any], key: str) -> Sequence[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise ProtocolError(f"{key!r} must be a list")
+    return value
+
+
+# -- push ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushOp:
+    """One outbox row on the wire (exactly the columns of the station's ``outbox`` table)."""
+
+    seq: int
+    op_id: str
+    entity: str
+    entity_id: str
+    op: str
+    payload: dict[str, Any]
+    base_revision: int = 0
+    schema_version: int = 1
+    created_at: str = ""
+    action: str = ""
+    username: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "op_id": self.op_id,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "op": self.op,
+            "payload": self.payload,
+            "base_revision": self.base_revision,
+            "schema_version": self.schema_version,
+            "created_at": self.created_at,
+            "action": self.action,
+            "username": self.username,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PushOp:
+        d = _obj(data, "op")
+        op = _str(d, "op", max_len=16)
+        if op not in set(OpKind):
+            raise ProtocolError(f"'op' must be one of {', '.join(OpKind)}, not {op!r}")
+        payload = d.get("payload", {})
+        if isinstance(payload, str):  # tolerated: the outbox stores payload as JSON text
+            try:
+                payload = json.loads(payload)
+            except json.JSONDecodeError as exc:
+                raise ProtocolError(f"'payload' is not JSON: {exc}") from exc
+        if not isinstance(payload, dict):
+            raise ProtocolError("'payload' must be a JSON object")
+        return cls(
+            seq=_int(d, "seq", minimum=1),
+            op_id=_str(d, "op_id", max_len=36),
+            entity=_str(d, "entity", max_len=32),
+            entity_id=_str(d, "entity_id", max_len=36),
+            op=op,
+            payload=payload,
+            base_revision=_int(d, "base_revision", minimum=0) if "base_revision" in d else 0,
+            schema_version=_int(d, "schema_version", minimum=1) if "schema_version" in d else 1,
+            created_at=_str(d, "created_at", default="", max_len=40),
+            action=_str(d, "action", default="", max_len=32),
+            username=_str(d, "username", default="", max_len=32),
+        )
+
+
+@dataclass(frozen=True)
+class PushBatch:
+    """A contiguous seq range of one station's outbox.
+
+    ``from_seq`` is the previous batch's ``to_seq + 1`` (1 for the first); the ops lie within
+    ``[from_seq, to_seq]`` in strictly increasing seq order. A seq in the range without an op is
+    allowed (a number the station's database skipped).
+    """
+
+    batch_id: str
+    from_seq: int
+    to_seq: int
+    ops: tuple[PushOp, ...]
+
+    @classmethod
+    def build(
+        cls, station_code: str, ops: Sequence[PushOp], from_seq: int | None = None
+    ) -> PushBatch:
+        """A batch of ``ops`` (seq order); ``from_seq`` defaults to the first op's seq."""
+        if not ops:
+            raise ProtocolError("a batch needs at least one op")
+        lo = ops[0].seq if from_seq is None else from_seq
+        hi = ops[-1].seq
+        batch = cls(make_batch_id(station_code, lo, hi), lo, hi, tuple(ops))
+        batch.validate()
+        return batch
+
+    @property
+    def station_code(self) -> str:
+        return parse_batch_id(self.batch_id)[0]
+
+    def validate(self) -> None:
+        code_lo_hi = parse_batch_id(self.batch_id)
+        if code_lo_hi[1:] != (self.from_seq, self.to_seq):
+            raise ProtocolError("batch_id does not match from_seq/to_seq")
+        if len(self.ops) > MAX_BATCH_OPS:
+            raise ProtocolError(f"a batch carries at most {MAX_BATCH_OPS} ops")
+        previous = self.from_seq - 1
+        seen: set[str] = set()
+        for op in self.ops:
+            if op.seq <= previous or op.seq > self.to_seq:
+                raise ProtocolError(f"op seq {op.seq} out of order or outside the batch range")
+            if op.op_id in seen:
+                raise ProtocolError(f"op_id {op.op_id} appears twice in the batch")
+            seen.add(op.op_id)
+            previous = op.seq
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "from_seq": self.from_seq,
+            "to_seq": self.to_seq,
+            "ops": [op.to_json() for op in self.ops],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PushBatch:
+        d = _obj(data, "batch")
+        batch = cls(
+            batch_id=_str(d, "batch_id", max_len=60),
+            from_seq=_int(d, "from_seq", minimum=1),
+            to_seq=_int(d, "to_seq", minimum=1),
+            ops=tuple(PushOp.from_json(op) for op in _list(d, "ops")),
+        )
+        batch.validate()
+        return batch
+
+
+@dataclass(frozen=True)
+class OpResult:
+    op_id: str
+    status: str
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op_id": self.op_id, "status": self.status}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> OpResult:
+        d = _obj(data, "result")
+        status = _str(d, "status", max_len=16)
+        if status not in set(OpStatus):
+            raise ProtocolError(f"unknown op status {status!r}")
+        return cls(_str(d, "op_id", max_len=36), status, _str(d, "reason", default="", max_len=2000))
+
+
+@dataclass(frozen=True)
+class PushAck:
+    """200 answer to a push. ``high_water``: the last seq head office has applied for this
+    station. ``replayed``: this is the stored acknowledgement of a batch applied before."""
+
+    batch_id: str
+    high_water: int
+    replayed: bool = False
+    results: tuple[OpResult, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "high_water": self.high_water,
+            "replayed": self.replayed,
+            "results": [r.to_json() for r in self.results],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PushAck:
+        d = _obj(data, "acknowledgement")
+        return cls(
+            batch_id=_str(d, "batch_id", max_len=60),
+            high_water=_int(d, "high_water", minimum=0),
+            replayed=_bool(d, "replayed"),
+            results=tuple(OpResult.from_json(r) for r in _list(d, "results")),
+        )
+
+    def by_status(self, status: OpStatus) -> list[OpResult]:
+        return [r for r in self.results if r.status == status]
+
+
+# -- pull / snapshot -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of head office's change log addressed to this station (or to all)."""
+
+    hq_seq: int
+    entity: str
+    entity_id: str
+    op: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hq_seq": self.hq_seq,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "op": self.op,
+            "payload": self.payload,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Change:
+        d = _obj(data, "change")
+        payload = d.get("payload", {})
+        if not isinstance(payload, dict):
+            raise ProtocolError("'payload' must be a JSON object")
+        return cls(
+            hq_seq=_int(d, "hq_seq", minimum=1),
+            entity=_str(d, "entity", max_len=32),
+            entity_id=_str(d, "entity_id", max_len=64),
+            op=_str(d, "op", max_len=16),
+            payload=payload,
+        )
+
+
+@dataclass(frozen=True)
+class PullPage:
+    """``GET /v1/pull`` answer. ``next``: the cursor to send next time (the last hq_seq in
+    ``changes``, or ``since`` when empty). ``more``: another page is waiting."""
+
+    changes: tuple[Change, ...]
+    next: int
+    more: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changes": [c.to_json() for c in self.changes], "next": self.next,
+                "more": self.more}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PullPage:
+        d = _obj(data, "page")
+        return cls(
+            changes=tuple(Change.from_json(c) for c in _list(d, "changes")),
+            next=_int(d, "next", minimum=0),
+            more=_bool(d, "more"),
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """``GET /v1/snapshot`` answer: every head-office-owned row for this station as changes;
+    the station replaces its head-office data with them and continues pulling from ``next``."""
+
+    changes: tuple[Change, ...]
+    next: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changes": [c.to_json() for c in self.changes], "next": self.next}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Snapshot:
+        d = _obj(data, "snapshot")
+        return cls(
+            changes=tuple(Change.from_json(c) for c in _list(d, "changes")),
+            next=_int(d, "next", minimum=0),
+        )
+
+
+@dataclass(frozen=True)
+class Health:
+    protocols: tuple[int, ...]
+    server_time: str
+    min_protocol: int = MIN_PROTOCOL
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocols": list(self.protocols), "server_time": self.server_time,
+                "min_protocol": self.min_protocol}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Health:
+        d = _obj(data, "health")
+        protocols = _list(d, "protocols")
+        if not all(isinstance(p, int) and not isinstance(p, bool) for p in protocols):
+            raise ProtocolError("'protocols' must be a list of integers")
+        min_protocol = _int(d, "min_protocol", minimum=1) if "min_protocol" in d else min(
+            protocols, default=MIN_PROTOCOL)
+        return cls(tuple(protocols), _str(d, "server_time", max_len=40), min_protocol)
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """Every non-2xx answer: ``{"error": code, "message": text, ...extras}``.
+
+    Extras: ``expected_seq`` with ``gap``; ``min_protocol`` with ``upgrade_required``.
+    """
+
+    error: str
+    message: str
+    expected_seq: int | None = None
+    min_protocol: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"error": self.error, "message": self.message}
+        if self.expected_seq is not None:
+            out["expected_seq"] = self.expected_seq
+        if self.min_protocol is not None:
+            out["min_protocol"] = self.min_protocol
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> ErrorBody:
+        d = _obj(data, "error body")
+        return cls(
+            error=_str(d, "error", max_len=64),
+            message=_str(d, "message", default="", max_len=2000),
+            expected_seq=_int(d, "expected_seq", minimum=1) if "expected_seq" in d else None,
+            min_protocol=_int(d, "min_protocol", minimum=1) if "min_protocol" in d else None,
+        )
+
+    @property
+    def code(self) -> ErrorCode | None:
+        try:
+            return ErrorCode(self.error)
+        except ValueError:
+            return None
+
+
+# -- head-office change payloads (documentation for both sides; plain dicts on the wire) --------
+
+
+class CustomerRef(TypedDict):
+    id: NotRequired[str]
+    name: str
+    phones: list[str]
+    address: str
+
+
+class ProductRef(TypedDict):
+    model: str
+    serial_no: str
+    purchase_date: str | None  # ISO date
+    warranty_months: int
+
+
+class DispatchOrderPayload(TypedDict):
+    """``dispatch_order``: a service order head office's call centre took for the station."""
+
+    order_id: str  # UUID chosen by head office; also the change's entity_id
+    number: str  # SO-<station>-<yyyymmdd>-<nnnn>, nnnn from HQ's range (5001+)
+    order_type: str  # app.domain.enums.OrderType value
+    service_mode: str  # app.domain.enums.ServiceMode value
+    fault_description: str
+    contact_phone: str
+    service_address: str
+    called_at: str  # ISO UTC
+    customer: CustomerRef
+    product: NotRequired[ProductRef | None]
+    hq_reference: str
+    hq_revision: int
+
+
+class OrderUpdatePayload(TypedDict):
+    """``order_update``: head office edits fields of an order it dispatched.
+
+    ``base_revision`` is the station revision head office based the edit on; a station whose
+    order revision is higher keeps its own edit and records this one as a conflict.
+    """
+
+    order_id: str
+    base_revision: int
+    hq_revision: int
+    fields: dict[str, Any]  # subset of fault_description, contact_phone, service_address,
+    #                         order_type, service_mode
+
+
+class CancelOrderPayload(TypedDict):
+    order_id: str
+    number: str
+    reason: str
+
+
+class NoticePayload(TypedDict):
+    id: str
+    title: str
+    body: str
+    published_at: str  # ISO UTC
+
+
+#: order fields head office may change with ``order_update``
+HQ_EDITABLE_ORDER_FIELDS = frozenset(
+    {"fault_description", "contact_phone", "service_address", "order_type", "service_mode"}
+)
