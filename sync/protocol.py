@@ -617,3 +617,28 @@ class NoticePayload(TypedDict):
 HQ_EDITABLE_ORDER_FIELDS = frozenset(
     {"fault_description", "contact_phone", "service_address", "order_type", "service_mode"}
 )
+
+
+class ConflictKind(StrEnum):
+    """What a conflict record is about; both sides use the same names, so a conflict head
+    office found and the same one a station reports are recognised as one."""
+
+    #: head office cancelled an order the station had completed: the completion stands
+    CANCEL_AFTER_COMPLETION = "cancel_after_completion"
+    #: head office edited an order the station had changed since: the station's edit stands
+    STALE_HQ_EDIT = "stale_hq_edit"
+    #: head office refused a station op (the reason says why)
+    REJECTED_OP = "rejected_op"
+
+
+class SyncConflictPayload(TypedDict):
+    """Payload of a station-pushed ``sync_conflict`` event (entity_id: the conflict's own id).
+
+    Head office keeps one record per (station, kind, subject_id); a repeat is ignored.
+    """
+
+    kind: str  # ConflictKind value
+    subject_entity: str  # e.g. "service_order"
+    subject_id: str  # the order (or other row) the conflict is about
+    detail: str  # human-readable, for the person resolving it
+    hq_seq: NotRequired[int]  # the head-office change that clashed, when there was one
