@@ -6,17 +6,17 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from app.bootstrap import Services, open_services  # noqa: E402
-from app.domain.enums import Role  # noqa: E402
-from app.i18n import set_language  # noqa: E402
-from app.services.context import Actor  # noqa: E402
-from app.services.users import NewStation, NewUser  # noqa: E402
+from app.bootstrap import Services, open_services
+from app.domain.enums import Role
+from app.i18n import set_language
+from app.services.context import Actor
+from app.services.users import NewStation, NewUser
 
 PASSWORD = "correct-horse"
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sqlalchemy import text
 
 from app.bootstrap import open_services
+from app.i18n import render
 from app.store import migrate
 from app.store.migrate import DatabaseTooNew
 
@@ -20,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         services = open_services(args.data_dir)
     except DatabaseTooNew as exc:
-        print(f"错误 / error: {exc}")
+        print(render(exc), file=sys.stderr)
         return 2
     try:
         with services.db.engine.connect() as conn:

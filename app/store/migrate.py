@@ -25,13 +25,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 class DatabaseTooNew(Exception):
     """The database was written by a newer version of the program."""
 
+    template = (
+        "This database has schema version {revision}, which is newer than this program "
+        "understands. Please install the newer version of Repair Station; the data was not "
+        "touched."
+    )
+
     def __init__(self, revision: str) -> None:
         self.revision = revision
-        super().__init__(
-            f"This database has schema version {revision}, which is newer than this program "
-            "understands. Please install the newer version of Repair Station; the data was "
-            "not touched."
-        )
+        self.params = {"revision": revision}
+        super().__init__(self.template.format(revision=revision))
 
 
 def _config() -> Config:
