@@ -14,6 +14,7 @@ from app.services.customers import CustomerService
 from app.services.events import ChangeBus
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
+from app.services.reports import ReportService
 from app.services.users import UserService
 from app.store import migrate
 from app.store.base import utcnow
@@ -31,6 +32,7 @@ class Services:
     customers: CustomerService
     orders: OrderService
     outbox: OutboxStatus
+    reports: ReportService
 
     def close(self) -> None:
         self.db.dispose()
@@ -54,12 +56,15 @@ def build_services(
     paths: DataPaths, db: Database, clock: Callable[[], datetime] = utcnow
 ) -> Services:
     bus = ChangeBus()
+    users = UserService(db, bus, clock)
+    orders = OrderService(db, bus, paths.attachments, clock)
     return Services(
         paths=paths,
         db=db,
         bus=bus,
-        users=UserService(db, bus, clock),
+        users=users,
         customers=CustomerService(db, bus, clock),
-        orders=OrderService(db, bus, paths.attachments, clock),
+        orders=orders,
         outbox=OutboxStatus(db),
+        reports=ReportService(orders, users, clock),
     )

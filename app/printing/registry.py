@@ -1,0 +1,51 @@
+"""The printable documents, keyed by the name commands and menus use ("report",
+"work-order", ...). A new paper is one module with a ``DOCUMENT`` spec, listed in
+``DOCUMENT_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from app.printing.data import Paper
+
+DOCUMENT_MODULES = (
+    "app.printing.repair_report",
+    "app.printing.work_order",
+)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    name: str  # the command-line and settings key
+    title: str  # English source text, shown through tr()
+    #: what the document is about; the report service builds the matching data ("order")
+    subject: str
+    render: Callable[[Any, Paper, str | Path | IO[bytes]], None]
+    papers: tuple[Paper, ...] = (Paper.A4, Paper.A5)
+
+
+_documents: dict[str, DocumentSpec] | None = None
+
+
+def documents() -> dict[str, DocumentSpec]:
+    global _documents
+    if _documents is None:
+        found: dict[str, DocumentSpec] = {}
+        for module in DOCUMENT_MODULES:
+            spec: DocumentSpec = importlib.import_module(module).DOCUMENT
+            found[spec.name] = spec
+        _documents = found
+    return _documents
+
+
+def document(name: str) -> DocumentSpec:
+    """The document called ``name``; KeyError names the known ones."""
+    known = documents()
+    if name not in known:
+        raise KeyError(f"unknown document {name!r}; known: {', '.join(sorted(known))}")
+    return known[name]

@@ -1,0 +1,203 @@
+"""Building blocks of the service forms: the bordered field grid (客户姓名 | value | 联系电话 |
+value), section bands, tick boxes, ruled lines for handwriting and the charge lines table.
+
+User values are always escaped here (``para``); labels are English source text translated
+with ``tr``. Flowables only: page furniture lives in ``layout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from app.i18n import label, tr
+from app.printing.data import ChargeRow
+from app.printing.layout import BAND, RULE, SHADE, Styles
+from app.printing.text import escape, rmb_upper, yuan
+
+LINE = 0.6
+PAD = 3
+
+
+def para(value: object, style) -> Paragraph:
+    """A Paragraph that prints ``value`` exactly as typed (markup characters escaped)."""
+    return Paragraph(escape(value), style)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value of the grid. ``label`` is English source text (translated here);
+    ``value`` is user text (escaped) or a ready flowable."""
+
+    label: str
+    value: object
+    wide: bool = False  # the value spans the rest of the row
+    min_height: float = 0.0  # room to write by hand
+
+
+@dataclass(frozen=True)
+class Section:
+    """A shaded band across the grid that names the fields below it."""
+
+    title: str
+
+
+class CheckBoxes(Flowable):
+    """A row of boxes with labels (□ 非常满意 □ 满意 ...), ticked where chosen.
+
+    Drawn with lines, not glyphs: the shipped font has no ballot-box characters.
+    """
+
+    def __init__(self, options: Sequence[str], checked: int | None, font: str,
+                 size: float) -> None:
+        super().__init__()
+        self.options = list(options)
+        self.checked = checked
+        self.font = font
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.size * 1.4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        box = self.size * 0.95
+        x = 0.0
+        y = (self.height - box) / 2
+        c.setLineWidth(0.7)
+        c.setFont(self.font, self.size)
+        for index, text in enumerate(self.options):
+            c.rect(x, y, box, box, stroke=1, fill=0)
+            if index == self.checked:
+                c.setLineWidth(1.3)
+                c.lines([(x + box * 0.18, y + box * 0.52, x + box * 0.42, y + box * 0.2),
+                         (x + box * 0.42, y + box * 0.2, x + box * 0.85, y + box * 0.85)])
+                c.setLineWidth(0.7)
+            c.drawString(x + box + self.size * 0.35, y + box * 0.15, text)
+            x += box + self.size * 0.35 + stringWidth(text, self.font, self.size) + self.size * 1.6
+
+
+class RuledLines(Flowable):
+    """Blank lines to write on by hand."""
+
+    def __init__(self, count: int, gap: float) -> None:
+        super().__init__()
+        self.count = count
+        self.gap = gap
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.count * self.gap
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColorRGB(0.6, 0.6, 0.6)
+        c.setLineWidth(0.4)
+        c.setDash(1, 2)
+        for i in range(1, self.count + 1):
+            y = self.height - i * self.gap + 1
+            c.line(0, y, self.width, y)
+
+
+def field_grid(
+    rows: Sequence[Section | Field | tuple[Field, Field]], styles: Styles, width: float,
+    label_share: float = 0.15,
+) -> Table:
+    """The four-column bordered grid: label | value | label | value, shaded labels."""
+    label_w = width * label_share
+    value_w = (width - 2 * label_w) / 2
+    data: list[list[object]] = []
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), LINE, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+    ]
+    heights: list[float] = []
+    for r, row in enumerate(rows):
+        if isinstance(row, Section):
+            data.append([Paragraph(escape(tr(row.title)), styles.section), "", "", ""])
+            commands += [("SPAN", (0, r), (3, r)), ("BACKGROUND", (0, r), (3, r), BAND)]
+            heights.append(0.0)
+            continue
+        fields = (row,) if isinstance(row, Field) else row
+        cells: list[object] = []
+        for f in fields:
+            cells += [Paragraph(escape(tr(f.label)), styles.label), _value(f.value, styles)]
+        if len(fields) == 1:
+            cells += ["", ""]
+            commands.append(("SPAN", (1, r), (3, r)))
+            commands.append(("BACKGROUND", (0, r), (0, r), SHADE))
+        else:
+            commands.append(("BACKGROUND", (0, r), (0, r), SHADE))
+            commands.append(("BACKGROUND", (2, r), (2, r), SHADE))
+        data.append(cells)
+        heights.append(max(f.min_height for f in fields))
+    table = Table(data, colWidths=[label_w, value_w, label_w, value_w], splitByRow=1,
+                  splitInRow=1, minRowHeights=heights, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _value(value: object, styles: Styles) -> object:
+    if isinstance(value, Flowable):
+        return value
+    if isinstance(value, list) and all(isinstance(v, Flowable) for v in value):
+        return value
+    return para(value, styles.cell)
+
+
+def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> Table:
+    """序号 | 类别 | 项目 | 数量 | 单价 | 金额, the header row repeated on every page, then the
+    total in figures and in Chinese capitals."""
+    shares = (0.07, 0.11, 0.44, 0.1, 0.14, 0.14)
+    widths = [width * s for s in shares]
+    head = [Paragraph(escape(tr(t)), styles.head) for t in
+            ("No.", "Type", "Item / part", "Qty", "Unit price (¥)", "Amount (¥)")]
+    data: list[list[object]] = [head]
+    for n, line in enumerate(charges, start=1):
+        data.append([
+            Paragraph(str(n), styles.head),
+            Paragraph(escape(label(line.kind)), styles.head),
+            para(line.description, styles.cell),
+            Paragraph(str(line.quantity), styles.number),
+            Paragraph(yuan(line.unit_price_fen), styles.number),
+            Paragraph(yuan(line.amount_fen), styles.number),
+        ])
+    if not charges:
+        data.append([Paragraph(escape(tr("No charges")), styles.head), "", "", "", "", ""])
+    total = sum(c.amount_fen for c in charges)
+    total_row = len(data)
+    data.append([Paragraph(escape(tr("Total")), styles.head), "",
+                 para(tr("RMB in words: {words}", words=rmb_upper(total)), styles.cell), "",
+                 "", Paragraph("¥ " + yuan(total), styles.number)])
+    commands = [
+        ("GRID", (0, 0), (-1, -1), LINE, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+        ("SPAN", (0, total_row), (1, total_row)),
+        ("SPAN", (2, total_row), (4, total_row)),
+        ("BACKGROUND", (0, total_row), (1, total_row), SHADE),
+    ]
+    if not charges:
+        commands.append(("SPAN", (0, 1), (5, 1)))
+    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def gap(height_mm: float = 2.5) -> Flowable:
+    return Spacer(1, height_mm * mm)

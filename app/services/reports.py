@@ -1,0 +1,186 @@
+"""Printing service: turns an order (by id or number) into the plain sheet printing needs,
+renders a registered document (repair report, work order, ...) to PDF bytes or a file, and
+renders many orders in a batch with progress and cancel. No Qt; callers run it off the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from io import BytesIO
+from pathlib import Path
+
+from app.domain.errors import RuleViolation
+from app.domain.numbering import parse_order_number
+from app.printing.data import ChargeRow, OrderSheet, Paper, RepairNote, StationHeader
+from app.printing.registry import DocumentSpec, documents
+from app.services.errors import NotFound
+from app.services.orders import OrderDetail, OrderService
+from app.services.users import UserService
+from app.store.base import utcnow
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BatchResult:
+    files: list[Path] = field(default_factory=list)
+    #: (order id or number, message) of each order that could not be printed
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class ReportService:
+    def __init__(
+        self,
+        orders: OrderService,
+        users: UserService,
+        clock: Callable[[], datetime] = utcnow,
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.orders = orders
+        self.users = users
+        self.clock = clock
+        self.tz = tz
+
+    # -- what can be printed ----------------------------------------------------------------
+    def documents(self, subject: str = "order") -> list[DocumentSpec]:
+        return [d for d in documents().values() if d.subject == subject]
+
+    def spec(self, name: str) -> DocumentSpec:
+        known = documents()
+        if name not in known:
+            raise RuleViolation("Unknown document '{name}'; choose one of: {known}.",
+                                field="document", name=name, known=tuple(sorted(known)))
+        return known[name]
+
+    # -- one order ----------------------------------------------------------------------------
+    def sheet(self, order: str) -> OrderSheet:
+        """The printable facts of the order given by id or by number (SO-...)."""
+        station = self.users.station()
+        if station is None:
+            raise RuleViolation("Set up the station before printing.")
+        detail = self._find(order)
+        return to_sheet(detail, StationHeader(station.name, station.address, station.phone),
+                        self.clock(), self.tz)
+
+    def build(self, document: str, order: str, paper: Paper | str = Paper.A4) -> bytes:
+        spec, paper = self.spec(document), _paper(paper)
+        buffer = BytesIO()
+        spec.render(self.sheet(order), paper, buffer)
+        return buffer.getvalue()
+
+    def render(
+        self, document: str, order: str, paper: Paper | str, out_path: Path | str
+    ) -> Path:
+        """Writes the PDF to ``out_path`` whole or not at all (temporary file, then rename)."""
+        spec, paper = self.spec(document), _paper(paper)
+        return _write(spec, self.sheet(order), paper, Path(out_path))
+
+    # -- many orders --------------------------------------------------------------------------
+    def render_batch(
+        self,
+        document: str,
+        orders: Sequence[str],
+        paper: Paper | str,
+        out_dir: Path | str,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> BatchResult:
+        """One PDF per order in ``out_dir``; an order that fails is reported, the rest go on.
+
+        ``cancelled`` is asked before each order; the files already written stay.
+        """
+        spec, paper = self.spec(document), _paper(paper)
+        out = Path(out_dir)
+        result = BatchResult()
+        total = len(orders)
+        for done, order in enumerate(orders):
+            if cancelled is not None and cancelled():
+                result.cancelled = True
+                break
+            try:
+                sheet = self.sheet(order)
+                path = out / f"{_safe_name(sheet.number)}-{spec.name}.pdf"
+                result.files.append(_write(spec, sheet, paper, path))
+            except Exception as exc:  # one bad order must not stop a batch of hundreds
+                result.failures.append((order, str(exc)))
+            if progress is not None:
+                progress(done + 1, total)
+        return result
+
+    def _find(self, order: str) -> OrderDetail:
+        key = order.strip()
+        if parse_order_number(key) is not None or key.upper().startswith("SO-"):
+            return self.orders.find_by_number(key)
+        try:
+            return self.orders.detail(key)
+        except NotFound:
+            return self.orders.find_by_number(key)
+
+
+def _write(spec: DocumentSpec, sheet: OrderSheet, paper: Paper, target: Path) -> Path:
+    """Writes the PDF whole or not at all (a temporary file, then a rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            spec.render(sheet, paper, out)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def to_sheet(
+    d: OrderDetail, station: StationHeader, printed_at: datetime, tz: tzinfo | None = None
+) -> OrderSheet:
+    product = d.product
+    return OrderSheet(
+        station=station,
+        number=d.number,
+        order_type=d.order_type,
+        service_mode=d.service_mode,
+        status=d.status,
+        warranty=d.warranty,
+        customer_name=d.customer.name,
+        contact_phone=d.contact_phone,
+        other_phones=tuple(d.customer.phones),
+        address=d.service_address or d.customer.address,
+        printed_at=printed_at,
+        product_model=product.model if product else "",
+        serial_no=product.serial_no if product else "",
+        purchase_date=product.purchase_date if product else None,
+        invoice_no=product.invoice_no if product else "",
+        fault=d.fault_description,
+        technician_name=d.technician_name,
+        hq_reference=d.hq_reference,
+        repairs=tuple(RepairNote(r.technician_name, r.diagnosis, r.actions, r.labour_minutes)
+                      for r in d.repairs),
+        charges=tuple(ChargeRow(c.kind, c.description, c.quantity, c.unit_price_fen)
+                      for c in d.charges),
+        called_at=d.called_at,
+        responded_at=d.responded_at,
+        arrived_at=d.arrived_at,
+        cleared_at=d.cleared_at,
+        satisfaction=d.satisfaction,
+        tz=tz,
+    )
+
+
+def _paper(paper: Paper | str) -> Paper:
+    try:
+        return Paper(str(paper).upper())
+    except ValueError:
+        raise RuleViolation("Unknown paper size '{paper}'; use A4 or A5.", field="paper",
+                            paper=str(paper)) from None
+
+
+def _safe_name(number: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", number)
