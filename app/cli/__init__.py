@@ -12,6 +12,7 @@ import importlib
 COMMAND_MODULES = [
     "app.cli.demo_cmd",
     "app.cli.check_cmd",
+    "app.cli.print_cmd",
 ]
 
 

@@ -76,4 +76,8 @@ TEXT_ZH: dict[str, str] = {
     "Unknown document '{name}'; choose one of: {known}.": "未知的单据“{name}”，可选：{known}。",
     "Set up the station before printing.": "请先完成维修站设置再打印。",
     "Unknown paper size '{paper}'; use A4 or A5.": "未知的纸张尺寸“{paper}”，请使用 A4 或 A5。",
+    "Error: order {number} was not found.": "错误：找不到工单 {number}。",
+    "Error: {message}": "错误：{message}",
+    "Error: cannot write {path}: {reason}": "错误：无法写入 {path}：{reason}",
+    "Wrote {path}": "已生成 {path}",
 }

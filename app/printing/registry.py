@@ -1,6 +1,7 @@
 """The printable documents, keyed by the name commands and menus use ("report",
 "work-order", ...). A new paper is one module with a ``DOCUMENT`` spec, listed in
-``DOCUMENT_MODULES``.
+``DOCUMENT_MODULES`` under its name. Modules load on first use, so naming the documents (for
+the command line's choices) does not load reportlab.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import IO, Any
 
 from app.printing.data import Paper
 
-DOCUMENT_MODULES = (
-    "app.printing.repair_report",
-    "app.printing.work_order",
-)
+DOCUMENT_MODULES: dict[str, str] = {
+    "report": "app.printing.repair_report",
+    "work-order": "app.printing.work_order",
+}
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,19 @@ class DocumentSpec:
 _documents: dict[str, DocumentSpec] | None = None
 
 
+def names() -> list[str]:
+    return list(DOCUMENT_MODULES)
+
+
 def documents() -> dict[str, DocumentSpec]:
     global _documents
     if _documents is None:
         found: dict[str, DocumentSpec] = {}
-        for module in DOCUMENT_MODULES:
+        for name, module in DOCUMENT_MODULES.items():
             spec: DocumentSpec = importlib.import_module(module).DOCUMENT
-            found[spec.name] = spec
+            if spec.name != name:
+                raise RuntimeError(f"{module} declares {spec.name!r}, listed as {name!r}")
+            found[name] = spec
         _documents = found
     return _documents
 

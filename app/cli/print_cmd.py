@@ -1,0 +1,47 @@
+"""``print``: renders a registered document of one order to a PDF file.
+
+``repair-station --data-dir D print report SO-BJ001-20260601-0001 -o report.pdf --paper A5``;
+every later document joins as ``print <name> ...`` through the printing registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.bootstrap import open_services
+from app.domain.errors import RuleViolation
+from app.i18n import render, tr
+from app.printing.registry import names
+from app.services.errors import NotFound
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("print", help="print a document of an order to a PDF file")
+    parser.add_argument("document", choices=names(), help="which document")
+    parser.add_argument("order", metavar="ORDER_NO", help="order number (SO-...) or order id")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    parser.add_argument("--paper", choices=("A4", "A5"), default="A4", type=str.upper,
+                        help="paper size (default A4)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    services = open_services(args.data_dir)
+    try:
+        path = services.reports.render(args.document, args.order, args.paper, args.output)
+    except NotFound:
+        print(tr("Error: order {number} was not found.", number=args.order), file=sys.stderr)
+        return 2
+    except RuleViolation as exc:
+        print(tr("Error: {message}", message=render(exc)), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(tr("Error: cannot write {path}: {reason}", path=args.output,
+                 reason=exc.strerror or exc), file=sys.stderr)
+        return 2
+    finally:
+        services.close()
+    print(tr("Wrote {path}", path=path))
+    return 0
