@@ -1,0 +1,225 @@
+"""The ``repair-station-hq`` command: run the head-office server and administer it.
+
+    repair-station-hq serve --db URL --host H --port P
+    repair-station-hq --db URL add-station CODE --name NAME     (token on the last line)
+    repair-station-hq --db URL revoke-station CODE | rotate-token CODE
+    repair-station-hq --db URL dispatch CODE --customer N --phone P --address A --fault F
+    repair-station-hq --db URL dispatch CODE --file orders.csv|orders.json
+    repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
+    repair-station-hq --db URL notice --title T --body B [--station CODE]
+    repair-station-hq --db URL stations | conflicts | prune
+
+Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
+Head office's operators work in English here; the station program is the Chinese-first UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from sync.hq import changes
+from sync.hq.admin import AdminError, DispatchInput, HqAdmin
+from sync.hq.db import DEFAULT_URL, HqDatabase
+from sync.hq.models import utcnow
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repair-station-hq",
+                                     description="Repair Station head-office server and admin.")
+    parser.add_argument("--db", default=DEFAULT_URL,
+                        help=f"SQLAlchemy database URL (default {DEFAULT_URL}); PostgreSQL: "
+                             "postgresql+psycopg://user:password@host/dbname")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # --db may also follow the command (``serve --db URL``); SUPPRESS keeps the global one
+    db_too = argparse.ArgumentParser(add_help=False)
+    db_too.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+
+    serve = sub.add_parser("serve", parents=[db_too], help="run the sync server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS,
+                       help="keep change-log tombstones this long (default 90)")
+    serve.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
+
+    add = sub.add_parser("add-station", parents=[db_too],
+                         help="register a station; prints its token once")
+    add.add_argument("code")
+    add.add_argument("--name", required=True)
+    for name, text in (("revoke-station", "revoke a station's token"),
+                       ("rotate-token", "give a station a new token; the old one stops")):
+        sub.add_parser(name, parents=[db_too], help=text).add_argument("code")
+
+    dispatch = sub.add_parser("dispatch", parents=[db_too],
+                              help="dispatch service orders to a station")
+    dispatch.add_argument("code")
+    dispatch.add_argument("--file", type=Path, help="orders from a .csv or .json file")
+    dispatch.add_argument("--customer")
+    dispatch.add_argument("--phone")
+    dispatch.add_argument("--address")
+    dispatch.add_argument("--fault", default="")
+    dispatch.add_argument("--type", default="repair", dest="order_type")
+    dispatch.add_argument("--mode", default="on_site")
+    dispatch.add_argument("--model", default="")
+    dispatch.add_argument("--serial", default="")
+    dispatch.add_argument("--purchase-date", default="")
+    dispatch.add_argument("--warranty-months", type=int, default=12)
+    dispatch.add_argument("--reference", default="", help="head office's own reference")
+
+    cancel = sub.add_parser("cancel", parents=[db_too], help="cancel an order")
+    cancel.add_argument("order", metavar="ORDER_NUMBER_OR_ID")
+    cancel.add_argument("--reason", required=True)
+
+    update = sub.add_parser("update-order", parents=[db_too],
+                            help="edit a dispatched order's fields")
+    update.add_argument("order", metavar="ORDER_NUMBER_OR_ID")
+    update.add_argument("--fault", dest="fault_description")
+    update.add_argument("--phone", dest="contact_phone")
+    update.add_argument("--address", dest="service_address")
+    update.add_argument("--type", dest="order_type")
+    update.add_argument("--mode", dest="service_mode")
+
+    notice = sub.add_parser("notice", parents=[db_too], help="publish a notice")
+    notice.add_argument("--title", required=True)
+    notice.add_argument("--body", required=True)
+    notice.add_argument("--station", help="only this station (default: all)")
+
+    sub.add_parser("stations", parents=[db_too], help="list stations, last sync, backlog")
+    conflicts = sub.add_parser("conflicts", parents=[db_too], help="list sync conflicts")
+    conflicts.add_argument("--station")
+    prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
+    prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        safe_url = make_url(args.db).render_as_string(hide_password=True)
+    except ArgumentError:
+        print(f"error: {args.db!r} is not a database URL", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        db = HqDatabase.open(args.db)
+        try:
+            return _admin(args, HqAdmin(db))
+        finally:
+            db.dispose()
+    except AdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"error: cannot use database {safe_url}: {exc.orig}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.hq.api import create_app
+
+    if not 0 < args.port < 65536:
+        raise AdminError(f"port {args.port} is out of range")
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise AdminError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    app = create_app(args.db, retention_days=args.retention_days)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    return 0
+
+
+def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
+    cmd = args.command
+    if cmd == "add-station":
+        token = admin.add_station(args.code, args.name)
+        print(f"Station {args.code.upper()} added. Its token is shown only now; give it to the "
+              "station (repair-station register --token-stdin):")
+        print(token)
+    elif cmd == "revoke-station":
+        admin.revoke_station(args.code)
+        print(f"Station {args.code.upper()}'s token is revoked.")
+    elif cmd == "rotate-token":
+        token = admin.rotate_token(args.code)
+        print(f"Station {args.code.upper()} has a new token; the old one no longer works:")
+        print(token)
+    elif cmd == "dispatch":
+        orders = _dispatch_inputs(args)
+        for d in admin.dispatch(args.code, orders):
+            print(f"{d.number}  {d.order_id}")
+        print(f"{len(orders)} order(s) dispatched to {args.code.upper()}.")
+    elif cmd == "cancel":
+        c = admin.cancel(args.order, args.reason)
+        if c.conflict:
+            print(f"Order {c.number} was already finished at the station: the cancel is sent "
+                  "but recorded as a conflict for a person to settle.")
+        else:
+            print(f"Order {c.number} cancelled; the station learns it at its next sync.")
+    elif cmd == "update-order":
+        fields = {k: getattr(args, k) for k in ("fault_description", "contact_phone",
+                                                "service_address", "order_type",
+                                                "service_mode") if getattr(args, k) is not None}
+        admin.update_order(args.order, fields)
+        print(f"Order {args.order} updated; the station learns it at its next sync.")
+    elif cmd == "notice":
+        notice_id = admin.notice(args.title, args.body, args.station)
+        print(f"Notice {notice_id} published to {args.station.upper() if args.station else 'all stations'}.")
+    elif cmd == "stations":
+        _print_stations(admin)
+    elif cmd == "conflicts":
+        rows = admin.conflicts(args.station)
+        for r in rows:
+            print(f"{_time(r.created_at)}  {r.station}  {r.kind}  {r.subject}  "
+                  f"(found by {r.found_by})\n    {r.detail}")
+        print(f"{len(rows)} conflict(s).")
+    elif cmd == "prune":
+        gone = changes.prune(admin.db, utcnow(), args.retention_days)
+        print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")
+    return 0
+
+
+def _dispatch_inputs(args: argparse.Namespace) -> list[DispatchInput]:
+    one = [args.customer, args.phone, args.address]
+    if args.file is not None:
+        if any(x is not None for x in one):
+            raise AdminError("Give either --file or --customer/--phone/--address, not both.")
+        from sync.hq.dispatch_file import read_orders
+
+        return read_orders(args.file)
+    if any(x is None for x in one):
+        raise AdminError("dispatch needs --customer, --phone and --address (and --fault for a "
+                         "repair), or --file.")
+    return [DispatchInput(args.customer, args.phone, args.address, args.fault,
+                          args.order_type, args.mode, args.model, args.serial,
+                          args.purchase_date, args.warranty_months, args.reference)]
+
+
+def _print_stations(admin: HqAdmin) -> None:
+    rows = admin.stations()
+    print(f"{'CODE':<16} {'NAME':<24} {'LAST SYNC (UTC)':<19} {'BACKLOG':>7} "
+          f"{'HIGH WATER':>10}  REVOKED")
+    for r in rows:
+        print(f"{r.code:<16} {r.name[:24]:<24} {_time(r.last_sync):<19} {r.backlog:>7} "
+              f"{r.high_water:>10}  {'yes' if r.revoked else 'no'}")
+    print(f"{len(rows)} station(s).")
+
+
+def _time(t: datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S") if t else "never"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,373 @@
+"""Head office's administrative use cases: stations and their tokens, dispatching, cancelling
+and editing orders, publishing notices, and the lists a person at head office reads.
+
+Each is one transaction; whatever a station must learn goes into the change log in the same
+transaction. Failures raise ``AdminError`` with a message for the operator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.domain import validation as v
+from app.domain.enums import OrderType, ServiceMode
+from app.domain.errors import RuleViolation
+from app.domain.numbering import STATION_CODE_RE, order_number
+from sync.hq import changes
+from sync.hq.apply import FINISHED, record_conflict
+from sync.hq.auth import new_token, token_hash
+from sync.hq.db import HqDatabase
+from sync.hq.models import (
+    HqConflict,
+    HqHighWater,
+    HqNotice,
+    HqOrder,
+    HqOrderCounter,
+    HqStation,
+    new_id,
+    utcnow,
+)
+from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
+
+
+class AdminError(Exception):
+    """An operator's request head office cannot carry out; the message says why."""
+
+
+@dataclass(frozen=True)
+class DispatchInput:
+    customer: str
+    phone: str
+    address: str
+    fault: str
+    order_type: str = OrderType.REPAIR.value
+    service_mode: str = ServiceMode.ON_SITE.value
+    model: str = ""
+    serial: str = ""
+    purchase_date: str = ""  # ISO date, optional
+    warranty_months: int = 12
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    order_id: str
+    number: str
+    hq_seq: int
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    order_id: str
+    number: str
+    hq_seq: int
+    #: the station had already finished the order: the cancel is recorded as a conflict
+    conflict: bool
+
+
+@dataclass(frozen=True)
+class StationRow:
+    code: str
+    name: str
+    revoked: bool
+    last_push_at: datetime | None
+    last_pull_at: datetime | None
+    high_water: int
+    backlog: int
+
+    @property
+    def last_sync(self) -> datetime | None:
+        times = [t for t in (self.last_push_at, self.last_pull_at) if t is not None]
+        return max(times) if times else None
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    station: str
+    kind: str
+    subject: str
+    detail: str
+    found_by: str
+    created_at: datetime
+
+
+class HqAdmin:
+    def __init__(self, db: HqDatabase, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- stations and tokens ------------------------------------------------------------------
+    def add_station(self, code: str, name: str) -> str:
+        """Registers a station; returns its token (the only time it is ever shown)."""
+        code = _check_code(code)
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise AdminError("The station name is required (at most 64 characters).")
+        token = new_token()
+        with self.db.write() as s:
+            if s.scalar(select(HqStation.id).where(HqStation.code == code)) is not None:
+                raise AdminError(f"Station {code} already exists; use rotate-token for a new "
+                                 "token.")
+            station = HqStation(code=code, name=name, token_hash=token_hash(token),
+                                created_at=self.clock())
+            s.add(station)
+            s.flush()
+            s.add(HqHighWater(station_id=station.id, high_water=0))
+        return token
+
+    def revoke_station(self, code: str) -> None:
+        with self.db.write() as s:
+            self._station(s, code).revoked = True
+
+    def rotate_token(self, code: str) -> str:
+        """A new token for the station (also lifts a revocation); the old one stops working."""
+        token = new_token()
+        with self.db.write() as s:
+            station = self._station(s, code)
+            station.token_hash = token_hash(token)
+            station.revoked = False
+        return token
+
+    def stations(self) -> list[StationRow]:
+        with self.db.read() as s:
+            rows = []
+            for st in s.scalars(select(HqStation).order_by(HqStation.code)):
+                hw = s.get(HqHighWater, st.id)
+                rows.append(StationRow(st.code, st.name, st.revoked, st.last_push_at,
+                                       st.last_pull_at, hw.high_water if hw else 0,
+                                       changes.backlog(s, st)))
+            return rows
+
+    # -- orders -------------------------------------------------------------------------------
+    def dispatch(self, code: str, orders: list[DispatchInput]) -> list[Dispatched]:
+        """Dispatches ``orders`` to the station, all or none."""
+        if not orders:
+            raise AdminError("No orders to dispatch.")
+        checked = [_check_dispatch(i, o) for i, o in enumerate(orders, start=1)]
+        now = self.clock()
+        out = []
+        with self.db.write() as s:
+            station = self._station(s, code)
+            for o in checked:
+                order_id = new_id()
+                number = self._next_number(s, station, now.astimezone().date())
+                payload = {
+                    "order_id": order_id,
+                    "number": number,
+                    "order_type": o.order_type,
+                    "service_mode": o.service_mode,
+                    "fault_description": o.fault,
+                    "contact_phone": o.phone,
+                    "service_address": o.address,
+                    "called_at": now.isoformat(),
+                    "customer": {"name": o.customer, "phones": [o.phone], "address": o.address},
+                    "product": ({"model": o.model, "serial_no": o.serial,
+                                 "purchase_date": o.purchase_date or None,
+                                 "warranty_months": o.warranty_months} if o.model else None),
+                    "hq_reference": o.reference,
+                    "hq_revision": 1,
+                }
+                seq = changes.append_change(self.db, s, station_id=station.id,
+                                            entity=HqEntity.DISPATCH_ORDER.value,
+                                            entity_id=order_id, op="upsert", payload=payload,
+                                            now=now)
+                s.add(HqOrder(id=order_id, station_id=station.id, number=number,
+                              status="received", order_type=o.order_type,
+                              service_mode=o.service_mode, source="head_office",
+                              customer_name=o.customer, contact_phone=o.phone,
+                              hq_reference=o.reference, dispatched=True,
+                              dispatch_payload=_dump(payload), hq_revision=1,
+                              dispatch_seq=seq, created_at=now, updated_at=now))
+                out.append(Dispatched(order_id, number, seq))
+        return out
+
+    def cancel(self, ref: str, reason: str) -> Cancelled:
+        """Cancels an order (by number or id). If the station already finished it, the
+        completion stands and the cancel is recorded as a conflict, here and at the station."""
+        reason = reason.strip()
+        if not reason or len(reason) > 200:
+            raise AdminError("A cancel reason is required (at most 200 characters).")
+        now = self.clock()
+        with self.db.write() as s:
+            order = self._order(s, ref)
+            if order.cancel_state:
+                raise AdminError(f"Order {order.number} was already cancelled by head office.")
+            if order.status == "cancelled":
+                raise AdminError(f"Order {order.number} is already cancelled at the station.")
+            conflict = order.status in FINISHED
+            order.cancel_state = "conflict" if conflict else "pending"
+            order.cancel_reason = reason
+            order.updated_at = now
+            payload = {"order_id": order.id, "number": order.number, "reason": reason}
+            order.cancel_seq = changes.append_change(
+                self.db, s, station_id=order.station_id, entity=HqEntity.CANCEL_ORDER.value,
+                entity_id=order.id, op="event", payload=payload, now=now)
+            if conflict:
+                record_conflict(s, order.station_id, ConflictKind.CANCEL_AFTER_COMPLETION,
+                                "service_order", order.id,
+                                f"Head office cancelled order {order.number} ({reason}) but "
+                                f"the station had already {order.status} it; the "
+                                f"{order.status} state stands.", "hq", now)
+            return Cancelled(order.id, order.number, order.cancel_seq, conflict)
+
+    def update_order(self, ref: str, fields: dict[str, str]) -> int:
+        """Head office edits a dispatched order; returns the change's hq_seq.
+
+        The edit carries the station revision head office last saw; a station that changed the
+        order since keeps its own edit and reports this one as a conflict.
+        """
+        unknown = set(fields) - HQ_EDITABLE_ORDER_FIELDS
+        if unknown or not fields:
+            raise AdminError("Head office may edit only: "
+                             + ", ".join(sorted(HQ_EDITABLE_ORDER_FIELDS)) + ".")
+        clean = _check_fields(fields)
+        now = self.clock()
+        with self.db.write() as s:
+            order = self._order(s, ref)
+            if not order.dispatched:
+                raise AdminError(f"Order {order.number} was not dispatched by head office.")
+            if order.cancel_state or order.status in ("closed", "cancelled"):
+                raise AdminError(f"Order {order.number} is {order.status}; it cannot be "
+                                 "edited.")
+            order.hq_revision += 1
+            payload = json.loads(order.dispatch_payload)
+            payload.update(clean)
+            payload["hq_revision"] = order.hq_revision
+            order.dispatch_payload = _dump(payload)
+            order.updated_at = now
+            return changes.append_change(
+                self.db, s, station_id=order.station_id, entity=HqEntity.ORDER_UPDATE.value,
+                entity_id=order.id, op="upsert",
+                payload={"order_id": order.id, "base_revision": order.revision,
+                         "hq_revision": order.hq_revision, "fields": clean}, now=now)
+
+    # -- notices and conflicts ----------------------------------------------------------------
+    def notice(self, title: str, body: str, code: str | None = None) -> str:
+        """Publishes a notice to one station or (no code) to all; returns its id."""
+        title, body = title.strip(), body.strip()
+        if not title or len(title) > 200:
+            raise AdminError("A notice title is required (at most 200 characters).")
+        if not body or len(body) > 20_000:
+            raise AdminError("A notice body is required (at most 20,000 characters).")
+        now = self.clock()
+        with self.db.write() as s:
+            station_id = self._station(s, code).id if code else None
+            n = HqNotice(station_id=station_id, title=title, body=body, published_at=now)
+            s.add(n)
+            s.flush()
+            n.hq_seq = changes.append_change(self.db, s, station_id=station_id,
+                                             entity=HqEntity.NOTICE.value, entity_id=n.id,
+                                             op="upsert", payload=changes.notice_payload(n),
+                                             now=now)
+            return n.id
+
+    def conflicts(self, code: str | None = None) -> list[ConflictRow]:
+        with self.db.read() as s:
+            stmt = (select(HqConflict, HqStation.code)
+                    .join(HqStation, HqStation.id == HqConflict.station_id)
+                    .order_by(HqConflict.created_at))
+            if code:
+                stmt = stmt.where(HqStation.code == _check_code(code))
+            return [ConflictRow(st, c.kind, f"{c.subject_entity} {c.subject_id}", c.detail,
+                                c.found_by, c.created_at) for c, st in s.execute(stmt)]
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _station(self, s: Session, code: str) -> HqStation:
+        code = _check_code(code)
+        station = s.scalar(select(HqStation).where(HqStation.code == code))
+        if station is None:
+            raise AdminError(f"No station {code}; add it with add-station first.")
+        return station
+
+    def _order(self, s: Session, ref: str) -> HqOrder:
+        ref = ref.strip()
+        order = s.scalar(select(HqOrder).where(
+            or_(HqOrder.id == ref, HqOrder.number == ref.upper())))
+        if order is None:
+            raise AdminError(f"No order {ref!r} is known to head office.")
+        return order
+
+    def _next_number(self, s: Session, station: HqStation, day: date) -> str:
+        key = f"{day:%Y%m%d}"
+        counter = s.scalars(self.db.lock_for_update(select(HqOrderCounter).where(
+            HqOrderCounter.station_id == station.id, HqOrderCounter.day == key))).one_or_none()
+        if counter is None:
+            counter = HqOrderCounter(station_id=station.id, day=key, last=5000)
+            s.add(counter)
+        counter.last += 1
+        s.flush()
+        return order_number(station.code, day, counter.last)
+
+
+def _check_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not STATION_CODE_RE.match(code):
+        raise AdminError(f"{code!r} is not a station code (2-16 letters or digits).")
+    return code
+
+
+def _check_dispatch(n: int, o: DispatchInput) -> DispatchInput:
+    where = f"Order {n}: "
+    try:
+        customer = v.check_required(o.customer, "customer", "Customer", v.MAX_NAME)
+        phone = v.check_phone(o.phone, "phone")
+        address = v.check_required(o.address, "address", "Address", v.MAX_ADDRESS)
+        fault = v.check_length(o.fault, "fault", "Fault", v.MAX_TEXT)
+        model = v.check_length(o.model, "model", "Model", v.MAX_SHORT)
+        serial = v.check_length(o.serial, "serial", "Serial number", v.MAX_SHORT)
+        reference = v.check_length(o.reference, "reference", "Reference", v.MAX_SHORT)
+    except RuleViolation as exc:
+        raise AdminError(where + str(exc)) from exc
+    try:
+        order_type = OrderType(o.order_type.strip().lower()).value
+    except ValueError:
+        raise AdminError(where + f"type {o.order_type!r} is not one of "
+                         + ", ".join(t.value for t in OrderType) + ".") from None
+    try:
+        mode = ServiceMode(o.service_mode.strip().lower()).value
+    except ValueError:
+        raise AdminError(where + f"mode {o.service_mode!r} is not one of "
+                         + ", ".join(m.value for m in ServiceMode) + ".") from None
+    if order_type == OrderType.REPAIR and not fault:
+        raise AdminError(where + "a repair order needs a fault description.")
+    if serial and not model:
+        raise AdminError(where + "a serial number needs the product model too.")
+    purchase = o.purchase_date.strip()
+    if purchase:
+        try:
+            date.fromisoformat(purchase)
+        except ValueError:
+            raise AdminError(where + f"purchase date {purchase!r} is not YYYY-MM-DD.") from None
+    if not 0 <= o.warranty_months <= 120:
+        raise AdminError(where + "warranty months must be between 0 and 120.")
+    return DispatchInput(customer, phone, address, fault, order_type, mode, model, serial,
+                         purchase, o.warranty_months, reference)
+
+
+def _check_fields(fields: dict[str, str]) -> dict[str, str]:
+    clean = {}
+    try:
+        for key, value in fields.items():
+            if key == "contact_phone":
+                clean[key] = v.check_phone(value, key)
+            elif key == "order_type":
+                clean[key] = OrderType(value).value
+            elif key == "service_mode":
+                clean[key] = ServiceMode(value).value
+            elif key == "service_address":
+                clean[key] = v.check_required(value, key, "Address", v.MAX_ADDRESS)
+            else:
+                clean[key] = v.check_length(value, key, "Fault", v.MAX_TEXT)
+    except (RuleViolation, ValueError) as exc:
+        raise AdminError(str(exc)) from exc
+    return clean
+
+
+def _dump(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

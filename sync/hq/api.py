@@ -1,0 +1,252 @@
+"""The head-office HTTP API (FastAPI): ``create_app(db_url)`` builds it.
+
+Every request but ``/v1/health`` needs the protocol header and a station token; the station is
+the token's, never the body's. Database work runs in the thread pool; errors are always JSON
+``{"error": code, "message": text}``. The OpenAPI document is at /openapi.json and /docs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
+
+from sync import protocol as p
+from sync.hq import apply, changes
+from sync.hq.auth import AuthError, StationIdentity, identify
+from sync.hq.db import DEFAULT_URL, HqDatabase
+from sync.hq.models import HqStation, utcnow
+from sync.hq.schemas import (
+    ErrorModel,
+    HealthModel,
+    PullPageModel,
+    PushAckModel,
+    PushBatchModel,
+    SnapshotModel,
+)
+
+log = logging.getLogger(__name__)
+
+#: a gzip body bigger than this on the wire is refused before inflating it
+MAX_WIRE_BYTES = 8_000_000
+PRUNE_EVERY_S = 3600.0
+
+
+class HqHttpError(Exception):
+    def __init__(self, code: p.ErrorCode, message: str, **extra: int) -> None:
+        super().__init__(message)
+        self.body = p.ErrorBody(code.value, message, extra.get("expected_seq"),
+                                extra.get("min_protocol"))
+        self.status = p.ERROR_STATUS[code]
+
+
+def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {c: {"model": ErrorModel} for c in codes}
+
+
+class _Pruner:
+    """Prunes the change log at start-up and then at most once an hour, from a request."""
+
+    def __init__(self, db: HqDatabase, retention_days: int, clock: Callable[[], datetime]):
+        self.db, self.retention_days, self.clock = db, retention_days, clock
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+
+    def maybe(self) -> None:
+        now = time.monotonic()
+        if now - self._last < PRUNE_EVERY_S or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._last = now
+            gone = changes.prune(self.db, self.clock(), self.retention_days)
+            if gone:
+                log.info("pruned %d change-log rows older than %d days", gone,
+                         self.retention_days)
+        finally:
+            self._lock.release()
+
+
+def create_app(
+    db_url: str = DEFAULT_URL,
+    *,
+    db: HqDatabase | None = None,
+    retention_days: int = changes.DEFAULT_RETENTION_DAYS,
+    clock: Callable[[], datetime] = utcnow,
+) -> FastAPI:
+    """The head-office server on ``db_url`` (tables created if missing) or on ``db``."""
+    if retention_days < 1:
+        raise ValueError("retention must be at least one day")
+    database = db or HqDatabase.open(db_url)
+    pruner = _Pruner(database, retention_days, clock)
+    pruner.maybe()
+    app = FastAPI(
+        title="Repair Station head office",
+        version=f"protocol {p.PROTOCOL_VERSION}",
+        description="Sync API between repair stations and head office. See "
+                    "docs/sync-protocol.md for the rules behind these messages.",
+    )
+    app.state.db = database
+
+    @app.exception_handler(HqHttpError)
+    async def _hq_error(_request: Request, exc: HqHttpError) -> JSONResponse:
+        return JSONResponse(exc.body.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid request')}"
+        return JSONResponse(p.ErrorBody(p.ErrorCode.BAD_REQUEST.value, message).to_json(),
+                            status_code=400)
+
+    @app.exception_handler(Exception)
+    async def _server_error(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(p.ErrorBody(p.ErrorCode.SERVER_ERROR.value,
+                                        "Head office had an internal error; try again later.")
+                            .to_json(), status_code=500)
+
+    def authenticate(authorization: str | None, protocol: str | None) -> StationIdentity:
+        _check_protocol(protocol)
+        try:
+            with database.read() as s:
+                return identify(s, p.bearer_token(authorization))
+        except AuthError as exc:
+            raise HqHttpError(exc.code, exc.message) from None
+
+    @app.get(p.HEALTH_PATH, response_model=HealthModel, tags=["sync"])
+    def health() -> dict[str, Any]:
+        """Which protocol versions head office speaks, and its clock (for display only)."""
+        return p.Health(p.SUPPORTED_PROTOCOLS, clock().isoformat()).to_json()
+
+    @app.post(
+        p.PUSH_PATH,
+        response_model=PushAckModel,
+        tags=["sync"],
+        responses=_error_responses(400, 401, 403, 409, 413, 426),
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/PushBatchModel"}}}}},
+    )
+    async def push(
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+        x_repair_station_protocol: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        """Applies one batch of the station's outbox, whole and exactly once."""
+        station = await run_in_threadpool(authenticate, authorization,
+                                          x_repair_station_protocol)
+        body = await _read_body(request)
+        try:
+            data = p.decode_body(body, request.headers.get("content-encoding"))
+            batch = p.PushBatch.from_json(data)
+        except p.ProtocolError as exc:
+            code = p.ErrorCode.TOO_LARGE if "larger than" in str(exc) or "at most" in str(
+                exc) else p.ErrorCode.BAD_REQUEST
+            raise HqHttpError(code, f"The batch was refused: {exc}") from None
+        if batch.station_code != station.code:
+            raise HqHttpError(p.ErrorCode.BAD_REQUEST,
+                              f"The batch names station {batch.station_code} but the token "
+                              f"belongs to station {station.code}.")
+        try:
+            ack = await run_in_threadpool(apply.push, database, station, batch, clock())
+        except apply.Gap as gap:
+            raise HqHttpError(p.ErrorCode.GAP,
+                              f"Ops are missing before seq {batch.from_seq}; send from seq "
+                              f"{gap.expected_seq}.", expected_seq=gap.expected_seq) from None
+        return JSONResponse(ack.to_json())
+
+    @app.get(p.PULL_PATH, response_model=PullPageModel, tags=["sync"],
+             responses=_error_responses(400, 401, 403, 410, 426))
+    def pull(
+        since: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1)] = p.DEFAULT_PULL_LIMIT,
+        authorization: Annotated[str | None, Header()] = None,
+        x_repair_station_protocol: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        """Head office's changes for this station after ``since``, oldest first."""
+        station = authenticate(authorization, x_repair_station_protocol)
+        pruner.maybe()
+        try:
+            with database.read() as s:
+                page = changes.pull_page(s, station.id, since, min(limit, p.MAX_PULL_LIMIT))
+        except changes.CursorExpired:
+            raise HqHttpError(p.ErrorCode.CURSOR_EXPIRED,
+                              f"Cursor {since} is no longer in head office's change log; "
+                              "download a snapshot (GET /v1/snapshot).") from None
+        _mark_pulled(database, station, page.next, clock())
+        return JSONResponse(page.to_json())
+
+    @app.get(p.SNAPSHOT_PATH, response_model=SnapshotModel, tags=["sync"],
+             responses=_error_responses(401, 403, 426))
+    def snapshot(
+        authorization: Annotated[str | None, Header()] = None,
+        x_repair_station_protocol: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        """Every head-office-owned row for this station; pull on from ``next``."""
+        station = authenticate(authorization, x_repair_station_protocol)
+        with database.read() as s:
+            snap = changes.snapshot(s, station.id)
+        _mark_pulled(database, station, snap.next, clock())
+        return JSONResponse(snap.to_json())
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            # the push body is read raw (gzip), so FastAPI cannot see its model: add it here
+            _, defs = models_json_schema([(PushBatchModel, "validation")],
+                                         ref_template="#/components/schemas/{model}")
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                defs.get("$defs", {}))
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _check_protocol(value: str | None) -> None:
+    try:
+        version = int(value or "0")
+    except ValueError:
+        version = 0
+    if version < p.MIN_PROTOCOL:
+        raise HqHttpError(p.ErrorCode.UPGRADE_REQUIRED,
+                          f"This program speaks an old sync protocol ({version}); head office "
+                          f"needs {p.MIN_PROTOCOL} or newer. Please upgrade the program.",
+                          min_protocol=p.MIN_PROTOCOL)
+    if version not in p.SUPPORTED_PROTOCOLS:
+        raise HqHttpError(p.ErrorCode.BAD_REQUEST,
+                          f"Head office does not speak protocol {version} yet (it speaks "
+                          f"{', '.join(map(str, p.SUPPORTED_PROTOCOLS))}).")
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_WIRE_BYTES:
+        raise HqHttpError(p.ErrorCode.TOO_LARGE, f"The body exceeds {MAX_WIRE_BYTES} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_WIRE_BYTES:
+            raise HqHttpError(p.ErrorCode.TOO_LARGE, f"The body exceeds {MAX_WIRE_BYTES} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _mark_pulled(db: HqDatabase, station: StationIdentity, cursor: int, now: datetime) -> None:
+    with db.write() as s:
+        row = s.get(HqStation, station.id)
+        if row is not None:
+            row.last_pull_at = now
+            row.pulled_seq = max(row.pulled_seq, cursor)

@@ -1,0 +1,262 @@
+"""Applying a pushed batch: exactly once, whole or not at all, against the high-water mark.
+
+One transaction per batch. The station's high-water row is locked first (``FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so concurrent deliveries of one batch queue up and
+all but the first find it already applied and get the stored acknowledgement. What each op does
+follows its declaration in ``sync.entities``; nothing is decided by anyone's clock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sync import entities as ent
+from sync.hq.auth import StationIdentity
+from sync.hq.db import HqDatabase
+from sync.hq.models import (
+    HqBatch,
+    HqConflict,
+    HqHighWater,
+    HqOrder,
+    HqReceivedOp,
+    HqRecord,
+    HqRejectedOp,
+    HqStation,
+)
+from sync.protocol import ConflictKind, OpKind, OpResult, OpStatus, PushAck, PushBatch, PushOp
+
+#: order states in which a station's work is done; a later head-office cancel cannot undo them
+FINISHED = frozenset({"completed", "visited", "closed"})
+
+
+class Gap(Exception):
+    def __init__(self, expected_seq: int) -> None:
+        super().__init__(f"expected seq {expected_seq}")
+        self.expected_seq = expected_seq
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: OpStatus
+    reason: str = ""
+
+
+def push(db: HqDatabase, station: StationIdentity, batch: PushBatch, now: datetime) -> PushAck:
+    """Applies ``batch`` for ``station`` (from the token) or returns its stored acknowledgement.
+
+    Raises ``Gap`` when ops before ``from_seq`` are missing. A concurrent duplicate that loses
+    the race on the unique batch row is answered from the winner's stored acknowledgement.
+    """
+    try:
+        return _push_once(db, station, batch, now)
+    except IntegrityError:
+        # only reachable if two deliveries got past the lock together (should not happen);
+        # the committed one's acknowledgement is the answer
+        return _push_once(db, station, batch, now)
+
+
+def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
+               now: datetime) -> PushAck:
+    with db.write() as s:
+        mark = s.scalars(
+            db.lock_for_update(select(HqHighWater).where(HqHighWater.station_id == station.id))
+        ).one()
+        hw = mark.high_water
+        if batch.to_seq <= hw:
+            return _replay(s, station, batch, hw)
+        if batch.from_seq > hw + 1:
+            raise Gap(hw + 1)
+        ids = [op.op_id for op in batch.ops]
+        seen = {r.op_id: r for r in s.scalars(select(HqReceivedOp).where(
+            HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
+        records = _prefetch_records(s, batch)
+        results = []
+        for op in batch.ops:
+            prior = seen.get(op.op_id)
+            if prior is not None:  # seen before (overlapping batch): never applied twice
+                results.append(OpResult(op.op_id, prior.status, prior.reason))
+                continue
+            if op.seq <= hw:
+                results.append(OpResult(op.op_id, OpStatus.REJECTED.value,
+                                        f"seq {op.seq} is at or below the high-water mark "
+                                        f"{hw} but this op was never received"))
+                continue
+            outcome = _apply_op(s, station, op, records, now)
+            s.add(HqReceivedOp(station_id=station.id, op_id=op.op_id, seq=op.seq,
+                               entity=op.entity, entity_id=op.entity_id, op=op.op,
+                               action=op.action, username=op.username,
+                               station_time=op.created_at, status=outcome.status.value,
+                               reason=outcome.reason[:500], received_at=now))
+            if outcome.status is OpStatus.REJECTED:
+                s.add(HqRejectedOp(station_id=station.id, batch_id=batch.batch_id, seq=op.seq,
+                                   op_id=op.op_id, entity=op.entity, entity_id=op.entity_id,
+                                   op=op.op, payload=_dump(op.payload),
+                                   reason=outcome.reason[:500], created_at=now))
+            results.append(OpResult(op.op_id, outcome.status.value, outcome.reason))
+        mark.high_water = batch.to_seq
+        ack = PushAck(batch.batch_id, batch.to_seq, False, tuple(results))
+        s.add(HqBatch(station_id=station.id, batch_id=batch.batch_id, from_seq=batch.from_seq,
+                      to_seq=batch.to_seq, ack_json=_dump(ack.to_json()), received_at=now))
+        row = s.get(HqStation, station.id)
+        if row is not None:
+            row.last_push_at = now
+        return ack
+
+
+def _replay(s: Session, station: StationIdentity, batch: PushBatch, hw: int) -> PushAck:
+    stored = s.scalar(select(HqBatch.ack_json).where(HqBatch.station_id == station.id,
+                                                     HqBatch.batch_id == batch.batch_id))
+    if stored is not None:
+        old = PushAck.from_json(json.loads(stored))
+        return PushAck(old.batch_id, hw, True, old.results)
+    # the station re-cut its batches (e.g. after a crash): answer op by op from what we hold
+    ids = [op.op_id for op in batch.ops]
+    seen = {r.op_id: r for r in s.scalars(select(HqReceivedOp).where(
+        HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
+    results = []
+    for op in batch.ops:
+        prior = seen.get(op.op_id)
+        if prior is not None:
+            results.append(OpResult(op.op_id, prior.status, prior.reason))
+        else:
+            results.append(OpResult(op.op_id, OpStatus.REJECTED.value,
+                                    f"seq {op.seq} is at or below the high-water mark {hw} "
+                                    "but this op was never received"))
+    return PushAck(batch.batch_id, hw, True, tuple(results))
+
+
+def _prefetch_records(s: Session, batch: PushBatch) -> dict[tuple[str, str], HqRecord]:
+    """Head office's copies of the rows the batch touches, in one query."""
+    ids = {op.entity_id for op in batch.ops}
+    rows = s.scalars(select(HqRecord).where(HqRecord.entity_id.in_(ids))).all()
+    return {(r.entity, r.entity_id): r for r in rows}
+
+
+def _apply_op(s: Session, station: StationIdentity, op: PushOp,
+              records: dict[tuple[str, str], HqRecord], now: datetime) -> Outcome:
+    spec = ent.spec(op.entity)
+    if spec is None:
+        return Outcome(OpStatus.REJECTED, f"unknown entity {op.entity!r}")
+    if spec.owner is not ent.Owner.STATION:
+        return Outcome(OpStatus.REJECTED, f"{op.entity} is owned by head office; a station "
+                       "cannot push it")
+    if op.op not in spec.ops:
+        return Outcome(OpStatus.REJECTED, f"{op.entity} does not take {op.op!r} ops")
+    if op.entity == "station" and op.payload.get("code") not in (None, station.code):
+        return Outcome(OpStatus.REJECTED, f"station code {op.payload.get('code')!r} does not "
+                       f"match the token's station {station.code}")
+    if spec.storage is ent.Storage.CONFLICT:
+        return _station_conflict(s, station, op, now)
+    existing = records.get((op.entity, op.entity_id))
+    if existing is not None and existing.station_id != station.id:
+        return Outcome(OpStatus.REJECTED, f"{op.entity} {op.entity_id} belongs to another "
+                       "station")
+    if spec.storage is ent.Storage.LEDGER and existing is not None:
+        return Outcome(OpStatus.APPLIED, "already recorded")
+    outcome = Outcome(OpStatus.APPLIED)
+    if spec.storage is ent.Storage.ORDER:
+        outcome = _project_order(s, station, op, now)
+        if outcome.status is OpStatus.REJECTED:
+            return outcome
+    records[(op.entity, op.entity_id)] = _store_record(s, station, op, existing, now)
+    return outcome
+
+
+def _store_record(s: Session, station: StationIdentity, op: PushOp,
+                  existing: HqRecord | None, now: datetime) -> HqRecord:
+    revision = op.payload.get("revision")
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        revision = op.base_revision + 1
+    if existing is None:
+        existing = HqRecord(station_id=station.id, entity=op.entity, entity_id=op.entity_id,
+                            payload="{}")
+        s.add(existing)
+    if op.op == OpKind.DELETE:
+        existing.deleted = True  # a tombstone: head office keeps what the row last held
+    else:
+        existing.payload = _dump(op.payload)
+        existing.deleted = False
+    existing.revision = revision
+    existing.last_seq = op.seq
+    existing.updated_at = now
+    return existing
+
+
+def _project_order(s: Session, station: StationIdentity, op: PushOp, now: datetime) -> Outcome:
+    p = op.payload
+    order = s.get(HqOrder, op.entity_id)
+    if order is not None and order.station_id != station.id:
+        return Outcome(OpStatus.REJECTED, f"order {op.entity_id} belongs to another station")
+    status = str(p.get("status") or (order.status if order else "received"))
+    number = str(p.get("number") or (order.number if order else op.entity_id))
+    if order is None:
+        if s.scalar(select(HqOrder.id).where(HqOrder.number == number)) is not None:
+            return Outcome(OpStatus.REJECTED, f"order number {number} is already used by "
+                           "another order")
+        order = HqOrder(id=op.entity_id, station_id=station.id, number=number, status=status,
+                        created_at=now)
+        s.add(order)
+    order.status = status
+    order.order_type = str(p.get("order_type") or order.order_type)
+    order.service_mode = str(p.get("service_mode") or order.service_mode)
+    order.source = str(p.get("source") or order.source)
+    order.contact_phone = str(p.get("contact_phone") or order.contact_phone)[:32]
+    order.hq_reference = str(p.get("hq_reference") or order.hq_reference)[:64]
+    revision = p.get("revision")
+    if isinstance(revision, int) and not isinstance(revision, bool):
+        order.revision = max(order.revision, revision)
+    order.updated_at = now
+    if order.cancel_state == "pending":
+        if status == "cancelled":
+            order.cancel_state = "confirmed"
+        elif status in FINISHED:
+            # the completion stands; head office's cancel becomes a conflict for a person
+            order.cancel_state = "conflict"
+            detail = (f"Head office cancelled order {order.number} ({order.cancel_reason}) "
+                      f"but the station had already {status} it; the {status} state stands.")
+            record_conflict(s, station.id, ConflictKind.CANCEL_AFTER_COMPLETION,
+                            "service_order", order.id, detail, "hq", now)
+            return Outcome(OpStatus.CONFLICT, detail)
+    return Outcome(OpStatus.APPLIED)
+
+
+def _station_conflict(s: Session, station: StationIdentity, op: PushOp,
+                      now: datetime) -> Outcome:
+    p = op.payload
+    kind = str(p.get("kind") or "")
+    subject_id = str(p.get("subject_id") or "")
+    if not kind or not subject_id:
+        return Outcome(OpStatus.REJECTED, "a sync_conflict needs kind and subject_id")
+    if kind == ConflictKind.CANCEL_AFTER_COMPLETION:
+        order = s.get(HqOrder, subject_id)
+        if order is not None and order.station_id == station.id and order.cancel_state:
+            order.cancel_state = "conflict"
+    record_conflict(s, station.id, kind, str(p.get("subject_entity") or ""), subject_id,
+                    str(p.get("detail") or ""), "station", now)
+    return Outcome(OpStatus.APPLIED)
+
+
+def record_conflict(s: Session, station_id: int, kind: str, subject_entity: str,
+                    subject_id: str, detail: str, found_by: str, now: datetime) -> bool:
+    """Adds the conflict unless the same one (station, kind, subject) is already recorded."""
+    exists = s.scalar(select(HqConflict.id).where(HqConflict.station_id == station_id,
+                                                  HqConflict.kind == kind,
+                                                  HqConflict.subject_id == subject_id))
+    if exists is not None:
+        return False
+    s.add(HqConflict(station_id=station_id, kind=str(kind)[:32],
+                     subject_entity=subject_entity[:32], subject_id=subject_id[:36],
+                     detail=detail, found_by=found_by, created_at=now))
+    s.flush()
+    return True
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

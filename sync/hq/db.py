@@ -1,0 +1,112 @@
+"""Head office's engine and sessions, for SQLite (default) or PostgreSQL (by URL).
+
+SQLite connections get WAL, ``synchronous=FULL``, foreign keys and a busy timeout, and write
+sessions begin with ``BEGIN IMMEDIATE`` so a push's read-then-write cannot interleave with
+another. On PostgreSQL the same guarantee comes from row locks (``SELECT ... FOR UPDATE`` on
+the station's high-water row, and on the change-log counter); see ``lock_for_update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync.hq.models import HqBase, HqMeta
+
+BUSY_TIMEOUT_MS = 30_000
+DEFAULT_URL = "sqlite:///./hq.sqlite3"
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy issues BEGIN itself (the "begin" listener); pysqlite would otherwise defer it
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get("immediate") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; a SQLite file's folder is created if missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            pool_size=20,
+            max_overflow=20,
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url,
+            pool_size=20,
+            max_overflow=20,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10},
+        )
+    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or "
+                     "postgresql+psycopg URLs")
+
+
+class HqDatabase:
+    """Short sessions for reading and for one write transaction each."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(immediate=True),
+                                   expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL, create: bool = True) -> HqDatabase:
+        db = cls(make_engine(url))
+        if create:
+            db.create_all()
+        return db
+
+    def create_all(self) -> None:
+        HqBase.metadata.create_all(self.engine)
+        with self.write() as s:
+            for key in ("last_hq_seq", "pruned_through"):
+                if s.get(HqMeta, key) is None:
+                    s.add(HqMeta(key=key, value=0))
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction (``BEGIN IMMEDIATE`` on SQLite): committed whole or not at all."""
+        with self._write.begin() as session:
+            yield session
+
+    def lock_for_update(self, stmt: Select[Any]) -> Select[Any]:
+        """``stmt`` with ``FOR UPDATE`` where row locks exist (SQLite locks the whole file)."""
+        return stmt if self.is_sqlite else stmt.with_for_update()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

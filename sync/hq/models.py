@@ -1,0 +1,267 @@
+"""Head office's tables (its own metadata, separate from the station store).
+
+Stations and their token hashes, the permanent per-station high-water mark, stored batch
+acknowledgements, every op received (unique per station: exactly once; with action and user it
+is also the audit trail), head office's copies of station data (a generic record per entity row
+plus an order projection), the change log stations pull from, rejected ops, conflicts, notices.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Naive UTC in the database, aware UTC in Python; naive input is refused."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class HqBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), int: BigInteger().with_variant(Integer,
+                                                                                    "sqlite")}
+
+
+class HqStation(HqBase):
+    __tablename__ = "hq_stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 hex of the bearer token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_push_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_pull_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the highest change-log cursor handed to this station (backlog = changes after it)
+    pulled_seq: Mapped[int] = mapped_column(default=0)
+
+
+class HqHighWater(HqBase):
+    """The last seq applied per station. Permanent; its row is the per-station push lock."""
+
+    __tablename__ = "hq_high_water"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), primary_key=True)
+    high_water: Mapped[int] = mapped_column(default=0)
+
+
+class HqBatch(HqBase):
+    __tablename__ = "hq_batches"
+    __table_args__ = (UniqueConstraint("station_id", "batch_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    batch_id: Mapped[str] = mapped_column(String(60))
+    from_seq: Mapped[int] = mapped_column()
+    to_seq: Mapped[int] = mapped_column()
+    ack_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqReceivedOp(HqBase):
+    """Every station op head office has seen, once; with action and user, the audit trail."""
+
+    __tablename__ = "hq_received_ops"
+    __table_args__ = (
+        UniqueConstraint("station_id", "op_id"),
+        Index("ix_hq_received_ops_entity", "entity", "entity_id"),
+        Index("ix_hq_received_ops_seq", "station_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    op_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column()
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32), default="")
+    username: Mapped[str] = mapped_column(String(32), default="")
+    #: the station's own timestamp (text as sent: shown, never used to decide anything)
+    station_time: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqRecord(HqBase):
+    """Head office's copy of one station-owned row (latest state; deletes leave a tombstone)."""
+
+    __tablename__ = "hq_records"
+    __table_args__ = (
+        UniqueConstraint("entity", "entity_id"),
+        Index("ix_hq_records_station", "station_id", "entity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(default=0)
+    payload: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqOrder(HqBase):
+    """Head office's view of a service order: dispatched by it, or pushed by a station."""
+
+    __tablename__ = "hq_orders"
+    __table_args__ = (Index("ix_hq_orders_station", "station_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    order_type: Mapped[str] = mapped_column(String(16), default="")
+    service_mode: Mapped[str] = mapped_column(String(16), default="")
+    source: Mapped[str] = mapped_column(String(16), default="")
+    customer_name: Mapped[str] = mapped_column(String(40), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    hq_reference: Mapped[str] = mapped_column(String(64), default="")
+    #: the station's revision last seen (0 until the station pushes the order)
+    revision: Mapped[int] = mapped_column(default=0)
+    dispatched: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: current dispatch payload (HQ edits merged in) and the change that last carried it
+    dispatch_payload: Mapped[str] = mapped_column(Text, default="")
+    hq_revision: Mapped[int] = mapped_column(default=0)
+    dispatch_seq: Mapped[int] = mapped_column(default=0)
+    #: "" | pending (sent, not yet seen cancelled) | confirmed | conflict
+    cancel_state: Mapped[str] = mapped_column(String(16), default="")
+    cancel_reason: Mapped[str] = mapped_column(String(200), default="")
+    cancel_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqChange(HqBase):
+    """Head office's change log; ``station_id`` NULL means addressed to every station.
+
+    ``hq_seq`` is allocated from ``HqMeta['last_hq_seq']`` under a lock, so seq order is commit
+    order and a puller can never step over a change that commits late.
+    """
+
+    __tablename__ = "hq_changes"
+    __table_args__ = (
+        Index("ix_hq_changes_station_seq", "station_id", "hq_seq"),
+        Index("ix_hq_changes_created", "created_at"),
+    )
+
+    hq_seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("hq_stations.id"), default=None)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqMeta(HqBase):
+    """Counters and marks: ``last_hq_seq`` (also the change-log lock row), ``pruned_through``."""
+
+    __tablename__ = "hq_meta"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class HqOrderCounter(HqBase):
+    """Head office's order numbers per station and day, from 5001 so they never meet the
+    station's own (0001...)."""
+
+    __tablename__ = "hq_order_counters"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(default=5000)
+
+
+class HqRejectedOp(HqBase):
+    __tablename__ = "hq_rejected_ops"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    batch_id: Mapped[str] = mapped_column(String(60))
+    seq: Mapped[int] = mapped_column()
+    op_id: Mapped[str] = mapped_column(String(36))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqConflict(HqBase):
+    """A clash kept for a person; one per (station, kind, subject), whoever noticed it first."""
+
+    __tablename__ = "hq_conflicts"
+    __table_args__ = (UniqueConstraint("station_id", "kind", "subject_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_entity: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    #: "hq" when head office found it, "station" when a station reported it first
+    found_by: Mapped[str] = mapped_column(String(8))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqNotice(HqBase):
+    __tablename__ = "hq_notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("hq_stations.id"), default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    hq_seq: Mapped[int] = mapped_column(default=0)
