@@ -46,6 +46,7 @@ class Changes(QObject):
     def __init__(self, bus: ChangeBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bus = bus
+        self._subscribed = True
         self._incoming.connect(self.changed, Qt.ConnectionType.QueuedConnection)
         bus.subscribe(self._on_bus)
 
@@ -53,7 +54,9 @@ class Changes(QObject):
         self._incoming.emit(frozenset(kinds))
 
     def close(self) -> None:
-        self._bus.unsubscribe(self._on_bus)
+        if self._subscribed:
+            self._subscribed = False
+            self._bus.unsubscribe(self._on_bus)
 
 
 @dataclass

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import qInstallMessageHandler
 
 from app.bootstrap import Services
 from app.services.context import Actor
 from app.ui.extensions import Changes, UiContext
+from app.ui.self_test import is_failure
 from app.ui.settings import UiSettings
 from app.ui.tasks import TaskRunner
-
-FAILING = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +21,7 @@ def fail_on_qt_warnings(qapp) -> Iterator[list[str]]:
     messages: list[str] = []
 
     def handler(kind, _context, message: str) -> None:
-        if kind in FAILING:
+        if is_failure(kind, message):
             messages.append(f"{kind.name}: {message}")
 
     previous = qInstallMessageHandler(handler)

@@ -1,0 +1,157 @@
+"""The "order details" tab of an existing order: the editable fields (type, service mode,
+fault, contact phone, address, product) saved with the revision they were read at, and the
+order's times and people for reading.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import OrderType, Role, ServiceMode
+from app.i18n import label, tr
+from app.services.customers import CustomerFile
+from app.services.orders import OrderDetail, OrderEdit
+from app.ui.formatting import local_time
+from app.ui.widgets.forms import ErrorForm
+
+if TYPE_CHECKING:
+    from app.ui.orders.editor_dialog import OrderEditor
+
+
+def enum_combo(enum_type, name: str) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    for member in enum_type:
+        combo.addItem(label(member), member)
+    return combo
+
+
+def select_data(combo: QComboBox, value) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class OrderFieldsTab(QWidget):
+    def __init__(self, editor: OrderEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self._customer_id: str | None = None
+        self._products: list[tuple[str, str]] = []
+        self.form = ErrorForm()
+        self.order_type = enum_combo(OrderType, "order_type")
+        self.service_mode = enum_combo(ServiceMode, "service_mode")
+        self.fault = QPlainTextEdit(objectName="fault_description")
+        self.fault.setMaximumHeight(90)
+        self.contact_phone = QLineEdit(objectName="contact_phone")
+        self.service_address = QLineEdit(objectName="service_address")
+        self.product = QComboBox(objectName="product")
+        self.form.add_row("Order type", self.order_type, "order_type")
+        self.form.add_row("Service mode", self.service_mode, "service_mode")
+        self.form.add_row("Fault description", self.fault, "fault_description")
+        self.form.add_row("Contact phone", self.contact_phone, "contact_phone")
+        self.form.add_row("Service address", self.service_address, "service_address")
+        self.form.add_row("Product", self.product, "product_id")
+        self.form.add_general_error_row()
+        self.save_button = QPushButton(tr("Save changes"), objectName="save_order")
+        self.save_button.clicked.connect(self.save)
+
+        self.facts = QFormLayout()
+        self.fact_labels: dict[str, QLabel] = {}
+        for key, text in (
+            ("customer", "Customer"), ("technician", "Technician"), ("called", "Called at"),
+            ("responded", "Accepted at"), ("arrived", "Service started"),
+            ("cleared", "Completed at"), ("visited", "Visited at"), ("closed", "Closed at"),
+            ("satisfaction", "Satisfaction"), ("cancel", "Cancel reason"),
+        ):
+            value = QLabel()
+            value.setWordWrap(True)
+            self.fact_labels[key] = value
+            self.facts.addRow(tr(text), value)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        left = QVBoxLayout()
+        left.addLayout(self.form)
+        left.addLayout(buttons)
+        left.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(self.facts, 2)
+
+    def show_detail(self, d: OrderDetail) -> None:
+        select_data(self.order_type, d.order_type)
+        select_data(self.service_mode, d.service_mode)
+        self.fault.setPlainText(d.fault_description)
+        self.contact_phone.setText(d.contact_phone)
+        self.service_address.setText(d.service_address)
+        current = d.product.id if d.product else None
+        if self._customer_id != d.customer.id:
+            self._customer_id = d.customer.id
+            self._products = (
+                [(d.product.id, _product_text(d.product.model, d.product.serial_no))]
+                if d.product else []
+            )
+            ctx, customer_id = self.editor.ctx, d.customer.id
+            ctx.tasks.run(lambda: ctx.services.customers.file(customer_id),
+                          self._show_customer_products, owner=self)
+        self._set_products(self._products, current)
+        may_edit = self.editor.ctx.actor.role in (Role.CLERK, Role.MANAGER) and d.status.open
+        for widget in (self.order_type, self.service_mode, self.fault, self.contact_phone,
+                       self.service_address, self.product, self.save_button):
+            widget.setEnabled(may_edit)
+        facts = {
+            "customer": f"{d.customer.name}  {'、'.join(d.customer.phones)}\n{d.customer.address}",
+            "technician": d.technician_name,
+            "called": local_time(d.called_at), "responded": local_time(d.responded_at),
+            "arrived": local_time(d.arrived_at), "cleared": local_time(d.cleared_at),
+            "visited": local_time(d.visited_at), "closed": local_time(d.closed_at),
+            "satisfaction": str(d.satisfaction or ""), "cancel": d.cancel_reason,
+        }
+        for key, text in facts.items():
+            self.fact_labels[key].setText(text)
+
+    def _show_customer_products(self, file: CustomerFile) -> None:
+        detail = self.editor.current_order()
+        current = detail.product.id if detail and detail.product else None
+        self._products = [(p.id, _product_text(p.model, p.serial_no)) for p in file.products]
+        self._set_products(self._products, current)
+
+    def _set_products(self, products: list[tuple[str, str]], current: str | None) -> None:
+        self.product.clear()
+        self.product.addItem(tr("(no product)"), None)
+        for product_id, text in products:
+            self.product.addItem(text, product_id)
+        select_data(self.product, current)
+
+    def save(self) -> None:
+        detail = self.editor.current_order()
+        if detail is None:
+            return
+        edit = OrderEdit(
+            order_type=self.order_type.currentData(),
+            service_mode=self.service_mode.currentData(),
+            fault_description=self.fault.toPlainText(),
+            contact_phone=self.contact_phone.text(),
+            service_address=self.service_address.text(),
+            product_id=self.product.currentData(),
+        )
+        ctx, order_id, revision = self.editor.ctx, detail.id, detail.revision
+        self.editor.run_service(
+            lambda: ctx.services.orders.update(ctx.actor, order_id, edit, revision), self.form)
+
+
+def _product_text(model: str, serial: str) -> str:
+    return f"{model}  {serial}" if serial else model

@@ -1,0 +1,203 @@
+"""The orders page: one search box (Enter searches, so a barcode scanner works), filters, the
+lazily loaded orders table, "new order", and the actions other areas register for the
+selected orders. Double-click or Enter opens an order in its editor.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import OrderStatus, OrderType
+from app.i18n import label, tr
+from app.services import events
+from app.services.order_queries import OrderFilter
+from app.services.users import UserInfo
+from app.ui.extensions import REGISTRY, UiContext
+from app.ui.orders.editor_dialog import OrderEditor
+from app.ui.orders.table_model import COL_CALLED, COL_NUMBER, COL_SLA, OrdersTableModel
+
+REFRESH_DELAY_MS = 300
+
+
+class OrdersPage(QWidget):
+    selection_changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.editors: dict[str, OrderEditor] = {}
+        self.model = OrdersTableModel(ctx.services.orders, ctx.tasks, ctx.services.orders.clock,
+                                      self)
+
+        self.search_box = QLineEdit(objectName="order_search")
+        self.search_box.setPlaceholderText(
+            tr("Order number, phone, customer name or serial number — Enter searches"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.returnPressed.connect(self.apply_filter)
+        search_button = QPushButton(tr("Search"))
+        search_button.clicked.connect(self.apply_filter)
+
+        self.status_filter = QComboBox(objectName="status_filter")
+        self.status_filter.addItem(tr("All states"), None)
+        for status in OrderStatus:
+            self.status_filter.addItem(label(status), status)
+        self.type_filter = QComboBox(objectName="type_filter")
+        self.type_filter.addItem(tr("All types"), None)
+        for kind in OrderType:
+            self.type_filter.addItem(label(kind), kind.value)
+        self.tech_filter = QComboBox(objectName="technician_filter")
+        self.tech_filter.addItem(tr("All technicians"), None)
+        self.overdue_only = QCheckBox(tr("Overdue only"), objectName="overdue_only")
+        for combo in (self.status_filter, self.type_filter, self.tech_filter):
+            combo.activated.connect(self.apply_filter)
+        self.overdue_only.toggled.connect(self.apply_filter)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_box, 3)
+        filters.addWidget(search_button)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.type_filter)
+        filters.addWidget(self.tech_filter)
+        filters.addWidget(self.overdue_only)
+
+        self.toolbar = QToolBar()
+        self.new_button = QPushButton(tr("New order"), objectName="new_order")
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(self.new_order)
+        self.toolbar.addWidget(self.new_button)
+        self.selection_actions = [
+            action for factory in REGISTRY.selection_actions
+            if (action := factory(ctx, self)) is not None
+        ]
+        if self.selection_actions:
+            self.toolbar.addSeparator()
+            for action in self.selection_actions:
+                self.toolbar.addAction(action)
+
+        self.table = QTableView(objectName="orders_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((COL_NUMBER, 230), (COL_CALLED, 130), (COL_SLA, 160)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.table)
+
+        self._pending_selection: list[str] = []
+        self._pending_scroll = 0
+        self.model.modelAboutToBeReset.connect(self._remember_view)
+        self.model.reloaded.connect(self._restore_view)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.model.reload)
+        ctx.changes.changed.connect(self._on_changed)
+        ctx.tasks.run(ctx.services.users.technicians, self._fill_technicians, owner=self)
+        self.apply_filter()
+
+    # -- filter and refresh -------------------------------------------------------------------
+    def current_filter(self) -> OrderFilter:
+        return OrderFilter(
+            text=self.search_box.text().strip(),
+            status=self.status_filter.currentData(),
+            order_type=self.type_filter.currentData(),
+            technician_id=self.tech_filter.currentData(),
+            overdue_only=self.overdue_only.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def search(self, text: str) -> None:
+        self.search_box.setText(text)
+        self.apply_filter()
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if events.ORDERS in kinds:
+            self._refresh_timer.start()
+
+    def _fill_technicians(self, technicians: list[UserInfo]) -> None:
+        for tech in technicians:
+            self.tech_filter.addItem(tech.display_name, tech.id)
+
+    def _remember_view(self) -> None:
+        self._pending_selection = self.selected_order_ids()
+        self._pending_scroll = self.table.verticalScrollBar().value()
+
+    def _restore_view(self) -> None:
+        wanted = set(self._pending_selection)
+        if wanted:
+            selection = self.table.selectionModel()
+            for row in range(self.model.rowCount()):
+                if self.model.row_at(row).id in wanted:
+                    selection.select(
+                        self.model.index(row, 0),
+                        selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                    )
+        self.table.verticalScrollBar().setValue(self._pending_scroll)
+
+    # -- selection and editors ----------------------------------------------------------------
+    def selected_order_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.row_at(r).id for r in rows]
+
+    def _on_selection(self) -> None:
+        self.selection_changed.emit()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_order(self.model.row_at(index.row()).id)
+
+    def open_order(self, order_id: str) -> OrderEditor:
+        return open_editor(self.ctx, self.editors, order_id, parent=self)
+
+    def new_order(self, customer_id: str | None = None) -> OrderEditor:
+        editor = OrderEditor(self.ctx, None, customer_id=customer_id, parent=self)
+        editor.show()
+        return editor
+
+
+def open_editor(ctx: UiContext, editors: dict[str, OrderEditor], order_id: str,
+                parent: QWidget) -> OrderEditor:
+    """Shows the order's editor, reusing one already open for it."""
+    editor = editors.get(order_id)
+    if editor is None:
+        editor = OrderEditor(ctx, order_id, parent=parent)
+        editors[order_id] = editor
+        editor.finished.connect(lambda _code, key=order_id: editors.pop(key, None))
+    editor.show()
+    editor.raise_()
+    editor.activateWindow()
+    return editor

@@ -1,0 +1,72 @@
+"""The QApplication: Qt's own Chinese texts (buttons of standard dialogs), a CJK-capable font
+and the application's names. Created once by ``launch``; tests use pytest-qt's instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import current_language
+from app.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+#: families that show Simplified Chinese well, best first (Windows, macOS, Linux)
+CJK_FAMILIES = (
+    "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+    "Source Han Sans SC", "WenQuanYi Micro Hei",
+)
+BUNDLED_FONT = "fonts/wqy-microhei.ttc"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName("RepairStation")
+    QCoreApplication.setApplicationName("Repair Station")
+    install_translations(app)
+    app.setFont(ui_font())
+    return app
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own texts (standard buttons, file dialogs) in Chinese when the UI is Chinese."""
+    if current_language() != "zh_CN":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+    else:
+        log.warning("Qt's Chinese translations were not found in %s", folder)
+
+
+def ui_font() -> QFont:
+    """The system's CJK font when there is one, else the font shipped in resources/."""
+    families = set(QFontDatabase.families())
+    family = next((f for f in CJK_FAMILIES if f in families), None)
+    if family is None:
+        family = _load_bundled_font(resources_dir() / BUNDLED_FONT)
+    font = QFont(family) if family else QFont()
+    font.setPointSize(max(font.pointSize(), 10))
+    return font
+
+
+def _load_bundled_font(path: Path) -> str | None:
+    if not path.is_file():
+        log.warning("no CJK font found and %s is missing; Chinese may show as boxes", path)
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    loaded = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return loaded[0] if loaded else None

@@ -1,0 +1,1 @@
+"""What comes before the main window: the first-run set-up and the login dialog."""

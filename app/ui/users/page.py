@@ -1,0 +1,171 @@
+"""The users page: the station's accounts with their roles; add a user, reset a password,
+deactivate or reactivate an account.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import Role
+from app.domain.errors import RuleViolation
+from app.i18n import label, tr
+from app.services import events
+from app.services.users import NewUser, UserInfo
+from app.ui.extensions import UiContext
+from app.ui.widgets.forms import ErrorForm
+
+HEADERS = ("User name", "Name", "Role", "Active")
+
+
+class PasswordFields:
+    """Password typed twice; refuses a mismatch before the service sees it."""
+
+    def __init__(self, form: ErrorForm) -> None:
+        self.password = QLineEdit(objectName="password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit(objectName="password_again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        form.add_row("Password", self.password, "password")
+        form.add_row("Password again", self.again, "password_again")
+
+    def value(self) -> str:
+        if self.password.text() != self.again.text():
+            raise RuleViolation("The two passwords differ.", field="password_again")
+        return self.password.text()
+
+
+class UserDialog(QDialog):
+    """Adds a user (``user`` None) or sets a user's new password."""
+
+    def __init__(self, ctx: UiContext, user: UserInfo | None, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.setWindowTitle(tr("Add user") if user is None else
+                            tr("New password for {name}", name=user.display_name))
+        self.form = ErrorForm()
+        if user is None:
+            self.username = QLineEdit(objectName="username")
+            self.display_name = QLineEdit(objectName="display_name")
+            self.role = QComboBox(objectName="role")
+            for role in Role:
+                self.role.addItem(label(role), role)
+            self.form.add_row("User name", self.username, "username")
+            self.form.add_row("Name", self.display_name, "display_name")
+            self.form.add_row("Role", self.role, "role")
+        self.passwords = PasswordFields(self.form)
+        self.form.add_general_error_row()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        self.form.clear_errors()
+        try:
+            password = self.passwords.value()
+        except RuleViolation as err:
+            self.form.show_error(err)
+            return
+        ctx, users = self.ctx, self.ctx.services.users
+        if self.user is None:
+            new = NewUser(self.username.text(), self.display_name.text(),
+                          self.role.currentData(), password)
+            call = lambda: users.create_user(ctx.actor, new)  # noqa: E731
+        else:
+            user_id = self.user.id
+            call = lambda: users.set_password(ctx.actor, user_id, password)  # noqa: E731
+        ctx.tasks.run(call, lambda _r: self._saved(), self.form.show_error, owner=self)
+
+    def _saved(self) -> None:
+        self.ctx.status_message(tr("Saved."))
+        self.accept()
+
+
+class UsersPage(QWidget):
+    loaded = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.users: list[UserInfo] = []
+        self.table = QTableWidget(0, len(HEADERS), objectName="users_table")
+        self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton(tr("Add user"), objectName="add_user")
+        self.password_button = QPushButton(tr("Reset password"), objectName="reset_password")
+        self.active_button = QPushButton(tr("Deactivate / reactivate"),
+                                         objectName="toggle_active")
+        self.add_button.clicked.connect(lambda: self.open_dialog(None))
+        self.password_button.clicked.connect(self._reset_selected)
+        self.active_button.clicked.connect(self.toggle_selected)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.password_button, self.active_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        ctx.changes.changed.connect(self._on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        users = self.ctx.services.users
+        self.ctx.tasks.run(lambda: users.list_users(active_only=False), self._show, owner=self)
+
+    def _show(self, users: list[UserInfo]) -> None:
+        self.users = users
+        self.table.setRowCount(len(users))
+        for row, user in enumerate(users):
+            values = (user.username, user.display_name, label(user.role),
+                      tr("Yes") if user.active else tr("No"))
+            for col, value in enumerate(values):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.loaded.emit()
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if events.USERS in kinds:
+            self.refresh()
+
+    def selected_user(self) -> UserInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.users[rows[0].row()] if rows else None
+
+    def open_dialog(self, user: UserInfo | None) -> UserDialog:
+        dialog = UserDialog(self.ctx, user, self)
+        dialog.open()
+        return dialog
+
+    def _reset_selected(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self.open_dialog(user)
+
+    def toggle_selected(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        ctx, users = self.ctx, self.ctx.services.users
+        self.ctx.tasks.run(lambda: users.set_active(ctx.actor, user.id, not user.active),
+                           owner=self)
