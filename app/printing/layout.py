@@ -15,7 +15,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO
 
-from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
@@ -28,7 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.fonts import register_fonts
-from app.printing.qr import qr_drawing
+from app.printing.qr import draw_qr
 
 INK = colors.black
 RULE = colors.HexColor("#333333")
@@ -103,8 +102,6 @@ class _NumberedCanvas(Canvas):
     """Holds pages back until the end so each footer can say 'page x of y'."""
 
     def __init__(self, *args, footer: Callable[[Canvas, int, int], None], **kwargs) -> None:
-        # the default initial font is Helvetica, which would sit unembedded in every page
-        kwargs.setdefault("initialFontName", register_fonts())
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._pages: list[dict] = []
@@ -129,11 +126,12 @@ class _FormDoc(BaseDocTemplate):
             topMargin=spec.margin + spec.header, bottomMargin=spec.margin + spec.body * 2,
             title=header.title + " " + header.number, author=header.station.name,
             subject=header.number, creator="Repair Station",
+            # reportlab's default initial font is Helvetica, unembedded on every page
+            initialFontName=register_fonts(),
         )
         self.spec = spec
         self.head = header
         self.font = register_fonts()
-        self.qr = qr_drawing(header.number, spec.qr)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
         self.addPageTemplates([PageTemplate(id="form", frames=[frame], onPage=self.draw_header)])
@@ -156,7 +154,7 @@ class _FormDoc(BaseDocTemplate):
         if head.station.phone:
             _fit(canvas, left, line_y, tr("Service phone: {phone}", phone=head.station.phone),
                  font, small, room)
-        renderPDF.draw(self.qr, canvas, right - spec.qr, top - spec.qr)
+        draw_qr(canvas, head.number, right - spec.qr, top - spec.qr, spec.qr)
         canvas.setFont(font, spec.title)
         title_y = top - spec.header + spec.body * 2.2
         canvas.drawCentredString(width / 2, title_y, head.title)

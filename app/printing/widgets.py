@@ -106,6 +106,20 @@ class RuledLines(Flowable):
             c.line(0, y, self.width, y)
 
 
+def grid_commands(styles: Styles) -> list[tuple]:
+    """Borders, padding and the font of every grid; without FONT, empty cells select
+    reportlab's default Helvetica, which is not embedded."""
+    return [
+        ("FONT", (0, 0), (-1, -1), styles.cell.fontName, styles.cell.fontSize),
+        ("GRID", (0, 0), (-1, -1), LINE, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+    ]
+
+
 def field_grid(
     rows: Sequence[Section | Field | tuple[Field, Field]], styles: Styles, width: float,
     label_share: float = 0.15,
@@ -114,14 +128,7 @@ def field_grid(
     label_w = width * label_share
     value_w = (width - 2 * label_w) / 2
     data: list[list[object]] = []
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), LINE, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
-    ]
+    commands = grid_commands(styles)
     heights: list[float] = []
     for r, row in enumerate(rows):
         if isinstance(row, Section):
@@ -181,13 +188,8 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> 
                  para(tr("RMB in words: {words}", words=rmb_upper(total)), styles.cell), "",
                  "", Paragraph("¥ " + yuan(total), styles.number)])
     commands = [
-        ("GRID", (0, 0), (-1, -1), LINE, RULE),
+        *grid_commands(styles),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
         ("SPAN", (0, total_row), (1, total_row)),
         ("SPAN", (2, total_row), (4, total_row)),
         ("BACKGROUND", (0, total_row), (1, total_row), SHADE),

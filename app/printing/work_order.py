@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from app.i18n import tr
 from app.printing.data import OrderSheet, Paper
-from app.printing.layout import RULE, SHADE, SPECS, build_pdf, styles_for
+from app.printing.layout import SHADE, SPECS, build_pdf, styles_for
 from app.printing.order_blocks import (
     HAND_DATE,
     HAND_TIME,
@@ -25,7 +25,7 @@ from app.printing.order_blocks import (
 )
 from app.printing.registry import DocumentSpec
 from app.printing.text import escape, local_time
-from app.printing.widgets import LINE, PAD, Field, RuledLines, Section, field_grid
+from app.printing.widgets import Field, RuledLines, Section, field_grid, grid_commands
 
 TITLE = "Work order"
 BLANK_PART_ROWS = 4
@@ -40,13 +40,7 @@ def parts_table(paper: Paper, width: float, row_height: float) -> Table:
     data = [head] + [["", "", "", ""] for _ in range(BLANK_PART_ROWS)]
     table = Table(data, colWidths=[width * s for s in shares],
                   rowHeights=[None] + [row_height] * BLANK_PART_ROWS, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), LINE, RULE),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
-    ]))
+    table.setStyle(TableStyle([*grid_commands(styles), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
     return table
 
 

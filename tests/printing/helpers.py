@@ -1,0 +1,152 @@
+"""Builders and PDF probes shared by the printing tests."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from app.bootstrap import Services
+from app.domain.enums import (
+    ChargeKind,
+    OrderSource,
+    OrderStatus,
+    OrderType,
+    ServiceMode,
+    WarrantyStatus,
+)
+from app.domain.state_machine import Action
+from app.printing.data import ChargeRow, OrderSheet, RepairNote, StationHeader
+from app.services.context import Actor
+from app.services.customers import CustomerInput, ProductInput
+from app.services.orders import ChargeInput, NewOrder, OrderDetail
+
+STATION_NAME = "北京海淀维修站"
+
+
+def sample_sheet(**changes) -> OrderSheet:
+    """A complete order sheet without a database."""
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="SO-BJ001-20260601-0001",
+        order_type=OrderType.REPAIR,
+        service_mode=ServiceMode.ON_SITE,
+        status=OrderStatus.COMPLETED,
+        warranty=WarrantyStatus.IN_WARRANTY,
+        customer_name="韩梅梅",
+        contact_phone="13812345678",
+        address="北京市海淀区学院路38号阳光小区5号楼2单元301",
+        printed_at=datetime(2026, 6, 2, 3, 0, tzinfo=UTC),
+        product_model="KFR-35GW/BP3DN1Y",
+        serial_no="SN9914853944",
+        purchase_date=date(2025, 8, 1),
+        fault="空调不制冷，外机不转",
+        technician_name="王师傅",
+        repairs=(RepairNote("王师傅", "启动电容损坏", "更换压缩机启动电容，试机正常", 45),),
+        charges=(ChargeRow(ChargeKind.PARTS, "压缩机启动电容", 1, 4500),
+                 ChargeRow(ChargeKind.LABOUR, "维修工时", 1, 5000)),
+        called_at=datetime(2026, 6, 1, 2, 0, tzinfo=UTC),
+        responded_at=datetime(2026, 6, 1, 2, 10, tzinfo=UTC),
+        arrived_at=datetime(2026, 6, 1, 6, 0, tzinfo=UTC),
+        cleared_at=datetime(2026, 6, 1, 7, 0, tzinfo=UTC),
+        satisfaction=5,
+        tz=UTC,
+    )
+    values.update(changes)
+    return OrderSheet(**values)
+
+
+def repaired_order(
+    services: Services, station: dict[str, Actor], clock, *, name: str = "韩梅梅",
+    address: str = "北京市海淀区学院路38号阳光小区5号楼", fault: str = "空调不制冷，外机不转",
+    charges: list[ChargeInput] | None = None, diagnosis: str = "启动电容损坏",
+) -> OrderDetail:
+    """An order taken, assigned, repaired on site with charges, and completed."""
+    clerk, tech = station["clerk"], station["tech"]
+    tech_id = tech.user_id
+    order = services.orders.create(clerk, NewOrder(
+        order_type=OrderType.REPAIR, source=OrderSource.PHONE, service_mode=ServiceMode.ON_SITE,
+        fault_description=fault, contact_phone="13812345678",
+        customer=CustomerInput(name, ("13812345678",), address),
+        product=ProductInput("KFR-35GW/BP3DN1Y", "SN0001", date(2026, 1, 10)),
+        service_address=address, technician_id=tech_id,
+    ))
+    clock.now += timedelta(hours=3)
+    order = services.orders.transition(tech, order.id, Action.START_ON_SITE)
+    order = services.orders.add_repair_record(tech, order.id, diagnosis, "更换启动电容", 40)
+    lines = charges if charges is not None else [
+        ChargeInput(ChargeKind.PARTS, "压缩机启动电容", 1, 4500),
+        ChargeInput(ChargeKind.LABOUR, "维修工时", 1, 5000),
+        ChargeInput(ChargeKind.TRAVEL, "上门费", 1, 3000),
+    ]
+    order = services.orders.set_charges(tech, order.id, lines, order.revision)
+    clock.now += timedelta(hours=1)
+    return services.orders.transition(tech, order.id, Action.COMPLETE)
+
+
+def page_texts(pdf: bytes | Path) -> list[str]:
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def unembedded_fonts(pdf: bytes) -> list[str]:
+    """Names of fonts used on any page without an embedded font program."""
+    bad: list[str] = []
+    seen: set[int] = set()
+
+    def check_resources(resources: DictionaryObject | None) -> None:
+        if not resources:
+            return
+        fonts = resources.get("/Font")
+        for ref in (fonts.get_object().values() if fonts else []):
+            font = ref.get_object()
+            if id(font) in seen:
+                continue
+            seen.add(id(font))
+            descendants = font.get("/DescendantFonts")
+            targets = [d.get_object() for d in descendants] if descendants else [font]
+            for target in targets:
+                descriptor = target.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else None
+                if descriptor is None or not any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
+                    bad.append(str(font.get("/BaseFont")))
+        xobjects = resources.get("/XObject")
+        for ref in (xobjects.get_object().values() if xobjects else []):
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                check_resources(xobject.get("/Resources"))
+
+    reader = PdfReader(BytesIO(pdf))
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        check_resources(resources.get_object() if resources else None)
+    return bad
+
+
+def font_names(pdf: bytes) -> set[str]:
+    reader = PdfReader(BytesIO(pdf))
+    names: set[str] = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        for ref in (fonts.get_object().values() if fonts else []):
+            names.add(str(ref.get_object().get("/BaseFont")))
+    return names
+
+
+def ink_share(pdf_path: Path, page: int = 1, dpi: int = 50) -> float:
+    """Share of pixels that are not (near) white on ``page`` rendered by poppler's pdftoppm."""
+    prefix = pdf_path.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf_path), str(prefix)], check=True, timeout=60)
+    with Image.open(prefix.with_suffix(".png")) as image:
+        grey = image.convert("L")
+        histogram = grey.histogram()
+        inked = sum(histogram[:200])
+        return inked / (grey.width * grey.height)

@@ -1,0 +1,72 @@
+"""User text is data, not markup: names, addresses, faults and charge lines that look like
+reportlab markup print exactly as typed, and nothing is read from disk or fetched."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.domain.enums import ChargeKind
+from app.printing.data import ChargeRow, Paper
+from app.printing.registry import documents
+from app.services.orders import ChargeInput
+from tests.printing.helpers import page_texts, repaired_order, sample_sheet
+
+IMG = '<img src="/etc/hostname">'
+HOSTILE = {
+    "customer_name": "<b>",
+    "address": IMG,
+    "fault": "0.1 <A <0.9",
+    "serial_no": "&amp;",
+    "product_model": "<font size=40>X</font>",
+}
+
+
+def _no_images(pdf: bytes) -> bool:
+    for page in PdfReader(BytesIO(pdf)).pages:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        for ref in (xobjects.get_object().values() if xobjects else []):
+            if ref.get_object().get("/Subtype") == "/Image":
+                return False
+    return True
+
+
+def _hostname() -> str:
+    path = Path("/etc/hostname")
+    return path.read_text().strip() if path.exists() else ""
+
+
+@pytest.mark.parametrize("name", list(documents()))
+@pytest.mark.parametrize("paper", list(Paper))
+def test_markup_like_values_print_verbatim(name: str, paper: Paper) -> None:
+    sheet = sample_sheet(**HOSTILE, charges=(ChargeRow(ChargeKind.OTHER, "&amp; <b>bold</b>", 1,
+                                                       100),))
+    buffer = BytesIO()
+    documents()[name].render(sheet, paper, buffer)
+    pdf = buffer.getvalue()
+    text = "\n".join(page_texts(pdf))
+    for value in HOSTILE.values():
+        assert value in text, value
+    if name == "report":
+        assert "&amp; <b>bold</b>" in text
+    assert _no_images(pdf)
+    hostname = _hostname()
+    if len(hostname) >= 4:
+        assert hostname not in text
+
+
+def test_markup_typed_into_an_order_prints_verbatim(services, station, clock) -> None:
+    order = repaired_order(
+        services, station, clock, name="<b>", address=IMG, fault="0.1 <A <0.9",
+        diagnosis="&amp; & &lt;",
+        charges=[ChargeInput(ChargeKind.PARTS, '<img src="http://example.com/x.png">', 1, 100)],
+    )
+    pdf = services.reports.build("report", order.number)
+    text = "\n".join(page_texts(pdf))
+    for value in ("<b>", IMG, "0.1 <A <0.9", "&amp; & &lt;",
+                  '<img src="http://example.com/x.png">'):
+        assert value in text, value
+    assert _no_images(pdf)
