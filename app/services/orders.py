@@ -47,8 +47,7 @@ from app.services.order_queries import (
     Cursor,
     OrderFilter,
     OrderRow,
-    order_page_query,
-    to_row,
+    search_page,
 )
 from app.store.base import utcnow
 from app.store.database import Database
@@ -188,9 +187,8 @@ class OrderService:
     def search(
         self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100
     ) -> list[OrderRow]:
-        with self.db.read() as s:
-            rows = s.execute(order_page_query(flt, self.clock(), after, limit)).all()
-            return [to_row(r) for r in rows]
+        with self.db.engine.connect() as conn:
+            return search_page(conn, flt, self.clock(), after, limit)
 
     def detail(self, order_id: str, actor: Actor | None = None) -> OrderDetail:
         with self.db.read() as s:
