@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from app.i18n import tr
 from app.printing.data import OrderSheet, Paper
@@ -65,12 +65,15 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     return [
         field_grid(repair, styles, width),
         charge_table(sheet.charges, styles, width),
-        field_grid(closing, styles, width),
-        gap(1.5),
-        Paragraph(escape(tr("Service promise: response within 30 minutes, on site within 24 "
-                            "hours, fault cleared within 24 hours. Please check the work and "
-                            "the charges before you sign; keep this sheet as your warranty "
-                            "record.")), styles.small),
+        # the signatures never stand on a page of their own, away from what they confirm
+        KeepTogether([
+            field_grid(closing, styles, width),
+            gap(1.5),
+            Paragraph(escape(tr("Service promise: response within 30 minutes, on site within "
+                                "24 hours, fault cleared within 24 hours. Please check the "
+                                "work and the charges before you sign; keep this sheet as "
+                                "your warranty record.")), styles.small),
+        ]),
     ]
 
 

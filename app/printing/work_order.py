@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from app.i18n import tr
 from app.printing.data import OrderSheet, Paper
@@ -75,8 +75,7 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     ]
     return [
         field_grid(dispatch, styles, width),
-        parts_table(paper, width, line_gap),
-        field_grid(closing, styles, width),
+        KeepTogether([parts_table(paper, width, line_gap), field_grid(closing, styles, width)]),
     ]
 
 
