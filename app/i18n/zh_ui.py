@@ -129,7 +129,7 @@ TEXT_ZH: dict[str, str] = {
     "Serial number": "机身编号",
     "Purchase date": "购买日期",
     "Invoice number": "发票号",
-    "Warranty": "保修期",
+    "Warranty period": "保修期",
     "Known": "已知",
     "months": "个月",
     "Fault description": "故障描述",

@@ -45,8 +45,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.nav = QListWidget(objectName="navigation")
-        self.nav.setMaximumWidth(200)
-        self.nav.setMinimumWidth(120)
+        self.nav.setMinimumWidth(110)
         for spec in self.specs:
             item = QListWidgetItem(tr(spec.title_source_text))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -57,6 +56,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([150, 1130])
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self._on_nav_row)
 

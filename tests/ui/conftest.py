@@ -58,3 +58,34 @@ def ctx_for(services: Services, runner: TaskRunner) -> Iterator:
     yield build
     for ctx in made:
         ctx.changes.close()
+
+
+def settle(qtbot, runner: TaskRunner, timeout: int = 10_000) -> None:
+    """Waits until the task runner has delivered everything, then lets queued signals run."""
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=timeout)
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=timeout)
+
+
+class FakePrompts:
+    """Answers the editor's questions without modal dialogs."""
+
+    def __init__(self, technician_id: str | None = None, reason: str | None = None,
+                 satisfaction: int | None = None) -> None:
+        self.technician_id = technician_id
+        self.reason = reason
+        self.satisfaction_value = satisfaction
+        self.asked: list[str] = []
+
+    def choose_technician(self, parent, technicians, current_id):
+        self.asked.append("technician")
+        assert self.technician_id in [t.id for t in technicians]
+        return self.technician_id
+
+    def cancel_reason(self, parent):
+        self.asked.append("reason")
+        return self.reason
+
+    def satisfaction(self, parent):
+        self.asked.append("satisfaction")
+        return self.satisfaction_value

@@ -140,8 +140,10 @@ class CustomersPage(QWidget):
             if customer.id == current:
                 self.results.setCurrentItem(item)
         self.results.blockSignals(False)
-        if current is None and len(found) == 1:
+        if len(found) == 1:
+            # one match (a phone or serial search): show that file straight away
             self.results.setCurrentRow(0)
+            self.show_customer(found[0].id)
         self.searched.emit()
 
     def result_ids(self) -> list[str]:

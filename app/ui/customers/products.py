@@ -71,7 +71,7 @@ class ProductDialog(QDialog):
         self.form.add_row("Serial number", self.serial, "serial_no")
         self.form.add_row("Purchase date", date_row, "purchase_date")
         self.form.add_row("Invoice number", self.invoice, "invoice_no")
-        self.form.add_row("Warranty", self.months, "warranty_months")
+        self.form.add_row("Warranty period", self.months, "warranty_months")
         self.form.add_general_error_row()
         if product is not None:
             self.model.setText(product.model)

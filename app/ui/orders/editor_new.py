@@ -95,7 +95,7 @@ class NewOrderForm(QWidget):
         self.product_form.add_row("Serial number", self.serial, "serial_no")
         self.product_form.add_row("Purchase date", date_row, "purchase_date")
         self.product_form.add_row("Invoice number", self.invoice, "invoice_no")
-        self.product_form.add_row("Warranty", self.warranty_months, "warranty_months")
+        self.product_form.add_row("Warranty period", self.warranty_months, "warranty_months")
 
         # order -----------------------------------------------------------------------------
         self.order_form = ErrorForm()

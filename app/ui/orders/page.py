@@ -27,9 +27,24 @@ from app.services.order_queries import OrderFilter
 from app.services.users import UserInfo
 from app.ui.extensions import REGISTRY, UiContext
 from app.ui.orders.editor_dialog import OrderEditor
-from app.ui.orders.table_model import COL_CALLED, COL_NUMBER, COL_SLA, OrdersTableModel
+from app.ui.orders.table_model import (
+    COL_CALLED,
+    COL_CUSTOMER,
+    COL_MODEL,
+    COL_NUMBER,
+    COL_PHONE,
+    COL_STATUS,
+    COL_TECH,
+    COL_TYPE,
+    OrdersTableModel,
+)
 
 REFRESH_DELAY_MS = 300
+#: fixed widths: measuring a lazily loaded table's contents would read rows it has not got
+COLUMN_WIDTHS = {
+    COL_NUMBER: 235, COL_TYPE: 60, COL_STATUS: 95, COL_CUSTOMER: 80, COL_PHONE: 125,
+    COL_MODEL: 150, COL_TECH: 85, COL_CALLED: 140,
+}
 
 
 class OrdersPage(QWidget):
@@ -99,7 +114,7 @@ class OrdersPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((COL_NUMBER, 230), (COL_CALLED, 130), (COL_SLA, 160)):
+        for col, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
