@@ -19,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--customers", type=int, default=300)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--if-empty", action="store_true",
+                        help="do nothing (exit 0) when the folder already holds a station")
     parser.set_defaults(handler=run)
 
 
@@ -29,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
         migrate.upgrade(db.engine, paths.database, paths.backups)
         clock = WalkingClock(default_start())
         services = build_services(paths, db, clock)
+        if args.if_empty and not services.users.needs_setup():
+            print(tr("This data folder already holds a station; demo data was not added."))
+            return 0
         total_seen = [0]
 
         def progress(done: int, total: int) -> None:

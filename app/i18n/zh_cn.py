@@ -143,5 +143,7 @@ TEXT_ZH: dict[str, str] = {
     # commands
     "Demo station ready in {folder}": "演示站点已生成:{folder}",
     "Generating demo data": "正在生成演示数据",
+    "This data folder already holds a station; demo data was not added.":
+        "该数据目录已有站点,未添加演示数据。",
     "password": "密码",
 }

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain import state_machine as sm
 from app.domain import validation as v
@@ -492,9 +492,9 @@ class OrderService:
                 selectinload(ServiceOrder.charge_lines),
                 selectinload(ServiceOrder.repair_records).selectinload(RepairRecord.technician),
                 selectinload(ServiceOrder.attachments),
-                selectinload(ServiceOrder.customer).selectinload(Customer.phones),
-                selectinload(ServiceOrder.product),
-                selectinload(ServiceOrder.technician),
+                joinedload(ServiceOrder.customer).selectinload(Customer.phones),
+                joinedload(ServiceOrder.product),
+                joinedload(ServiceOrder.technician),
             ]
         order = s.get(ServiceOrder, order_id, options=options, populate_existing=full)
         if order is None:

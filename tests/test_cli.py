@@ -1,0 +1,35 @@
+"""The headless commands: demo fills a station whose logins work; check reports the schema."""
+
+from __future__ import annotations
+
+from app.__main__ import main
+from app.bootstrap import open_services
+from app.domain.enums import OrderStatus
+from app.services.order_queries import OrderFilter
+from app.store import migrate
+
+
+def test_demo_then_check(tmp_path, capsys) -> None:
+    data = tmp_path / "demo"
+    assert main(["--data-dir", str(data), "demo", "--customers", "12", "--orders", "40"]) == 0
+    out = capsys.readouterr().out
+    logins = [line.split() for line in out.splitlines() if "密码" in line]
+    assert len(logins) == 3
+    services = open_services(data)
+    try:
+        for parts in logins:
+            username, password = parts[3], parts[5]
+            assert services.users.login(username, password).username == username
+        rows = services.orders.search(OrderFilter(), limit=100)
+        assert len(rows) == 40
+        assert len({r.status for r in rows}) >= 4
+        assert all(OrderStatus(r.status) for r in rows)
+    finally:
+        services.close()
+    assert main(["--data-dir", str(data), "demo", "--if-empty"]) == 0
+    assert main(["--data-dir", str(data), "demo"]) == 2
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "check"]) == 0
+    report = capsys.readouterr().out
+    assert "integrity_check: ok" in report
+    assert f"schema version: {migrate.head_revision()}" in report
