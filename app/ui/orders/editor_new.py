@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderSource, OrderType, ServiceMode
+from app.domain.errors import RuleViolation
 from app.domain.warranty import DEFAULT_WARRANTY_MONTHS
 from app.i18n import tr
 from app.services.customers import CustomerFile, CustomerInput, CustomerSummary, ProductInput
@@ -275,6 +276,10 @@ class NewOrderForm(QWidget):
 
     def show_error(self, error: BaseException) -> None:
         field = getattr(error, "field", None)
+        if field == "contact_phone" and not self.contact_phone.text().strip():
+            # the empty contact phone stood for the customer's phone: point at that one
+            self.customer_form.show_error(_with_field(error, "phones"))
+            return
         form = next((f for f in self._forms if f.knows(field)), None)
         (form or self.order_form).show_error(error)
         if getattr(error, "template", None) is None:
@@ -283,6 +288,11 @@ class NewOrderForm(QWidget):
     def error_text(self, field: str | None = None) -> str:
         form = next((f for f in self._forms if f.knows(field)), self.order_form)
         return form.error_text(field)
+
+
+def _with_field(error: BaseException, field: str) -> RuleViolation:
+    params = getattr(error, "params", {})
+    return RuleViolation(getattr(error, "template", str(error)), field=field, **params)
 
 
 def _customer_text(customer: CustomerSummary) -> str:
