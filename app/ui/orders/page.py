@@ -137,9 +137,11 @@ class OrdersPage(QWidget):
 
     # -- filter and refresh -------------------------------------------------------------------
     def current_filter(self) -> OrderFilter:
+        # Qt hands a StrEnum back as a plain str; the filter wants the member
+        status = self.status_filter.currentData()
         return OrderFilter(
             text=self.search_box.text().strip(),
-            status=self.status_filter.currentData(),
+            status=OrderStatus(status) if status else None,
             order_type=self.type_filter.currentData(),
             technician_id=self.tech_filter.currentData(),
             overdue_only=self.overdue_only.isChecked(),
