@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 from PySide6.QtGui import QColor
 
 from app.domain.enums import OrderStatus
 from app.domain.sla import ClockState
 from app.domain.validation import format_fen
+from app.i18n import current_language
+from app.i18n import label as plain_label
 
 #: soft backgrounds so the text stays readable
 STATUS_COLOURS: dict[OrderStatus, str] = {
@@ -53,3 +56,11 @@ def status_colour(status: str) -> QColor:
 
 def yuan(fen: int) -> str:
     return "¥" + format_fen(fen)
+
+
+def label(member: Enum) -> str:
+    """An enum's display name; in English capitalised, as on buttons and in lists."""
+    text = plain_label(member)
+    if current_language() == "en" and text:
+        return text[0].upper() + text[1:]
+    return text

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services import events
 from app.services.users import StationInfo
 from app.ui.extensions import REGISTRY, PageSpec, Registry, UiContext
+from app.ui.formatting import label
 from app.ui.widgets.messages import show_error, show_message
 
 GEOMETRY_KEY = "main_window.geometry"

@@ -114,7 +114,7 @@ def test_english_everywhere(qtbot, services, station, runner):
     orders = window.page("orders")
     assert orders.model.headerData(0, Qt.Orientation.Horizontal) == "Order number"
     assert orders.new_button.text() == "New order"
-    assert "manager" in window.user_label.text()
+    assert "(Manager)" in window.user_label.text()
     close_main_window(window)
 
 

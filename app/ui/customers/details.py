@@ -65,6 +65,7 @@ class CustomerDetails(QWidget):
         self.name.setText(customer.name)
         self.phones.setText(", ".join(customer.phones))
         self.address.setText(customer.address)
+        self.address.setCursorPosition(0)
         self.notes.setPlainText(customer.notes)
         may_edit = self.ctx.actor.role in (Role.CLERK, Role.MANAGER)
         for widget in (self.name, self.phones, self.address, self.notes, self.save_button):

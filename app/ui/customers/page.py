@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderStatus, OrderType
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services import events
 from app.services.customers import CustomerFile, CustomerSummary
 from app.ui.customers.details import CustomerDetails
 from app.ui.customers.products import ProductsTable
 from app.ui.extensions import UiContext
-from app.ui.formatting import local_time, status_colour
+from app.ui.formatting import label, local_time, status_colour
 from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.orders.page import open_editor
 

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import Role
 from app.domain.warranty import DEFAULT_WARRANTY_MONTHS
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services.customers import ProductInfo, ProductInput
 from app.services.errors import StaleEdit
 from app.services.product_revisions import product_revision
 from app.ui.extensions import UiContext
+from app.ui.formatting import label
 from app.ui.widgets.forms import ErrorForm
 from app.ui.widgets.messages import show_error
 
@@ -141,7 +142,9 @@ class ProductsTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.add_button = QPushButton(tr("Add product"), objectName="add_product")
         self.edit_button = QPushButton(tr("Edit product"), objectName="edit_product")

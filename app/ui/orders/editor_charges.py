@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from app.domain.enums import ChargeKind, Role
 from app.domain.errors import RuleViolation
 from app.domain.validation import format_fen, parse_money_fen
-from app.i18n import label, render, tr
+from app.i18n import render, tr
 from app.services.orders import ChargeInput, OrderDetail
-from app.ui.formatting import yuan
+from app.ui.formatting import label, yuan
 from app.ui.widgets.forms import ERROR_STYLE
 
 if TYPE_CHECKING:

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderType, Role, ServiceMode
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services.customers import CustomerFile
 from app.services.orders import OrderDetail, OrderEdit
-from app.ui.formatting import local_time
+from app.ui.formatting import label, local_time
 from app.ui.widgets.forms import ErrorForm
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from app.domain.enums import OrderSource, WarrantyStatus
 from app.domain.sla import Clock, ClockState, Promise
 from app.domain.state_machine import Action
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services.orders import OrderDetail
 from app.services.users import UserInfo
-from app.ui.formatting import CLOCK_COLOURS, local_time, status_colour
+from app.ui.formatting import CLOCK_COLOURS, label, local_time, status_colour
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderStatus, OrderType
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services import events
 from app.services.order_queries import OrderFilter
 from app.services.users import UserInfo
 from app.ui.extensions import REGISTRY, UiContext
+from app.ui.formatting import label
 from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.orders.table_model import (
     COL_CALLED,
@@ -116,6 +117,11 @@ class OrdersPage(QWidget):
         header.setStretchLastSection(True)
         for col, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
+        # type and status labels differ a lot in length between languages: measure them
+        metrics = self.table.fontMetrics()
+        for col, members in ((COL_TYPE, OrderType), (COL_STATUS, OrderStatus)):
+            widest = max(metrics.horizontalAdvance(label(m)) for m in members)
+            self.table.setColumnWidth(col, widest + 16)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)

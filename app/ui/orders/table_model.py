@@ -13,10 +13,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.domain.enums import OrderSource, OrderStatus, OrderType
 from app.domain.sla import ClockState, SlaTimes, clocks
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services.order_queries import OrderFilter, OrderRow
 from app.services.orders import OrderService
-from app.ui.formatting import HEAD_OFFICE_TEXT, OVERDUE_TEXT, local_time, status_colour
+from app.ui.formatting import HEAD_OFFICE_TEXT, OVERDUE_TEXT, label, local_time, status_colour
 from app.ui.tasks import TaskRunner
 
 PAGE_SIZE = 100

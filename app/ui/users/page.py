@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
-from app.i18n import label, tr
+from app.i18n import tr
 from app.services import events
 from app.services.users import NewUser, UserInfo
 from app.ui.extensions import UiContext
+from app.ui.formatting import label
 from app.ui.widgets.forms import ErrorForm
 
 HEADERS = ("User name", "Name", "Role", "Active")
