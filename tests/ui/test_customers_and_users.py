@@ -59,7 +59,7 @@ def test_find_by_serial_edit_customer_and_refuse_bad_phone(qtbot, services, stat
 
 
 def test_add_and_edit_product(qtbot, services, station, ctx_for, runner):
-    customer = make_customer(services, station)
+    make_customer(services, station)
     page = open_customer(qtbot, runner, ctx_for(station["tech"]), "13600001111")
     dialog = page.products.add_product()
     dialog.model.setText("XQG100-14B")
