@@ -76,7 +76,7 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
         ids = [op.op_id for op in batch.ops]
         seen = {r.op_id: r for r in s.scalars(select(HqReceivedOp).where(
             HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
-        records = _prefetch_records(s, batch)
+        known = _prefetch(s, batch)
         results = []
         for op in batch.ops:
             prior = seen.get(op.op_id)
@@ -88,7 +88,8 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
                                         f"seq {op.seq} is at or below the high-water mark "
                                         f"{hw} but this op was never received"))
                 continue
-            outcome = _apply_op(s, station, op, records, now)
+            with s.no_autoflush:
+                outcome = _apply_op(s, station, op, known, now)
             s.add(HqReceivedOp(station_id=station.id, op_id=op.op_id, seq=op.seq,
                                entity=op.entity, entity_id=op.entity_id, op=op.op,
                                action=op.action, username=op.username,
@@ -132,15 +133,35 @@ def _replay(s: Session, station: StationIdentity, batch: PushBatch, hw: int) -> 
     return PushAck(batch.batch_id, hw, True, tuple(results))
 
 
-def _prefetch_records(s: Session, batch: PushBatch) -> dict[tuple[str, str], HqRecord]:
-    """Head office's copies of the rows the batch touches, in one query."""
+@dataclass
+class _Known:
+    """What head office already holds of the rows a batch touches, loaded up front (a few
+    queries per batch instead of several per op); rows the batch adds are added here too."""
+
+    records: dict[tuple[str, str], HqRecord]
+    orders: dict[str, HqOrder]
+    numbers: set[str]
+
+
+def _prefetch(s: Session, batch: PushBatch) -> _Known:
     ids = {op.entity_id for op in batch.ops}
-    rows = s.scalars(select(HqRecord).where(HqRecord.entity_id.in_(ids))).all()
-    return {(r.entity, r.entity_id): r for r in rows}
+    records = {(r.entity, r.entity_id): r
+               for r in s.scalars(select(HqRecord).where(HqRecord.entity_id.in_(ids)))}
+    order_ops = [op for op in batch.ops
+                 if (sp := ent.spec(op.entity)) is not None and sp.storage is ent.Storage.ORDER]
+    orders: dict[str, HqOrder] = {}
+    numbers: set[str] = set()
+    if order_ops:
+        orders = {o.id: o for o in s.scalars(
+            select(HqOrder).where(HqOrder.id.in_({op.entity_id for op in order_ops})))}
+        wanted = {str(op.payload["number"]) for op in order_ops if op.payload.get("number")}
+        if wanted:
+            numbers = set(s.scalars(select(HqOrder.number).where(HqOrder.number.in_(wanted))))
+    return _Known(records, orders, numbers)
 
 
-def _apply_op(s: Session, station: StationIdentity, op: PushOp,
-              records: dict[tuple[str, str], HqRecord], now: datetime) -> Outcome:
+def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
+              now: datetime) -> Outcome:
     spec = ent.spec(op.entity)
     if spec is None:
         return Outcome(OpStatus.REJECTED, f"unknown entity {op.entity!r}")
@@ -154,7 +175,7 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp,
                        f"match the token's station {station.code}")
     if spec.storage is ent.Storage.CONFLICT:
         return _station_conflict(s, station, op, now)
-    existing = records.get((op.entity, op.entity_id))
+    existing = known.records.get((op.entity, op.entity_id))
     if existing is not None and existing.station_id != station.id:
         return Outcome(OpStatus.REJECTED, f"{op.entity} {op.entity_id} belongs to another "
                        "station")
@@ -162,10 +183,10 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp,
         return Outcome(OpStatus.APPLIED, "already recorded")
     outcome = Outcome(OpStatus.APPLIED)
     if spec.storage is ent.Storage.ORDER:
-        outcome = _project_order(s, station, op, now)
+        outcome = _project_order(s, station, op, known, now)
         if outcome.status is OpStatus.REJECTED:
             return outcome
-    records[(op.entity, op.entity_id)] = _store_record(s, station, op, existing, now)
+    known.records[(op.entity, op.entity_id)] = _store_record(s, station, op, existing, now)
     return outcome
 
 
@@ -189,20 +210,26 @@ def _store_record(s: Session, station: StationIdentity, op: PushOp,
     return existing
 
 
-def _project_order(s: Session, station: StationIdentity, op: PushOp, now: datetime) -> Outcome:
+def _project_order(s: Session, station: StationIdentity, op: PushOp, known: _Known,
+                   now: datetime) -> Outcome:
     p = op.payload
-    order = s.get(HqOrder, op.entity_id)
+    order = known.orders.get(op.entity_id)
     if order is not None and order.station_id != station.id:
         return Outcome(OpStatus.REJECTED, f"order {op.entity_id} belongs to another station")
     status = str(p.get("status") or (order.status if order else "received"))
     number = str(p.get("number") or (order.number if order else op.entity_id))
     if order is None:
-        if s.scalar(select(HqOrder.id).where(HqOrder.number == number)) is not None:
+        if number in known.numbers:
             return Outcome(OpStatus.REJECTED, f"order number {number} is already used by "
                            "another order")
         order = HqOrder(id=op.entity_id, station_id=station.id, number=number, status=status,
-                        created_at=now)
+                        order_type="", service_mode="", source="", customer_name="",
+                        contact_phone="", hq_reference="", revision=0, dispatched=False,
+                        dispatch_payload="", hq_revision=0, dispatch_seq=0, cancel_state="",
+                        cancel_reason="", cancel_seq=0, created_at=now)
         s.add(order)
+        known.orders[order.id] = order
+        known.numbers.add(number)
     order.status = status
     order.order_type = str(p.get("order_type") or order.order_type)
     order.service_mode = str(p.get("service_mode") or order.service_mode)

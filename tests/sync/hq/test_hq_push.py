@@ -168,3 +168,29 @@ def test_plain_json_push_is_accepted_too(hq: Hq) -> None:
     assert r.status_code == 200 and r.json()["high_water"] == 1
     kw = gz(batch)
     assert kw["headers"]["Content-Encoding"] == "gzip"
+
+
+def test_station_orders_are_projected_for_head_office(hq: Hq) -> None:
+    from sync.hq.models import HqOrder
+
+    st = hq.station("BJ001")
+    order_id = str(uuid.uuid4())
+    payload = {"id": order_id, "number": "SO-BJ001-20260601-0001", "status": "received",
+               "order_type": "install", "service_mode": "on_site", "source": "walk_in",
+               "contact_phone": "13800138000", "revision": 1, "charge_lines": [
+                   {"kind": "labour", "quantity": 1, "unit_price_fen": 5000}]}
+    first = op(1, "service_order", order_id, payload, action="create")
+    second = op(2, "service_order", order_id, {**payload, "status": "accepted", "revision": 2},
+                action="accept", base_revision=1)
+    r = hq.push(st, p.PushBatch.build("BJ001", [first, second]))
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "applied"]
+    with hq.db.read() as s:
+        order = s.get(HqOrder, order_id)
+        assert (order.number, order.status, order.revision, order.source, order.dispatched) == (
+            "SO-BJ001-20260601-0001", "accepted", 2, "walk_in", False)
+        rec = s.scalar(select(HqRecord).where(HqRecord.entity_id == order_id))
+        assert json.loads(rec.payload)["charge_lines"][0]["unit_price_fen"] == 5000
+    # another order may not take the same number
+    clash = op(3, "service_order", str(uuid.uuid4()), payload)
+    result = hq.push(st, p.PushBatch.build("BJ001", [clash])).json()["results"][0]
+    assert result["status"] == "rejected" and "already used" in result["reason"]
