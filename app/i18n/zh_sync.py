@@ -1,3 +1,48 @@
 """Simplified Chinese texts of the sync area (English source -> 简体中文)."""
 
-TEXT_ZH: dict[str, str] = {}
+TEXT_ZH: dict[str, str] = {
+    # errors and refusals (sync.client, app.services.sync_*)
+    "Head office does not accept this station's token (wrong or replaced). Ask head office for "
+    "a new token and register again. Nothing was lost: pending changes stay in the outbox.":
+        "总部不接受本站的令牌（令牌错误或已更换）。请向总部索取新令牌并重新注册。"
+        "数据没有丢失：待上传的变更仍保存在本机。",
+    "Head office has revoked this station's token. Contact head office. Nothing was lost: "
+    "pending changes stay in the outbox.":
+        "总部已吊销本站的令牌，请联系总部。数据没有丢失：待上传的变更仍保存在本机。",
+    "Head office needs a newer version of Repair Station (sync protocol {n} or later). Please "
+    "upgrade the program; pending changes stay in the outbox.":
+        "总部要求使用更新版本的维修站程序（同步协议 {n} 或更高）。请升级程序；"
+        "待上传的变更仍保存在本机。",
+    "Head office cannot be reached ({detail}). Working offline; pending changes stay in the "
+    "outbox and are sent at the next sync.":
+        "无法连接总部（{detail}）。当前离线工作；待上传的变更保存在本机，下次同步时发送。",
+    "Head office gave an unexpected answer (HTTP {status}: {detail}).":
+        "总部返回了意外的应答（HTTP {status}：{detail}）。",
+    "Head office reported an error ({detail}) several times; try again later. Pending changes "
+    "stay in the outbox.":
+        "总部多次报告错误（{detail}），请稍后再试。待上传的变更仍保存在本机。",
+    "Head office moved the pull cursor backwards ({seq}).": "总部的下载位置发生倒退（{seq}）。",
+    "The head-office certificate could not be verified ({detail}). Check the address and the "
+    "company CA bundle.":
+        "无法验证总部的证书（{detail}）。请检查总部地址和公司 CA 证书文件。",
+    "Head office asked for changes from {seq}, which does not fit what this station sent.":
+        "总部要求从第 {seq} 条变更开始，与本站发送的内容不符。",
+    "Head office refused the cursor of its own snapshot ({seq}).":
+        "总部拒绝了其自身快照的下载位置（{seq}）。",
+    "Head office does not speak sync protocol {n}; please upgrade the program.":
+        "总部不支持同步协议 {n}，请升级程序。",
+    "register the station with head office": "向总部注册本站",
+    "resolve sync conflicts": "处理同步冲突",
+    "Head-office address must look like https://hq.example.com.":
+        "总部地址格式应类似 https://hq.example.com。",
+    "Head office must be reached over https.": "必须通过 https 连接总部。",
+    "Station code must be 2-16 capital letters or digits.": "站点编码须为 2-16 位大写字母或数字。",
+    "The token is required.": "请填写令牌。",
+    "This station is {local}; the code given was {code}.": "本站编码为 {local}，填写的编码是 {code}。",
+    "A sync is already running.": "同步正在进行中。",
+    "The head-office token is missing; register the station again.":
+        "缺少总部令牌，请重新注册本站。",
+    "This station is not registered with head office yet.": "本站尚未向总部注册。",
+    "conflict": "冲突",
+    "notice": "公告",
+}

@@ -95,6 +95,9 @@ class HqOrderLink(Base):
         ForeignKey("service_orders.id", ondelete="CASCADE"), primary_key=True
     )
     hq_revision: Mapped[int] = mapped_column(default=1)
+    #: the order's local revision right after head office's last change was applied; a higher
+    #: revision means the station changed the order since (an HQ edit based on less conflicts)
+    applied_revision: Mapped[int] = mapped_column(default=1)
     last_hq_seq: Mapped[int] = mapped_column(default=0)
 
 

@@ -74,6 +74,7 @@ def upgrade() -> None:
         "hq_order_links",
         sa.Column("order_id", sa.String(length=36), nullable=False),
         sa.Column("hq_revision", sa.Integer(), nullable=False),
+        sa.Column("applied_revision", sa.Integer(), nullable=False),
         sa.Column("last_hq_seq", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"], ["service_orders.id"],

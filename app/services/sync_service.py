@@ -1,0 +1,276 @@
+"""Sync as the program uses it: registration, one sync run, status, conflicts and notices.
+
+One sync runs at a time (the background timer and "sync now" share a lock). Every run's
+outcome is stored (``sync_state``), so the status bar and the command line can say what
+happened last. The token comes from the token store and goes only into the transport.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from app.domain.enums import Role
+from app.domain.errors import RuleViolation
+from app.domain.numbering import STATION_CODE_RE
+from app.services import events
+from app.services.context import Actor
+from app.services.errors import not_found
+from app.services.journal import record
+from app.services.sync_store import SYNC, StationSyncStore, sync_state
+from app.services.sync_token import TokenStore
+from app.store.base import utcnow
+from app.store.database import Database
+from app.store.models import (
+    Notice,
+    OutboxOp,
+    Station,
+    SyncConflict,
+    SyncRegistration,
+    SyncState,
+)
+from app.store.models.sync import SINGLETON_ID
+from sync import protocol as p
+from sync.client import ClientConfig, HqTransport, Progress, SyncEngine, SyncError, SyncReport
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+TransportFactory = Callable[[ClientConfig], HqTransport]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    registered: bool
+    hq_url: str
+    station_code: str
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_result: str
+    last_message: str
+    pending: int
+    open_conflicts: int
+    unread_notices: int
+
+    @property
+    def online(self) -> bool:
+        """The last attempt reached head office (what the status bar shows)."""
+        return self.registered and self.last_result == "ok"
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    id: str
+    kind: str
+    entity: str
+    entity_id: str
+    local_summary: str
+    remote_summary: str
+    created_at: datetime
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution_note: str
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    id: str
+    title: str
+    body: str
+    published_at: datetime
+    read_at: datetime | None
+
+
+class SyncService:
+    def __init__(
+        self,
+        db: Database,
+        bus: events.ChangeBus,
+        tokens: TokenStore,
+        clock: Callable[[], datetime] = utcnow,
+        transport_factory: TransportFactory = HqTransport,
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.tokens = tokens
+        self.clock = clock
+        self.transport_factory = transport_factory
+        self.store = StationSyncStore(db, bus, clock)
+        self._running = threading.Lock()
+
+    # -- registration -----------------------------------------------------------------------
+    def register(
+        self, actor: Actor, hq_url: str, station_code: str, token: str,
+        ca_bundle: str | None = None, check: bool = True,
+    ) -> None:
+        """Stores where head office is and the token, after proving the token works."""
+        actor.require(Role.MANAGER, doing="register the station with head office")
+        url = _check_url(hq_url)
+        code = station_code.strip().upper()
+        if not STATION_CODE_RE.match(code):
+            raise RuleViolation("Station code must be 2-16 capital letters or digits.",
+                                field="station_code")
+        token = token.strip()
+        if not token:
+            raise RuleViolation("The token is required.", field="token")
+        with self.db.read() as s:
+            local_code = s.scalar(select(Station.code))
+        if local_code and local_code != code:
+            raise RuleViolation("This station is {local}; the code given was {code}.",
+                                field="station_code", local=local_code, code=code)
+        if check:
+            transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
+            try:
+                health = transport.health()
+                if p.PROTOCOL_VERSION not in health.protocols:
+                    raise SyncError(SyncError.UPGRADE_REQUIRED,
+                                    "Head office does not speak sync protocol {n}; please "
+                                    "upgrade the program.", n=p.PROTOCOL_VERSION)
+                transport.raise_for(transport.pull(0, 1))
+            finally:
+                transport.close()
+        self.tokens.save(token)
+        with self.db.write() as s:
+            reg = s.get(SyncRegistration, SINGLETON_ID)
+            if reg is None:
+                reg = SyncRegistration(id=SINGLETON_ID)
+                s.add(reg)
+            reg.hq_url, reg.station_code, reg.ca_bundle = url, code, ca_bundle or ""
+            reg.registered_at, reg.registered_by = self.clock(), actor.username
+            sync_state(s)
+            record(s, actor, action="sync_register", entity="station", entity_id=code,
+                   detail=url)
+        self.bus.publish({SYNC})
+
+    def is_registered(self) -> bool:
+        with self.db.read() as s:
+            return s.get(SyncRegistration, SINGLETON_ID) is not None
+
+    # -- running ----------------------------------------------------------------------------
+    def sync_now(self, progress: Progress | None = None) -> SyncReport:
+        """One full sync (push, then pull). Raises ``SyncError`` with a clear code."""
+        if not self._running.acquire(blocking=False):
+            raise SyncError(SyncError.BUSY, "A sync is already running.")
+        try:
+            return self._run(progress)
+        finally:
+            self._running.release()
+
+    def _run(self, progress: Progress | None) -> SyncReport:
+        with self.db.read() as s:
+            reg = s.get(SyncRegistration, SINGLETON_ID)
+            if reg is None:
+                raise SyncError(SyncError.NOT_REGISTERED,
+                                "This station is not registered with head office yet.")
+            url, code, ca = reg.hq_url, reg.station_code, reg.ca_bundle
+        token = self.tokens.load()
+        if not token:
+            raise SyncError(SyncError.NOT_REGISTERED,
+                            "The head-office token is missing; register the station again.")
+        self._note_attempt()
+        transport = self.transport_factory(ClientConfig(url, token, ca or None))
+        try:
+            report = SyncEngine(transport, self.store, code, progress).run()
+        except SyncError as exc:
+            self._note_result(exc.code, str(exc), success=False)
+            raise
+        finally:
+            transport.close()
+        self._note_result("ok", "", success=True)
+        return report
+
+    def _note_attempt(self) -> None:
+        with self.db.write() as s:
+            sync_state(s).last_attempt_at = self.clock()
+
+    def _note_result(self, result: str, message: str, success: bool) -> None:
+        with self.db.write() as s:
+            state = sync_state(s)
+            state.last_result, state.last_message = result, message[:2000]
+            if success:
+                state.last_success_at = self.clock()
+        self.bus.publish({SYNC})
+
+    # -- status -----------------------------------------------------------------------------
+    def status(self) -> SyncStatus:
+        with self.db.read() as s:
+            reg = s.get(SyncRegistration, SINGLETON_ID)
+            state = s.get(SyncState, SINGLETON_ID)
+            acked = state.push_acked_seq if state else 0
+            pending = s.scalar(select(func.count()).where(OutboxOp.seq > acked)) or 0
+            conflicts = s.scalar(select(func.count()).select_from(SyncConflict)
+                                 .where(SyncConflict.resolved_at.is_(None))) or 0
+            unread = s.scalar(select(func.count()).select_from(Notice)
+                              .where(Notice.read_at.is_(None))) or 0
+            return SyncStatus(
+                registered=reg is not None, hq_url=reg.hq_url if reg else "",
+                station_code=reg.station_code if reg else "",
+                last_attempt_at=state.last_attempt_at if state else None,
+                last_success_at=state.last_success_at if state else None,
+                last_result=state.last_result if state else "",
+                last_message=state.last_message if state else "",
+                pending=pending, open_conflicts=conflicts, unread_notices=unread,
+            )
+
+    # -- conflicts --------------------------------------------------------------------------
+    def conflicts(self, include_resolved: bool = False, limit: int = 500) -> list[ConflictInfo]:
+        with self.db.read() as s:
+            stmt = select(SyncConflict)
+            if not include_resolved:
+                stmt = stmt.where(SyncConflict.resolved_at.is_(None))
+            rows = s.scalars(stmt.order_by(SyncConflict.created_at.desc(), SyncConflict.id)
+                             .limit(limit))
+            return [_conflict_info(c) for c in rows]
+
+    def resolve_conflict(self, actor: Actor, conflict_id: str, note: str = "") -> ConflictInfo:
+        actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        with self.db.write() as s:
+            conflict = s.get(SyncConflict, conflict_id)
+            if conflict is None:
+                raise not_found("conflict")
+            if conflict.resolved_at is None:
+                conflict.resolved_at = self.clock()
+                conflict.resolved_by = actor.username
+                conflict.resolution_note = note.strip()[:2000]
+                record(s, actor, action="resolve_conflict", entity=conflict.entity,
+                       entity_id=conflict.entity_id, detail=f"{conflict.kind}: {note[:500]}")
+            result = _conflict_info(conflict)
+        self.bus.publish({SYNC, "conflicts"})
+        return result
+
+    # -- notices ----------------------------------------------------------------------------
+    def notices(self, limit: int = 500) -> list[NoticeInfo]:
+        with self.db.read() as s:
+            rows = s.scalars(select(Notice).order_by(Notice.published_at.desc(), Notice.id)
+                             .limit(limit))
+            return [NoticeInfo(n.id, n.title, n.body, n.published_at, n.read_at) for n in rows]
+
+    def mark_notice_read(self, actor: Actor, notice_id: str) -> None:
+        with self.db.write() as s:
+            notice = s.get(Notice, notice_id)
+            if notice is None:
+                raise not_found("notice")
+            if notice.read_at is None:
+                notice.read_at, notice.read_by = self.clock(), actor.username
+        self.bus.publish({SYNC, "notices"})
+
+
+def _conflict_info(c: SyncConflict) -> ConflictInfo:
+    return ConflictInfo(c.id, c.kind, c.entity, c.entity_id, c.local_summary, c.remote_summary,
+                        c.created_at, c.resolved_by, c.resolved_at, c.resolution_note)
+
+
+def _check_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise RuleViolation("Head-office address must look like https://hq.example.com.",
+                            field="hq_url")
+    # plain http only on this machine (tests, a local proxy): TLS is never switched off
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise RuleViolation("Head office must be reached over https.", field="hq_url")
+    return url

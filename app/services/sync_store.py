@@ -1,0 +1,146 @@
+"""The station store as the sync engine sees it (``sync.client.LocalSide``).
+
+Each method is one short local transaction. The acknowledgement of a batch (outbox rows
+marked, high water stored, rejected ops turned into conflicts) is one transaction; a pulled
+page and its cursor are one transaction. Outbox rows are never deleted, so whatever head
+office loses (restored from a backup) can be sent again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.services import events
+from app.services.sync_apply import CONFLICTS, NOTICES, add_conflict, apply_change
+from app.store.base import utcnow
+from app.store.database import Database
+from app.store.models import Notice, OutboxOp, SyncState
+from app.store.models.sync import SINGLETON_ID
+from sync import protocol as p
+from sync.client import PushPosition
+
+SYNC = "sync"
+
+
+def sync_state(s: Session) -> SyncState:
+    """The state row, created on first use (inside the caller's transaction)."""
+    state = s.get(SyncState, SINGLETON_ID)
+    if state is None:
+        state = SyncState(id=SINGLETON_ID, push_acked_seq=0, pull_cursor=0, last_result="",
+                          last_message="")
+        s.add(state)
+        s.flush()
+    return state
+
+
+class StationSyncStore:
+    def __init__(
+        self, db: Database, bus: events.ChangeBus, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.clock = clock
+
+    # -- push ---------------------------------------------------------------------------------
+    def push_position(self) -> PushPosition:
+        with self.db.read() as s:
+            state = s.get(SyncState, SINGLETON_ID)
+            if state is None:
+                return PushPosition(0, None)
+            inflight = None
+            if state.inflight_from is not None and state.inflight_to is not None:
+                inflight = (state.inflight_from, state.inflight_to)
+            return PushPosition(state.push_acked_seq, inflight)
+
+    def read_ops(self, after_seq: int, through_seq: int | None, limit: int) -> list[p.PushOp]:
+        with self.db.read() as s:
+            stmt = select(OutboxOp).where(OutboxOp.seq > after_seq)
+            if through_seq is not None:
+                stmt = stmt.where(OutboxOp.seq <= through_seq)
+            rows = s.scalars(stmt.order_by(OutboxOp.seq).limit(limit)).all()
+            return [_wire(row) for row in rows]
+
+    def pending_count(self) -> int:
+        with self.db.read() as s:
+            state = s.get(SyncState, SINGLETON_ID)
+            acked = state.push_acked_seq if state else 0
+            return s.scalar(select(func.count()).where(OutboxOp.seq > acked)) or 0
+
+    def mark_inflight(self, from_seq: int, to_seq: int) -> None:
+        with self.db.write() as s:
+            state = sync_state(s)
+            state.inflight_from, state.inflight_to = from_seq, to_seq
+
+    def record_ack(
+        self, from_seq: int, to_seq: int, ack: p.PushAck, ops: Sequence[p.PushOp]
+    ) -> None:
+        now = self.clock()
+        by_id = {op.op_id: op for op in ops}
+        kinds = {events.OUTBOX, SYNC}
+        with self.db.write() as s:
+            s.execute(update(OutboxOp).where(OutboxOp.seq.between(from_seq, to_seq),
+                                             OutboxOp.acked_at.is_(None)).values(acked_at=now))
+            state = sync_state(s)
+            state.push_acked_seq = max(state.push_acked_seq, to_seq)
+            state.inflight_from = state.inflight_to = None
+            for result in ack.results:
+                if result.status == p.OpStatus.APPLIED:
+                    continue
+                op = by_id.get(result.op_id)
+                local = (f"{op.action or op.op} {op.entity} #{op.seq}: "
+                         + json.dumps(op.payload, ensure_ascii=False, sort_keys=True)
+                         if op else result.op_id)
+                kind = (p.ConflictKind.REJECTED_OP.value
+                        if result.status == p.OpStatus.REJECTED else "hq_conflict")
+                if add_conflict(s, f"op:{result.op_id}", kind, op.entity if op else "?",
+                                op.entity_id if op else result.op_id, local,
+                                result.reason or result.status, now):
+                    kinds.add(CONFLICTS)
+        self.bus.publish(kinds)
+
+    def rewind(self, acked_seq: int) -> None:
+        with self.db.write() as s:
+            state = sync_state(s)
+            state.push_acked_seq = acked_seq
+            state.inflight_from = state.inflight_to = None
+            s.execute(update(OutboxOp).where(OutboxOp.seq > acked_seq)
+                      .values(acked_at=None))
+        self.bus.publish({events.OUTBOX, SYNC})
+
+    # -- pull ---------------------------------------------------------------------------------
+    def pull_cursor(self) -> int:
+        with self.db.read() as s:
+            state = s.get(SyncState, SINGLETON_ID)
+            return state.pull_cursor if state else 0
+
+    def apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool) -> None:
+        now = self.clock()
+        kinds: set[str] = {SYNC}
+        with self.db.write() as s:
+            for change in changes:
+                kinds |= apply_change(s, change, now)
+            if snapshot:
+                # head office's notices are replaced by the snapshot's (read marks kept)
+                keep = [str(c.payload.get("id") or c.entity_id) for c in changes
+                        if c.entity == p.HqEntity.NOTICE]
+                s.execute(delete(Notice).where(Notice.id.not_in(keep)))
+                kinds.add(NOTICES)
+            sync_state(s).pull_cursor = next_cursor
+        self.bus.publish(kinds)
+
+
+def _wire(row: OutboxOp) -> p.PushOp:
+    return p.PushOp(
+        seq=row.seq, op_id=row.op_id, entity=row.entity, entity_id=row.entity_id, op=row.op,
+        payload=json.loads(row.payload), base_revision=row.base_revision,
+        schema_version=row.schema_version, created_at=row.created_at.isoformat(),
+        action=row.action, username=row.username,
+    )
+
+
+__all__ = ["CONFLICTS", "NOTICES", "SYNC", "StationSyncStore", "sync_state"]
