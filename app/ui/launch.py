@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import Services, open_services
-from app.i18n import tr
+from app.i18n import render, tr
 from app.store.migrate import DatabaseTooNew
 from app.ui.qt_app import make_application
 from app.ui.startup.login_dialog import LoginDialog
@@ -31,7 +31,7 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
     services = _open(data_dir, quiet=self_test)
     if services is None:
         return 2
-    _log_to_file(services)
+    log_handler = _log_to_file(services)
     tasks = TaskRunner()
     try:
         if self_test:
@@ -54,15 +54,15 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
     finally:
         tasks.shutdown()
         services.close()
+        logging.getLogger().removeHandler(log_handler)
+        log_handler.close()
 
 
 def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     try:
         return open_services(data_dir)
     except DatabaseTooNew as exc:
-        text = tr("This database has schema version {revision}, which is newer than this "
-                  "program understands. Please install the newer version of Repair Station; "
-                  "the data was not touched.", revision=exc.revision)
+        text = render(exc)
     except Exception as exc:  # the user must see why the program cannot start
         log.exception("cannot open the station data")
         text = tr("The station data could not be opened: {error}", error=str(exc))
@@ -72,10 +72,11 @@ def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     return None
 
 
-def _log_to_file(services: Services) -> None:
+def _log_to_file(services: Services) -> logging.Handler:
     handler = logging.FileHandler(services.paths.logs / "repair-station.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
+    return handler

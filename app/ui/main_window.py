@@ -65,9 +65,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar(registry)
         ctx.changes.changed.connect(self._on_changed)
         self._restore_geometry()
-        self.refresh_outbox_count()
         if self.specs:
             self.nav.setCurrentRow(0)
+        # after the first page's own queries: its rows are what the user waits for
+        self.refresh_outbox_count()
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

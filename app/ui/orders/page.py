@@ -138,8 +138,8 @@ class OrdersPage(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.model.reload)
         ctx.changes.changed.connect(self._on_changed)
-        ctx.tasks.run(ctx.services.users.technicians, self._fill_technicians, owner=self)
         self.apply_filter()
+        ctx.tasks.run(ctx.services.users.technicians, self._fill_technicians, owner=self)
 
     # -- filter and refresh -------------------------------------------------------------------
     def current_filter(self) -> OrderFilter:
