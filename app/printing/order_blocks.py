@@ -48,9 +48,9 @@ def satisfaction_boxes(sheet: OrderSheet | None, paper: Paper) -> CheckBoxes:
 def customer_rows(sheet: OrderSheet) -> list:
     others = [p for p in sheet.other_phones if p != sheet.contact_phone]
     return [
-        Section("Customer"),
+        Section("Customer information"),
         (Field("Customer name", sheet.customer_name),
-         Field("Phone", "、".join([sheet.contact_phone, *others]))),
+         Field("Contact phone", "、".join([sheet.contact_phone, *others]))),
         Field("Service address", sheet.address, wide=True),
     ]
 
@@ -61,7 +61,7 @@ def product_rows(sheet: OrderSheet, paper: Paper) -> list:
                            label(WarrantyStatus.OUT_OF_WARRANTY)],
                           warranty_box(sheet.warranty), cell.fontName, cell.fontSize)
     return [
-        Section("Product"),
+        Section("Product information"),
         (Field("Model", sheet.product_model), Field("Serial no.", sheet.serial_no)),
         (Field("Purchase date", day(sheet.purchase_date)),
          Field("Invoice no.", sheet.invoice_no)),

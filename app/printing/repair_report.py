@@ -47,7 +47,7 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         Field("Actions taken", actions, wide=True, min_height=10 * unit),
         (Field("Technician", "、".join(t for t in technicians if t)),
          Field("Labour", tr("{minutes} min", minutes=minutes) if minutes else "")),
-        Section("Charges"),
+        Section("Charge details"),
     ]
     closing = [
         Section("Service times"),

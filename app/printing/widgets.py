@@ -169,7 +169,7 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> 
     shares = (0.07, 0.11, 0.44, 0.1, 0.14, 0.14)
     widths = [width * s for s in shares]
     head = [Paragraph(escape(tr(t)), styles.head) for t in
-            ("No.", "Type", "Item / part", "Qty", "Unit price (¥)", "Amount (¥)")]
+            ("No.", "Charge type", "Item / part", "Qty", "Unit price (¥)", "Amount (¥)")]
     data: list[list[object]] = [head]
     for n, line in enumerate(charges, start=1):
         data.append([

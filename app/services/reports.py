@@ -70,10 +70,20 @@ class ReportService:
                         self.clock(), self.tz)
 
     def build(self, document: str, order: str, paper: Paper | str = Paper.A4) -> bytes:
+        return self.pdf(document, self.sheet(order), paper)
+
+    def pdf(self, document: str, sheet: OrderSheet, paper: Paper | str = Paper.A4) -> bytes:
+        """Renders a sheet read earlier; touches no database (for the window's PDF worker)."""
         spec, paper = self.spec(document), _paper(paper)
         buffer = BytesIO()
-        spec.render(self.sheet(order), paper, buffer)
+        spec.render(sheet, paper, buffer)
         return buffer.getvalue()
+
+    def save(
+        self, document: str, sheet: OrderSheet, paper: Paper | str, out_path: Path | str
+    ) -> Path:
+        """Writes a sheet read earlier to ``out_path``, whole or not at all; no database."""
+        return _write(self.spec(document), sheet, _paper(paper), Path(out_path))
 
     def render(
         self, document: str, order: str, paper: Paper | str, out_path: Path | str

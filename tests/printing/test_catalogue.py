@@ -52,3 +52,18 @@ def test_every_printed_text_has_chinese() -> None:
 
 def test_satisfaction_boxes_are_the_trade_words() -> None:
     assert [TEXT_ZH[s] for s in order_blocks.SATISFACTION] == ["非常满意", "满意", "一般", "不满意"]
+
+
+def test_printing_catalogue_never_changes_another_areas_text() -> None:
+    import importlib
+
+    from app.i18n import CATALOGUES
+
+    mine = importlib.import_module("app.i18n.zh_printing").TEXT_ZH
+    clashes = []
+    for name in CATALOGUES:
+        if name == "zh_printing":
+            continue
+        other = importlib.import_module(f"app.i18n.{name}").TEXT_ZH
+        clashes += [f"{name}: {k!r}" for k, v in mine.items() if k in other and other[k] != v]
+    assert not clashes, clashes
