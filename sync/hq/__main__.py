@@ -7,7 +7,7 @@
     repair-station-hq --db URL dispatch CODE --file orders.csv|orders.json
     repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
     repair-station-hq --db URL notice --title T --body B [--station CODE]
-    repair-station-hq --db URL stations | conflicts | prune
+    repair-station-hq --db URL stations | conflicts | prune | after-restore
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
 Head office's operators work in English here; the station program is the Chinese-first UI.
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stations", parents=[db_too], help="list stations, last sync, backlog")
     conflicts = sub.add_parser("conflicts", parents=[db_too], help="list sync conflicts")
     conflicts.add_argument("--station")
+    sub.add_parser("after-restore", parents=[db_too],
+                   help="after restoring head office from a backup: stations re-download")
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
     return parser
@@ -185,6 +187,10 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
             print(f"{_time(r.created_at)}  {r.station}  {r.kind}  {r.subject}  "
                   f"(found by {r.found_by})\n    {r.detail}")
         print(f"{len(rows)} conflict(s).")
+    elif cmd == "after-restore":
+        first = admin.after_restore()
+        print(f"Change log moved on to {first}: every station re-downloads head office's data "
+              "(snapshot) at its next sync and re-sends what the backup lacks.")
     elif cmd == "prune":
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
         print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")

@@ -26,6 +26,7 @@ from sync.hq.db import HqDatabase
 from sync.hq.models import (
     HqConflict,
     HqHighWater,
+    HqMeta,
     HqNotice,
     HqOrder,
     HqOrderCounter,
@@ -34,6 +35,9 @@ from sync.hq.models import (
     utcnow,
 )
 from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
+
+#: how far the change-log counter jumps after a restore: more than any station can have seen
+RESTORE_SEQ_JUMP = 1_000_000_000
 
 
 class AdminError(Exception):
@@ -267,6 +271,23 @@ class HqAdmin:
                                              now=now)
             return n.id
 
+    def after_restore(self) -> int:
+        """After head office is restored from a backup: every station re-downloads a snapshot.
+
+        Stations may hold cursors beyond the restored change log; moving the counter far past
+        them and marking everything before as pruned makes every old cursor answer 410. Pushes
+        need nothing: the restored high-water marks answer 409 and stations re-send from there.
+        Returns the new first hq_seq.
+        """
+        with self.db.write() as s:
+            last = s.scalars(self.db.lock_for_update(
+                select(HqMeta).where(HqMeta.key == "last_hq_seq"))).one()
+            pruned = s.scalars(self.db.lock_for_update(
+                select(HqMeta).where(HqMeta.key == "pruned_through"))).one()
+            last.value += RESTORE_SEQ_JUMP
+            pruned.value = last.value
+            return last.value + 1
+
     def conflicts(self, code: str | None = None) -> list[ConflictRow]:
         with self.db.read() as s:
             stmt = (select(HqConflict, HqStation.code)
@@ -287,8 +308,9 @@ class HqAdmin:
 
     def _order(self, s: Session, ref: str) -> HqOrder:
         ref = ref.strip()
-        order = s.scalar(select(HqOrder).where(
-            or_(HqOrder.id == ref, HqOrder.number == ref.upper())))
+        # locked: a push of the same order waits, so a cancel/completion clash is always seen
+        order = s.scalar(self.db.lock_for_update(select(HqOrder).where(
+            or_(HqOrder.id == ref, HqOrder.number == ref.upper()))))
         if order is None:
             raise AdminError(f"No order {ref!r} is known to head office.")
         return order

@@ -147,8 +147,9 @@ def create_app(
                                           x_repair_station_protocol)
         body = await _read_body(request)
         try:
-            data = p.decode_body(body, request.headers.get("content-encoding"))
-            batch = p.PushBatch.from_json(data)
+            # inflating and parsing up to 16 MB must not stall the event loop
+            batch = await run_in_threadpool(_parse_batch, body,
+                                            request.headers.get("content-encoding"))
         except p.ProtocolError as exc:
             code = p.ErrorCode.TOO_LARGE if "larger than" in str(exc) or "at most" in str(
                 exc) else p.ErrorCode.BAD_REQUEST
@@ -229,6 +230,10 @@ def _check_protocol(value: str | None) -> None:
         raise HqHttpError(p.ErrorCode.BAD_REQUEST,
                           f"Head office does not speak protocol {version} yet (it speaks "
                           f"{', '.join(map(str, p.SUPPORTED_PROTOCOLS))}).")
+
+
+def _parse_batch(body: bytes, content_encoding: str | None) -> p.PushBatch:
+    return p.PushBatch.from_json(p.decode_body(body, content_encoding))
 
 
 async def _read_body(request: Request) -> bytes:

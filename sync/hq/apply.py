@@ -76,7 +76,7 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
         ids = [op.op_id for op in batch.ops]
         seen = {r.op_id: r for r in s.scalars(select(HqReceivedOp).where(
             HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
-        known = _prefetch(s, batch)
+        known = _prefetch(db, s, batch)
         results = []
         for op in batch.ops:
             prior = seen.get(op.op_id)
@@ -143,7 +143,7 @@ class _Known:
     numbers: set[str]
 
 
-def _prefetch(s: Session, batch: PushBatch) -> _Known:
+def _prefetch(db: HqDatabase, s: Session, batch: PushBatch) -> _Known:
     ids = {op.entity_id for op in batch.ops}
     records = {(r.entity, r.entity_id): r
                for r in s.scalars(select(HqRecord).where(HqRecord.entity_id.in_(ids)))}
@@ -152,8 +152,9 @@ def _prefetch(s: Session, batch: PushBatch) -> _Known:
     orders: dict[str, HqOrder] = {}
     numbers: set[str] = set()
     if order_ops:
-        orders = {o.id: o for o in s.scalars(
-            select(HqOrder).where(HqOrder.id.in_({op.entity_id for op in order_ops})))}
+        # locked: a head-office cancel of the same order waits, so the clash is always seen
+        orders = {o.id: o for o in s.scalars(db.lock_for_update(
+            select(HqOrder).where(HqOrder.id.in_({op.entity_id for op in order_ops}))))}
         wanted = {str(op.payload["number"]) for op in order_ops if op.payload.get("number")}
         if wanted:
             numbers = set(s.scalars(select(HqOrder.number).where(HqOrder.number.in_(wanted))))

@@ -175,3 +175,11 @@ def test_console_script_runs_as_a_real_process(url: str) -> None:
                          capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[3])
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_after_restore_and_prune_commands(url: str, capsys) -> None:
+    run(capsys, "--db", url, "add-station", "BJ001", "--name", "站")
+    code, out, _ = run(capsys, "--db", url, "after-restore")
+    assert code == 0 and "Change log moved on to 1000000001" in out
+    code, out, _ = run(capsys, "--db", url, "prune", "--retention-days", "30")
+    assert code == 0 and "0 change-log row(s) older than 30 days removed." in out

@@ -179,3 +179,19 @@ def test_station_reported_stale_edit_is_kept_for_head_office(hq: Hq) -> None:
     assert merged["service_address"] == "北京市朝阳区新地址" and merged["hq_revision"] == 2
     with hq.db.read() as s:
         assert json.loads(s.get(HqOrder, order.order_id).dispatch_payload)["hq_revision"] == 2
+
+
+def test_after_restore_every_cursor_gets_410_and_the_snapshot_is_complete(hq: Hq) -> None:
+    st = hq.station("BJ001")
+    hq.admin.dispatch("BJ001", _orders(2))
+    cursor = hq.pull(st).json()["next"]
+    first = hq.admin.after_restore()
+    assert first > cursor
+    for since in (0, cursor):
+        assert hq.pull(st, since).status_code == 410
+    snap = hq.client.get(p.SNAPSHOT_PATH, headers=st.headers).json()
+    assert [c["entity"] for c in snap["changes"]] == ["dispatch_order", "dispatch_order"]
+    assert snap["next"] == first - 1
+    later = hq.admin.dispatch("BJ001", _orders(1))[0]
+    assert later.hq_seq == first
+    assert [c["hq_seq"] for c in hq.pull(st, snap["next"]).json()["changes"]] == [first]
