@@ -21,7 +21,9 @@ def test_pages_follow_the_role_and_status_bar_shows_who_and_outbox(qtbot, servic
     window = open_main_window(services, station["tech"], runner)
     qtbot.addWidget(window)
     settle(qtbot, runner)
-    assert window.page_keys() == ["orders", "customers"]  # users page: managers only
+    # other areas may add pages after these; the users page is for managers only
+    assert window.page_keys()[:2] == ["orders", "customers"]
+    assert "users" not in window.page_keys()
     assert window.windowTitle() == "维修站管理 — 北京海淀维修站"
     assert window.user_label.text() == "王师傅 (维修工程师) · BJ001 北京海淀维修站"
     pending = services.outbox.pending_count()
@@ -39,7 +41,7 @@ def test_shortcuts_switch_pages_and_start_a_new_order(qtbot, services, station, 
     qtbot.addWidget(window)
     window.show()
     settle(qtbot, runner)
-    assert window.page_keys() == ["orders", "customers", "users"]
+    assert window.page_keys()[:2] == ["orders", "customers"] and "users" in window.page_keys()
     shortcuts = {a.shortcut().toString() for a in window.findChildren(QAction)}
     assert {"Ctrl+N", "Ctrl+F", "F5", "Ctrl+Q", "Ctrl+1", "Ctrl+2", "Ctrl+3"} <= shortcuts
 
@@ -47,7 +49,7 @@ def test_shortcuts_switch_pages_and_start_a_new_order(qtbot, services, station, 
                   if a.shortcut() == QKeySequence("Ctrl+2"))
     action.trigger()
     assert window.current_page() is window.page("customers")
-    window.nav.setCurrentRow(2)
+    window.nav.setCurrentRow(window.page_keys().index("users"))
     settle(qtbot, runner)
     assert window.page("users").table.rowCount() == 4
 
@@ -84,11 +86,13 @@ def test_registered_extensions_are_plugged_in(qtbot, services, station, runner):
         settle(qtbot, runner)
         assert window.findChild(QLabel, "test_status_widget") is not None
         orders = window.page("orders")
-        assert [a.text() for a in orders.selection_actions] == ["Batch test"]
+        # other areas (printing) may register theirs too
+        assert "Batch test" in [a.text() for a in orders.selection_actions]
         assert seen["page_ids"]() == []
         editor = OrderEditor(window.ctx, None)
         qtbot.addWidget(editor)
-        assert [a.text() for a in editor.order_actions] == ["Print test"]
+        assert "Print test" in [a.text() for a in editor.order_actions]
+        assert not editor.toolbar.isHidden()
         assert editor.current_order() is None and editor.order_id() is None
         close_main_window(window)
     finally:
@@ -99,7 +103,10 @@ def test_registered_extensions_are_plugged_in(qtbot, services, station, runner):
 
 def test_self_test_shows_every_page(qtbot, services, station, runner, capsys):
     assert run_self_test(services, runner) == 0
-    assert "self-test: showed orders, customers, users; ok" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("self-test: showed orders, customers, ") and out.rstrip().endswith(
+        "; ok")
+    assert "users" in out
 
 
 def test_english_everywhere(qtbot, services, station, runner):
@@ -108,7 +115,7 @@ def test_english_everywhere(qtbot, services, station, runner):
     qtbot.addWidget(window)
     settle(qtbot, runner)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Orders", "Customer files", "Users"]
+    assert titles[:2] == ["Orders", "Customer files"] and "Users" in titles
     assert window.windowTitle() == "Repair Station — 北京海淀维修站"
     assert window.menuBar().actions()[0].text() == "&File"
     orders = window.page("orders")
