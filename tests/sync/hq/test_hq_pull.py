@@ -195,3 +195,19 @@ def test_after_restore_every_cursor_gets_410_and_the_snapshot_is_complete(hq: Hq
     later = hq.admin.dispatch("BJ001", _orders(1))[0]
     assert later.hq_seq == first
     assert [c["hq_seq"] for c in hq.pull(st, snap["next"]).json()["changes"]] == [first]
+
+
+def test_server_prunes_at_start_with_its_configured_retention(hq: Hq) -> None:
+    from fastapi.testclient import TestClient
+
+    from sync.hq.api import create_app
+
+    st = hq.station("BJ001")
+    hq.admin.dispatch("BJ001", _orders(1))
+    hq.clock.now += timedelta(days=31)
+    with TestClient(create_app(db=hq.db, clock=hq.clock, retention_days=30)) as client:
+        r = client.get(p.PULL_PATH, params={"since": 0}, headers=st.headers)
+    assert r.status_code == 410
+    with TestClient(create_app(db=hq.db, clock=hq.clock, retention_days=90)) as client:
+        assert client.get(p.PULL_PATH, params={"since": 1}, headers=st.headers).json() == {
+            "changes": [], "next": 1, "more": False}
