@@ -15,6 +15,8 @@ from app.services.events import ChangeBus
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
 from app.services.reports import ReportService
+from app.services.sync_service import SyncService
+from app.services.sync_token import default_token_store
 from app.services.users import UserService
 from app.store import migrate
 from app.store.base import utcnow
@@ -33,6 +35,7 @@ class Services:
     orders: OrderService
     outbox: OutboxStatus
     reports: ReportService
+    sync: SyncService
 
     def close(self) -> None:
         self.db.dispose()
@@ -67,4 +70,5 @@ def build_services(
         orders=orders,
         outbox=OutboxStatus(db),
         reports=ReportService(orders, users, clock),
+        sync=SyncService(db, bus, default_token_store(paths.root), clock),
     )

@@ -30,6 +30,14 @@ from sync import protocol as p
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: the line failed (refused, reset, timed out, answer cut short): the request may be repeated,
+#: every request being idempotent (a push by its batch id, the rest are reads)
+RETRY_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 class SyncError(Exception):
@@ -174,7 +182,7 @@ class HqTransport:
                                 "The head-office certificate could not be verified ({detail}). "
                                 "Check the address and the company CA bundle.",
                                 detail=type(exc).__name__) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except RETRY_ERRORS as exc:
                 last_problem = type(exc).__name__
                 log.info("sync %s %s attempt %d failed: %s", method, path, attempt + 1,
                          last_problem)

@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "app.cli.demo_cmd",
     "app.cli.check_cmd",
     "app.cli.print_cmd",
+    "app.cli.sync_cmd",
 ]
 
 

@@ -45,4 +45,16 @@ TEXT_ZH: dict[str, str] = {
     "This station is not registered with head office yet.": "本站尚未向总部注册。",
     "conflict": "冲突",
     "notice": "公告",
+    # commands (app.cli.sync_cmd)
+    "No token on standard input.": "标准输入中没有令牌。",
+    "Registration failed": "注册失败",
+    "Registered with head office {url} as station {code}.": "已向总部 {url} 注册为站点 {code}。",
+    "Sending": "上传",
+    "Receiving": "下载",
+    "Sync failed": "同步失败",
+    "Sync finished: {pushed} changes sent, {pulled} received, {rejected} refused by head "
+    "office.": "同步完成：上传 {pushed} 条变更，下载 {pulled} 条，总部拒收 {rejected} 条。",
+    # head-office admin field names (sync.hq.admin)
+    "Fault": "故障描述",
+    "Reference": "总部参考号",
 }

@@ -233,7 +233,8 @@ def _cancel(s: Session, change: p.Change, now: datetime) -> set[str]:
         return set()
     reason = str(data.get("reason") or "")[:200]
     if status in DONE_STATES:
-        add_conflict(s, f"hq:{change.hq_seq}", p.ConflictKind.CANCEL_AFTER_COMPLETION.value,
+        # keyed by the order: head office may have reported the same clash in a push ack
+        add_conflict(s, cancel_conflict_key(order.id), p.ConflictKind.CANCEL_AFTER_COMPLETION.value,
                      "service_order", order.id, f"{order.number}: {status.value} at the station",
                      f"{order.number}: head office cancelled it ({reason})", now,
                      hq_seq=change.hq_seq)
@@ -244,6 +245,11 @@ def _cancel(s: Session, change: p.Change, now: datetime) -> set[str]:
     link = s.get(HqOrderLink, order.id)
     _link(s, order, link.hq_revision if link else 0, change.hq_seq)
     return {events.ORDERS, events.OUTBOX}
+
+
+def cancel_conflict_key(order_id: str) -> str:
+    """One conflict per late cancel, whether the pull or a push acknowledgement saw it first."""
+    return f"{p.ConflictKind.CANCEL_AFTER_COMPLETION.value}:{order_id}"
 
 
 def _notice(s: Session, change: p.Change, now: datetime) -> set[str]:

@@ -16,7 +16,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.services import events
-from app.services.sync_apply import CONFLICTS, NOTICES, add_conflict, apply_change
+from app.services.sync_apply import (
+    CONFLICTS,
+    NOTICES,
+    add_conflict,
+    apply_change,
+    cancel_conflict_key,
+)
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import Notice, OutboxOp, SyncState
@@ -95,9 +101,15 @@ class StationSyncStore:
                 local = (f"{op.action or op.op} {op.entity} #{op.seq}: "
                          + json.dumps(op.payload, ensure_ascii=False, sort_keys=True)
                          if op else result.op_id)
-                kind = (p.ConflictKind.REJECTED_OP.value
-                        if result.status == p.OpStatus.REJECTED else "hq_conflict")
-                if add_conflict(s, f"op:{result.op_id}", kind, op.entity if op else "?",
+                key = f"op:{result.op_id}"
+                kind = p.ConflictKind.REJECTED_OP.value
+                if result.status == p.OpStatus.CONFLICT:
+                    kind = "hq_conflict"
+                    if op is not None and op.entity == "service_order":
+                        # the only clash head office reports on an order: its late cancel
+                        kind = p.ConflictKind.CANCEL_AFTER_COMPLETION.value
+                        key = cancel_conflict_key(op.entity_id)
+                if add_conflict(s, key, kind, op.entity if op else "?",
                                 op.entity_id if op else result.op_id, local,
                                 result.reason or result.status, now):
                     kinds.add(CONFLICTS)

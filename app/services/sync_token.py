@@ -105,7 +105,11 @@ def keyring_usable() -> bool:
     return getattr(backend, "priority", 0) > 0
 
 
+#: set to "1" to keep the token in the user-only file even where a keyring exists
+FILE_ONLY_ENV = "REPAIR_STATION_TOKEN_FILE_ONLY"
+
+
 def default_token_store(data_dir: Path, use_keyring: bool = True) -> TokenStore:
-    if use_keyring and keyring_usable():
+    if use_keyring and os.environ.get(FILE_ONLY_ENV) != "1" and keyring_usable():
         return KeyringTokenStore(data_dir)
     return FileTokenStore(data_dir)

@@ -1,0 +1,106 @@
+"""``register`` and ``sync``: join head office, and run one sync for a scheduler.
+
+``repair-station --data-dir D register --hq URL --station CODE --token-stdin [--ca-bundle P]``
+reads the token from standard input (never the command line, where other users see it),
+checks it against head office and stores it in the keyring or a user-only file.
+``repair-station --data-dir D sync`` runs one sync, prints progress, and exits non-zero with
+a clear reason when it fails (the exit code says which kind of failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.bootstrap import Services, open_services
+from app.domain.enums import Role
+from app.domain.errors import RuleViolation
+from app.i18n import render, tr
+from app.services.context import Actor
+from app.store.migrate import DatabaseTooNew
+from sync.client import SyncError
+
+#: the person at the keyboard of a headless command owns the data folder
+CLI_ACTOR = Actor(user_id="", username="cli", display_name="command line", role=Role.MANAGER)
+
+EXIT_CODES = {
+    SyncError.NOT_REGISTERED: 2,
+    SyncError.UNAUTHORIZED: 3,
+    SyncError.REVOKED: 3,
+    SyncError.UPGRADE_REQUIRED: 4,
+    SyncError.OFFLINE: 5,
+    SyncError.SERVER: 5,
+    SyncError.TLS: 6,
+    SyncError.PROTOCOL: 7,
+    SyncError.BUSY: 8,
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    reg = subparsers.add_parser("register", help="register this station with head office")
+    reg.add_argument("--hq", required=True, help="head-office address, https://...")
+    reg.add_argument("--station", required=True, help="this station's code at head office")
+    reg.add_argument("--token-stdin", action="store_true", required=True,
+                     help="read the station token from standard input")
+    reg.add_argument("--ca-bundle", default=None, help="company CA bundle (PEM file)")
+    reg.set_defaults(handler=run_register)
+    sync = subparsers.add_parser("sync", help="run one sync with head office")
+    sync.set_defaults(handler=run_sync)
+
+
+def _open(args: argparse.Namespace) -> Services | None:
+    try:
+        return open_services(args.data_dir)
+    except DatabaseTooNew as exc:
+        print(f"{tr('Error')}: {exc}", file=sys.stderr)
+        return None
+
+
+def run_register(args: argparse.Namespace) -> int:
+    token = sys.stdin.readline().strip()
+    if not token:
+        print(tr("No token on standard input."), file=sys.stderr)
+        return 2
+    services = _open(args)
+    if services is None:
+        return 2
+    try:
+        services.sync.register(CLI_ACTOR, args.hq, args.station, token, args.ca_bundle)
+    except SyncError as exc:
+        print(f"{tr('Registration failed')}: {render(exc)}", file=sys.stderr)
+        return EXIT_CODES.get(exc.code, 1)
+    except RuleViolation as exc:
+        print(f"{tr('Registration failed')}: {render(exc)}", file=sys.stderr)
+        return 2
+    finally:
+        services.close()
+    print(tr("Registered with head office {url} as station {code}.", url=args.hq.strip(),
+             code=args.station.strip().upper()))
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    services = _open(args)
+    if services is None:
+        return 2
+    shown = {"stage": ""}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        label = tr("Sending") if stage == "push" else tr("Receiving")
+        line = f"{label}: {done}/{total}" if total else f"{label}: {done}"
+        end = "\n" if stage != shown["stage"] and shown["stage"] else ""
+        shown["stage"] = stage
+        print(f"{end}\r{line}", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = services.sync.sync_now(progress)
+    except SyncError as exc:
+        print(f"\n{tr('Sync failed')}: {render(exc)}", file=sys.stderr)
+        return EXIT_CODES.get(exc.code, 1)
+    finally:
+        services.close()
+    print(file=sys.stderr)
+    print(tr("Sync finished: {pushed} changes sent, {pulled} received, {rejected} refused by "
+             "head office.", pushed=report.pushed_ops, pulled=report.pulled_changes,
+             rejected=report.rejected))
+    return 0
