@@ -304,6 +304,9 @@ class SyncEngine:
         total = self.local.pending_count()
         done = 0
         self.progress("push", 0, total)
+        if total == 0:
+            self._probe(report)
+            total = self.local.pending_count()
         # every 409 moves the acked point strictly down, so this cannot loop forever
         while True:
             position = self.local.push_position()
@@ -347,6 +350,30 @@ class SyncEngine:
                 continue
             self.transport.raise_for(answer)
         return report
+
+    def _probe(self, report: SyncReport) -> None:
+        """With nothing pending, re-sends the last acknowledged op: head office answers with
+        its stored result, or (restored from a backup) with a 409 naming where to resume."""
+        position = self.local.push_position()
+        if position.inflight is not None or position.acked_seq == 0:
+            return
+        last = self.local.read_ops(position.acked_seq - 1, position.acked_seq, 1)
+        if not last:
+            return
+        batch = p.PushBatch.build(self.station_code, last, from_seq=last[0].seq)
+        answer = self.transport.push(batch)
+        if answer.status == 409:
+            body = _error_body(answer.data)
+            if body is None or body.expected_seq is None or body.expected_seq > last[0].seq:
+                raise SyncError(SyncError.PROTOCOL,
+                                "Head office asked for changes from {seq}, which does not "
+                                "fit what this station sent.", seq=body.expected_seq or 0
+                                if body else 0)
+            self.local.rewind(body.expected_seq - 1)
+            report.resends += 1
+            report.details.append(f"head office expected seq {body.expected_seq}; resending")
+            return
+        self.transport.raise_for(answer)
 
     def pull(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()
