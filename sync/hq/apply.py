@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,7 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
             HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
         known = _prefetch(db, s, batch)
         results = []
+        received: list[dict[str, Any]] = []
         for op in batch.ops:
             prior = seen.get(op.op_id)
             if prior is not None:  # seen before (overlapping batch): never applied twice
@@ -90,17 +91,19 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
                 continue
             with s.no_autoflush:
                 outcome = _apply_op(s, station, op, known, now)
-            s.add(HqReceivedOp(station_id=station.id, op_id=op.op_id, seq=op.seq,
-                               entity=op.entity, entity_id=op.entity_id, op=op.op,
-                               action=op.action, username=op.username,
-                               station_time=op.created_at, status=outcome.status.value,
-                               reason=outcome.reason[:500], received_at=now))
+            received.append({"station_id": station.id, "op_id": op.op_id, "seq": op.seq,
+                             "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
+                             "action": op.action, "username": op.username,
+                             "station_time": op.created_at, "status": outcome.status.value,
+                             "reason": outcome.reason[:500], "received_at": now})
             if outcome.status is OpStatus.REJECTED:
                 s.add(HqRejectedOp(station_id=station.id, batch_id=batch.batch_id, seq=op.seq,
                                    op_id=op.op_id, entity=op.entity, entity_id=op.entity_id,
                                    op=op.op, payload=_dump(op.payload),
                                    reason=outcome.reason[:500], created_at=now))
             results.append(OpResult(op.op_id, outcome.status.value, outcome.reason))
+        if received:  # one multi-row insert: the audit rows are the bulk of a batch
+            s.execute(insert(HqReceivedOp), received)
         mark.high_water = batch.to_seq
         ack = PushAck(batch.batch_id, batch.to_seq, False, tuple(results))
         s.add(HqBatch(station_id=station.id, batch_id=batch.batch_id, from_seq=batch.from_seq,
