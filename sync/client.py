@@ -296,6 +296,9 @@ class SyncEngine:
         report = SyncReport()
         self.push(report)
         self.pull(report)
+        if report.pulled_changes and self.local.pending_count():
+            # applying head office's changes wrote outbox rows (receipts, conflicts): send them
+            self.push(report)
         return report
 
     def push(self, report: SyncReport | None = None) -> SyncReport:
