@@ -82,7 +82,7 @@ def install(parent: QObject) -> RefcountGuard | None:
     """Starts the guard (owned by ``parent``, normally the QApplication) when needed."""
     if not leaks_references():
         return None
-    log.warning("this PySide6 build leaks references to None/True on Python %s; "
+    log.info("this PySide6 build leaks references to None/True on Python %s; "
                 "guarding them (use Python 3.12+ to avoid this)",
                 ".".join(map(str, sys.version_info[:3])))
     return RefcountGuard(parent)
