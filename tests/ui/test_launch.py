@@ -26,3 +26,17 @@ def test_database_too_new_is_refused_untouched(qtbot, tmp_path, capsys):
 def test_self_test_on_an_empty_folder_checks_the_first_run_dialogs(qtbot, tmp_path, capsys):
     assert run_gui(tmp_path / "fresh", self_test=True) == 0
     assert "self-test: showed SetupDialog, LoginDialog; ok" in capsys.readouterr().out
+
+
+def test_application_has_qt_chinese_texts_and_a_cjk_font(qapp):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.ui.qt_app import make_application
+
+    app = make_application()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save)
+    assert buttons.buttons()[0].text() == "保存"  # Qt's own zh_CN catalogue
+    family = app.font().family()
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+    assert QFontMetrics(app.font()).inFontUcs4(ord("维"))
