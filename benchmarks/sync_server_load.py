@@ -59,11 +59,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(url: str) -> Iterator[str]:
+def _server(url: str, workers: int) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync.hq", "serve", "--db", url, "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+         "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -167,7 +167,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def run(backend: str, stations: int, changes: int, concurrency: int, batch: int) -> dict:
+def run(backend: str, stations: int, changes: int, concurrency: int, batch: int,
+        workers: int = 1) -> dict:
     with tempfile.TemporaryDirectory() as tmp, _database(backend, Path(tmp)) as url:
         db = HqDatabase.open(url)
         admin = HqAdmin(db)
@@ -179,7 +180,7 @@ def run(backend: str, stations: int, changes: int, concurrency: int, batch: int)
         admin.notice("压测通知", "所有站点")
         setup_s = time.perf_counter() - t0
         tally = Tally()
-        with _server(url) as base:
+        with _server(url, workers) as base:
             t0 = time.perf_counter()
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 futures = [pool.submit(_sync_station, base, code, token, changes, batch, tally)
@@ -197,7 +198,7 @@ def run(backend: str, stations: int, changes: int, concurrency: int, batch: int)
     all_ms = tally.push_ms + tally.pull_ms
     return {
         "backend": backend, "stations": stations, "changes": stations * changes,
-        "concurrency": concurrency, "batch": batch, "setup_s": setup_s, "wall_s": wall,
+        "concurrency": concurrency, "batch": batch, "workers": workers, "setup_s": setup_s, "wall_s": wall,
         "changes_per_s": stations * changes / wall, "requests_per_s": requests / wall,
         "push_p50_ms": _pct(tally.push_ms, 0.50), "push_p99_ms": _pct(tally.push_ms, 0.99),
         "pull_p99_ms": _pct(tally.pull_ms, 0.99), "p99_ms": _pct(all_ms, 0.99),
@@ -213,13 +214,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--changes", type=int, default=100, help="ops per station")
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--batch", type=int, default=50, help="ops per push")
+    ap.add_argument("--workers", type=int, default=1, help="server processes")
     args = ap.parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     failed = False
     for backend in backends:
-        r = run(backend, args.stations, args.changes, args.concurrency, args.batch)
+        r = run(backend, args.stations, args.changes, args.concurrency, args.batch,
+                args.workers)
         print(f"{r['backend']:>10}: {r['stations']} stations x {args.changes} changes "
-              f"({r['changes']} ops, batches of {r['batch']}), {r['concurrency']} at a time")
+              f"({r['changes']} ops, batches of {r['batch']}), {r['concurrency']} at a time, "
+              f"{r['workers']} server process(es)")
         print(f"{'':>10}  {r['wall_s']:.1f} s, {r['changes_per_s']:.0f} changes/s, "
               f"{r['requests_per_s']:.1f} requests/s")
         print(f"{'':>10}  push p50 {r['push_p50_ms']:.0f} ms, push p99 {r['push_p99_ms']:.0f} ms,"

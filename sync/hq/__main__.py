@@ -16,6 +16,7 @@ Head office's operators work in English here; the station program is the Chinese
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS,
                        help="keep change-log tombstones this long (default 90)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes (PostgreSQL; SQLite has one writer anyway)")
     serve.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     serve.add_argument("--log-level", default="info",
@@ -132,15 +135,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from sync.hq.api import create_app
+    from sync.hq.api import DB_ENV, RETENTION_ENV, create_app
 
     if not 0 < args.port < 65536:
         raise AdminError(f"port {args.port} is out of range")
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise AdminError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
-    app = create_app(args.db, retention_days=args.retention_days)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    if not 1 <= args.workers <= 64:
+        raise AdminError("--workers must be between 1 and 64")
+    tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    if args.workers == 1:
+        app = create_app(args.db, retention_days=args.retention_days)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **tls)
+        return 0
+    HqDatabase.open(args.db).dispose()  # create the tables once, not in every worker at once
+    os.environ[DB_ENV] = args.db
+    os.environ[RETENTION_ENV] = str(args.retention_days)
+    uvicorn.run("sync.hq.api:app_from_env", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level=args.log_level, **tls)
     return 0
 
 

@@ -8,6 +8,7 @@ the token's, never the body's. Database work runs in the thread pool; errors are
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 #: a gzip body bigger than this on the wire is refused before inflating it
 MAX_WIRE_BYTES = 8_000_000
 PRUNE_EVERY_S = 3600.0
+DB_ENV = "REPAIR_STATION_HQ_DB"
+RETENTION_ENV = "REPAIR_STATION_HQ_RETENTION_DAYS"
 
 
 class HqHttpError(Exception):
@@ -214,6 +217,14 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for several worker processes (``serve --workers N``): settings come from
+    ``REPAIR_STATION_HQ_DB`` and ``REPAIR_STATION_HQ_RETENTION_DAYS``."""
+    return create_app(os.environ.get(DB_ENV, DEFAULT_URL),
+                      retention_days=int(os.environ.get(RETENTION_ENV,
+                                                        changes.DEFAULT_RETENTION_DAYS)))
 
 
 def _check_protocol(value: str | None) -> None:

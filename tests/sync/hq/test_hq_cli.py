@@ -183,3 +183,33 @@ def test_after_restore_and_prune_commands(url: str, capsys) -> None:
     assert code == 0 and "Change log moved on to 1000000001" in out
     code, out, _ = run(capsys, "--db", url, "prune", "--retention-days", "30")
     assert code == 0 and "0 change-log row(s) older than 30 days removed." in out
+
+
+def test_serve_answers_on_loopback_and_stops(url: str) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "sync.hq", "serve", "--db", url, "--host",
+                             "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                            cwd=Path(__file__).resolve().parents[3],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["protocols"] == [1]
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) is not None
