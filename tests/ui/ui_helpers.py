@@ -16,11 +16,14 @@ def fill_new_order(qtbot, runner, editor: OrderEditor, phone: str = PHONE,
                    serial: str = SERIAL, name: str = "刘德明") -> None:
     form = editor.new_form
     assert form is not None
+    editor.show()  # a shown dialog, so Enter reaches its default button as for a user
     settle(qtbot, runner)
     qtbot.keyClicks(form.lookup, phone)
     qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
     settle(qtbot, runner)
     assert form.customer_phone.text() == phone  # nobody found: the phone carries over
+    # Enter only searched: it did not also try to save the half-filled order
+    assert form.error_text("name") == "" and form.save_button.isEnabled()
     form.customer_name.setText(name)
     form.customer_address.setText("北京市海淀区学院路20号")
     form.model.setText("KFR-35GW/BP3DN1Y")

@@ -124,7 +124,8 @@ class NewOrderForm(QWidget):
         self.order_form.add_general_error_row()
 
         self.save_button = QPushButton(tr("Create order"), objectName="create_order")
-        self.save_button.setDefault(True)
+        # Enter in the lookup field (a scanner ends with Enter) must search, never save
+        self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
 
         top = QHBoxLayout()
