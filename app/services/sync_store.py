@@ -133,7 +133,8 @@ class StationSyncStore:
     def apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool) -> None:
         now = self.clock()
         kinds: set[str] = {SYNC}
-        with self.db.write() as s:
+        with self.db.write() as s, s.no_autoflush:
+            # handlers flush where a later lookup must see what they added
             for change in changes:
                 kinds |= apply_change(s, change, now)
             if snapshot:

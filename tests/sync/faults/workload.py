@@ -42,3 +42,35 @@ def advance(rig: StationRig, order_id: str, steps: int) -> None:
 def complete(rig: StationRig, order_id: str) -> None:
     advance(rig, order_id, 4)
     assert Role.MANAGER  # the manager may make every move
+
+
+def bulk_customers(rig: StationRig, n: int, tag: str = "b") -> None:
+    """``n`` customers with their outbox rows, written in one transaction (a month offline)."""
+    import json
+    import uuid
+
+    from sqlalchemy import insert
+
+    from app.store.base import utcnow
+    from app.store.models import Customer, CustomerPhone, OutboxOp
+
+    now = utcnow()
+    customers, phones, ops = [], [], []
+    for i in range(n):
+        cid = str(uuid.uuid4())
+        number = f"139{i:08d}"
+        row = {"id": cid, "name": f"客户{tag}{i}", "address": "北京市海淀区", "notes": "",
+               "revision": 1, "created_at": now, "updated_at": now}
+        customers.append(row)
+        phones.append({"customer_id": cid, "number": number, "digits": number, "position": 0})
+        payload = {**row, "created_at": now.isoformat(), "updated_at": now.isoformat(),
+                   "phones": [number]}
+        ops.append({"op_id": str(uuid.uuid4()), "entity": "customer", "entity_id": cid,
+                    "op": "upsert", "payload": json.dumps(payload, ensure_ascii=False,
+                                                          sort_keys=True),
+                    "base_revision": 0, "action": "create", "username": "boss",
+                    "schema_version": 1, "created_at": now})
+    with rig.services.db.write() as s:
+        s.execute(insert(Customer), customers)
+        s.execute(insert(CustomerPhone), phones)
+        s.execute(insert(OutboxOp), ops)
