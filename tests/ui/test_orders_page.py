@@ -131,3 +131,22 @@ def test_multi_selection_and_enter_opens_editor(qtbot, services, station, ctx_fo
     assert editor.current_order().id == page.model.row_at(2).id
     # opening the same order again reuses the window
     assert page.open_order(page.model.row_at(2).id) is editor
+
+
+def test_a_technician_starts_with_their_own_orders(qtbot, services, station, ctx_for, runner,
+                                                  some_orders):
+    tech = station["tech"]
+    services.orders.transition(station["clerk"], some_orders[0], Action.ACCEPT)
+    services.orders.transition(station["clerk"], some_orders[0], Action.ASSIGN,
+                               technician_id=tech.user_id)
+    page = OrdersPage(ctx_for(tech))
+    qtbot.addWidget(page)
+    settle(qtbot, runner)
+    assert page.tech_filter.currentData() == tech.user_id
+    assert loaded_ids(page) == [some_orders[0]]
+    names = [page.tech_filter.itemText(i) for i in range(page.tech_filter.count())]
+    assert names.count("王师傅") == 1  # not listed twice once the technicians arrive
+    page.tech_filter.setCurrentIndex(0)
+    page.apply_filter()
+    settle(qtbot, runner)
+    assert page.model.rowCount() == len(some_orders)

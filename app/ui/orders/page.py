@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, OrderType
+from app.domain.enums import OrderStatus, OrderType, Role
 from app.i18n import tr
 from app.services import events
 from app.services.order_queries import OrderFilter
@@ -76,6 +76,10 @@ class OrdersPage(QWidget):
             self.type_filter.addItem(label(kind), kind.value)
         self.tech_filter = QComboBox(objectName="technician_filter")
         self.tech_filter.addItem(tr("All technicians"), None)
+        if ctx.actor.role is Role.TECHNICIAN:
+            # a technician starts with the orders assigned to them
+            self.tech_filter.addItem(ctx.actor.display_name, ctx.actor.user_id)
+            self.tech_filter.setCurrentIndex(1)
         self.overdue_only = QCheckBox(tr("Overdue only"), objectName="overdue_only")
         for combo in (self.status_filter, self.type_filter, self.tech_filter):
             combo.activated.connect(self.apply_filter)
@@ -173,7 +177,8 @@ class OrdersPage(QWidget):
 
     def _fill_technicians(self, technicians: list[UserInfo]) -> None:
         for tech in technicians:
-            self.tech_filter.addItem(tech.display_name, tech.id)
+            if self.tech_filter.findData(tech.id) < 0:
+                self.tech_filter.addItem(tech.display_name, tech.id)
 
     def _remember_view(self) -> None:
         self._pending_selection = self.selected_order_ids()
