@@ -47,9 +47,15 @@ class PrintController(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.prompts = prompts or PrintPrompts()
-        self.window = parent
         self._jobs: list[QPrinter] = []  # keeps printers alive while a worker paints on them
         self.progress: QProgressDialog | None = None
+
+    @property
+    def window(self) -> QWidget | None:
+        """Where dialogs open: the owning editor or page (asked, never stored, so the
+        controller holds no reference back to it)."""
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
 
     # -- remembered choices -------------------------------------------------------------------
     def paper(self) -> Paper:

@@ -77,17 +77,36 @@ class PreviewDialog(QDialog):
         layout.addLayout(bar)
         layout.addWidget(self.scroll, 1)
 
-        self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))
-        self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
-        self.zoom_in.clicked.connect(lambda: self.set_zoom(_step(self.zoom, +1)))
-        self.zoom_out.clicked.connect(lambda: self.set_zoom(_step(self.zoom, -1)))
+        # bound methods, not closures over self: the dialog is freed as soon as it closes
+        self.prev_button.clicked.connect(self.previous_page)
+        self.next_button.clicked.connect(self.next_page)
+        self.zoom_in.clicked.connect(self.zoom_step_in)
+        self.zoom_out.clicked.connect(self.zoom_step_out)
         self.fit_button.clicked.connect(self.fit_width)
         self.paper_box.activated.connect(self._paper_changed)
-        self.print_button.clicked.connect(
-            lambda: controller.print_sheet(self.sheet, self.document))
-        self.save_button.clicked.connect(lambda: controller.save_sheet(self.sheet, self.document))
+        self.print_button.clicked.connect(self.print_shown)
+        self.save_button.clicked.connect(self.save_shown)
         self._update_buttons()
         self.rebuild()
+
+    # -- buttons ------------------------------------------------------------------------------
+    def previous_page(self) -> None:
+        self.show_page(self.index - 1)
+
+    def next_page(self) -> None:
+        self.show_page(self.index + 1)
+
+    def zoom_step_in(self) -> None:
+        self.set_zoom(_step(self.zoom, +1))
+
+    def zoom_step_out(self) -> None:
+        self.set_zoom(_step(self.zoom, -1))
+
+    def print_shown(self) -> None:
+        self.controller.print_sheet(self.sheet, self.document)
+
+    def save_shown(self) -> None:
+        self.controller.save_sheet(self.sheet, self.document)
 
     # -- building -----------------------------------------------------------------------------
     def paper(self) -> Paper:

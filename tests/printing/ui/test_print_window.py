@@ -234,3 +234,30 @@ def test_the_window_loads_printing_into_the_editor_and_the_order_list(
     assert len(ours) == len(ORDER_ACTIONS) and all(a.isEnabled() for a in ours)
     editor.close()
     close_main_window(window)
+
+
+def test_preview_pages_through_a_long_order_and_saves_it(qtbot, services, station, clock,
+                                                        ctx_for, tmp_path: Path) -> None:
+    from app.domain.enums import ChargeKind
+    from app.services.orders import ChargeInput
+
+    lines = [ChargeInput(ChargeKind.PARTS, f"配件{n:02d}", 1, 100) for n in range(80)]
+    order = repaired_order(services, station, clock, charges=lines)
+    prompts = FakePrompts(tmp_path)
+    controller = PrintController(ctx_for(station["clerk"]), prompts)
+    with qtbot.waitSignal(controller.finished, timeout=WAIT) as done:
+        controller.preview(order.id, "report")
+    dialog = done.args[1]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.current_image() is not None, timeout=WAIT)
+    assert dialog.count >= 2 and dialog.next_button.isEnabled()
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.index == 1 and dialog.current_image() is not None,
+                    timeout=WAIT)
+    assert dialog.page_label.text() == f"第 2 页 / 共 {dialog.count} 页"
+    assert ink(dialog.current_image()) > 0.02
+    with qtbot.waitSignal(controller.finished, timeout=WAIT) as saved:
+        dialog.save_button.click()
+    assert saved.args[0] == "save"
+    assert len(page_texts(prompts.saved_to)) == dialog.count
+    dialog.close()
