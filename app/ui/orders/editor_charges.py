@@ -45,8 +45,12 @@ class ChargesTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        # the kind and quantity cells are widgets, which ResizeToContents does not measure
+        for col, width in ((COL_KIND, 100), (COL_QUANTITY, 90), (COL_PRICE, 120),
+                           (COL_AMOUNT, 110)):
+            self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(lambda _item: self._update_amounts())
 
         self.total = QLabel(objectName="charges_total")
