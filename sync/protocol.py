@@ -10,14 +10,29 @@ within a protocol version. A change that old peers cannot ignore needs a new ver
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import Any
+
+from sync.codec import MAX_BODY_BYTES as MAX_BODY_BYTES
+from sync.codec import ProtocolError as ProtocolError
+from sync.codec import decode_body as decode_body
+from sync.codec import dumps as dumps
+from sync.codec import encode_body as encode_body
+from sync.codec import read_bool, read_int, read_list, read_obj, read_str
+from sync.payloads import HQ_EDITABLE_ORDER_FIELDS as HQ_EDITABLE_ORDER_FIELDS
+from sync.payloads import CancelOrderPayload as CancelOrderPayload
+from sync.payloads import ConflictKind as ConflictKind
+from sync.payloads import CustomerRef as CustomerRef
+from sync.payloads import DispatchOrderPayload as DispatchOrderPayload
+from sync.payloads import HqEntity as HqEntity
+from sync.payloads import NoticePayload as NoticePayload
+from sync.payloads import OrderUpdatePayload as OrderUpdatePayload
+from sync.payloads import ProductRef as ProductRef
+from sync.payloads import SyncConflictPayload as SyncConflictPayload
 
 # -- versions, paths, headers, limits ---------------------------------------------------------
 
@@ -38,14 +53,8 @@ SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
 MAX_BATCH_OPS = 500
 #: uncompressed JSON size a client aims to stay under per batch
 MAX_BATCH_BYTES = 2_000_000
-#: what a server accepts after decompression (a batch of 500 large ops, with headroom)
-MAX_BODY_BYTES = 16_000_000
 MAX_PULL_LIMIT = 500
 DEFAULT_PULL_LIMIT = 500
-
-
-class ProtocolError(ValueError):
-    """A message that does not follow the protocol (bad JSON, missing field, wrong type)."""
 
 
 class ErrorCode(StrEnum):
@@ -94,15 +103,6 @@ class OpStatus(StrEnum):
     CONFLICT = "conflict"
 
 
-class HqEntity(StrEnum):
-    """Entities head office sends down in pull/snapshot changes."""
-
-    DISPATCH_ORDER = "dispatch_order"
-    ORDER_UPDATE = "order_update"
-    CANCEL_ORDER = "cancel_order"
-    NOTICE = "notice"
-
-
 # -- headers -------------------------------------------------------------------------------------
 
 
@@ -144,91 +144,6 @@ def parse_batch_id(batch_id: str) -> tuple[str, int, int]:
     return code, lo, hi
 
 
-# -- gzip JSON bodies ----------------------------------------------------------------------------
-
-
-def dumps(obj: Any) -> bytes:
-    """Compact UTF-8 JSON (Chinese text stays readable, not \\u-escaped)."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def encode_body(obj: Any, level: int = 6) -> bytes:
-    """Gzip-compressed JSON for a ``Content-Encoding: gzip`` request body."""
-    return gzip.compress(dumps(obj), compresslevel=level)
-
-
-def decode_body(
-    data: bytes, content_encoding: str | None = None, max_bytes: int = MAX_BODY_BYTES
-) -> Any:
-    """Parses a (possibly gzip) JSON body, refusing more than ``max_bytes`` once inflated."""
-    encoding = (content_encoding or "").strip().lower()
-    if encoding == "gzip":
-        data = _gunzip(data, max_bytes)
-    elif encoding not in ("", "identity"):
-        raise ProtocolError(f"unsupported content encoding {content_encoding!r}")
-    if len(data) > max_bytes:
-        raise ProtocolError(f"body larger than {max_bytes} bytes")
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"body is not UTF-8 JSON: {exc}") from exc
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
-    # bounded inflate: a small gzip bomb must not exhaust memory
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise ProtocolError(f"body is not valid gzip: {exc}") from exc
-    if len(out) > max_bytes or inflater.unconsumed_tail:
-        raise ProtocolError(f"body larger than {max_bytes} bytes once decompressed")
-    if not inflater.eof:
-        raise ProtocolError("gzip body is truncated")
-    return out
-
-
-# -- field readers (validation for from_json) ----------------------------------------------------
-
-
-def _obj(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ProtocolError(f"{what} must be a JSON object")
-    return data
-
-
-def _int(data: Mapping[str, Any], key: str, *, minimum: int | None = None) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ProtocolError(f"{key!r} must be an integer")
-    if minimum is not None and value < minimum:
-        raise ProtocolError(f"{key!r} must be >= {minimum}")
-    return value
-
-
-def _str(data: Mapping[str, Any], key: str, *, default: str | None = None, max_len: int = 200) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise ProtocolError(f"{key!r} must be a string")
-    if len(value) > max_len:
-        raise ProtocolError(f"{key!r} is longer than {max_len} characters")
-    return value
-
-
-def _bool(data: Mapping[str, Any], key: str, default: bool = False) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise ProtocolError(f"{key!r} must be true or false")
-    return value
-
-
-def _list(data: Mapping[str, Any], key: str) -> Sequence[Any]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        raise ProtocolError(f"{key!r} must be a list")
-    return value
-
-
 # -- push ----------------------------------------------------------------------------------------
 
 
@@ -265,8 +180,8 @@ class PushOp:
 
     @classmethod
     def from_json(cls, data: Any) -> PushOp:
-        d = _obj(data, "op")
-        op = _str(d, "op", max_len=16)
+        d = read_obj(data, "op")
+        op = read_str(d, "op", max_len=16)
         if op not in set(OpKind):
             raise ProtocolError(f"'op' must be one of {', '.join(OpKind)}, not {op!r}")
         payload = d.get("payload", {})
@@ -278,17 +193,17 @@ class PushOp:
         if not isinstance(payload, dict):
             raise ProtocolError("'payload' must be a JSON object")
         return cls(
-            seq=_int(d, "seq", minimum=1),
-            op_id=_str(d, "op_id", max_len=36),
-            entity=_str(d, "entity", max_len=32),
-            entity_id=_str(d, "entity_id", max_len=36),
+            seq=read_int(d, "seq", minimum=1),
+            op_id=read_str(d, "op_id", max_len=36),
+            entity=read_str(d, "entity", max_len=32),
+            entity_id=read_str(d, "entity_id", max_len=36),
             op=op,
             payload=payload,
-            base_revision=_int(d, "base_revision", minimum=0) if "base_revision" in d else 0,
-            schema_version=_int(d, "schema_version", minimum=1) if "schema_version" in d else 1,
-            created_at=_str(d, "created_at", default="", max_len=40),
-            action=_str(d, "action", default="", max_len=32),
-            username=_str(d, "username", default="", max_len=32),
+            base_revision=read_int(d, "base_revision", minimum=0) if "base_revision" in d else 0,
+            schema_version=read_int(d, "schema_version", minimum=1) if "schema_version" in d else 1,
+            created_at=read_str(d, "created_at", default="", max_len=40),
+            action=read_str(d, "action", default="", max_len=32),
+            username=read_str(d, "username", default="", max_len=32),
         )
 
 
@@ -349,12 +264,12 @@ class PushBatch:
 
     @classmethod
     def from_json(cls, data: Any) -> PushBatch:
-        d = _obj(data, "batch")
+        d = read_obj(data, "batch")
         batch = cls(
-            batch_id=_str(d, "batch_id", max_len=60),
-            from_seq=_int(d, "from_seq", minimum=1),
-            to_seq=_int(d, "to_seq", minimum=1),
-            ops=tuple(PushOp.from_json(op) for op in _list(d, "ops")),
+            batch_id=read_str(d, "batch_id", max_len=60),
+            from_seq=read_int(d, "from_seq", minimum=1),
+            to_seq=read_int(d, "to_seq", minimum=1),
+            ops=tuple(PushOp.from_json(op) for op in read_list(d, "ops")),
         )
         batch.validate()
         return batch
@@ -374,11 +289,11 @@ class OpResult:
 
     @classmethod
     def from_json(cls, data: Any) -> OpResult:
-        d = _obj(data, "result")
-        status = _str(d, "status", max_len=16)
+        d = read_obj(data, "result")
+        status = read_str(d, "status", max_len=16)
         if status not in set(OpStatus):
             raise ProtocolError(f"unknown op status {status!r}")
-        return cls(_str(d, "op_id", max_len=36), status, _str(d, "reason", default="", max_len=2000))
+        return cls(read_str(d, "op_id", max_len=36), status, read_str(d, "reason", default="", max_len=2000))
 
 
 @dataclass(frozen=True)
@@ -401,12 +316,12 @@ class PushAck:
 
     @classmethod
     def from_json(cls, data: Any) -> PushAck:
-        d = _obj(data, "acknowledgement")
+        d = read_obj(data, "acknowledgement")
         return cls(
-            batch_id=_str(d, "batch_id", max_len=60),
-            high_water=_int(d, "high_water", minimum=0),
-            replayed=_bool(d, "replayed"),
-            results=tuple(OpResult.from_json(r) for r in _list(d, "results")),
+            batch_id=read_str(d, "batch_id", max_len=60),
+            high_water=read_int(d, "high_water", minimum=0),
+            replayed=read_bool(d, "replayed"),
+            results=tuple(OpResult.from_json(r) for r in read_list(d, "results")),
         )
 
     def by_status(self, status: OpStatus) -> list[OpResult]:
@@ -437,15 +352,15 @@ class Change:
 
     @classmethod
     def from_json(cls, data: Any) -> Change:
-        d = _obj(data, "change")
+        d = read_obj(data, "change")
         payload = d.get("payload", {})
         if not isinstance(payload, dict):
             raise ProtocolError("'payload' must be a JSON object")
         return cls(
-            hq_seq=_int(d, "hq_seq", minimum=1),
-            entity=_str(d, "entity", max_len=32),
-            entity_id=_str(d, "entity_id", max_len=64),
-            op=_str(d, "op", max_len=16),
+            hq_seq=read_int(d, "hq_seq", minimum=1),
+            entity=read_str(d, "entity", max_len=32),
+            entity_id=read_str(d, "entity_id", max_len=64),
+            op=read_str(d, "op", max_len=16),
             payload=payload,
         )
 
@@ -465,11 +380,11 @@ class PullPage:
 
     @classmethod
     def from_json(cls, data: Any) -> PullPage:
-        d = _obj(data, "page")
+        d = read_obj(data, "page")
         return cls(
-            changes=tuple(Change.from_json(c) for c in _list(d, "changes")),
-            next=_int(d, "next", minimum=0),
-            more=_bool(d, "more"),
+            changes=tuple(Change.from_json(c) for c in read_list(d, "changes")),
+            next=read_int(d, "next", minimum=0),
+            more=read_bool(d, "more"),
         )
 
 
@@ -486,10 +401,10 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, data: Any) -> Snapshot:
-        d = _obj(data, "snapshot")
+        d = read_obj(data, "snapshot")
         return cls(
-            changes=tuple(Change.from_json(c) for c in _list(d, "changes")),
-            next=_int(d, "next", minimum=0),
+            changes=tuple(Change.from_json(c) for c in read_list(d, "changes")),
+            next=read_int(d, "next", minimum=0),
         )
 
 
@@ -505,13 +420,13 @@ class Health:
 
     @classmethod
     def from_json(cls, data: Any) -> Health:
-        d = _obj(data, "health")
-        protocols = _list(d, "protocols")
+        d = read_obj(data, "health")
+        protocols = read_list(d, "protocols")
         if not all(isinstance(p, int) and not isinstance(p, bool) for p in protocols):
             raise ProtocolError("'protocols' must be a list of integers")
-        min_protocol = _int(d, "min_protocol", minimum=1) if "min_protocol" in d else min(
+        min_protocol = read_int(d, "min_protocol", minimum=1) if "min_protocol" in d else min(
             protocols, default=MIN_PROTOCOL)
-        return cls(tuple(protocols), _str(d, "server_time", max_len=40), min_protocol)
+        return cls(tuple(protocols), read_str(d, "server_time", max_len=40), min_protocol)
 
 
 @dataclass(frozen=True)
@@ -536,12 +451,12 @@ class ErrorBody:
 
     @classmethod
     def from_json(cls, data: Any) -> ErrorBody:
-        d = _obj(data, "error body")
+        d = read_obj(data, "error body")
         return cls(
-            error=_str(d, "error", max_len=64),
-            message=_str(d, "message", default="", max_len=2000),
-            expected_seq=_int(d, "expected_seq", minimum=1) if "expected_seq" in d else None,
-            min_protocol=_int(d, "min_protocol", minimum=1) if "min_protocol" in d else None,
+            error=read_str(d, "error", max_len=64),
+            message=read_str(d, "message", default="", max_len=2000),
+            expected_seq=read_int(d, "expected_seq", minimum=1) if "expected_seq" in d else None,
+            min_protocol=read_int(d, "min_protocol", minimum=1) if "min_protocol" in d else None,
         )
 
     @property
@@ -550,95 +465,3 @@ class ErrorBody:
             return ErrorCode(self.error)
         except ValueError:
             return None
-
-
-# -- head-office change payloads (documentation for both sides; plain dicts on the wire) --------
-
-
-class CustomerRef(TypedDict):
-    id: NotRequired[str]
-    name: str
-    phones: list[str]
-    address: str
-
-
-class ProductRef(TypedDict):
-    model: str
-    serial_no: str
-    purchase_date: str | None  # ISO date
-    warranty_months: int
-
-
-class DispatchOrderPayload(TypedDict):
-    """``dispatch_order``: a service order head office's call centre took for the station."""
-
-    order_id: str  # UUID chosen by head office; also the change's entity_id
-    number: str  # SO-<station>-<yyyymmdd>-<nnnn>, nnnn from HQ's range (5001+)
-    order_type: str  # app.domain.enums.OrderType value
-    service_mode: str  # app.domain.enums.ServiceMode value
-    fault_description: str
-    contact_phone: str
-    service_address: str
-    called_at: str  # ISO UTC
-    customer: CustomerRef
-    product: NotRequired[ProductRef | None]
-    hq_reference: str
-    hq_revision: int
-
-
-class OrderUpdatePayload(TypedDict):
-    """``order_update``: head office edits fields of an order it dispatched.
-
-    ``base_revision`` is the station revision head office based the edit on; a station whose
-    order revision is higher keeps its own edit and records this one as a conflict.
-    """
-
-    order_id: str
-    base_revision: int
-    hq_revision: int
-    fields: dict[str, Any]  # subset of fault_description, contact_phone, service_address,
-    #                         order_type, service_mode
-
-
-class CancelOrderPayload(TypedDict):
-    order_id: str
-    number: str
-    reason: str
-
-
-class NoticePayload(TypedDict):
-    id: str
-    title: str
-    body: str
-    published_at: str  # ISO UTC
-
-
-#: order fields head office may change with ``order_update``
-HQ_EDITABLE_ORDER_FIELDS = frozenset(
-    {"fault_description", "contact_phone", "service_address", "order_type", "service_mode"}
-)
-
-
-class ConflictKind(StrEnum):
-    """What a conflict record is about; both sides use the same names, so a conflict head
-    office found and the same one a station reports are recognised as one."""
-
-    #: head office cancelled an order the station had completed: the completion stands
-    CANCEL_AFTER_COMPLETION = "cancel_after_completion"
-    #: head office edited an order the station had changed since: the station's edit stands
-    STALE_HQ_EDIT = "stale_hq_edit"
-    #: head office refused a station op (the reason says why)
-    REJECTED_OP = "rejected_op"
-
-
-class SyncConflictPayload(TypedDict):
-    """Payload of a station-pushed ``sync_conflict`` event (entity_id: the conflict's own id).
-
-    Head office keeps one record per (station, kind, subject_id); a repeat is ignored.
-    """
-
-    kind: str  # ConflictKind value
-    subject_entity: str  # e.g. "service_order"
-    subject_id: str  # the order (or other row) the conflict is about
-    detail: str  # human-readable, for the person resolving it
-    hq_seq: NotRequired[int]  # the head-office change that clashed, when there was one

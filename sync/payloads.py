@@ -1,0 +1,107 @@
+"""What travels inside the messages: the head-office entities a station pulls, their payload
+shapes, and the conflict kinds both sides record. Plain dicts on the wire; these TypedDicts and
+enums document them for the client and the server. ``sync.protocol`` re-exports all of it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
+
+
+class HqEntity(StrEnum):
+    """Entities head office sends down in pull/snapshot changes."""
+
+    DISPATCH_ORDER = "dispatch_order"
+    ORDER_UPDATE = "order_update"
+    CANCEL_ORDER = "cancel_order"
+    NOTICE = "notice"
+
+
+class CustomerRef(TypedDict):
+    id: NotRequired[str]
+    name: str
+    phones: list[str]
+    address: str
+
+
+class ProductRef(TypedDict):
+    model: str
+    serial_no: str
+    purchase_date: str | None  # ISO date
+    warranty_months: int
+
+
+class DispatchOrderPayload(TypedDict):
+    """``dispatch_order``: a service order head office's call centre took for the station."""
+
+    order_id: str  # UUID chosen by head office; also the change's entity_id
+    number: str  # SO-<station>-<yyyymmdd>-<nnnn>, nnnn from HQ's range (5001+)
+    order_type: str  # app.domain.enums.OrderType value
+    service_mode: str  # app.domain.enums.ServiceMode value
+    fault_description: str
+    contact_phone: str
+    service_address: str
+    called_at: str  # ISO UTC
+    customer: CustomerRef
+    product: NotRequired[ProductRef | None]
+    hq_reference: str
+    hq_revision: int
+
+
+class OrderUpdatePayload(TypedDict):
+    """``order_update``: head office edits fields of an order it dispatched.
+
+    ``base_revision`` is the station revision head office based the edit on; a station whose
+    order revision is higher keeps its own edit and records this one as a conflict.
+    """
+
+    order_id: str
+    base_revision: int
+    hq_revision: int
+    fields: dict[str, Any]  # subset of fault_description, contact_phone, service_address,
+    #                         order_type, service_mode
+
+
+class CancelOrderPayload(TypedDict):
+    order_id: str
+    number: str
+    reason: str
+
+
+class NoticePayload(TypedDict):
+    id: str
+    title: str
+    body: str
+    published_at: str  # ISO UTC
+
+
+#: order fields head office may change with ``order_update``
+HQ_EDITABLE_ORDER_FIELDS = frozenset(
+    {"fault_description", "contact_phone", "service_address", "order_type", "service_mode"}
+)
+
+
+class ConflictKind(StrEnum):
+    """What a conflict record is about; both sides use the same names, so a conflict head
+    office found and the same one a station reports are recognised as one."""
+
+    #: head office cancelled an order the station had completed: the completion stands
+    CANCEL_AFTER_COMPLETION = "cancel_after_completion"
+    #: head office edited an order the station had changed since: the station's edit stands
+    STALE_HQ_EDIT = "stale_hq_edit"
+    #: head office refused a station op (the reason says why)
+    REJECTED_OP = "rejected_op"
+
+
+class SyncConflictPayload(TypedDict):
+    """Payload of a station-pushed ``sync_conflict`` event (entity_id: the conflict's own id).
+
+    Head office keeps one record per (station, kind, subject_id); a repeat is ignored.
+    """
+
+    kind: str  # ConflictKind value
+    subject_entity: str  # e.g. "service_order"
+    subject_id: str  # the order (or other row) the conflict is about
+    detail: str  # human-readable, for the person resolving it
+    hq_seq: NotRequired[int]  # the head-office change that clashed, when there was one
