@@ -5,6 +5,8 @@ opens that order's editor; "new order" starts one for this customer.
 
 from __future__ import annotations
 
+from enum import Enum
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -203,7 +205,7 @@ class CustomersPage(QWidget):
         return editor
 
 
-def _label(enum_type, value: str) -> str:
+def _label(enum_type: type[Enum], value: str) -> str:
     try:
         return label(enum_type(value))
     except ValueError:

@@ -5,6 +5,7 @@ order's times and people for reading.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -30,14 +31,14 @@ if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
 
 
-def enum_combo(enum_type, name: str) -> QComboBox:
+def enum_combo(enum_type: type[Enum], name: str) -> QComboBox:
     combo = QComboBox(objectName=name)
     for member in enum_type:
         combo.addItem(label(member), member)
     return combo
 
 
-def select_data(combo: QComboBox, value) -> None:
+def select_data(combo: QComboBox, value: object) -> None:
     index = combo.findData(value)
     if index >= 0:
         combo.setCurrentIndex(index)

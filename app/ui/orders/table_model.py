@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -201,7 +202,7 @@ class OrdersTableModel(QAbstractTableModel):
         return self._late[position]
 
 
-def _label(enum_type, value: str) -> str:
+def _label(enum_type: type[Enum], value: str) -> str:
     try:
         return label(enum_type(value))
     except ValueError:
