@@ -89,6 +89,19 @@ def _exercise(services: Services, tasks: TaskRunner, problems: list[str]) -> lis
         window.show_page(key)
         _settle(tasks, problems)
     shown = window.page_keys()
+    orders = window.page("orders") if "orders" in shown else None
+    if orders is not None and orders.model.rowCount() > 0:
+        # the order editor is where most of the window's code runs
+        editor = orders.open_order(orders.model.row_at(0).id)
+        _settle(tasks, problems)
+        if editor.current_order() is None:
+            problems.append("the order editor did not load its order")
+        for index in range(editor.tabs.count()):
+            editor.tabs.setCurrentIndex(index)
+            _settle(tasks, problems)
+        editor.close()
+        _settle(tasks, problems)
+        shown.append("order editor")
     close_main_window(window)
     _settle(tasks, problems)
     return shown

@@ -8,7 +8,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
 from app.i18n import set_language, tr
+from app.domain.enums import OrderSource, OrderType, ServiceMode
 from app.services.customers import CustomerInput
+from app.services.orders import NewOrder
 from app.ui.extensions import REGISTRY, UiContext
 from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.self_test import run_self_test
@@ -102,11 +104,14 @@ def test_registered_extensions_are_plugged_in(qtbot, services, station, runner):
 
 
 def test_self_test_shows_every_page(qtbot, services, station, runner, capsys):
+    services.orders.create(station["clerk"], NewOrder(
+        OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "不制冷", "13912345678",
+        customer=CustomerInput("刘德明", ("13912345678",))))
     assert run_self_test(services, runner) == 0
     out = capsys.readouterr().out
     assert out.startswith("self-test: showed orders, customers, ") and out.rstrip().endswith(
         "; ok")
-    assert "users" in out
+    assert "users" in out and "order editor" in out
 
 
 def test_english_everywhere(qtbot, services, station, runner):
