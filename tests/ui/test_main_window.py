@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
-from app.i18n import set_language, tr
 from app.domain.enums import OrderSource, OrderType, ServiceMode
+from app.i18n import set_language, tr
 from app.services.customers import CustomerInput
 from app.services.orders import NewOrder
 from app.ui.extensions import REGISTRY, UiContext
