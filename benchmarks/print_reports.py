@@ -31,6 +31,7 @@ from app.i18n import label
 from app.paths import DataPaths
 from app.printing.data import OrderSheet, Paper
 from app.printing.fonts import register_fonts
+from app.printing.qr import draw_qr
 from app.printing.registry import document
 from app.printing.text import local_time, rmb_upper, yuan
 from app.services.demo_data import WalkingClock, default_start, generate
@@ -54,8 +55,11 @@ def demo_station(folder: Path, orders: int) -> None:
         db.dispose()
 
 
-def bare_report(sheet: OrderSheet, out: BytesIO) -> None:
-    """The same repair report written straight against reportlab, as one would by hand."""
+def bare_report(sheet: OrderSheet, out: BytesIO, widget_qr: bool = True) -> None:
+    """The same repair report written straight against reportlab, as one would by hand.
+
+    ``widget_qr``: draw the QR widget through renderPDF (the documented way); otherwise with
+    the printing module's one-path drawing, to compare the layout work alone."""
     font = register_fonts()
     body = ParagraphStyle("b", fontName=font, fontSize=9.5, leading=12.8, wordWrap="CJK")
     qr = QrCodeWidget(sheet.number)
@@ -70,7 +74,10 @@ def bare_report(sheet: OrderSheet, out: BytesIO) -> None:
         canvas.setFont(font, 8.5)
         canvas.drawString(14 * mm, A4[1] - 25 * mm, "地址：" + sheet.station.address)
         canvas.drawString(14 * mm, A4[1] - 29 * mm, "服务电话：" + sheet.station.phone)
-        renderPDF.draw(drawing, canvas, A4[0] - 35 * mm, A4[1] - 35 * mm)
+        if widget_qr:
+            renderPDF.draw(drawing, canvas, A4[0] - 35 * mm, A4[1] - 35 * mm)
+        else:
+            draw_qr(canvas, sheet.number, A4[0] - 35 * mm, A4[1] - 35 * mm, 21 * mm)
         canvas.setFont(font, 19)
         canvas.drawCentredString(A4[0] / 2, A4[1] - 40 * mm, "售后服务维修单")
         canvas.setFont(font, 9.5)
@@ -166,13 +173,19 @@ def main() -> None:
         def bare() -> None:
             bare_report(sheet, BytesIO())
 
+        def bare_path_qr() -> None:
+            bare_report(sheet, BytesIO(), widget_qr=False)
+
         ours()
         bare()  # warm: font tables, glyph widths, imports
-        ours_runs, bare_runs = [], []
-        for _ in range(3):  # interleaved, so load from other work hits both alike
+        bare_path_qr()
+        ours_runs, bare_runs, path_runs = [], [], []
+        for _ in range(3):  # interleaved, so load from other work hits all alike
             ours_runs.append(_median_ms(ours, args.runs // 3 or 1))
             bare_runs.append(_median_ms(bare, args.runs // 3 or 1))
+            path_runs.append(_median_ms(bare_path_qr, args.runs // 3 or 1))
         ours_ms, bare_ms = statistics.median(ours_runs), statistics.median(bare_runs)
+        path_ms = statistics.median(path_runs)
         service_ms = _median_ms(lambda: services.reports.build("report", sheet.number),
                                 args.runs)
         print(f"order {sheet.number}: {len(sheet.charges)} charge lines, "
@@ -181,6 +194,8 @@ def main() -> None:
         print(f"{'  printing module, from sheet':<34}{ours_ms:>8.1f}")
         print(f"{'  bare reportlab, same content':<34}{bare_ms:>8.1f}")
         print(f"{'  ratio':<34}{ours_ms / bare_ms:>8.2f}")
+        print(f"{'  bare, QR drawn as one path':<34}{path_ms:>8.1f}")
+        print(f"{'  ratio':<34}{ours_ms / path_ms:>8.2f}")
         print(f"{'  ReportService.build (with DB)':<34}{service_ms:>8.1f}")
 
         out = Path(tempfile.mkdtemp(prefix="print-batch-"))

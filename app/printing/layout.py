@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
-from io import BytesIO
 from pathlib import Path
 from typing import IO
 
@@ -204,9 +203,3 @@ def build_pdf(
             _FormDoc(handle, spec, header).build_story(story)
     else:
         _FormDoc(out, spec, header).build_story(story)
-
-
-def pdf_bytes(paper: Paper, header: PageHeader, story: list[Flowable]) -> bytes:
-    buffer = BytesIO()
-    build_pdf(buffer, paper, header, story)
-    return buffer.getvalue()
