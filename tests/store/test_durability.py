@@ -4,66 +4,51 @@ exist one without the other."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from sqlalchemy import select, text
 
 from app.bootstrap import open_services
-from app.domain.enums import OrderSource, OrderType, ServiceMode
-from app.services.customers import CustomerInput, ProductInput
-from app.services.orders import NewOrder
 from app.store.models import Customer, OutboxOp, Product, ServiceOrder
 
 KILLS = 100
-
-def _writer(data_dir: Path, clerk, write_fd: int) -> None:
-    """Child: create orders forever, acknowledging each after its commit returned."""
-    services = open_services(data_dir)
-    rng = random.Random(os.getpid())
-    out = os.fdopen(write_fd, "w", buffering=1)
-    while True:
-        n = rng.randrange(10**8)
-        order = services.orders.create(clerk, NewOrder(
-            order_type=OrderType.REPAIR, source=OrderSource.PHONE,
-            service_mode=ServiceMode.ON_SITE, fault_description=f"不制冷 {n}",
-            contact_phone=f"139{n:08d}",
-            customer=CustomerInput(f"客户{n}", (f"139{n:08d}",), "北京"),
-            product=ProductInput("KFR-35GW", f"SN{n}"),
-        ))
-        out.write(json.dumps({"id": order.id, "number": order.number}) + "\n")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_kill_nine_a_hundred_times(tmp_path, services, station) -> None:
     data_dir = services.paths.root
     clerk = station["clerk"]
     services.close()
-    acked: list[dict] = []
+    ack_path = tmp_path / "acks.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.store.durability_writer", str(data_dir), str(ack_path),
+         json.dumps(dataclasses.asdict(clerk))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )
     rng = random.Random(1234)
     started = time.monotonic()
-    for _ in range(KILLS):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(read_fd)
-            try:
-                _writer(data_dir, clerk, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
-        time.sleep(rng.uniform(0.05, 0.25))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        with os.fdopen(read_fd) as pipe:
-            for line in pipe.read().splitlines():
-                if line.endswith("}"):
-                    acked.append(json.loads(line))
+    try:
+        for _ in range(KILLS):
+            server.stdin.write("fork\n")
+            server.stdin.flush()
+            pid = int(server.stdout.readline())
+            time.sleep(rng.uniform(0.02, 0.25))
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
     elapsed = time.monotonic() - started
     assert elapsed < 60
+    acked = [json.loads(line) for line in ack_path.read_text(encoding="utf-8").splitlines()
+             if line.endswith("}")]
 
     check = open_services(data_dir)
     try:
