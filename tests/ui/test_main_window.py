@@ -59,6 +59,7 @@ def test_shortcuts_switch_pages_and_start_a_new_order(qtbot, services, station, 
     assert window.current_page() is window.page("orders")
     editors = [w for w in window.page("orders").findChildren(OrderEditor)]
     assert len(editors) == 1 and editors[0].new_form is not None
+    assert editors[0].focusWidget() is editors[0].new_form.lookup  # ready for the phone
     window.focus_search()
     assert window.page("orders").search_box.hasFocus()
     close_main_window(window)

@@ -100,6 +100,9 @@ class OrderEditor(QDialog):
         if order_id is not None:
             self.pages.setCurrentWidget(self.existing)
             self.load()
+        elif self.new_form is not None:
+            # the clerk types (or scans) the caller's phone first
+            self.new_form.lookup.setFocus()
 
     # -- the contract for registered order actions ----------------------------------------
     def current_order(self) -> OrderDetail | None:
