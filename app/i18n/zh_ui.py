@@ -56,6 +56,8 @@ TEXT_ZH: dict[str, str] = {
     "Called at": "报修时间",
     "SLA": "服务时效",
     "HQ": "总部",
+    "{count} orders": "共 {count} 张工单",
+    "{count} shown — scroll for more": "已显示 {count} 张,向下滚动加载更多",
     "Dispatched by head office": "总部派单",
     # order editor
     "Order": "工单",

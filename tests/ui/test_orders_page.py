@@ -63,6 +63,7 @@ def test_pages_are_fetched_as_the_user_scrolls(qtbot, services, station, ctx_for
     settle(qtbot, runner)
     assert page.model.rowCount() == 100 and page.model.pages_loaded == 1
     assert page.model.canFetchMore()
+    assert page.rows_label.text() == "已显示 100 张,向下滚动加载更多"
 
     for expected in (200, ORDERS):
         with qtbot.waitSignal(page.model.page_loaded, timeout=10_000):
@@ -70,6 +71,7 @@ def test_pages_are_fetched_as_the_user_scrolls(qtbot, services, station, ctx_for
         settle(qtbot, runner)
         assert page.model.rowCount() == expected
     assert not page.model.canFetchMore()
+    assert page.rows_label.text() == f"共 {ORDERS} 张工单"
     # newest first, each order once
     assert loaded_ids(page) == list(reversed(many_orders))
 

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -106,6 +108,11 @@ class OrdersPage(QWidget):
             self.toolbar.addSeparator()
             for action in self.selection_actions:
                 self.toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.rows_label = QLabel(objectName="rows_label")
+        self.toolbar.addWidget(self.rows_label)
 
         self.table = QTableView(objectName="orders_table")
         self.table.setModel(self.model)
@@ -139,6 +146,7 @@ class OrdersPage(QWidget):
         self._pending_scroll = 0
         self.model.modelAboutToBeReset.connect(self._remember_view)
         self.model.reloaded.connect(self._restore_view)
+        self.model.page_loaded.connect(self._show_row_count)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.model.reload)
         ctx.changes.changed.connect(self._on_changed)
@@ -174,6 +182,14 @@ class OrdersPage(QWidget):
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if events.ORDERS in kinds:
             self._refresh_timer.start()
+
+    def _show_row_count(self) -> None:
+        count = self.model.rowCount()
+        if self.model.complete:
+            self.rows_label.setText(tr("{count} orders", count=count))
+        else:
+            # never counted: the table only knows what it has loaded so far
+            self.rows_label.setText(tr("{count} shown — scroll for more", count=count))
 
     def _fill_technicians(self, technicians: list[UserInfo]) -> None:
         for tech in technicians:

@@ -69,6 +69,11 @@ class OrdersTableModel(QAbstractTableModel):
     def pages_loaded(self) -> int:
         return self._pages_loaded
 
+    @property
+    def complete(self) -> bool:
+        """Every row matching the filter is loaded."""
+        return not self._has_more
+
     def set_filter(self, flt: OrderFilter) -> None:
         """Starts over with ``flt``: clears the table and loads the first page."""
         self._filter = flt
