@@ -60,14 +60,18 @@ class ReportService:
         return known[name]
 
     # -- one order ----------------------------------------------------------------------------
-    def sheet(self, order: str) -> OrderSheet:
-        """The printable facts of the order given by id or by number (SO-...)."""
+    def letterhead(self) -> StationHeader:
         station = self.users.station()
         if station is None:
             raise RuleViolation("Set up the station before printing.")
-        detail = self._find(order)
-        return to_sheet(detail, StationHeader(station.name, station.address, station.phone),
-                        self.clock(), self.tz)
+        return StationHeader(station.name, station.address, station.phone)
+
+    def sheet(self, order: str, letterhead: StationHeader | None = None) -> OrderSheet:
+        """The printable facts of the order given by id or by number (SO-...).
+
+        A batch passes the ``letterhead`` it read once instead of reading it per order."""
+        header = letterhead or self.letterhead()
+        return to_sheet(self._find(order), header, self.clock(), self.tz)
 
     def build(self, document: str, order: str, paper: Paper | str = Paper.A4) -> bytes:
         return self.pdf(document, self.sheet(order), paper)
@@ -110,12 +114,13 @@ class ReportService:
         out = Path(out_dir)
         result = BatchResult()
         total = len(orders)
+        letterhead = self.letterhead()
         for done, order in enumerate(orders):
             if cancelled is not None and cancelled():
                 result.cancelled = True
                 break
             try:
-                sheet = self.sheet(order)
+                sheet = self.sheet(order, letterhead)
                 path = out / f"{_safe_name(sheet.number)}-{spec.name}.pdf"
                 result.files.append(_write(spec, sheet, paper, path))
             except Exception as exc:  # one bad order must not stop a batch of hundreds

@@ -177,13 +177,14 @@ class PrintController(QObject):
             outcome = BatchOutcome(total=len(ids))
             job = PrintJob(printer)
             try:
+                letterhead = reports.letterhead()
                 for done, order_id in enumerate(ids):
                     if cancelled():
                         outcome.cancelled = True
                         break
                     try:
                         # a read only: SQLite serves it beside the database worker
-                        sheet = reports.sheet(order_id)
+                        sheet = reports.sheet(order_id, letterhead)
                         pdf = reports.pdf(name, sheet, paper)
                         if cancelled():
                             outcome.cancelled = True
