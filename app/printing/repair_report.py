@@ -32,7 +32,8 @@ TITLE = "After-sales service repair report"
 def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     styles = styles_for(paper)
     width = SPECS[paper].frame_width
-    unit = mm if paper is Paper.A4 else 0.75 * mm
+    # A5 is a half sheet: less room to write by hand, so a usual order still fits one page
+    unit = mm if paper is Paper.A4 else 0.55 * mm
     names = [r.technician_name for r in sheet.repairs if r.technician_name]
     technicians = list(dict.fromkeys(names or [sheet.technician_name]))
     diagnosis = "\n".join(r.diagnosis for r in sheet.repairs if r.diagnosis)
@@ -43,8 +44,8 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         *product_rows(sheet, paper),
         Section("Fault and repair"),
         Field("Reported fault", sheet.fault, wide=True),
-        Field("Diagnosis", diagnosis, wide=True, min_height=10 * unit),
-        Field("Actions taken", actions, wide=True, min_height=10 * unit),
+        Field("Diagnosis", diagnosis, wide=True, min_height=12 * unit),
+        Field("Actions taken", actions, wide=True, min_height=12 * unit),
         (Field("Technician", "、".join(t for t in technicians if t)),
          Field("Labour", tr("{minutes} min", minutes=minutes) if minutes else "")),
         Section("Charge details"),
@@ -57,9 +58,9 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
          Field("Cleared", local_time(sheet.cleared_at, sheet.tz))),
         Section("Customer feedback"),
         Field("Satisfaction", satisfaction_boxes(sheet, paper), wide=True),
-        Field("Comments", "", wide=True, min_height=12 * unit),
-        (Field("Customer signature", "", min_height=14 * unit),
-         Field("Technician signature", "", min_height=14 * unit)),
+        Field("Comments", "", wide=True, min_height=14 * unit),
+        (Field("Customer signature", "", min_height=18 * unit),
+         Field("Technician signature", "", min_height=18 * unit)),
         (Field("Date", hand_line(HAND_DATE)), Field("Date", hand_line(HAND_DATE))),
     ]
     return [

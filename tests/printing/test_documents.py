@@ -85,3 +85,9 @@ def test_a_very_long_fault_text_splits_instead_of_failing() -> None:
     fault = "压缩机运转时有异响，" * 400
     pages = page_texts(render("report", Paper.A5, sample_sheet(fault=fault)))
     assert len(pages) >= 2
+
+
+@pytest.mark.parametrize("name, paper", CASES)
+def test_a_usual_order_fits_one_page(name: str, paper: Paper) -> None:
+    lines = tuple(ChargeRow(ChargeKind.PARTS, f"配件{n}", 1, 100) for n in range(5))
+    assert len(page_texts(render(name, paper, sample_sheet(charges=lines)))) == 1
