@@ -7,7 +7,7 @@
     repair-station-hq --db URL dispatch CODE --file orders.csv|orders.json
     repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
     repair-station-hq --db URL notice --title T --body B [--station CODE]
-    repair-station-hq --db URL stations | conflicts | prune | after-restore
+    repair-station-hq --db URL stations | conflicts | rejected | prune | after-restore
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
 Head office's operators work in English here; the station program is the Chinese-first UI.
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     conflicts.add_argument("--station")
     sub.add_parser("after-restore", parents=[db_too],
                    help="after restoring head office from a backup: stations re-download")
+    rejected = sub.add_parser("rejected", parents=[db_too],
+                              help="list station ops head office refused")
+    rejected.add_argument("--station")
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
     return parser
@@ -199,6 +202,12 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
             print(f"{_time(r.created_at)}  {r.station}  {r.kind}  {r.subject}  "
                   f"(found by {r.found_by})\n    {r.detail}")
         print(f"{len(rows)} conflict(s).")
+    elif cmd == "rejected":
+        refused = admin.rejected(args.station)
+        for x in refused:
+            print(f"{_time(x.created_at)}  {x.station}  seq {x.seq}  {x.op} {x.entity} "
+                  f"{x.entity_id}\n    {x.reason}")
+        print(f"{len(refused)} rejected op(s).")
     elif cmd == "after-restore":
         first = admin.after_restore()
         print(f"Change log moved on to {first}: every station re-downloads head office's data "

@@ -15,14 +15,14 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.domain import validation as v
-from app.domain.enums import OrderType, ServiceMode
-from app.domain.errors import RuleViolation
-from app.domain.numbering import STATION_CODE_RE, order_number
+from app.domain.numbering import order_number
 from sync.hq import changes
 from sync.hq.apply import FINISHED, record_conflict
 from sync.hq.auth import new_token, token_hash
+from sync.hq.checks import check_code, check_dispatch, check_fields
 from sync.hq.db import HqDatabase
+from sync.hq.errors import AdminError as AdminError
+from sync.hq.inputs import DispatchInput as DispatchInput
 from sync.hq.models import (
     HqConflict,
     HqHighWater,
@@ -30,6 +30,7 @@ from sync.hq.models import (
     HqNotice,
     HqOrder,
     HqOrderCounter,
+    HqRejectedOp,
     HqStation,
     new_id,
     utcnow,
@@ -38,25 +39,6 @@ from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
 
 #: how far the change-log counter jumps after a restore: more than any station can have seen
 RESTORE_SEQ_JUMP = 1_000_000_000
-
-
-class AdminError(Exception):
-    """An operator's request head office cannot carry out; the message says why."""
-
-
-@dataclass(frozen=True)
-class DispatchInput:
-    customer: str
-    phone: str
-    address: str
-    fault: str
-    order_type: str = OrderType.REPAIR.value
-    service_mode: str = ServiceMode.ON_SITE.value
-    model: str = ""
-    serial: str = ""
-    purchase_date: str = ""  # ISO date, optional
-    warranty_months: int = 12
-    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +83,17 @@ class ConflictRow:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    station: str
+    seq: int
+    entity: str
+    entity_id: str
+    op: str
+    reason: str
+    created_at: datetime
+
+
 class HqAdmin:
     def __init__(self, db: HqDatabase, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
@@ -109,7 +102,7 @@ class HqAdmin:
     # -- stations and tokens ------------------------------------------------------------------
     def add_station(self, code: str, name: str) -> str:
         """Registers a station; returns its token (the only time it is ever shown)."""
-        code = _check_code(code)
+        code = check_code(code)
         name = name.strip()
         if not name or len(name) > 64:
             raise AdminError("The station name is required (at most 64 characters).")
@@ -153,7 +146,7 @@ class HqAdmin:
         """Dispatches ``orders`` to the station, all or none."""
         if not orders:
             raise AdminError("No orders to dispatch.")
-        checked = [_check_dispatch(i, o) for i, o in enumerate(orders, start=1)]
+        checked = [check_dispatch(i, o) for i, o in enumerate(orders, start=1)]
         now = self.clock()
         out = []
         with self.db.write() as s:
@@ -230,7 +223,7 @@ class HqAdmin:
         if unknown or not fields:
             raise AdminError("Head office may edit only: "
                              + ", ".join(sorted(HQ_EDITABLE_ORDER_FIELDS)) + ".")
-        clean = _check_fields(fields)
+        clean = check_fields(fields)
         now = self.clock()
         with self.db.write() as s:
             order = self._order(s, ref)
@@ -294,13 +287,24 @@ class HqAdmin:
                     .join(HqStation, HqStation.id == HqConflict.station_id)
                     .order_by(HqConflict.created_at))
             if code:
-                stmt = stmt.where(HqStation.code == _check_code(code))
+                stmt = stmt.where(HqStation.code == check_code(code))
             return [ConflictRow(st, c.kind, f"{c.subject_entity} {c.subject_id}", c.detail,
                                 c.found_by, c.created_at) for c, st in s.execute(stmt)]
 
+    def rejected(self, code: str | None = None, limit: int = 1000) -> list[RejectedRow]:
+        """Station ops head office refused, newest first."""
+        with self.db.read() as s:
+            stmt = (select(HqRejectedOp, HqStation.code)
+                    .join(HqStation, HqStation.id == HqRejectedOp.station_id)
+                    .order_by(HqRejectedOp.id.desc()).limit(limit))
+            if code:
+                stmt = stmt.where(HqStation.code == check_code(code))
+            return [RejectedRow(st, r.seq, r.entity, r.entity_id, r.op, r.reason, r.created_at)
+                    for r, st in s.execute(stmt)]
+
     # -- helpers ------------------------------------------------------------------------------
     def _station(self, s: Session, code: str) -> HqStation:
-        code = _check_code(code)
+        code = check_code(code)
         station = s.scalar(select(HqStation).where(HqStation.code == code))
         if station is None:
             raise AdminError(f"No station {code}; add it with add-station first.")
@@ -325,70 +329,6 @@ class HqAdmin:
         counter.last += 1
         s.flush()
         return order_number(station.code, day, counter.last)
-
-
-def _check_code(code: str) -> str:
-    code = (code or "").strip().upper()
-    if not STATION_CODE_RE.match(code):
-        raise AdminError(f"{code!r} is not a station code (2-16 letters or digits).")
-    return code
-
-
-def _check_dispatch(n: int, o: DispatchInput) -> DispatchInput:
-    where = f"Order {n}: "
-    try:
-        customer = v.check_required(o.customer, "customer", "Customer", v.MAX_NAME)
-        phone = v.check_phone(o.phone, "phone")
-        address = v.check_required(o.address, "address", "Address", v.MAX_ADDRESS)
-        fault = v.check_length(o.fault, "fault", "Fault", v.MAX_TEXT)
-        model = v.check_length(o.model, "model", "Model", v.MAX_SHORT)
-        serial = v.check_length(o.serial, "serial", "Serial number", v.MAX_SHORT)
-        reference = v.check_length(o.reference, "reference", "Reference", v.MAX_SHORT)
-    except RuleViolation as exc:
-        raise AdminError(where + str(exc)) from exc
-    try:
-        order_type = OrderType(o.order_type.strip().lower()).value
-    except ValueError:
-        raise AdminError(where + f"type {o.order_type!r} is not one of "
-                         + ", ".join(t.value for t in OrderType) + ".") from None
-    try:
-        mode = ServiceMode(o.service_mode.strip().lower()).value
-    except ValueError:
-        raise AdminError(where + f"mode {o.service_mode!r} is not one of "
-                         + ", ".join(m.value for m in ServiceMode) + ".") from None
-    if order_type == OrderType.REPAIR and not fault:
-        raise AdminError(where + "a repair order needs a fault description.")
-    if serial and not model:
-        raise AdminError(where + "a serial number needs the product model too.")
-    purchase = o.purchase_date.strip()
-    if purchase:
-        try:
-            date.fromisoformat(purchase)
-        except ValueError:
-            raise AdminError(where + f"purchase date {purchase!r} is not YYYY-MM-DD.") from None
-    if not 0 <= o.warranty_months <= 120:
-        raise AdminError(where + "warranty months must be between 0 and 120.")
-    return DispatchInput(customer, phone, address, fault, order_type, mode, model, serial,
-                         purchase, o.warranty_months, reference)
-
-
-def _check_fields(fields: dict[str, str]) -> dict[str, str]:
-    clean = {}
-    try:
-        for key, value in fields.items():
-            if key == "contact_phone":
-                clean[key] = v.check_phone(value, key)
-            elif key == "order_type":
-                clean[key] = OrderType(value).value
-            elif key == "service_mode":
-                clean[key] = ServiceMode(value).value
-            elif key == "service_address":
-                clean[key] = v.check_required(value, key, "Address", v.MAX_ADDRESS)
-            else:
-                clean[key] = v.check_length(value, key, "Fault", v.MAX_TEXT)
-    except (RuleViolation, ValueError) as exc:
-        raise AdminError(str(exc)) from exc
-    return clean
 
 
 def _dump(obj: object) -> str:

@@ -213,3 +213,11 @@ def test_serve_answers_on_loopback_and_stops(url: str) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=30) is not None
+
+
+def test_rejected_command_lists_refused_ops(url: str, capsys) -> None:
+    run(capsys, "--db", url, "add-station", "BJ001", "--name", "站")
+    code, out, _ = run(capsys, "--db", url, "rejected")
+    assert code == 0 and out.strip() == "0 rejected op(s)."
+    code, _, err = run(capsys, "--db", url, "rejected", "--station", "b-1")
+    assert code == 1 and "not a station code" in err

@@ -194,3 +194,12 @@ def test_station_orders_are_projected_for_head_office(hq: Hq) -> None:
     clash = op(3, "service_order", str(uuid.uuid4()), payload)
     result = hq.push(st, p.PushBatch.build("BJ001", [clash])).json()["results"][0]
     assert result["status"] == "rejected" and "already used" in result["reason"]
+
+
+def test_rejected_ops_are_listed_for_head_office(hq: Hq) -> None:
+    st = hq.station("BJ001")
+    hq.push(st, p.PushBatch.build("BJ001", [op(1, "spaceship", str(uuid.uuid4()), {})]))
+    rows = hq.admin.rejected("BJ001")
+    assert [(r.station, r.seq, r.entity) for r in rows] == [("BJ001", 1, "spaceship")]
+    assert "unknown entity" in rows[0].reason
+    assert hq.admin.rejected("SH002") == []
