@@ -203,3 +203,14 @@ def test_rejected_ops_are_listed_for_head_office(hq: Hq) -> None:
     assert [(r.station, r.seq, r.entity) for r in rows] == [("BJ001", 1, "spaceship")]
     assert "unknown entity" in rows[0].reason
     assert hq.admin.rejected("SH002") == []
+
+
+def test_gzip_bomb_is_413_without_inflating_it_all(hq: Hq) -> None:
+    import gzip
+
+    st = hq.station("BJ001")
+    bomb = gzip.compress(b" " * (p.MAX_BODY_BYTES + 1_000_000))
+    assert len(bomb) < 100_000
+    r = hq.client.post(p.PUSH_PATH, content=bomb,
+                       headers={**st.headers, "Content-Encoding": "gzip"})
+    assert r.status_code == 413 and r.json()["error"] == "too_large"
