@@ -7,6 +7,7 @@ happened last. The token comes from the token store and goes only into the trans
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,17 @@ class SyncStatus:
     pending: int
     open_conflicts: int
     unread_notices: int
+
+    @property
+    def last_error(self) -> SyncError | None:
+        """The last run's failure (render it with ``app.i18n.render``), None after success."""
+        if self.last_result in ("", "ok") or not self.last_message:
+            return None
+        try:
+            data = json.loads(self.last_message)
+            return SyncError(self.last_result, data["template"], **data["params"])
+        except (ValueError, KeyError, TypeError, IndexError):
+            return SyncError(self.last_result, "{detail}", detail=self.last_message)
 
     @property
     def online(self) -> bool:
@@ -176,7 +188,11 @@ class SyncService:
         try:
             report = SyncEngine(transport, self.store, code, progress).run()
         except SyncError as exc:
-            self._note_result(exc.code, str(exc), success=False)
+            # the template and its parameters, so each window shows it in its own language
+            self._note_result(exc.code, json.dumps({"template": exc.template,
+                                                    "params": exc.params},
+                                                   ensure_ascii=False, default=str),
+                              success=False)
             raise
         finally:
             transport.close()

@@ -12,6 +12,7 @@ AREA_MODULES = [
     "app.ui.customers",
     "app.ui.users",
     "app.ui.printing",
+    "app.ui.sync",
 ]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.bootstrap import Services
 from app.domain.enums import OrderSource, OrderType, Role, ServiceMode
+from app.i18n import render
 from app.services.context import Actor
 from app.services.customers import CustomerInput
 from app.services.orders import NewOrder
@@ -148,8 +149,8 @@ def test_refusals_give_a_clear_reason_and_keep_the_outbox(services, station, syn
     status = sync.status()
     assert status.pending == before
     assert status.last_result == code
-    assert "token" not in status.last_message.lower() or code in (
-        SyncError.UNAUTHORIZED, SyncError.REVOKED)
+    assert status.last_error is not None and status.last_error.code == code
+    assert render(status.last_error) == render(err.value)
     assert "tok-BJ001-secret" not in status.last_message
 
 

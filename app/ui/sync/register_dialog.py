@@ -1,0 +1,101 @@
+"""Registering the station with head office (manager only): address, station code, token and
+an optional company CA bundle. The check against head office runs off the GUI thread; the
+token field never echoes and the token is handed straight to the service.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import Role
+from app.i18n import tr
+from app.services.errors import PermissionDenied
+from app.ui.extensions import UiContext
+from app.ui.widgets.forms import ErrorForm
+
+
+class RegisterDialog(QDialog):
+    registered = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(tr("Register with head office"))
+        self.form = ErrorForm()
+        self.hq_url = QLineEdit(objectName="hq_url")
+        self.hq_url.setPlaceholderText("https://hq.example.com")
+        self.station_code = QLineEdit(objectName="station_code")
+        self.token = QLineEdit(objectName="token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.ca_bundle = QLineEdit(objectName="ca_bundle")
+        self.ca_bundle.setPlaceholderText(tr("optional: company CA bundle (PEM)"))
+        browse = QPushButton(tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        ca_row = QWidget()
+        ca_layout = QHBoxLayout(ca_row)
+        ca_layout.setContentsMargins(0, 0, 0, 0)
+        ca_layout.addWidget(self.ca_bundle)
+        ca_layout.addWidget(browse)
+        self.form.add_row("Head-office address", self.hq_url, "hq_url")
+        self.form.add_row("Station code", self.station_code, "station_code")
+        self.form.add_row("Token", self.token, "token")
+        self.form.add_row("CA bundle", ca_row, "ca_bundle")
+        self.form.add_general_error_row()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        ctx.tasks.run(ctx.services.sync.status, self._fill, owner=self)
+
+    def _fill(self, status) -> None:  # type: ignore[no-untyped-def]
+        if status.registered:
+            self.hq_url.setText(status.hq_url)
+            self.station_code.setText(status.station_code)
+        elif not self.station_code.text():
+            self.ctx.tasks.run(self.ctx.services.users.station, self._fill_code, owner=self)
+
+    def _fill_code(self, station) -> None:  # type: ignore[no-untyped-def]
+        if station is not None and not self.station_code.text():
+            self.station_code.setText(station.code)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("CA bundle"), "",
+                                              "PEM (*.pem *.crt *.cer);;* (*)")
+        if path:
+            self.ca_bundle.setText(path)
+
+    def save(self) -> None:
+        if self.ctx.actor.role is not Role.MANAGER:
+            self.form.show_error(PermissionDenied(
+                "Your role ({role}) may not {doing}.", role=self.ctx.actor.role,
+                doing="register the station with head office"))
+            return
+        self.form.clear_errors()
+        self.buttons.setEnabled(False)
+        url, code = self.hq_url.text(), self.station_code.text()
+        token, ca = self.token.text(), self.ca_bundle.text().strip() or None
+        self.ctx.tasks.run(
+            lambda: self.ctx.services.sync.register(self.ctx.actor, url, code, token, ca),
+            self._saved, self._failed, owner=self, slow=True)
+
+    def _saved(self, _result: object) -> None:
+        self.token.clear()
+        self.registered.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.form.show_error(exc)
