@@ -91,3 +91,12 @@ def test_a_very_long_fault_text_splits_instead_of_failing() -> None:
 def test_a_usual_order_fits_one_page(name: str, paper: Paper) -> None:
     lines = tuple(ChargeRow(ChargeKind.PARTS, f"配件{n}", 1, 100) for n in range(5))
     assert len(page_texts(render(name, paper, sample_sheet(charges=lines)))) == 1
+
+
+def test_documents_print_in_english_too() -> None:
+    from app.i18n import set_language
+
+    set_language("en")
+    text = "\n".join(page_texts(render("report", Paper.A4)))
+    assert "After-sales service repair report" in text and "Customer name" in text
+    assert "RMB in words" in text and "韩梅梅" in text

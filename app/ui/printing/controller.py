@@ -8,8 +8,10 @@ tests can follow it; errors are also shown to the person through the prompts.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -27,6 +29,23 @@ PRINTER_KEY = "printing.printer"
 FOLDER_KEY = "printing.save_dir"
 DOCUMENT_KEY = "printing.document"
 DEFAULT_DOCUMENT = "report"
+
+
+#: files handed to the system viewer are kept this long, then removed on a later open
+VIEWER_FILES_KEPT = timedelta(days=7)
+
+
+def prune(folder: Path, keep: str, now: float | None = None) -> None:
+    """Removes the viewer's old PDFs from ``folder`` so it does not grow forever."""
+    if not folder.is_dir():
+        return
+    cutoff = (time.time() if now is None else now) - VIEWER_FILES_KEPT.total_seconds()
+    for old in folder.glob("*.pdf"):
+        try:
+            if old.name != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass  # open in a viewer on Windows: try again next time
 
 
 @dataclass
@@ -158,8 +177,12 @@ class PrintController(QObject):
                 return
             self._done("open", saved)
 
-        self.ctx.tasks.run(lambda: reports.save(name, sheet, paper, path), opened,
-                           lambda exc: self._failed("open", exc), owner=self, slow=True)
+        def work() -> Path:
+            prune(path.parent, keep=path.name)
+            return reports.save(name, sheet, paper, path)
+
+        self.ctx.tasks.run(work, opened, lambda exc: self._failed("open", exc), owner=self,
+                           slow=True)
 
     # -- many orders --------------------------------------------------------------------------
     def batch_print(self, order_ids: list[str], document: str | None = None) -> None:

@@ -261,3 +261,31 @@ def test_preview_pages_through_a_long_order_and_saves_it(qtbot, services, statio
     assert saved.args[0] == "save"
     assert len(page_texts(prompts.saved_to)) == dialog.count
     dialog.close()
+
+
+def test_viewer_folder_drops_week_old_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from app.ui.printing.controller import prune
+
+    old, fresh, current = (tmp_path / n for n in ("old.pdf", "fresh.pdf", "current.pdf"))
+    for path in (old, fresh, current):
+        path.write_bytes(b"%PDF-")
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (week_ago, week_ago))
+    os.utime(current, (week_ago, week_ago))
+    prune(tmp_path, keep="current.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current.pdf", "fresh.pdf"]
+
+
+def test_new_printer_starts_from_the_remembered_paper(qtbot, services, station,
+                                                      ctx_for, tmp_path: Path) -> None:
+    from app.ui.printing.output import paper_of
+
+    controller = PrintController(ctx_for(station["clerk"]), FakePrompts(tmp_path))
+    assert paper_of(controller.new_printer()) is Paper.A4
+    controller.set_paper(Paper.A5)
+    assert paper_of(controller.new_printer()) is Paper.A5
+    controller.ctx.settings.set(PAPER_KEY, "Letter")  # a damaged settings file
+    assert controller.paper() is Paper.A4
