@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from app.i18n import current_language
 from app.paths import resources_dir
-from app.ui import refcount_guard
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = existing
     else:
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    refcount_guard.install(app)
     QCoreApplication.setOrganizationName("RepairStation")
     QCoreApplication.setApplicationName("Repair Station")
     install_translations(app)

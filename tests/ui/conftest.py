@@ -9,18 +9,10 @@ from PySide6.QtCore import qInstallMessageHandler
 
 from app.bootstrap import Services
 from app.services.context import Actor
-from app.ui import refcount_guard
 from app.ui.extensions import Changes, UiContext
 from app.ui.self_test import is_failure
 from app.ui.settings import UiSettings
 from app.ui.tasks import TaskRunner
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _refcount_guard(qapp):
-    """The program's guard against PySide6 dropping references to None/True (see
-    ``app.ui.refcount_guard``); pytest-qt's QApplication does not get it otherwise."""
-    return refcount_guard.install(qapp)
 
 
 @pytest.fixture(autouse=True)

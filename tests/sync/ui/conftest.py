@@ -8,7 +8,7 @@ import pytest
 from app.services.sync_service import SyncService
 from app.services.sync_token import FileTokenStore
 from tests.sync.station.fake_hq import FakeHq, fake_transport_factory
-from tests.ui.conftest import _refcount_guard, ctx_for, fail_on_qt_warnings, runner  # noqa: F401
+from tests.ui.conftest import ctx_for, fail_on_qt_warnings, runner  # noqa: F401
 
 TOKEN = "tok-ui-secret"
 
