@@ -8,6 +8,7 @@ A new document is a small module that builds a story of flowables (see ``widgets
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -27,6 +28,8 @@ from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.fonts import register_fonts
 from app.printing.qr import draw_qr
+
+_building = threading.Lock()
 
 INK = colors.black
 RULE = colors.HexColor("#333333")
@@ -198,8 +201,11 @@ def build_pdf(
 ) -> None:
     """Lays ``story`` out on ``paper`` pages with the shared letterhead and writes the PDF."""
     spec = SPECS[Paper(paper)]
-    if isinstance(out, str | Path):
-        with open(out, "wb") as handle:
-            _FormDoc(handle, spec, header).build_story(story)
-    else:
-        _FormDoc(out, spec, header).build_story(story)
+    # reportlab keeps per-font subsetting state and module-level settings that are not
+    # guarded; one document at a time (the GIL allows no more speed anyway)
+    with _building:
+        if isinstance(out, str | Path):
+            with open(out, "wb") as handle:
+                _FormDoc(handle, spec, header).build_story(story)
+        else:
+            _FormDoc(out, spec, header).build_story(story)

@@ -100,3 +100,15 @@ def test_documents_print_in_english_too() -> None:
     text = "\n".join(page_texts(render("report", Paper.A4)))
     assert "After-sales service repair report" in text and "Customer name" in text
     assert "RMB in words" in text and "韩梅梅" in text
+
+
+def test_documents_built_from_several_threads_come_out_right() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> bool:
+        name = "report" if i % 2 else "work-order"
+        pdf = render(name, Paper.A4, sample_sheet(customer_name=f"客户{i:02d}"))
+        return f"客户{i:02d}" in page_texts(pdf)[0] and not unembedded_fonts(pdf)
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(one, range(12)))
