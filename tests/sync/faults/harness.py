@@ -46,8 +46,10 @@ PASSWORD = "correct-horse"
 class LiveHq:
     """``sync.hq`` served by uvicorn on 127.0.0.1 (random port) in a background thread."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, ssl_files: tuple[Path, Path] | None = None) -> None:
         self.db_path = db_path
+        #: (certificate, key) to serve HTTPS
+        self.ssl_files = ssl_files
         self.url_db = f"sqlite:///{db_path}"
         self.db: HqDatabase | None = None
         self.admin: HqAdmin | None = None
@@ -63,7 +65,11 @@ class LiveHq:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        tls: dict[str, Any] = {}
+        if self.ssl_files is not None:
+            tls = {"ssl_certfile": str(self.ssl_files[0]), "ssl_keyfile": str(self.ssl_files[1])}
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                **tls)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         daemon=True)
@@ -77,7 +83,8 @@ class LiveHq:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.ssl_files else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         if self._server is not None:
