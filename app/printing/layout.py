@@ -32,6 +32,7 @@ from app.printing.qr import draw_qr
 _building = threading.Lock()
 
 INK = colors.black
+MIN_TYPE = 5  # points: the smallest type a letterhead line shrinks to
 RULE = colors.HexColor("#333333")
 SHADE = colors.HexColor("#F0F0F0")
 BAND = colors.HexColor("#D6D6D6")
@@ -177,21 +178,27 @@ class _FormDoc(BaseDocTemplate):
     def draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
         spec = self.spec
         canvas.saveState()
-        canvas.setFont(self.font, spec.body - 1.5)
+        size = spec.body - 1.5
         canvas.setFillColor(GREY_TEXT)
         y = spec.margin
-        canvas.drawString(spec.margin, y, f"{self.head.station.name}  {self.head.number}")
-        canvas.drawRightString(spec.size[0] - spec.margin, y,
-                               tr("Page {page} of {total}", page=page, total=total))
+        page_text = tr("Page {page} of {total}", page=page, total=total)
+        canvas.setFont(self.font, size)
+        canvas.drawRightString(spec.size[0] - spec.margin, y, page_text)
+        room = spec.frame_width - stringWidth(page_text, self.font, size) - 6 * mm
+        _fit(canvas, spec.margin, y, f"{self.head.station.name}  {self.head.number}",
+             self.font, size, room)
         canvas.restoreState()
 
 
 def _fit(canvas: Canvas, x: float, y: float, text: str, font: str, size: float,
          width: float) -> None:
-    """Draws one line, shrinking the type so a long station name never runs into the QR."""
+    """Draws one line, shrinking the type (then cutting it short) so a long station name
+    never runs into the QR code or the page number."""
     needed = stringWidth(text, font, size)
     if needed > width:
-        size = max(size * width / needed, 4)
+        size = max(size * width / needed, MIN_TYPE)
+        while len(text) > 1 and stringWidth(text, font, size) > width:
+            text = text[:-2] + "…"
     canvas.setFont(font, size)
     canvas.drawString(x, y, text)
 
