@@ -8,12 +8,14 @@ Building and compiling a statement per keystroke cost more than SQLite's work it
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Column, Connection, and_, bindparam, literal_column, or_, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import aliased
 
@@ -26,6 +28,13 @@ PAGE_SIZE = 100
 CLOSED_STATES = (OrderStatus.CLOSED.value, OrderStatus.CANCELLED.value)
 #: sorts after every character a name or number can hold, for prefix ranges on a plain index
 PREFIX_END = "\U0010ffff"
+#: above this many matching customers, walking the orders newest-first finds a page sooner
+#: than collecting and sorting all their orders
+BROAD_CUSTOMERS = 1000
+#: an order number prefix that names the day ("SO-BJ001-20261127") is narrow; shorter is broad
+DAY_PREFIX_RE = re.compile(r"^SO-[A-Z0-9]{2,16}-\d{8}")
+#: a prefix naming a year or month ("SO-BJ001-2026", "SO-BJ001-202611") bounds the call time
+PERIOD_PREFIX_RE = re.compile(r"^SO-[A-Z0-9]{2,16}-(\d{4})(\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,10 @@ class _Shape:
     customer: bool = False
     overdue: bool = False
     after: bool = False
+    #: the text matches so many orders that the page is found by walking ix_orders_called
+    broad: bool = False
+    #: the called_at bounds of a year or month named by an order number prefix
+    called_range: bool = False
 
 
 def _db_time(value: datetime) -> str:
@@ -99,6 +112,12 @@ def plan(flt: OrderFilter, now: datetime, after: Cursor | None,
         if upper.startswith("SO"):
             shape["number"] = True
             params.update(number_lo=upper, number_hi=upper + PREFIX_END)
+            if not DAY_PREFIX_RE.match(upper):
+                shape["broad"] = True
+                period = _period_bounds(upper)
+                if period is not None:
+                    shape["called_range"] = True
+                    params.update(called_lo=_db_time(period[0]), called_hi=_db_time(period[1]))
         if compact.isdigit() and len(compact) >= 3:
             digits = v.phone_digits(query)
             shape["digits"] = True
@@ -123,6 +142,46 @@ def plan(flt: OrderFilter, now: datetime, after: Cursor | None,
     return _Shape(**shape), params
 
 
+def _period_bounds(prefix: str) -> tuple[datetime, datetime] | None:
+    """UTC bounds (a day's margin each side for the time zone) of the year or month that an
+    order number prefix names; numbers carry the local date of the call."""
+    match = PERIOD_PREFIX_RE.match(prefix)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), match.group(2)
+    try:
+        if month is None:
+            start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        else:
+            m = int(month)
+            start = date(year, m, 1)
+            end = date(year + m // 12, m % 12 + 1, 1)
+    except ValueError:
+        return None
+    margin = timedelta(days=1)
+    return (datetime.combine(start, time(), UTC) - margin,
+            datetime.combine(end, time(), UTC) + margin)
+
+
+def _is_broad(conn: Connection, shape: _Shape, params: dict[str, Any]) -> bool:
+    """Whether a name or phone prefix matches so many customers (counted up to a cap)."""
+    sql = []
+    if shape.name:
+        sql.append(("SELECT count(*) FROM (SELECT 1 FROM customers WHERE name >= ? AND name < ?"
+                    f" LIMIT {BROAD_CUSTOMERS + 1})", (params["name_lo"], params["name_hi"])))
+    if shape.digits:
+        sql.append(("SELECT count(*) FROM (SELECT 1 FROM customer_phones WHERE digits >= ? AND"
+                    f" digits < ? LIMIT {BROAD_CUSTOMERS + 1})",
+                    (params["digits_lo"], params["digits_hi"])))
+    raw = conn.connection.driver_connection
+    return any(raw.execute(q, args).fetchone()[0] > BROAD_CUSTOMERS for q, args in sql)
+
+
+def _no_index(column: Column) -> Any:
+    """``+column``: the same value, but SQLite may not drive the query from its index."""
+    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
+
+
 @lru_cache(maxsize=128)
 def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     """The compiled SQL of a shape, the order of its positional parameters, and the values
@@ -138,25 +197,33 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         .outerjoin(Product, Product.id == o.product_id)
         .outerjoin(technician, technician.id == o.technician_id)
     )
+    # narrow text drives the query from the orders' own indexes (MULTI-INDEX OR, then a small
+    # sort); broad text must not, so SQLite walks ix_orders_called and stops after a page
+    col = _no_index if shape.broad else (lambda c: c)
+    number, customer_id = col(o.__table__.c.number), col(o.__table__.c.customer_id)
+    contact, product_id = col(o.__table__.c.contact_digits), col(o.__table__.c.product_id)
     text_options = []
     if shape.number:
-        text_options.append(and_(o.number >= bindparam("number_lo"),
-                                 o.number < bindparam("number_hi")))
+        text_options.append(and_(number >= bindparam("number_lo"),
+                                 number < bindparam("number_hi")))
     if shape.digits:
-        text_options.append(o.customer_id.in_(
+        text_options.append(customer_id.in_(
             select(CustomerPhone.customer_id).where(
                 CustomerPhone.digits >= bindparam("digits_lo"),
                 CustomerPhone.digits < bindparam("digits_hi"))))
-        text_options.append(and_(o.contact_digits >= bindparam("digits_lo"),
-                                 o.contact_digits < bindparam("digits_hi")))
+        text_options.append(and_(contact >= bindparam("digits_lo"),
+                                 contact < bindparam("digits_hi")))
     if shape.serial:
-        text_options.append(o.product_id.in_(
+        text_options.append(product_id.in_(
             select(Product.id).where(Product.serial_no == bindparam("serial"))))
     if shape.name:
-        text_options.append(o.customer_id.in_(
+        text_options.append(customer_id.in_(
             select(Customer.id).where(Customer.name >= bindparam("name_lo"),
                                       Customer.name < bindparam("name_hi"))))
     conditions = [or_(*text_options)] if text_options else []
+    if shape.called_range:
+        conditions.append(and_(o.called_at >= bindparam("called_lo"),
+                               o.called_at < bindparam("called_hi")))
     if shape.status:
         conditions.append(o.status == bindparam("status"))
     if shape.order_type:
@@ -187,12 +254,21 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     return str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
 
 
-def search_page(conn: Connection, flt: OrderFilter, now: datetime, after: Cursor | None = None,
-                limit: int = PAGE_SIZE) -> list[OrderRow]:
+def prepare(conn: Connection, flt: OrderFilter, now: datetime, after: Cursor | None = None,
+            limit: int = PAGE_SIZE) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and positional values of one page of a search (the benchmark runs the same)."""
     shape, params = plan(flt, now, after, limit)
+    if (shape.name or shape.digits) and not shape.broad and _is_broad(conn, shape, params):
+        shape = dataclasses.replace(shape, broad=True)
     sql, order, fixed = page_sql(shape)
     values = {**fixed, **params}
-    cursor = conn.connection.driver_connection.execute(sql, tuple(values[k] for k in order))
+    return sql, tuple(values[k] for k in order)
+
+
+def search_page(conn: Connection, flt: OrderFilter, now: datetime, after: Cursor | None = None,
+                limit: int = PAGE_SIZE) -> list[OrderRow]:
+    sql, values = prepare(conn, flt, now, after, limit)
+    cursor = conn.connection.driver_connection.execute(sql, values)
     return [
         OrderRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "",
                  r[10] or "", r[11] or "", _parse_time(r[12]), _parse_time(r[13]),

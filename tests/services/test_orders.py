@@ -210,3 +210,22 @@ def test_keyset_pages_cover_everything_once(services, station, clock) -> None:
 
 def test_roles_exist_for_demo() -> None:
     assert {r.value for r in Role} == {"clerk", "technician", "manager"}
+
+
+def test_broad_and_narrow_plans_find_the_same_orders(services, station, clock, monkeypatch):
+    from app.services import order_queries
+
+    clerk = station["clerk"]
+    for i in range(12):
+        clock.now += timedelta(hours=7)
+        new_order(services, clerk, phone=f"1381111{i:04d}", name=f"王{'小大'[i % 2]}明",
+                  serial=f"SNX{i}")
+    queries = ["王", "王小", "1381111", "138", "SO-", "SO-BJ001-", "SO-BJ001-2026",
+               "SO-BJ001-202606", "SO-BJ001-20260601"]
+    narrow = {q: [r.id for r in services.orders.search(OrderFilter(text=q))] for q in queries}
+    monkeypatch.setattr(order_queries, "BROAD_CUSTOMERS", 0)
+    broad = {q: [r.id for r in services.orders.search(OrderFilter(text=q))] for q in queries}
+    assert broad == narrow
+    assert len(narrow["王"]) == 12 and len(narrow["王小"]) == 6
+    assert len(narrow["SO-BJ001-202606"]) == 12
+    assert services.orders.search(OrderFilter(text="SO-BJ001-2025")) == []
