@@ -82,3 +82,18 @@ def test_placeholders_match_between_languages() -> None:
 
     bad = [src for src, zh in TEXT_ZH.items() if fields(src) != fields(zh)]
     assert not bad, bad
+
+
+def test_areas_never_translate_one_source_text_two_ways() -> None:
+    import importlib
+
+    from app.i18n import CATALOGUES
+
+    first: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for name in CATALOGUES:
+        for source, zh in importlib.import_module(f"app.i18n.{name}").TEXT_ZH.items():
+            if source in first and first[source][1] != zh:
+                clashes.append(f"{source!r}: {first[source]} vs ({name}, {zh!r})")
+            first.setdefault(source, (name, zh))
+    assert not clashes, "\n".join(clashes)
