@@ -130,6 +130,8 @@ class PreviewDialog(QDialog):
             if generation == self._generation:
                 self.pdf, self.count, self.pages[0] = result
                 self.show_page(0)
+                if generation == 1:
+                    self.fit_width()  # the whole width of the form at first sight
 
         self.controller.ctx.tasks.run(work, built,
                                       lambda exc: self.controller.report_failure("preview", exc),
