@@ -13,6 +13,7 @@ from pathlib import Path
 from app.bootstrap import open_services
 from app.domain.errors import RuleViolation
 from app.i18n import render, tr
+from app.paths import DataPaths, default_data_dir
 from app.printing.registry import names
 from app.services.errors import NotFound
 
@@ -28,7 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    services = open_services(args.data_dir)
+    paths = DataPaths(args.data_dir or default_data_dir())
+    if not paths.database.exists():
+        # opening would create an empty station there: a mistyped folder must not
+        print(tr("Error: no station data in {folder}.", folder=paths.root), file=sys.stderr)
+        return 2
+    services = open_services(paths.root)
     try:
         path = services.reports.render(args.document, args.order, args.paper, args.output)
     except NotFound:

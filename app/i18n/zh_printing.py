@@ -71,6 +71,7 @@ TEXT_ZH: dict[str, str] = {
     "Set up the station before printing.": "请先完成维修站设置再打印。",
     "Unknown paper size '{paper}'; use A4 or A5.": "未知的纸张尺寸“{paper}”，请使用 A4 或 A5。",
     "Error: order {number} was not found.": "错误：找不到工单 {number}。",
+    "Error: no station data in {folder}.": "错误：{folder} 中没有维修站数据。",
     "Error: {message}": "错误：{message}",
     "Error: cannot write {path}: {reason}": "错误：无法写入 {path}：{reason}",
     "Wrote {path}": "已生成 {path}",

@@ -29,3 +29,12 @@ def test_unknown_order_number_fails_clearly(services, station, tmp_path: Path, c
     assert code != 0
     assert "SO-BJ001-20200101-0042" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_folder_without_a_station_is_refused_and_left_alone(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "typo"
+    code = main(["--data-dir", str(folder), "print", "report", "SO-BJ001-20260601-0001",
+                 "-o", str(tmp_path / "x.pdf")])
+    assert code == 2
+    assert str(folder) in capsys.readouterr().err
+    assert not folder.exists()
