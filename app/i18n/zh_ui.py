@@ -162,4 +162,5 @@ TEXT_ZH: dict[str, str] = {
     "Name": "姓名",
     "Role": "角色",
     "Active": "启用",
+    "Add customer": "新建客户",
 }

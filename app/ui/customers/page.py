@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, OrderType
+from app.domain.enums import OrderStatus, OrderType, Role
 from app.i18n import tr
 from app.services import events
 from app.services.customers import CustomerFile, CustomerSummary
 from app.ui.customers.details import CustomerDetails
+from app.ui.customers.new_customer import NewCustomerDialog
 from app.ui.customers.products import ProductsTable
 from app.ui.extensions import UiContext
 from app.ui.formatting import label, local_time, status_colour
@@ -61,7 +62,13 @@ class CustomersPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.new_customer_button = QPushButton(tr("Add customer"), objectName="new_customer")
+        self.new_customer_button.setToolTip("Ctrl+Shift+N")
+        self.new_customer_button.setShortcut("Ctrl+Shift+N")
+        self.new_customer_button.clicked.connect(self.new_customer)
+        self.new_customer_button.setVisible(ctx.actor.role in (Role.CLERK, Role.MANAGER))
         left_layout.addWidget(self.search_box)
+        left_layout.addWidget(self.new_customer_button)
         left_layout.addWidget(self.results)
 
         self.title = QLabel(objectName="customer_title")
@@ -197,6 +204,18 @@ class CustomersPage(QWidget):
         if self.file is None or not 0 <= row < len(self.file.history):
             return None
         return open_editor(self.ctx, self.editors, self.file.history[row].order_id, self)
+
+    def new_customer(self) -> NewCustomerDialog:
+        """Opens the 新建客户 dialog; a saved customer's file is shown at once."""
+        dialog = NewCustomerDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: dialog.created and self._customer_created(dialog.created))
+        dialog.open()
+        return dialog
+
+    def _customer_created(self, customer: CustomerSummary) -> None:
+        self.search_box.setText(customer.phones[0] if customer.phones else customer.name)
+        self.run_search()
+        self.show_customer(customer.id)
 
     def new_order(self) -> OrderEditor | None:
         customer_id = self.file.customer.id if self.file else None
