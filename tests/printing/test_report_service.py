@@ -78,3 +78,21 @@ def test_batch_stops_when_cancelled(services, station, clock, tmp_path: Path) ->
     assert len(result.files) == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         p.name for p in result.files)
+
+
+def test_a_fresh_order_without_product_or_technician_prints(services, station) -> None:
+    from app.domain.enums import OrderSource, OrderType, ServiceMode, WarrantyStatus
+    from app.services.customers import CustomerInput
+    from app.services.orders import NewOrder
+
+    order = services.orders.create(station["clerk"], NewOrder(
+        order_type=OrderType.ENQUIRY, source=OrderSource.WALK_IN,
+        service_mode=ServiceMode.WORKSHOP, fault_description="", contact_phone="010-62345678",
+        customer=CustomerInput("赵敏", ("010-62345678",), "北京市朝阳区建国路1号"),
+    ))
+    sheet = services.reports.sheet(order.number)
+    assert sheet.warranty is WarrantyStatus.UNKNOWN and sheet.product_model == ""
+    for document in ("report", "work-order"):
+        text = "\n".join(page_texts(services.reports.build(document, order.id, "A5")))
+        assert "赵敏" in text and "北京市朝阳区建国路1号" in text
+    assert "无收费项目" in "\n".join(page_texts(services.reports.build("report", order.id)))
