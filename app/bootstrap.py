@@ -21,6 +21,9 @@ from app.services.users import UserService
 from app.store import migrate
 from app.store.base import utcnow
 from app.store.database import Database
+from app.store.migrate import DatabaseTooNew
+
+__all__ = ["DatabaseTooNew", "Services", "build_services", "open_services"]
 
 
 @dataclass

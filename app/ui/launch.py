@@ -11,9 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from app.bootstrap import Services, open_services
+from app.bootstrap import DatabaseTooNew, Services, open_services
 from app.i18n import render, tr
-from app.store.migrate import DatabaseTooNew
 from app.ui.qt_app import make_application
 from app.ui.startup.login_dialog import LoginDialog
 from app.ui.startup.setup_dialog import SetupDialog
