@@ -18,15 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite otherwise defers it)
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = FULL")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.close()
+SYNCHRONOUS_MODES = ("FULL", "NORMAL", "OFF")
+
+
+def _pragmas(synchronous: str):
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite otherwise defers it)
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return on_connect
 
 
 def _on_begin(connection: Any) -> None:
@@ -34,10 +40,14 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(db_path: Path | str) -> Engine:
+def make_engine(db_path: Path | str, synchronous: str = "FULL") -> Engine:
+    """``synchronous`` stays FULL for the program; only bulk fills that can be redone from
+    scratch (the demo generator) may trade durability for speed."""
+    if synchronous not in SYNCHRONOUS_MODES:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}")
     url = "sqlite://" if str(db_path) == ":memory:" else f"sqlite:///{Path(db_path)}"
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _pragmas(synchronous))
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -53,8 +63,8 @@ class Database:
         )
 
     @classmethod
-    def open(cls, db_path: Path | str) -> Database:
-        return cls(make_engine(db_path))
+    def open(cls, db_path: Path | str, synchronous: str = "FULL") -> Database:
+        return cls(make_engine(db_path, synchronous))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
