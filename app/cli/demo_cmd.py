@@ -49,9 +49,12 @@ def run(args: argparse.Namespace) -> int:
         except RuleViolation as exc:
             print(f"\n{render(exc)}", file=sys.stderr)
             return 2
-        with db.engine.connect() as conn:  # now make it all durable at once
-            conn.exec_driver_sql("PRAGMA synchronous = FULL")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = db.engine.raw_connection()  # outside any transaction: make it all durable
+        try:
+            raw.driver_connection.execute("PRAGMA synchronous = FULL")
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
         print(file=sys.stderr)
         print(tr("Demo station ready in {folder}", folder=paths.root))
         for acc in accounts:
