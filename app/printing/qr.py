@@ -1,7 +1,8 @@
-"""QR codes of printed papers, from reportlab's own QR widget (no image files).
+"""QR codes of printed papers, from reportlab's own QR widget and encoder (no image files).
 
-The widget's dark modules are drawn as one filled path straight on the canvas: rendering the
-widget through renderPDF would select Helvetica, an unembedded font, on every page.
+The code's dark modules are drawn as one filled path straight on the canvas: rendering the
+widget through renderPDF would select Helvetica, an unembedded font, on every page, and
+building its shapes costs more than the rest of the page.
 The payload is a plain ASCII identifier (an order number), so any phone scanner reads it and
 no user text ever reaches the code.
 """
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Group, Rect
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,20 +24,24 @@ Cells = tuple[tuple[float, float, float, float], ...]
 
 @lru_cache(maxsize=512)
 def qr_cells(payload: str) -> tuple[Cells, float]:
-    """The dark modules (x, y, w, h) of ``payload``'s QR code and the code's side length."""
+    """The dark modules (x, y, w, h) of ``payload``'s QR code, in module units from the lower
+    left, and the code's side length in modules."""
     if not _PAYLOAD_RE.match(payload):
         raise ValueError(f"QR payloads are plain ASCII identifiers, got {payload!r}")
-    widget = QrCodeWidget(payload, barLevel="M", barBorder=0)
-    x0, y0, x1, _y1 = widget.getBounds()
+    # the widget's own encoder; its draw() would build hundreds of validated shape objects
+    code = QrCodeWidget(payload, barLevel="M", barBorder=0).qr
+    code.make()
+    count = code.getModuleCount()
     cells: list[tuple[float, float, float, float]] = []
-    stack = [widget.draw()]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Group):
-            stack.extend(node.contents)
-        elif isinstance(node, Rect) and node.fillColor == widget.barFillColor:
-            cells.append((node.x - x0, node.y - y0, node.width, node.height))
-    return tuple(cells), x1 - x0
+    for row_index, row in enumerate(code.modules):
+        y = count - 1 - row_index
+        column = 0
+        for dark, run in groupby(bool(m) for m in row):
+            length = len(list(run))
+            if dark:
+                cells.append((column, y, length, 1))
+            column += length
+    return tuple(cells), float(count)
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
