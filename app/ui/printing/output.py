@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
 from app.printing.data import Paper
@@ -40,6 +40,8 @@ class PrintJob:
         self.painter: QPainter | None = None
         self.pages = 0
         self.dpi = min(printer.resolution(), MAX_DPI)
+        # paint in paper coordinates: the PDF carries its own margins
+        printer.setFullPage(True)
 
     def add(self, pdf: bytes, cancelled: Callable[[], bool] = lambda: False) -> int:
         """Prints the PDF's pages; returns how many were printed."""
@@ -55,8 +57,7 @@ class PrintJob:
                     raise OSError("the printer could not be opened")
             elif not self.printer.newPage():
                 raise OSError("the printer refused a new page")
-            target = self.printer.pageLayout().fullRectPixels(self.printer.resolution())
-            self.painter.drawImage(QRectF(target), image)
+            self.painter.drawImage(_fit(self.printer, image), image)
             printed += 1
             self.pages += 1
         return printed
@@ -65,6 +66,14 @@ class PrintJob:
         if self.painter is not None:
             self.painter.end()
             self.painter = None
+
+
+def _fit(printer: QPrinter, image: QImage) -> QRectF:
+    """The page's place on the paper: scaled to fit, aspect kept, from the top left (a PDF
+    page on the paper it was made for fills it exactly)."""
+    paper = printer.pageLayout().fullRectPixels(printer.resolution())
+    scale = min(paper.width() / image.width(), paper.height() / image.height())
+    return QRectF(0, 0, image.width() * scale, image.height() * scale)
 
 
 def print_pdfs(printer: QPrinter, pdfs: Iterable[bytes],

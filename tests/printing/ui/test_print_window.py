@@ -16,7 +16,7 @@ from app.printing.data import Paper
 from app.ui.extensions import REGISTRY
 from app.ui.printing import ORDER_ACTIONS, batch_print_factory
 from app.ui.printing.controller import PAPER_KEY, PrintController
-from tests.printing.helpers import page_texts, repaired_order
+from tests.printing.helpers import ink_share, page_texts, repaired_order
 from tests.printing.ui.conftest import FakePrompts
 
 WAIT = 20_000
@@ -60,6 +60,22 @@ def test_printing_to_a_pdf_printer_produces_a_file_and_remembers_the_paper(
     assert abs(width - 419.5) < 2 and abs(height - 595.3) < 2  # A5 in points
     assert controller.ctx.settings.get(PAPER_KEY) == "A5"
     assert controller.paper() is Paper.A5
+    assert ink_share(prompts.printed_to) > 0.02  # the page image reached the paper
+
+
+def test_a_page_keeps_its_shape_on_other_paper(qtbot) -> None:
+    from PySide6.QtGui import QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.printing.output import _fit
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    image = QImage(595, 842, QImage.Format.Format_RGBX8888)  # an A4 page
+    target = _fit(printer, image)
+    paper = printer.pageLayout().fullRectPixels(printer.resolution())
+    assert abs(target.width() / target.height() - 595 / 842) < 0.01
+    assert target.width() <= paper.width() + 0.5 and target.height() <= paper.height() + 0.5
 
 
 def test_cancelled_print_dialog_prints_nothing(qtbot, services, station, clock, ctx_for,
