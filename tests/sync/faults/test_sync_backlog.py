@@ -14,11 +14,26 @@ from sqlalchemy import func, select
 from app.domain.enums import OrderSource
 from app.store.models import ServiceOrder
 from sync.hq.admin import DispatchInput
+from sync.hq.models import HqHighWater, HqStation
 from tests.sync.faults.harness import LiveHq, assert_converged, make_station, sync_process
 from tests.sync.faults.workload import bulk_customers
 
 STATION_CHANGES = 20_000
 HQ_CHANGES = 1_000
+
+
+def _progress(rig, live_hq: LiveHq, stage: str) -> float:  # type: ignore[no-untyped-def]
+    """How far the work has got: HQ's high water over the backlog, or dispatches applied."""
+    if stage == "push":
+        with live_hq.db.read() as s:  # type: ignore[union-attr]
+            hw = s.scalar(select(HqHighWater.high_water).join(
+                HqStation, HqStation.id == HqHighWater.station_id).where(
+                HqStation.code == rig.code)) or 0
+        return hw / STATION_CHANGES
+    with rig.services.db.read() as s:
+        done = s.scalar(select(func.count()).select_from(ServiceOrder).where(
+            ServiceOrder.source == OrderSource.HEAD_OFFICE.value)) or 0
+    return done / HQ_CHANGES
 
 
 @pytest.mark.slow
@@ -31,16 +46,21 @@ def test_month_offline_backlog_with_three_random_kills(tmp_path, live_hq: LiveHq
             DispatchInput(f"总部客户{i}", f"1360000{i:04d}", "深圳市南山区", f"冰箱异响{i}")
             for i in range(HQ_CHANGES)])
         rnd = random.Random(31)
+        # three kills at random points of the work: two while pushing, one while pulling
+        points = [("push", rnd.uniform(0.1, 0.4)), ("push", rnd.uniform(0.5, 0.9)),
+                  ("pull", rnd.uniform(0.1, 0.45))]
         kills = 0
-        while kills < 3:
+        for stage, fraction in points:
             proc = sync_process(rig.root)
-            time.sleep(rnd.uniform(1.5, 4.0))
-            if proc.poll() is not None:
-                break  # it finished before this kill: the rest is done in-process
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
-            kills += 1
-        assert kills >= 2, "the sync finished too fast for the kills to land"
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and time.monotonic() < deadline:
+                if _progress(rig, live_hq, stage) >= fraction:
+                    proc.send_signal(signal.SIGKILL)
+                    kills += 1
+                    break
+                time.sleep(0.02)
+            proc.wait(30)
+        assert kills == 3
         rig.sync.sync_now()
         stats = assert_converged(rig, live_hq)
         assert stats["ops"] >= STATION_CHANGES + 2 * HQ_CHANGES
