@@ -1,236 +1,38 @@
-"""The station's sync client: HTTP transport to head office and the push/pull engine.
+"""The station's sync engine: push the outbox, pull head office's changes.
 
 No Qt and no database here: the engine talks to the station store through ``LocalSide``
-(implemented by ``app.services.sync_store``), so it can be driven by the program, the command
-line, the tests and the benchmark alike.
-
-Safety rules this module keeps:
-- every request has a timeout and passes ``verify=`` itself; ``trust_env`` is off so
-  ``REQUESTS_CA_BUNDLE`` or a proxy variable can never override the configured trust;
-- connection errors and 5xx are retried with exponential backoff and jitter; TLS failures,
-  401/403/426 are not (retrying cannot fix them) and become a ``SyncError`` with a clear code;
-- the token is only ever put in the Authorization header, never in a message or log line;
-- push reads the outbox one batch at a time, pull applies one page at a time, so memory
-  stays bounded whatever the backlog.
+(implemented by ``app.services.sync_store``) and to head office through
+``sync.station_transport.HqTransport``, so the program, the command line, the tests and the
+benchmark all drive the same code. Push reads the outbox one batch at a time and pull applies
+one page at a time, so memory stays bounded whatever the backlog.
 """
 
 from __future__ import annotations
 
-import logging
-import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import requests
+from typing import Protocol
 
 from sync import protocol as p
-
-log = logging.getLogger(__name__)
-
-RETRY_STATUSES = frozenset({500, 502, 503, 504})
-#: the line failed (refused, reset, timed out, answer cut short): the request may be repeated,
-#: every request being idempotent (a push by its batch id, the rest are reads)
-RETRY_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
+from sync.station_transport import (
+    Answer,
+    ClientConfig,
+    HqTransport,
+    SyncError,
 )
+from sync.station_transport import error_body as _error_body
 
-
-class SyncError(Exception):
-    """A sync that could not finish. ``code`` is stable (for exit codes and the UI); the
-    message is an English template with ``params`` so ``app.i18n.render`` can translate it."""
-
-    OFFLINE = "offline"
-    UNAUTHORIZED = "unauthorized"
-    REVOKED = "revoked"
-    UPGRADE_REQUIRED = "upgrade_required"
-    TLS = "tls"
-    SERVER = "server"
-    PROTOCOL = "protocol"
-    NOT_REGISTERED = "not_registered"
-    BUSY = "busy"
-
-    def __init__(self, code: str, template: str, **params: Any) -> None:
-        self.code = code
-        self.template = template
-        self.params = params
-        self.field = None
-        super().__init__(template.format(**params))
-
-
-def _unauthorized() -> SyncError:
-    return SyncError(SyncError.UNAUTHORIZED,
-                     "Head office does not accept this station's token (wrong or replaced). "
-                     "Ask head office for a new token and register again. Nothing was lost: "
-                     "pending changes stay in the outbox.")
-
-
-def _revoked() -> SyncError:
-    return SyncError(SyncError.REVOKED,
-                     "Head office has revoked this station's token. Contact head office. "
-                     "Nothing was lost: pending changes stay in the outbox.")
-
-
-def _upgrade(min_protocol: int | None) -> SyncError:
-    return SyncError(SyncError.UPGRADE_REQUIRED,
-                     "Head office needs a newer version of Repair Station (sync protocol {n} or "
-                     "later). Please upgrade the program; pending changes stay in the outbox.",
-                     n=min_protocol or p.PROTOCOL_VERSION + 1)
-
-
-def _offline(detail: str) -> SyncError:
-    return SyncError(SyncError.OFFLINE,
-                     "Head office cannot be reached ({detail}). Working offline; pending "
-                     "changes stay in the outbox and are sent at the next sync.",
-                     detail=detail)
-
-
-@dataclass
-class ClientConfig:
-    hq_url: str
-    token: str
-    #: company CA bundle (PEM path); None means the system's trusted roots
-    ca_bundle: str | None = None
-    connect_timeout: float = 5.0
-    read_timeout: float = 60.0
-    attempts: int = 5
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    max_ops: int = p.MAX_BATCH_OPS
-    max_bytes: int = p.MAX_BATCH_BYTES
-    page_limit: int = p.DEFAULT_PULL_LIMIT
-    protocol: int = p.PROTOCOL_VERSION
-
-    def __repr__(self) -> str:  # the token must never reach a log through a repr
-        return f"ClientConfig(hq_url={self.hq_url!r}, ca_bundle={self.ca_bundle!r})"
-
-
-@dataclass
-class Answer:
-    status: int
-    data: Any
-
-
-class HqTransport:
-    """HTTP to head office: one ``requests.Session``, verified TLS, timeouts, retries."""
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.config = config
-        self.session = session or requests.Session()
-        self.session.trust_env = False
-        self.sleep = sleep
-        self.rng = rng or random.Random()
-        self.base = config.hq_url.rstrip("/")
-
-    def close(self) -> None:
-        self.session.close()
-
-    @property
-    def verify(self) -> str | bool:
-        return self.config.ca_bundle or True
-
-    def health(self) -> p.Health:
-        answer = self._request("GET", p.HEALTH_PATH, auth=False)
-        self.raise_for(answer)
-        return p.Health.from_json(answer.data)
-
-    def push(self, batch: p.PushBatch) -> Answer:
-        return self._request("POST", p.PUSH_PATH, body=p.encode_body(batch.to_json()))
-
-    def pull(self, since: int, limit: int) -> Answer:
-        return self._request("GET", p.PULL_PATH, params={"since": since, "limit": limit})
-
-    def snapshot(self) -> p.Snapshot:
-        answer = self._request("GET", p.SNAPSHOT_PATH)
-        self.raise_for(answer)
-        return p.Snapshot.from_json(answer.data)
-
-    # -- internals --------------------------------------------------------------------------
-    def _request(
-        self, method: str, path: str, *, auth: bool = True,
-        params: dict[str, Any] | None = None, body: bytes | None = None,
-    ) -> Answer:
-        headers = {"Accept": "application/json"}
-        if auth:
-            headers.update(p.auth_headers(self.config.token, self.config.protocol))
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            headers["Content-Encoding"] = "gzip"
-        url = self.base + path
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
-        last_problem = ""
-        for attempt in range(self.config.attempts):
-            if attempt:
-                self.sleep(self._delay(attempt))
-            try:
-                response = self.session.request(
-                    method, url, params=params, data=body, headers=headers,
-                    timeout=timeout, verify=self.verify, allow_redirects=False,
-                )
-            except requests.exceptions.SSLError as exc:
-                raise SyncError(SyncError.TLS,
-                                "The head-office certificate could not be verified ({detail}). "
-                                "Check the address and the company CA bundle.",
-                                detail=type(exc).__name__) from exc
-            except RETRY_ERRORS as exc:
-                last_problem = type(exc).__name__
-                log.info("sync %s %s attempt %d failed: %s", method, path, attempt + 1,
-                         last_problem)
-                continue
-            if response.status_code in RETRY_STATUSES:
-                last_problem = f"HTTP {response.status_code}"
-                log.info("sync %s %s attempt %d: %s", method, path, attempt + 1, last_problem)
-                continue
-            return Answer(response.status_code, _json_of(response))
-        if last_problem.startswith("HTTP"):
-            raise SyncError(SyncError.SERVER,
-                            "Head office reported an error ({detail}) several times; try again "
-                            "later. Pending changes stay in the outbox.", detail=last_problem)
-        raise _offline(last_problem)
-
-    def _delay(self, attempt: int) -> float:
-        ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))
-        # full jitter: many stations coming back online at once do not retry in step
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def raise_for(self, answer: Answer, expected: Sequence[int] = (200,)) -> None:
-        if answer.status in expected:
-            return
-        body = _error_body(answer.data)
-        if answer.status == 401:
-            raise _unauthorized()
-        if answer.status == 403:
-            raise _revoked()
-        if answer.status == 426:
-            raise _upgrade(body.min_protocol if body else None)
-        raise SyncError(SyncError.PROTOCOL,
-                        "Head office gave an unexpected answer (HTTP {status}: {detail}).",
-                        status=answer.status, detail=(body.error if body else "no details"))
-
-
-def _json_of(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _error_body(data: Any) -> p.ErrorBody | None:
-    try:
-        return p.ErrorBody.from_json(data)
-    except p.ProtocolError:
-        return None
-
+__all__ = [
+    "Answer",
+    "ClientConfig",
+    "HqTransport",
+    "LocalSide",
+    "Progress",
+    "PushPosition",
+    "SyncEngine",
+    "SyncError",
+    "SyncReport",
+]
 
 # -- the station side the engine works on -----------------------------------------------------
 

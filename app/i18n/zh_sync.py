@@ -31,6 +31,8 @@ TEXT_ZH: dict[str, str] = {
         "总部拒绝了其自身快照的下载位置（{seq}）。",
     "Head office does not speak sync protocol {n}; please upgrade the program.":
         "总部不支持同步协议 {n}，请升级程序。",
+    "Head office sent an answer this program cannot read ({detail}).":
+        "总部的应答无法读取（{detail}）。",
     "register the station with head office": "向总部注册本站",
     "resolve sync conflicts": "处理同步冲突",
     "Head-office address must look like https://hq.example.com.":

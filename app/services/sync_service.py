@@ -186,7 +186,12 @@ class SyncService:
         self._note_attempt()
         transport = self.transport_factory(ClientConfig(url, token, ca or None))
         try:
-            report = SyncEngine(transport, self.store, code, progress).run()
+            try:
+                report = SyncEngine(transport, self.store, code, progress).run()
+            except p.ProtocolError as exc:
+                raise SyncError(SyncError.PROTOCOL,
+                                "Head office sent an answer this program cannot read ({detail}).",
+                                detail=str(exc)[:200]) from exc
         except SyncError as exc:
             # the template and its parameters, so each window shows it in its own language
             self._note_result(exc.code, json.dumps({"template": exc.template,

@@ -137,6 +137,13 @@ class FakeAdapter(BaseAdapter):
         fault = self.hq.faults.pop(0) if self.hq.faults else None
         if fault == "drop":
             raise requests.ConnectionError("dropped")
+        if fault == "garbage":  # a captive portal or a misconfigured proxy answering
+            response = requests.Response()
+            response.status_code = 200
+            response._content = b"<html>login to the hotel wifi</html>"
+            response.url = request.url or ""
+            response.request = request
+            return response
         if fault == "500":
             status, data = 500, {"error": "server_error", "message": "boom"}
         else:

@@ -15,7 +15,7 @@ from app.services.customers import CustomerInput
 from app.services.orders import NewOrder
 from app.services.sync_service import SyncService
 from app.store.models import OutboxOp, SyncConflict
-from sync.client import SyncEngine, SyncError
+from sync.client import ClientConfig, SyncEngine, SyncError
 from tests.sync.station.fake_hq import FakeAdapter, FakeHq
 
 
@@ -199,8 +199,23 @@ def test_engine_streams_in_bounded_batches(services, station, sync, hq) -> None:
         return real(after, through, limit)
 
     sync.store.read_ops = spy  # type: ignore[method-assign]
-    transport = sync.transport_factory(__import__("sync.client").client.ClientConfig(
-        "https://hq.example.com", "tok-BJ001-secret", max_ops=4))
+    transport = sync.transport_factory(ClientConfig("https://hq.example.com",
+                                                    "tok-BJ001-secret", max_ops=4))
     SyncEngine(transport, sync.store, "BJ001").push()
     assert calls and max(calls) == 4
+    assert_exactly_once(services, hq)
+
+
+def test_unreadable_answer_is_a_protocol_error_and_keeps_the_outbox(services, station, sync,
+                                                                    hq) -> None:
+    make_orders(services, station["clerk"], 1)
+    pending = sync.status().pending
+    hq.faults = ["garbage"]
+    with pytest.raises(SyncError) as err:
+        sync.sync_now()
+    assert err.value.code == SyncError.PROTOCOL
+    assert "无法读取" in render(err.value)
+    status = sync.status()
+    assert status.pending == pending and status.last_result == SyncError.PROTOCOL
+    sync.sync_now()
     assert_exactly_once(services, hq)
