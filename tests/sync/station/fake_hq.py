@@ -9,6 +9,7 @@ change log with cursor and 410 below the retained horizon. Faults are queued by 
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,8 @@ class FakeHq:
         self.min_protocol = 1
         self.requests = 0
         self.last_seq = 0
+        self.slow_started = threading.Event()
+        self.slow_release = threading.Event()
 
     def add_station(self, code: str, token: str) -> None:
         self.tokens[token] = code
@@ -135,6 +138,9 @@ class FakeAdapter(BaseAdapter):
         self.seen_verify.append(verify)
         self.seen_timeouts.append(timeout)
         fault = self.hq.faults.pop(0) if self.hq.faults else None
+        if fault == "slow":
+            self.hq.slow_started.set()
+            self.hq.slow_release.wait(10)
         if fault == "drop":
             raise requests.ConnectionError("dropped")
         if fault == "garbage":  # a captive portal or a misconfigured proxy answering

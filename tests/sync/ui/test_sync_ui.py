@@ -130,3 +130,45 @@ def test_conflicts_page_lets_a_manager_resolve(qtbot, services, station, runner,
     assert page.table.rowCount() == 1
     assert "已与总部确认" in page.table.item(0, 5).text()
     assert fake_sync.status().open_conflicts == 0
+
+
+def test_background_sync_never_holds_up_the_counter(qtbot, services, station, runner, ctx_for,
+                                                   fake_sync, hq) -> None:
+    from app.services.order_queries import OrderFilter
+    from app.ui.sync import status as status_module
+
+    fake_sync.register(station["manager"], "https://hq.example.com", "BJ001", TOKEN)
+    widget = SyncStatusWidget(ctx_for(station["clerk"]))
+    qtbot.addWidget(widget)
+    settle(qtbot, runner)
+    assert widget.timer.isActive()
+    hq.faults = ["slow"]  # head office takes its time answering
+    widget.timer.timeout.emit()  # the background timer fires
+    assert widget.running
+    assert hq.slow_started.wait(5)
+    # meanwhile the counter keeps working: database work is served at once
+    found: list[int] = []
+    runner.run(lambda: len(services.orders.search(OrderFilter())), found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=3000)
+    assert widget.running
+    with qtbot.waitSignal(widget.finished, timeout=10_000) as blocker:
+        hq.slow_release.set()
+    assert blocker.args == [True]
+    assert widget.timer.isActive()
+    assert widget.timer.interval() == status_module.BACKGROUND_INTERVAL_MS
+
+
+def test_main_window_has_the_indicator_f9_and_the_pages(qtbot, services, station, runner,
+                                                        fake_sync) -> None:
+    from PySide6.QtGui import QAction
+
+    from app.ui.window import close_main_window, open_main_window
+
+    window = open_main_window(services, station["manager"], runner)
+    qtbot.addWidget(window)
+    settle(qtbot, runner)
+    assert {"notices", "conflicts"} <= set(window.page_keys())
+    assert window.findChild(SyncStatusWidget) is not None
+    shortcuts = {a.shortcut().toString() for a in window.findChildren(QAction)}
+    assert "F9" in shortcuts
+    close_main_window(window)
