@@ -177,3 +177,19 @@ def test_not_registered(services, station) -> None:
     with pytest.raises(SyncError) as err:
         svc.sync_now()
     assert err.value.code == SyncError.NOT_REGISTERED
+
+
+def test_registering_with_a_pruned_head_office_then_snapshot(services, station, hq) -> None:
+    from app.services.sync_service import SyncService
+    from app.services.sync_token import FileTokenStore
+    from tests.sync.station.conftest import TOKEN
+    from tests.sync.station.fake_hq import fake_transport_factory
+
+    dispatch(hq)
+    hq.horizon = 1  # head office no longer holds its change log from the start
+    svc = SyncService(services.db, services.bus, FileTokenStore(services.paths.root),
+                      transport_factory=fake_transport_factory(hq))
+    svc.register(station["manager"], "https://hq.example.com", "BJ001", TOKEN)
+    report = svc.sync_now()
+    assert report.snapshots == 1
+    assert services.orders.detail(ORDER_ID).source is OrderSource.HEAD_OFFICE
