@@ -93,10 +93,21 @@ def add_conflict(
 def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
     data = change.payload
     order_id = str(data.get("order_id") or change.entity_id)
-    if s.get(ServiceOrder, order_id) is not None:
-        if s.get(HqOrderLink, order_id) is None:
+    existing = s.get(ServiceOrder, order_id)
+    if existing is not None:
+        link = s.get(HqOrderLink, order_id)
+        if link is None:
             s.add(HqOrderLink(order_id=order_id, hq_revision=int(data.get("hq_revision", 1)),
                               applied_revision=1, last_hq_seq=change.hq_seq))
+            return set()
+        if int(data.get("hq_revision", 0)) > link.hq_revision:
+            # a snapshot carries head office's edits merged into the dispatch: apply them
+            # as an edit based on what head office last gave us
+            edit = p.Change(change.hq_seq, p.HqEntity.ORDER_UPDATE.value, order_id, "upsert", {
+                "order_id": order_id, "base_revision": 0,
+                "hq_revision": int(data["hq_revision"]),
+                "fields": {k: data[k] for k in p.HQ_EDITABLE_ORDER_FIELDS if k in data}})
+            return _order_update(s, edit, now)
         return set()
     customer = _customer_for(s, data.get("customer") or {})
     product_id = _product_for(s, customer, data.get("product"))

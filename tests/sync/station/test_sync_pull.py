@@ -193,3 +193,26 @@ def test_registering_with_a_pruned_head_office_then_snapshot(services, station, 
     report = svc.sync_now()
     assert report.snapshots == 1
     assert services.orders.detail(ORDER_ID).source is OrderSource.HEAD_OFFICE
+
+
+def test_snapshot_dispatch_with_newer_hq_edits_applies_them(services, station, sync,
+                                                            hq) -> None:
+    from app.services.sync_apply import apply_change
+    from sync import protocol as p
+
+    dispatch(hq)
+    sync.sync_now()
+    original = hq.changes[0][1].payload
+    newer = {**original, "hq_revision": 3, "service_address": "快照里的新地址"}
+    with services.db.write() as s:
+        apply_change(s, p.Change(50, "dispatch_order", ORDER_ID, "upsert", newer),
+                     services.orders.clock())
+    assert services.orders.detail(ORDER_ID).service_address == "快照里的新地址"
+    # the station then changes the order; an even newer snapshot edit is a conflict
+    services.orders.transition(station["clerk"], ORDER_ID, sm.Action.ACCEPT)
+    newest = {**original, "hq_revision": 4, "service_address": "又一个地址"}
+    with services.db.write() as s:
+        apply_change(s, p.Change(51, "dispatch_order", ORDER_ID, "upsert", newest),
+                     services.orders.clock())
+    assert services.orders.detail(ORDER_ID).service_address == "快照里的新地址"
+    assert [c.kind for c in sync.conflicts()] == ["stale_hq_edit"]
