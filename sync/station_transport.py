@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class SyncError(Exception):
     PROTOCOL = "protocol"
     NOT_REGISTERED = "not_registered"
     BUSY = "busy"
+    CANCELLED = "cancelled"
 
     def __init__(self, code: str, template: str, **params: Any) -> None:
         self.code = code
@@ -99,6 +101,8 @@ class ClientConfig:
     max_bytes: int = p.MAX_BATCH_BYTES
     page_limit: int = p.DEFAULT_PULL_LIMIT
     protocol: int = p.PROTOCOL_VERSION
+    #: set by the program when it closes: no new request, no more waiting between retries
+    cancel: threading.Event | None = None
 
     def __repr__(self) -> str:  # the token must never reach a log through a repr
         return f"ClientConfig(hq_url={self.hq_url!r}, ca_bundle={self.ca_bundle!r})"
@@ -166,7 +170,11 @@ class HqTransport:
         last_problem = ""
         for attempt in range(self.config.attempts):
             if attempt:
-                self.sleep(self._delay(attempt))
+                if self.config.cancel is not None:
+                    self.config.cancel.wait(self._delay(attempt))
+                else:
+                    self.sleep(self._delay(attempt))
+            self.check_cancelled()
             try:
                 response = self.session.request(
                     method, url, params=params, data=body, headers=headers,
@@ -192,6 +200,12 @@ class HqTransport:
                             "Head office reported an error ({detail}) several times; try again "
                             "later. Pending changes stay in the outbox.", detail=last_problem)
         raise _offline(last_problem)
+
+    def check_cancelled(self) -> None:
+        if self.config.cancel is not None and self.config.cancel.is_set():
+            raise SyncError(SyncError.CANCELLED,
+                            "The sync was stopped because the program is closing; pending "
+                            "changes stay in the outbox.")
 
     def _delay(self, attempt: int) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))

@@ -33,6 +33,7 @@ EXIT_CODES = {
     SyncError.TLS: 6,
     SyncError.PROTOCOL: 7,
     SyncError.BUSY: 8,
+    SyncError.CANCELLED: 9,
 }
 
 

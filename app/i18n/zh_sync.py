@@ -33,6 +33,8 @@ TEXT_ZH: dict[str, str] = {
         "总部不支持同步协议 {n}，请升级程序。",
     "Head office sent an answer this program cannot read ({detail}).":
         "总部的应答无法读取（{detail}）。",
+    "The sync was stopped because the program is closing; pending changes stay in the outbox.":
+        "程序正在关闭，同步已停止；待上传的变更仍保存在本机。",
     "register the station with head office": "向总部注册本站",
     "resolve sync conflicts": "处理同步冲突",
     "Head-office address must look like https://hq.example.com.":

@@ -113,6 +113,7 @@ class SyncService:
         self.transport_factory = transport_factory
         self.store = StationSyncStore(db, bus, clock)
         self._running = threading.Lock()
+        self._cancel = threading.Event()
 
     # -- registration -----------------------------------------------------------------------
     def register(
@@ -186,7 +187,9 @@ class SyncService:
             raise SyncError(SyncError.NOT_REGISTERED,
                             "The head-office token is missing; register the station again.")
         self._note_attempt()
-        transport = self.transport_factory(ClientConfig(url, token, ca or None))
+        self._cancel.clear()
+        transport = self.transport_factory(ClientConfig(url, token, ca or None,
+                                                        cancel=self._cancel))
         try:
             try:
                 report = SyncEngine(transport, self.store, code, progress).run()
@@ -205,6 +208,11 @@ class SyncService:
             transport.close()
         self._note_result("ok", "", success=True)
         return report
+
+    def cancel(self) -> None:
+        """Asks a running sync to stop at its next request or retry (the program is closing).
+        Whatever was acknowledged or applied stays; the rest is sent next time."""
+        self._cancel.set()
 
     def _note_attempt(self) -> None:
         with self.db.write() as s:

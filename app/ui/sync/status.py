@@ -9,7 +9,7 @@ the indicator; a sync the user asked for also shows the reason.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QToolButton, QWidget
 
@@ -72,6 +72,10 @@ class SyncStatusWidget(QWidget):
         self.timer.setSingleShot(True)
         self.timer.start(FIRST_SYNC_DELAY_MS)
         ctx.changes.changed.connect(self._on_changed)
+        # closing the program must not wait out a slow line: stop the sync at its next step
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(ctx.services.sync.cancel)
         self.refresh()
 
     # -- status -------------------------------------------------------------------------------
@@ -146,7 +150,9 @@ class SyncStatusWidget(QWidget):
 
     def _failed(self, exc: BaseException, manual: bool) -> None:
         self._finish()
-        if manual and not (isinstance(exc, SyncError) and exc.code == SyncError.BUSY):
+        quiet = isinstance(exc, SyncError) and exc.code in (SyncError.BUSY,
+                                                            SyncError.CANCELLED)
+        if manual and not quiet:
             show_error(self.window(), exc, "Sync failed")
         else:
             self.ctx.status_message(render(exc))

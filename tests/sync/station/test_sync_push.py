@@ -219,3 +219,59 @@ def test_unreadable_answer_is_a_protocol_error_and_keeps_the_outbox(services, st
     assert status.pending == pending and status.last_result == SyncError.PROTOCOL
     sync.sync_now()
     assert_exactly_once(services, hq)
+
+
+def test_cancel_stops_a_sync_between_retries(services, station, sync, hq) -> None:
+    import threading
+    import time
+
+    make_orders(services, station["clerk"], 1)
+    # the push is slow but goes through; the pull then meets a dead line
+    hq.faults = ["slow"] + ["drop"] * 10
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            sync.sync_now()
+        except SyncError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert hq.slow_started.wait(5)
+    sync.cancel()  # the program is closing
+    started = time.monotonic()
+    hq.slow_release.set()
+    worker.join(5)
+    assert not worker.is_alive() and time.monotonic() - started < 2
+    assert [e.code for e in outcome] == [SyncError.CANCELLED]  # type: ignore[attr-defined]
+    assert len(hq.faults) == 10  # no request was made after the cancel
+    assert sync.status().pending == 0  # the batch in flight got its answer and was recorded
+    assert sync.status().last_result == SyncError.CANCELLED
+    hq.faults.clear()
+    sync.sync_now()  # the next run is not affected
+    assert_exactly_once(services, hq)
+
+
+def test_cancel_cuts_a_long_backoff_short(hq) -> None:
+    import threading
+    import time
+
+    import requests
+
+    from sync.client import HqTransport
+    from tests.sync.station.fake_hq import FakeAdapter
+
+    cancel = threading.Event()
+    session = requests.Session()
+    session.mount("https://", FakeAdapter(hq))
+    transport = HqTransport(ClientConfig("https://hq.example.com", "tok-BJ001-secret",
+                                         backoff_base=20, backoff_cap=20, cancel=cancel),
+                            session=session)
+    hq.faults = ["drop"] * 5
+    threading.Timer(0.2, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(SyncError) as err:
+        transport.pull(0, 10)
+    assert err.value.code == SyncError.CANCELLED
+    assert time.monotonic() - started < 3  # not the 10-20 s backoff
