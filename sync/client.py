@@ -141,16 +141,7 @@ class SyncEngine:
                 self.progress("push", min(done, total), total)
                 continue
             if answer.status == 409:
-                body = _error_body(answer.data)
-                expected = body.expected_seq if body else None
-                if expected is None or expected > lo:
-                    raise SyncError(SyncError.PROTOCOL,
-                                    "Head office asked for changes from {seq}, which does not "
-                                    "fit what this station sent.", seq=expected or 0)
-                # head office has less than we thought (restored from a backup): send again
-                self.local.rewind(expected - 1)
-                report.resends += 1
-                report.details.append(f"head office expected seq {expected}; resending")
+                self._resend_from(answer, lo, report)
                 total = self.local.pending_count()
                 continue
             self.transport.raise_for(answer)
@@ -168,17 +159,22 @@ class SyncEngine:
         batch = p.PushBatch.build(self.station_code, last, from_seq=last[0].seq)
         answer = self.transport.push(batch)
         if answer.status == 409:
-            body = _error_body(answer.data)
-            if body is None or body.expected_seq is None or body.expected_seq > last[0].seq:
-                raise SyncError(SyncError.PROTOCOL,
-                                "Head office asked for changes from {seq}, which does not "
-                                "fit what this station sent.", seq=body.expected_seq or 0
-                                if body else 0)
-            self.local.rewind(body.expected_seq - 1)
-            report.resends += 1
-            report.details.append(f"head office expected seq {body.expected_seq}; resending")
+            self._resend_from(answer, last[0].seq, report)
             return
         self.transport.raise_for(answer)
+
+    def _resend_from(self, answer: Answer, sent_from: int, report: SyncReport) -> None:
+        """A 409: head office has less than we thought (restored from a backup). Its
+        ``expected_seq`` lies below what we sent; everything from there is sent again."""
+        body = _error_body(answer.data)
+        expected = body.expected_seq if body is not None else None
+        if expected is None or expected >= sent_from:
+            raise SyncError(SyncError.PROTOCOL,
+                            "Head office asked for changes from {seq}, which does not fit what "
+                            "this station sent.", seq=expected or 0)
+        self.local.rewind(expected - 1)
+        report.resends += 1
+        report.details.append(f"head office expected seq {expected}; resending")
 
     def pull(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()

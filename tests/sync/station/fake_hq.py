@@ -152,6 +152,8 @@ class FakeAdapter(BaseAdapter):
             return response
         if fault == "500":
             status, data = 500, {"error": "server_error", "message": "boom"}
+        elif fault == "bad409":  # a gap answer that names no sequence to resume from
+            status, data = 409, {"error": "gap", "message": "gap"}
         else:
             status, data = self.hq.handle(request)
         if fault == "lose_ack":

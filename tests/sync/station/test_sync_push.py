@@ -275,3 +275,15 @@ def test_cancel_cuts_a_long_backoff_short(hq) -> None:
         transport.pull(0, 10)
     assert err.value.code == SyncError.CANCELLED
     assert time.monotonic() - started < 3  # not the 10-20 s backoff
+
+
+def test_a_gap_answer_without_a_sequence_is_refused_not_guessed(services, station, sync,
+                                                                hq) -> None:
+    make_orders(services, station["clerk"], 1)
+    hq.faults = ["bad409"]
+    with pytest.raises(SyncError) as err:
+        sync.sync_now()
+    assert err.value.code == SyncError.PROTOCOL
+    assert sync.store.push_position().acked_seq == 0
+    sync.sync_now()
+    assert_exactly_once(services, hq)
