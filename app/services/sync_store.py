@@ -143,7 +143,9 @@ class StationSyncStore:
                         if c.entity == p.HqEntity.NOTICE]
                 s.execute(delete(Notice).where(Notice.id.not_in(keep)))
                 kinds.add(NOTICES)
-            sync_state(s).pull_cursor = next_cursor
+            state = sync_state(s)
+            # another process (the window and a scheduled `sync`) may have gone further
+            state.pull_cursor = next_cursor if snapshot else max(state.pull_cursor, next_cursor)
         self.bus.publish(kinds)
 
 
