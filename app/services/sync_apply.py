@@ -155,7 +155,9 @@ def _customer_for(s: Session, ref: dict[str, Any]) -> Customer:
         )
         if match is not None:
             return match
-    customer = Customer(id=str(wanted_id) if wanted_id else new_id(), name=name,
+    # head office's customer id is only for finding the station's own record; a new one gets
+    # a station id (reusing HQ's could collide with a record of another station there)
+    customer = Customer(id=new_id(), name=name,
                         address=str(ref.get("address") or "")[:200], notes="")
     customer.phones = [
         CustomerPhone(number=n, digits=v.phone_digits(n), position=i)

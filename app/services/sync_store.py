@@ -9,12 +9,15 @@ office loses (restored from a backup) can be sent again.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.errors import RuleViolation
 from app.services import events
 from app.services.sync_apply import (
     CONFLICTS,
@@ -31,6 +34,10 @@ from sync import protocol as p
 from sync.client import PushPosition
 
 SYNC = "sync"
+log = logging.getLogger(__name__)
+#: what a malformed or unexpected change raises (database trouble is not among them: it stops
+#: the sync and is retried next time)
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RuleViolation, IntegrityError)
 
 
 def sync_state(s: Session) -> SyncState:
@@ -131,12 +138,35 @@ class StationSyncStore:
             return state.pull_cursor if state else 0
 
     def apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool) -> None:
+        try:
+            kinds = self._apply_page(changes, next_cursor, snapshot, careful=False)
+        except UNREADABLE:
+            # one change this station cannot apply must not block every later one: apply the
+            # page again change by change, each in a savepoint, the bad one becoming a conflict
+            log.warning("a head-office change could not be applied; retrying the page one "
+                        "change at a time", exc_info=True)
+            kinds = self._apply_page(changes, next_cursor, snapshot, careful=True)
+        self.bus.publish(kinds)
+
+    def _apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool,
+                    careful: bool) -> set[str]:
         now = self.clock()
         kinds: set[str] = {SYNC}
         with self.db.write() as s, s.no_autoflush:
             # handlers flush where a later lookup must see what they added
             for change in changes:
-                kinds |= apply_change(s, change, now)
+                if not careful:
+                    kinds |= apply_change(s, change, now)
+                    continue
+                try:
+                    with s.begin_nested():
+                        kinds |= apply_change(s, change, now)
+                except UNREADABLE as exc:
+                    add_conflict(s, f"hq:{change.hq_seq}", "unreadable_change", change.entity,
+                                 change.entity_id, f"{type(exc).__name__}: {exc}"[:500],
+                                 json.dumps(change.payload, ensure_ascii=False,
+                                            sort_keys=True)[:2000], now)
+                    kinds.add(CONFLICTS)
             if snapshot:
                 # head office's notices are replaced by the snapshot's (read marks kept)
                 keep = [str(c.payload.get("id") or c.entity_id) for c in changes
@@ -146,7 +176,7 @@ class StationSyncStore:
             state = sync_state(s)
             # another process (the window and a scheduled `sync`) may have gone further
             state.pull_cursor = next_cursor if snapshot else max(state.pull_cursor, next_cursor)
-        self.bus.publish(kinds)
+        return kinds
 
 
 def _wire(row: OutboxOp) -> p.PushOp:

@@ -216,3 +216,21 @@ def test_snapshot_dispatch_with_newer_hq_edits_applies_them(services, station, s
                      services.orders.clock())
     assert services.orders.detail(ORDER_ID).service_address == "快照里的新地址"
     assert [c.kind for c in sync.conflicts()] == ["stale_hq_edit"]
+
+
+def test_a_change_that_cannot_be_applied_becomes_a_conflict_not_a_blockage(services, station,
+                                                                          sync, hq) -> None:
+    hq.publish("notice", "n1", {"id": "n1", "title": "先到的公告", "body": ""})
+    bad = dispatch(hq)
+    hq.changes[-1][1].payload["product"]["purchase_date"] = "not-a-date"
+    dispatch(hq, order_id="6a0c1a52-8d7e-4c1b-9a55-0f6a1d2b3c4d",
+             number="SO-BJ001-20260601-5002")
+    sync.sync_now()
+    assert [n.title for n in sync.notices()] == ["先到的公告"]
+    assert services.orders.detail("6a0c1a52-8d7e-4c1b-9a55-0f6a1d2b3c4d").number.endswith("5002")
+    conflicts = sync.conflicts()
+    assert [(c.kind, c.entity_id) for c in conflicts] == [("unreadable_change", ORDER_ID)]
+    assert "not-a-date" in conflicts[0].remote_summary
+    assert sync.store.pull_cursor() == hq.last_seq > bad
+    with pytest.raises(Exception, match="not found|找不到|未找到"):
+        services.orders.detail(ORDER_ID)
