@@ -96,6 +96,7 @@ TEXT_ZH: dict[str, str] = {
     "Head office reported a clash": "总部报告了冲突",
     "Head office named an unknown order": "总部提到了本站没有的工单",
     "Head office sent something this version does not know": "总部发来了本版本不认识的数据",
+    "Head office sent a change that could not be applied": "总部发来的变更无法应用",
     "Found": "发现时间",
     "Record": "记录",
     "This station": "本站",

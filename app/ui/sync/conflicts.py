@@ -36,6 +36,7 @@ KIND_TEXT = {
     "hq_conflict": "Head office reported a clash",
     "unknown_order": "Head office named an unknown order",
     "unknown_change": "Head office sent something this version does not know",
+    "unreadable_change": "Head office sent a change that could not be applied",
 }
 
 
