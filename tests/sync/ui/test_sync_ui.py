@@ -172,3 +172,34 @@ def test_main_window_has_the_indicator_f9_and_the_pages(qtbot, services, station
     shortcuts = {a.shortcut().toString() for a in window.findChildren(QAction)}
     assert "F9" in shortcuts
     close_main_window(window)
+
+
+def test_sync_now_against_a_real_local_server(qtbot, services, station, runner, ctx_for,
+                                              tmp_path) -> None:
+    from app.services.sync_service import SyncService
+    from app.services.sync_token import FileTokenStore
+    from sync.hq.admin import DispatchInput
+    from tests.sync.faults.harness import LiveHq, fast_transport
+
+    hq = LiveHq(tmp_path / "hq.sqlite3").start()
+    try:
+        assert hq.admin is not None
+        token = hq.admin.add_station("BJ001", "北京海淀")
+        services.sync = SyncService(services.db, services.bus,
+                                    FileTokenStore(services.paths.root),
+                                    transport_factory=fast_transport)
+        services.sync.register(station["manager"], hq.url, "BJ001", token)
+        hq.admin.dispatch("BJ001", [DispatchInput("周先生", "13612345678", "北京", "不出水")])
+        hq.admin.notice("五一安排", "照常营业", "BJ001")
+        widget = SyncStatusWidget(ctx_for(station["manager"]))
+        qtbot.addWidget(widget)
+        settle(qtbot, runner)
+        with qtbot.waitSignal(widget.finished, timeout=20_000) as blocker:
+            widget.sync_action.trigger()
+        assert blocker.args == [True]
+        settle(qtbot, runner)
+        assert widget.label.text().startswith("在线")
+        assert "待上传 0" in widget.label.text() and "未读公告 1" in widget.label.text()
+        assert hq.admin.stations()[0].high_water > 0
+    finally:
+        hq.stop()
