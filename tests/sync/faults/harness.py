@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.bootstrap import Services, open_services
 from app.domain.enums import Role
@@ -34,7 +34,7 @@ from sync.client import ClientConfig, HqTransport
 from sync.hq.admin import HqAdmin
 from sync.hq.api import create_app
 from sync.hq.db import HqDatabase
-from sync.hq.models import HqReceivedOp, HqRecord, HqStation
+from sync.hq.models import HqBase, HqReceivedOp, HqRecord, HqStation
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct-horse"
@@ -46,11 +46,13 @@ PASSWORD = "correct-horse"
 class LiveHq:
     """``sync.hq`` served by uvicorn on 127.0.0.1 (random port) in a background thread."""
 
-    def __init__(self, db_path: Path, ssl_files: tuple[Path, Path] | None = None) -> None:
+    def __init__(self, db_path: Path, ssl_files: tuple[Path, Path] | None = None,
+                 db_url: str | None = None) -> None:
         self.db_path = db_path
         #: (certificate, key) to serve HTTPS
         self.ssl_files = ssl_files
-        self.url_db = f"sqlite:///{db_path}"
+        #: a PostgreSQL database instead of the SQLite file (emptied on start)
+        self.url_db = db_url or f"sqlite:///{db_path}"
         self.db: HqDatabase | None = None
         self.admin: HqAdmin | None = None
         self._server: uvicorn.Server | None = None
@@ -58,7 +60,15 @@ class LiveHq:
         self.port = 0
 
     def start(self) -> LiveHq:
-        self.db = HqDatabase.open(self.url_db)
+        if self.url_db.startswith("postgresql"):
+            self.db = HqDatabase.open(self.url_db, create=False)
+            HqBase.metadata.create_all(self.db.engine)
+            names = ", ".join(t.name for t in HqBase.metadata.sorted_tables)
+            with self.db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            self.db.create_all()
+        else:
+            self.db = HqDatabase.open(self.url_db)
         self.admin = HqAdmin(self.db)
         app = create_app(db=self.db)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -61,8 +61,8 @@ def forward(rig: StationRig, order_id: str, steps: int) -> int:
 
 
 class World:
-    def __init__(self, root: Path) -> None:
-        self.hq = LiveHq(root / "hq.sqlite3").start()
+    def __init__(self, root: Path, hq: LiveHq) -> None:
+        self.hq = hq
         self.proxy = FaultProxy(self.hq.port)
         self.stations = [make_station(root / c, c, self.hq, self.proxy.url) for c in CODES]
         self.serial = 0
@@ -73,7 +73,6 @@ class World:
         for s in self.stations:
             s.close()
         self.proxy.close()
-        self.hq.stop()
 
     def orders(self, rig: StationRig) -> list[str]:
         with rig.services.db.read() as s:
@@ -183,8 +182,9 @@ class World:
 
 
 @pytest.mark.slow
-def test_three_stations_converge_under_mixed_edits_and_faults(tmp_path: Path) -> None:
-    world = World(tmp_path)
+def test_three_stations_converge_under_mixed_edits_and_faults(tmp_path: Path,
+                                                             any_hq: LiveHq) -> None:
+    world = World(tmp_path, any_hq)
     try:
         @settings(max_examples=12, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.too_slow])

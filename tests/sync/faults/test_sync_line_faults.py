@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from sync import protocol as p
 from sync.client import ClientConfig, HqTransport, SyncEngine
 from tests.sync.faults.harness import (
@@ -15,6 +17,12 @@ from tests.sync.faults.harness import (
     fast_transport,
 )
 from tests.sync.faults.workload import new_orders
+
+
+@pytest.fixture
+def live_hq(any_hq: LiveHq) -> LiveHq:
+    """These run on every configured head-office database (PostgreSQL too in CI)."""
+    return any_hq
 
 
 def test_500_drop_and_cut_mid_batch(rig: StationRig, live_hq: LiveHq,
