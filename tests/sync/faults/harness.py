@@ -109,7 +109,8 @@ class LiveHq:
 
 # -- the fault proxy -----------------------------------------------------------------------------
 
-#: pass | 500 | drop (before forwarding) | drop_after (HQ committed, answer lost) |
+#: pass | 500 | 500_after (HQ committed, answered 500) | drop (before forwarding) |
+#: drop_after (HQ committed, answer lost) |
 #: cut_request (half the body arrives) | cut_response (half the answer) | delay:<s> | hold
 Mode = str
 
@@ -191,6 +192,10 @@ class FaultProxy:
         if mode.startswith("delay:"):
             time.sleep(float(mode.split(":", 1)[1]))
         status, headers, data = self._forward(h, body)
+        if mode == "500_after":  # head office committed, then the answer became an error
+            self._reply(h, 500, {}, json.dumps({"error": "server_error",
+                                                "message": "injected after"}).encode())
+            return
         if mode == "drop_after":
             _kill(h)
             return

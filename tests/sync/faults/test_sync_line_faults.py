@@ -37,14 +37,16 @@ def test_500_drop_and_cut_mid_batch(rig: StationRig, live_hq: LiveHq,
     # at most four failures in a row (five attempts), spread over several batches
     proxy.plan.queue = [(p.PUSH_PATH, m) for m in
                         ("500", "drop", "cut_request", "cut_response", "pass", "drop_after",
-                         "500")]
+                         "500", "pass", "500_after", "delay:0.2")]
     proxy.plan.queue.append((p.PULL_PATH, "cut_response"))
     report = rig.sync.sync_now()
     assert report.replayed_batches >= 1  # the ack lost after commit came back as a replay
     assert_converged(rig, live_hq)
     assert [m for _, _, m in proxy.plan.seen if m != "pass"] == [
-        "500", "drop", "cut_request", "cut_response", "drop_after", "500", "cut_response"]
+        "500", "drop", "cut_request", "cut_response", "drop_after", "500", "500_after",
+        "delay:0.2", "cut_response"]
     assert report.batches >= 4
+    assert report.replayed_batches >= 2
 
 
 def _transport(rig: StationRig, url: str) -> HqTransport:
