@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
-from app.domain.enums import ChargeKind, OrderStatus, OrderType, ServiceMode, WarrantyStatus
+from app.domain.charges import Charge, total_fen
+from app.domain.enums import OrderStatus, OrderType, ServiceMode, WarrantyStatus
 
 
 class Paper(StrEnum):
@@ -25,16 +26,8 @@ class StationHeader:
     phone: str = ""
 
 
-@dataclass(frozen=True)
-class ChargeRow:
-    kind: ChargeKind
-    description: str
-    quantity: int
-    unit_price_fen: int
-
-    @property
-    def amount_fen(self) -> int:
-        return self.quantity * self.unit_price_fen
+#: a charge line as printed: the domain's charge
+ChargeRow = Charge
 
 
 @dataclass(frozen=True)
@@ -82,4 +75,4 @@ class OrderSheet:
 
     @property
     def total_fen(self) -> int:
-        return sum(c.amount_fen for c in self.charges)
+        return total_fen(self.charges)

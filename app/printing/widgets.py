@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from app.domain.charges import total_fen
 from app.i18n import label, tr
 from app.printing.data import ChargeRow
 from app.printing.layout import BAND, RULE, SHADE, Styles
@@ -182,7 +183,7 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> 
         ])
     if not charges:
         data.append([Paragraph(escape(tr("No charges")), styles.head), "", "", "", "", ""])
-    total = sum(c.amount_fen for c in charges)
+    total = total_fen(charges)
     total_row = len(data)
     data.append([Paragraph(escape(tr("Total")), styles.head), "",
                  para(tr("RMB in words: {words}", words=rmb_upper(total)), styles.cell), "",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain import state_machine as sm
 from app.domain import validation as v
+from app.domain.charges import Charge, total_fen
 from app.domain.enums import (
     ChargeKind,
     OrderSource,
@@ -94,25 +95,15 @@ class OrderEdit:
     product_id: str | None
 
 
-@dataclass(frozen=True)
-class ChargeInput:
-    kind: ChargeKind
-    description: str
-    quantity: int
-    unit_price_fen: int
+#: what the editor saves: the line as typed
+ChargeInput = Charge
 
 
 @dataclass(frozen=True)
-class ChargeInfo:
-    id: str
-    kind: ChargeKind
-    description: str
-    quantity: int
-    unit_price_fen: int
+class ChargeInfo(Charge):
+    """A stored line: the charge with its row id."""
 
-    @property
-    def amount_fen(self) -> int:
-        return self.quantity * self.unit_price_fen
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +158,7 @@ class OrderDetail:
 
     @property
     def total_fen(self) -> int:
-        return sum(c.amount_fen for c in self.charges)
+        return total_fen(self.charges)
 
 
 class OrderService:
@@ -528,7 +519,7 @@ class OrderService:
             arrived_at=o.arrived_at, cleared_at=o.cleared_at, visited_at=o.visited_at,
             closed_at=o.closed_at, sla=clocks(sla_times, now),
             charges=[
-                ChargeInfo(c.id, ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen)
+                ChargeInfo(ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen, c.id)
                 for c in o.charge_lines
             ],
             repairs=[

@@ -79,10 +79,6 @@ class ChargeLine(Base):
 
     order: Mapped[ServiceOrder] = relationship(back_populates="charge_lines")
 
-    @property
-    def amount_fen(self) -> int:
-        return self.quantity * self.unit_price_fen
-
 
 class RepairRecord(Base):
     """维修情况登记: what a technician found and did."""
