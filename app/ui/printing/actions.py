@@ -8,6 +8,7 @@ the page, so closing a window frees it at once instead of at the next garbage co
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -90,7 +91,9 @@ class BatchPrintAction(_DocumentAction):
             self.controller.batch_print(page.selected_order_ids(), document)
 
 
-def order_action_factory(object_name: str, text: str, method: str):
+def order_action_factory(
+    object_name: str, text: str, method: str
+) -> Callable[[UiContext, Any], QAction]:
     def factory(ctx: UiContext, editor: Any) -> QAction:
         return OrderPrintAction(ctx, editor, object_name, text, method)
 
