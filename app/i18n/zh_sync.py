@@ -84,7 +84,6 @@ TEXT_ZH: dict[str, str] = {
     "Offline": "离线",
     "Not synced yet": "尚未同步",
     "last sync {time}": "上次同步 {time}",
-    "pending {n}": "待上传 {n}",
     "conflicts {n}": "冲突 {n}",
     "unread notices {n}": "未读公告 {n}",
     "Sending {done}/{total}": "正在上传 {done}/{total}",

@@ -99,7 +99,7 @@ class SyncStatusWidget(QWidget):
         parts = [state]
         if status.last_success_at is not None:
             parts.append(tr("last sync {time}", time=local_time(status.last_success_at)))
-        parts.append(tr("pending {n}", n=status.pending))
+        # the changes waiting to be sent are counted once, by the main window's 待上传
         if status.open_conflicts:
             parts.append(tr("conflicts {n}", n=status.open_conflicts))
         if status.unread_notices:

@@ -47,7 +47,7 @@ def test_month_offline_backlog_with_three_random_kills(tmp_path, live_hq: LiveHq
         bulk_customers(rig, STATION_CHANGES)
         assert live_hq.admin is not None
         live_hq.admin.dispatch("BIG01", [
-            DispatchInput(f"总部客户{i}", f"1360000{i:04d}", "深圳市南山区", f"冰箱异响{i}")
+            DispatchInput(f"总部客户{i}", f"136{i:08d}", "深圳市南山区", f"冰箱异响{i}")
             for i in range(HQ_CHANGES)])
         rnd = random.Random(31)
         # three kills at random points of the work: two while pushing, one while pulling

@@ -58,13 +58,13 @@ def test_register_then_sync_now_updates_the_indicator(qtbot, services, station, 
     _dispatch(hq)
     hq.publish("notice", "n1", {"id": "n1", "title": "通知", "body": "内容"})
     settle(qtbot, runner)
-    assert "待上传" in widget.label.text() and "待上传 0" not in widget.label.text()
+    assert widget.status.pending > 0
     with qtbot.waitSignal(widget.finished, timeout=10_000) as blocker:
         widget.sync_action.trigger()  # what F9 does
     assert blocker.args == [True]
     settle(qtbot, runner)
     text = widget.label.text()
-    assert text.startswith("在线") and "待上传 0" in text and "未读公告 1" in text
+    assert text.startswith("在线") and widget.status.pending == 0 and "未读公告 1" in text
     assert services.orders.detail(ORDER_ID).source is OrderSource.HEAD_OFFICE
 
 
@@ -199,7 +199,7 @@ def test_sync_now_against_a_real_local_server(qtbot, services, station, runner, 
         assert blocker.args == [True]
         settle(qtbot, runner)
         assert widget.label.text().startswith("在线")
-        assert "待上传 0" in widget.label.text() and "未读公告 1" in widget.label.text()
+        assert widget.status.pending == 0 and "未读公告 1" in widget.label.text()
         assert hq.admin.stations()[0].high_water > 0
     finally:
         hq.stop()
