@@ -97,6 +97,7 @@ TEXT_ZH: dict[str, str] = {
     "User name must be 2-32 lower-case letters, digits, '.', '_' or '-'.":
         "用户名须为 2-32 位小写字母、数字或“.”“_”“-”。",
     "Wrong user name or password.": "用户名或密码错误。",
+    "The station must keep at least one active manager.": "站点必须至少保留一名在职站长。",
     "Your role ({role}) may not {doing}.": "您的角色({role})无权{doing}。",
     "This database has schema version {revision}, which is newer than this program "
     "understands. Please install the newer version of Repair Station; the data was not touched.":

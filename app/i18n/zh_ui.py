@@ -163,4 +163,5 @@ TEXT_ZH: dict[str, str] = {
     "Role": "角色",
     "Active": "启用",
     "Add customer": "新建客户",
+    "Change role": "修改角色",
 }

@@ -174,12 +174,33 @@ class UserService:
             user = s.get(User, user_id)
             if user is None:
                 raise not_found("user")
+            if not active:
+                _keep_a_manager(s, user)
             user.active = active
             user.revision += 1
             s.flush()
             record(s, actor, action="activate" if active else "deactivate", entity="user",
                    entity_id=user.id, payload=_user_payload(user))
         self.bus.publish({events.USERS, events.OUTBOX})
+
+    def set_role(self, actor: Actor, user_id: str, role: Role) -> UserInfo:
+        """Changes a user's role; the station always keeps one active manager."""
+        actor.require(Role.MANAGER, doing="manage users")
+        role = Role(role)
+        with self.db.write() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise not_found("user")
+            if role is not Role.MANAGER:
+                _keep_a_manager(s, user)
+            user.role = role.value
+            user.revision += 1
+            s.flush()
+            record(s, actor, action="set_role", entity="user", entity_id=user.id,
+                   payload=_user_payload(user), detail=role.value)
+            info = _user_info(user)
+        self.bus.publish({events.USERS, events.OUTBOX})
+        return info
 
     def list_users(self, role: Role | None = None, active_only: bool = True) -> list[UserInfo]:
         with self.db.read() as s:
@@ -228,6 +249,19 @@ class UserService:
                 else:
                     failed = LoginFailed("Wrong user name or password.")
         raise failed
+
+
+def _keep_a_manager(s, user: User) -> None:
+    """Refuses a change that would leave the station without an active manager."""
+    if user.role != Role.MANAGER or not user.active:
+        return
+    others = s.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == Role.MANAGER.value, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise RuleViolation("The station must keep at least one active manager.", field="role")
 
 
 def _actor(user: User) -> Actor:

@@ -101,3 +101,19 @@ def test_duplicate_username_refused(services, station) -> None:
         services.users.create_user(station["manager"], NewUser("CLERK", "重名", Role.CLERK,
                                                                PASSWORD))
     assert err.value.field == "username"
+
+
+def test_roles_change_but_a_manager_always_remains(services, station) -> None:
+    boss, clerk = station["manager"], station["clerk"]
+    with pytest.raises(PermissionDenied):
+        services.users.set_role(clerk, clerk.user_id, Role.MANAGER)
+    with pytest.raises(RuleViolation) as err:
+        services.users.set_role(boss, boss.user_id, Role.CLERK)
+    assert err.value.field == "role"
+    with pytest.raises(RuleViolation):
+        services.users.set_active(boss, boss.user_id, False)
+    promoted = services.users.set_role(boss, clerk.user_id, Role.MANAGER)
+    assert promoted.role is Role.MANAGER
+    assert services.users.login("clerk", PASSWORD).role is Role.MANAGER
+    services.users.set_role(boss, boss.user_id, Role.TECHNICIAN)  # another manager remains
+    assert services.users.login("boss", PASSWORD).role is Role.TECHNICIAN

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.domain.enums import OrderSource, OrderType, Role, ServiceMode
 from app.i18n import tr
@@ -14,6 +14,7 @@ from app.services.customers import CustomerInput, ProductInput
 from app.services.orders import NewOrder
 from app.ui.customers.page import CustomersPage
 from app.ui.users.page import UsersPage
+from tests.conftest import PASSWORD
 from tests.ui.conftest import settle
 
 
@@ -155,3 +156,30 @@ def test_manager_adds_user_resets_password_and_deactivates(qtbot, services, stat
     settle(qtbot, runner)
     assert page.table.item(row, 3).text() == tr("No")
     assert all(u.username != "clerk" for u in services.users.list_users())
+
+
+def test_manager_changes_roles_but_never_removes_the_last_manager(qtbot, services, station,
+                                                                  ctx_for, runner):
+    page = UsersPage(ctx_for(station["manager"]))
+    qtbot.addWidget(page)
+    settle(qtbot, runner)
+    boss_row = next(i for i, u in enumerate(page.users) if u.username == "boss")
+    page.table.selectRow(boss_row)
+    assert page.role_choice.currentData() == Role.MANAGER
+    page.role_choice.setCurrentIndex(page.role_choice.findData(Role.CLERK))
+    page.change_role()
+    settle(qtbot, runner)
+    box = page.findChild(QMessageBox, "message_box")
+    assert box is not None and "站长" in box.text()
+    box.close()
+    assert services.users.login("boss", PASSWORD).role is Role.MANAGER
+
+    tech_row = next(i for i, u in enumerate(page.users) if u.username == "tech")
+    page.table.selectRow(tech_row)
+    assert page.role_choice.currentData() == Role.TECHNICIAN
+    page.role_choice.setCurrentIndex(page.role_choice.findData(Role.MANAGER))
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(page.role_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert services.users.login("tech", PASSWORD).role is Role.MANAGER
+    assert page.table.item(tech_row, 2).text() == "站长"

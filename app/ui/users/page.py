@@ -28,6 +28,7 @@ from app.services.users import NewUser, UserInfo
 from app.ui.extensions import UiContext
 from app.ui.formatting import label
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.messages import show_error
 
 HEADERS = ("User name", "Name", "Role", "Active")
 
@@ -118,12 +119,21 @@ class UsersPage(QWidget):
         self.password_button = QPushButton(tr("Reset password"), objectName="reset_password")
         self.active_button = QPushButton(tr("Deactivate / reactivate"),
                                          objectName="toggle_active")
+        self.role_choice = QComboBox(objectName="role_choice")
+        for role in Role:
+            self.role_choice.addItem(label(role), role)
+        self.role_button = QPushButton(tr("Change role"), objectName="change_role")
         self.add_button.clicked.connect(lambda: self.open_dialog(None))
         self.password_button.clicked.connect(self._reset_selected)
         self.active_button.clicked.connect(self.toggle_selected)
+        self.role_button.clicked.connect(self.change_role)
+        self.table.itemSelectionChanged.connect(self._show_selected_role)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.password_button, self.active_button):
             buttons.addWidget(button)
+        buttons.addSpacing(24)
+        buttons.addWidget(self.role_choice)
+        buttons.addWidget(self.role_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -162,6 +172,24 @@ class UsersPage(QWidget):
         user = self.selected_user()
         if user is not None:
             self.open_dialog(user)
+
+    def _show_selected_role(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self.role_choice.setCurrentIndex(self.role_choice.findData(user.role))
+
+    def change_role(self) -> None:
+        """Gives the selected user the role chosen beside the button (the service refuses
+        to leave the station without an active manager)."""
+        user = self.selected_user()
+        data = self.role_choice.currentData()  # Qt hands the enum back as its str value
+        if user is None or data is None or Role(data) is user.role:
+            return
+        role = Role(data)
+        ctx, users = self.ctx, self.ctx.services.users
+        self.ctx.tasks.run(lambda: users.set_role(ctx.actor, user.id, role),
+                           lambda _info: ctx.status_message(tr("Saved.")),
+                           lambda err: show_error(self, err), owner=self)
 
     def toggle_selected(self) -> None:
         user = self.selected_user()
