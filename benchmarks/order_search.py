@@ -64,8 +64,7 @@ def main() -> None:
     for label, text in cases.items():
         flt = text if isinstance(text, OrderFilter) else OrderFilter(text=text)
         rows = services.orders.search(flt, limit=100)
-        with services.db.engine.connect() as conn:
-            sql, values = prepare(conn, flt, now, None, 100)
+        sql, values = prepare(raw, flt, now, None, 100)
         service_ms = _ms(lambda flt=flt: services.orders.search(flt, limit=100), args.runs)
         raw_ms = _ms(lambda sql=sql, values=values: raw.execute(sql, values).fetchall(),
                      args.runs)

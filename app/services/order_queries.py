@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Column, and_, bindparam, literal_column, or_, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import aliased
 
@@ -31,6 +32,8 @@ PREFIX_END = "\U0010ffff"
 #: above this many matching customers, walking the orders newest-first finds a page sooner
 #: than collecting and sorting all their orders
 BROAD_CUSTOMERS = 1000
+NARROW_DIGITS = 7
+NARROW_NAME = 3
 #: an order number prefix that names the day ("SO-BJ001-20261127") is narrow; shorter is broad
 DAY_PREFIX_RE = re.compile(r"^SO-[A-Z0-9]{2,16}-\d{8}")
 #: a prefix naming a year or month ("SO-BJ001-2026", "SO-BJ001-202611") bounds the call time
@@ -163,17 +166,22 @@ def _period_bounds(prefix: str) -> tuple[datetime, datetime] | None:
             datetime.combine(end, time(), UTC) + margin)
 
 
-def _is_broad(conn: Connection, shape: _Shape, params: dict[str, Any]) -> bool:
-    """Whether a name or phone prefix matches so many customers (counted up to a cap)."""
+def _is_broad(raw: sqlite3.Connection, shape: _Shape, params: dict[str, Any]) -> bool:
+    """Whether a name or phone prefix matches so many customers (counted up to a cap).
+    Seven digits or three characters are taken as narrow without asking: the count would
+    cost more than the search it guards."""
+    short_digits = shape.digits and len(params["digits_lo"]) < NARROW_DIGITS
+    short_name = shape.name and len(params["name_lo"]) < NARROW_NAME
+    if not (short_digits or short_name):
+        return False
     sql = []
-    if shape.name:
+    if short_name:
         sql.append(("SELECT count(*) FROM (SELECT 1 FROM customers WHERE name >= ? AND name < ?"
                     f" LIMIT {BROAD_CUSTOMERS + 1})", (params["name_lo"], params["name_hi"])))
-    if shape.digits:
+    if short_digits:
         sql.append(("SELECT count(*) FROM (SELECT 1 FROM customer_phones WHERE digits >= ? AND"
                     f" digits < ? LIMIT {BROAD_CUSTOMERS + 1})",
                     (params["digits_lo"], params["digits_hi"])))
-    raw = conn.connection.driver_connection
     return any(raw.execute(q, args).fetchone()[0] > BROAD_CUSTOMERS for q, args in sql)
 
 
@@ -254,21 +262,22 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     return str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
 
 
-def prepare(conn: Connection, flt: OrderFilter, now: datetime, after: Cursor | None = None,
-            limit: int = PAGE_SIZE) -> tuple[str, tuple[Any, ...]]:
+def prepare(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+            after: Cursor | None = None, limit: int = PAGE_SIZE) -> tuple[str, tuple[Any, ...]]:
     """The SQL and positional values of one page of a search (the benchmark runs the same)."""
     shape, params = plan(flt, now, after, limit)
-    if (shape.name or shape.digits) and not shape.broad and _is_broad(conn, shape, params):
+    if (shape.name or shape.digits) and not shape.broad and _is_broad(raw, shape, params):
         shape = dataclasses.replace(shape, broad=True)
     sql, order, fixed = page_sql(shape)
     values = {**fixed, **params}
     return sql, tuple(values[k] for k in order)
 
 
-def search_page(conn: Connection, flt: OrderFilter, now: datetime, after: Cursor | None = None,
-                limit: int = PAGE_SIZE) -> list[OrderRow]:
-    sql, values = prepare(conn, flt, now, after, limit)
-    cursor = conn.connection.driver_connection.execute(sql, values)
+def search_page(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+                after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[OrderRow]:
+    """One page on a DBAPI connection (in autocommit: the read is its own snapshot)."""
+    sql, values = prepare(raw, flt, now, after, limit)
+    cursor = raw.execute(sql, values)
     return [
         OrderRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "",
                  r[10] or "", r[11] or "", _parse_time(r[12]), _parse_time(r[13]),

@@ -178,8 +178,13 @@ class OrderService:
     def search(
         self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100
     ) -> list[OrderRow]:
-        with self.db.engine.connect() as conn:
-            return search_page(conn, flt, self.clock(), after, limit)
+        # a pooled DBAPI connection without SQLAlchemy's Connection around it: on a phone or
+        # serial lookup that wrapper cost as much as SQLite's own work
+        raw = self.db.engine.raw_connection()
+        try:
+            return search_page(raw.driver_connection, flt, self.clock(), after, limit)
+        finally:
+            raw.close()
 
     def detail(self, order_id: str, actor: Actor | None = None) -> OrderDetail:
         with self.db.read() as s:
