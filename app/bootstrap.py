@@ -16,7 +16,7 @@ from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
 from app.services.reports import ReportService
 from app.services.sync_service import SyncService
-from app.services.sync_token import default_token_store
+from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
 from app.store import migrate
 from app.store.base import utcnow
@@ -73,5 +73,5 @@ def build_services(
         orders=orders,
         outbox=OutboxStatus(db),
         reports=ReportService(orders, users, clock),
-        sync=SyncService(db, bus, default_token_store(paths.root), clock),
+        sync=SyncService(db, bus, DeferredTokenStore(paths.root), clock),
     )

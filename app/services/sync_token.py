@@ -113,3 +113,30 @@ def default_token_store(data_dir: Path, use_keyring: bool = True) -> TokenStore:
     if use_keyring and os.environ.get(FILE_ONLY_ENV) != "1" and keyring_usable():
         return KeyringTokenStore(data_dir)
     return FileTokenStore(data_dir)
+
+
+class DeferredTokenStore:
+    """Chooses keyring or file on first use: probing the keyring loads its backends (a tenth
+    of a second with Secret Service), which start-up should not wait for."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+        self._store: TokenStore | None = None
+
+    def _chosen(self) -> TokenStore:
+        if self._store is None:
+            self._store = default_token_store(self._data_dir)
+        return self._store
+
+    @property
+    def where(self) -> str:
+        return self._chosen().where
+
+    def load(self) -> str | None:
+        return self._chosen().load()
+
+    def save(self, token: str) -> None:
+        self._chosen().save(token)
+
+    def clear(self) -> None:
+        self._chosen().clear()

@@ -70,3 +70,7 @@ def test_newer_database_is_refused_and_untouched(tmp_path: Path) -> None:
         open_services(data)
     assert "9999_future" in str(err.value)
     assert db_file.read_bytes() == before
+
+
+def test_the_program_knows_its_newest_revision() -> None:
+    assert migrate.SCHEMA_HEAD == migrate.head_revision() == _revisions()[-1]
