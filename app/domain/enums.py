@@ -44,15 +44,10 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"  # 已取消
 
     @property
-    def in_service(self) -> bool:
-        return self in IN_SERVICE
-
-    @property
     def open(self) -> bool:
         return self not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
 
 
-IN_SERVICE = frozenset({OrderStatus.ON_SITE, OrderStatus.IN_WORKSHOP, OrderStatus.WAITING_PARTS})
 
 
 class ChargeKind(StrEnum):

@@ -89,8 +89,3 @@ def clocks(times: SlaTimes, now: datetime) -> dict[Promise, Clock]:
 def is_overdue(times: SlaTimes, now: datetime) -> bool:
     """True when any promise is running late right now (not merely missed in the past)."""
     return any(c.state is ClockState.OVERDUE for c in clocks(times, now).values())
-
-
-def overdue_cutoffs(now: datetime) -> tuple[datetime, datetime]:
-    """Call times before which an unresponded / not-arrived order is overdue (for queries)."""
-    return now - RESPOND_WITHIN, now - ARRIVE_WITHIN

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.enums import IN_SERVICE, OrderStatus, Role
+from app.domain.enums import OrderStatus, Role
 from app.domain.errors import RuleViolation
 
 S = OrderStatus
@@ -122,10 +122,6 @@ def available_actions(
             continue
         out.append(action)
     return out
-
-
-def is_in_service(status: OrderStatus) -> bool:
-    return status in IN_SERVICE
 
 
 def _state_list(states: frozenset[OrderStatus]) -> tuple[OrderStatus, ...]:
