@@ -5,8 +5,6 @@ an API client, a real uvicorn on a random loopback port, and helpers to build pu
 
 from __future__ import annotations
 
-import os
-import secrets
 import socket
 import threading
 import time
@@ -19,17 +17,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from sync import protocol as p
 from sync.hq.admin import HqAdmin
 from sync.hq.api import create_app
 from sync.hq.db import HqDatabase
 from sync.hq.models import HqBase
-
-PG_ENV = "REPAIR_STATION_TEST_PG"
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+from tests.pg_databases import BACKENDS, fresh_database
 
 
 class HqClock:
@@ -43,21 +38,8 @@ class HqClock:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str | None]:
     """A database of its own for this test session on the configured PostgreSQL server."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        yield None
-        return
-    name = f"rs_test_{secrets.token_hex(6)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with fresh_database("rs_test") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
