@@ -7,8 +7,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -32,6 +30,7 @@ from app.ui.extensions import UiContext
 from app.ui.formatting import label
 from app.ui.widgets.forms import ErrorForm
 from app.ui.widgets.messages import show_error
+from app.ui.widgets.optional_date import OptionalDate
 
 HEADERS = ("Product model", "Serial number", "Purchase date", "Invoice number", "Warranty")
 
@@ -53,16 +52,8 @@ class ProductDialog(QDialog):
         self.form = ErrorForm()
         self.model = QLineEdit(objectName="model")
         self.serial = QLineEdit(objectName="serial_no")
-        self.has_date = QCheckBox(tr("Known"), objectName="has_purchase_date")
-        self.purchase_date = QDateEdit(QDate.currentDate(), objectName="purchase_date")
-        self.purchase_date.setDisplayFormat("yyyy-MM-dd")
-        self.purchase_date.setCalendarPopup(True)
-        self.has_date.toggled.connect(self.purchase_date.setEnabled)
-        date_row = QWidget()
-        row = QHBoxLayout(date_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.has_date)
-        row.addWidget(self.purchase_date, 1)
+        self.purchase = OptionalDate("purchase_date")
+        self.has_date, self.purchase_date = self.purchase.known, self.purchase.edit
         self.invoice = QLineEdit(objectName="invoice_no")
         self.months = QSpinBox(objectName="warranty_months")
         self.months.setRange(0, 120)
@@ -70,7 +61,7 @@ class ProductDialog(QDialog):
         self.months.setValue(DEFAULT_WARRANTY_MONTHS)
         self.form.add_row("Product model", self.model, "model")
         self.form.add_row("Serial number", self.serial, "serial_no")
-        self.form.add_row("Purchase date", date_row, "purchase_date")
+        self.form.add_row("Purchase date", self.purchase, "purchase_date")
         self.form.add_row("Invoice number", self.invoice, "invoice_no")
         self.form.add_row("Warranty period", self.months, "warranty_months")
         self.form.add_general_error_row()
@@ -104,7 +95,7 @@ class ProductDialog(QDialog):
         self.form.clear_errors()
         data = ProductInput(
             self.model.text(), self.serial.text(),
-            self.purchase_date.date().toPython() if self.has_date.isChecked() else None,
+            self.purchase.value(),
             self.invoice.text(), self.months.value(),
         )
         ctx = self.ctx

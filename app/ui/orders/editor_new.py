@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -32,6 +29,7 @@ from app.services.users import UserInfo
 from app.ui.orders.editor_fields import enum_combo, select_data
 from app.ui.widgets.forms import ErrorForm
 from app.ui.widgets.messages import show_error
+from app.ui.widgets.optional_date import OptionalDate
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
@@ -75,17 +73,8 @@ class NewOrderForm(QWidget):
         self.product_choice.currentIndexChanged.connect(self._product_chosen)
         self.model = QLineEdit(objectName="model")
         self.serial = QLineEdit(objectName="serial_no")
-        self.has_purchase_date = QCheckBox(tr("Known"), objectName="has_purchase_date")
-        self.purchase_date = QDateEdit(QDate.currentDate(), objectName="purchase_date")
-        self.purchase_date.setCalendarPopup(True)
-        self.purchase_date.setDisplayFormat("yyyy-MM-dd")
-        self.purchase_date.setEnabled(False)
-        self.has_purchase_date.toggled.connect(self.purchase_date.setEnabled)
-        date_row = QWidget()
-        date_layout = QHBoxLayout(date_row)
-        date_layout.setContentsMargins(0, 0, 0, 0)
-        date_layout.addWidget(self.has_purchase_date)
-        date_layout.addWidget(self.purchase_date, 1)
+        self.purchase = OptionalDate("purchase_date")
+        self.has_purchase_date, self.purchase_date = self.purchase.known, self.purchase.edit
         self.invoice = QLineEdit(objectName="invoice_no")
         self.warranty_months = QSpinBox(objectName="warranty_months")
         self.warranty_months.setRange(0, 120)
@@ -94,7 +83,7 @@ class NewOrderForm(QWidget):
         self.product_form.add_row("Product", self.product_choice, "product_id")
         self.product_form.add_row("Product model", self.model, "model")
         self.product_form.add_row("Serial number", self.serial, "serial_no")
-        self.product_form.add_row("Purchase date", date_row, "purchase_date")
+        self.product_form.add_row("Purchase date", self.purchase, "purchase_date")
         self.product_form.add_row("Invoice number", self.invoice, "invoice_no")
         self.product_form.add_row("Warranty period", self.warranty_months, "warranty_months")
 
@@ -242,9 +231,8 @@ class NewOrderForm(QWidget):
         if product_id == NEW:
             product_id = None
             if self.model.text().strip() or self.serial.text().strip():
-                purchase = (self.purchase_date.date().toPython()
-                            if self.has_purchase_date.isChecked() else None)
-                product = ProductInput(self.model.text(), self.serial.text(), purchase,
+                product = ProductInput(self.model.text(), self.serial.text(),
+                                       self.purchase.value(),
                                        self.invoice.text(), self.warranty_months.value())
         contact = self.contact_phone.text().strip()
         if not contact:
