@@ -10,6 +10,7 @@ TEXT_ZH: dict[str, str] = {
     "No. {number}": "单号：{number}",
     "Printed {time}": "打印时间：{time}",
     "Page {page} of {total}": "第 {page} 页 / 共 {total} 页",
+    "{label} (continued)": "{label}（续）",
     # sections
     "Customer information": "客户信息",
     "Product information": "产品信息",

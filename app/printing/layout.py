@@ -20,19 +20,18 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.fonts import register_fonts
 from app.printing.qr import draw_qr
+from app.printing.text import escape
 
 _building = threading.Lock()
 
 INK = colors.black
-MIN_TYPE = 5  # points: the smallest type a letterhead line shrinks to
 RULE = colors.HexColor("#333333")
 SHADE = colors.HexColor("#F0F0F0")
 BAND = colors.HexColor("#D6D6D6")
@@ -135,6 +134,7 @@ class _FormDoc(BaseDocTemplate):
         self.spec = spec
         self.head = header
         self.font = register_fonts()
+        self._head_lines: list[Paragraph] | None = None
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
         self.addPageTemplates([PageTemplate(id="form", frames=[frame], onPage=self.draw_header)])
@@ -144,22 +144,15 @@ class _FormDoc(BaseDocTemplate):
         width, height = spec.size
         left, right = spec.margin, width - spec.margin
         top = height - spec.margin
-        room = right - left - spec.qr - 4 * mm
+        title_y = top - spec.header + spec.body * 2.2
         canvas.saveState()
         canvas.setFillColor(INK)
-        _fit(canvas, left, top - spec.station, head.station.name, font, spec.station, room)
-        small = spec.body - 1
-        line_y = top - spec.station - small * 1.6
-        if head.station.address:
-            _fit(canvas, left, line_y, tr("Address: {address}", address=head.station.address),
-                 font, small, room)
-            line_y -= small * 1.4
-        if head.station.phone:
-            _fit(canvas, left, line_y, tr("Service phone: {phone}", phone=head.station.phone),
-                 font, small, room)
+        y = top
+        for line in self._letterhead(right - left - spec.qr - 4 * mm, top - title_y - spec.title):
+            y -= line.height
+            line.drawOn(canvas, left, y)
         draw_qr(canvas, head.number, right - spec.qr, top - spec.qr, spec.qr)
         canvas.setFont(font, spec.title)
-        title_y = top - spec.header + spec.body * 2.2
         canvas.drawCentredString(width / 2, title_y, head.title)
         canvas.setFont(font, spec.body)
         canvas.drawString(left, top - spec.header + spec.body * 0.6,
@@ -172,35 +165,44 @@ class _FormDoc(BaseDocTemplate):
                     top - spec.header + spec.body * 0.1)
         canvas.restoreState()
 
+    def _letterhead(self, width: float, room: float) -> list[Paragraph]:
+        """The station's name, address and phone, wrapped to ``width``; the type shrinks until
+        they fit ``room`` above the title, so a long name is never cut or run under the QR
+        code. Laid out once per document."""
+        if self._head_lines is None:
+            station = self.head.station
+            small = self.spec.body - 1
+            texts = [(station.name, self.spec.station, 1.2)]
+            if station.address:
+                texts.append((tr("Address: {address}", address=station.address), small, 1.4))
+            if station.phone:
+                texts.append((tr("Service phone: {phone}", phone=station.phone), small, 1.4))
+            scale = 1.0
+            while True:
+                lines = [Paragraph(escape(text), ParagraphStyle(
+                    "letterhead", fontName=self.font, fontSize=size * scale,
+                    leading=size * scale * leading, wordWrap="CJK", textColor=INK))
+                    for text, size, leading in texts]
+                used = sum(line.wrap(width, room)[1] for line in lines)
+                if used <= room or scale < 0.05:
+                    break
+                scale *= 0.93
+            self._head_lines = lines
+        return self._head_lines
     def build_story(self, story: list[Flowable]) -> None:
         self.build(story, canvasmaker=partial(_NumberedCanvas, footer=self.draw_footer))
 
     def draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
+        """The document number and 'page x of y' (the letterhead names the station)."""
         spec = self.spec
         canvas.saveState()
         size = spec.body - 1.5
         canvas.setFillColor(GREY_TEXT)
-        y = spec.margin
-        page_text = tr("Page {page} of {total}", page=page, total=total)
         canvas.setFont(self.font, size)
-        canvas.drawRightString(spec.size[0] - spec.margin, y, page_text)
-        room = spec.frame_width - stringWidth(page_text, self.font, size) - 6 * mm
-        _fit(canvas, spec.margin, y, f"{self.head.station.name}  {self.head.number}",
-             self.font, size, room)
+        canvas.drawRightString(spec.size[0] - spec.margin, spec.margin,
+                               tr("Page {page} of {total}", page=page, total=total))
+        canvas.drawString(spec.margin, spec.margin, self.head.number)
         canvas.restoreState()
-
-
-def _fit(canvas: Canvas, x: float, y: float, text: str, font: str, size: float,
-         width: float) -> None:
-    """Draws one line, shrinking the type (then cutting it short) so a long station name
-    never runs into the QR code or the page number."""
-    needed = stringWidth(text, font, size)
-    if needed > width:
-        size = max(size * width / needed, MIN_TYPE)
-        while len(text) > 1 and stringWidth(text, font, size) > width:
-            text = text[:-2] + "…"
-    canvas.setFont(font, size)
-    canvas.drawString(x, y, text)
 
 
 def build_pdf(

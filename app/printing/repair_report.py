@@ -48,7 +48,6 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         Field("Actions taken", actions, wide=True, min_height=12 * unit),
         (Field("Technician", "、".join(t for t in technicians if t)),
          Field("Labour", tr("{minutes} min", minutes=minutes) if minutes else "")),
-        Section("Charge details"),
     ]
     closing = [
         Section("Service times"),
@@ -64,11 +63,11 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         (Field("Date", hand_line(HAND_DATE)), Field("Date", hand_line(HAND_DATE))),
     ]
     return [
-        field_grid(repair, styles, width),
+        *field_grid(repair, styles, width),
         charge_table(sheet.charges, styles, width),
         # the signatures never stand on a page of their own, away from what they confirm
         KeepTogether([
-            field_grid(closing, styles, width),
+            *field_grid(closing, styles, width),
             gap(1.5),
             Paragraph(escape(tr("Service promise: response within 30 minutes, on site within "
                                 "24 hours, fault cleared within 24 hours. Please check the "

@@ -4,11 +4,16 @@ money from integer fen (with the amount in Chinese capitals, 人民币大写), l
 reportlab's Paragraph parses its text as markup, so a customer's address holding
 ``<img src="/etc/hostname">`` would read a local file. Every user value goes through
 ``escape`` on its way into a Paragraph; our own markup never holds user text unescaped.
+``escape`` also wraps each run of characters the body font cannot draw in the fallback face
+that can (``glyphs``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+
+from app.printing.fonts import BODY
+from app.printing.glyphs import runs
 
 _ESCAPES = str.maketrans({
     "&": "&amp;",
@@ -24,12 +29,16 @@ _GROUPS = ("", "万", "亿", "万亿")
 
 
 def escape(value: object) -> str:
-    """``value`` as Paragraph text that prints exactly as typed; newlines become line breaks."""
+    """``value`` as Paragraph text that prints exactly as typed: markup characters escaped,
+    newlines as line breaks, each run of characters in the embedded font that draws it."""
     if value is None:
         return ""
-    text = str(value).translate(_ESCAPES)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return text.replace("\n", "<br/>")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    out = []
+    for font, piece in runs(text):
+        piece = piece.translate(_ESCAPES).replace("\n", "<br/>")
+        out.append(piece if font == BODY.name else f'<font name="{font}">{piece}</font>')
+    return "".join(out)
 
 
 def yuan(fen: int) -> str:

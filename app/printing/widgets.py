@@ -17,11 +17,9 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from app.domain.charges import total_fen
 from app.i18n import label, tr
 from app.printing.data import ChargeRow
+from app.printing.grid import LINE, PAD, Cell, GridRow
 from app.printing.layout import BAND, RULE, SHADE, Styles
 from app.printing.text import escape, rmb_upper, yuan
-
-LINE = 0.6
-PAD = 3
 
 
 def para(value: object, style) -> Paragraph:
@@ -61,19 +59,32 @@ class CheckBoxes(Flowable):
         self.font = font
         self.size = size
 
+    def _places(self, width: float) -> list[tuple[float, int]]:
+        """(x, line) of each box: the boxes go on as many lines as the width needs."""
+        places = []
+        x, line = 0.0, 0
+        for text in self.options:
+            step = self.size * 1.3 + stringWidth(text, self.font, self.size)
+            if x > 0 and x + step > width:
+                x, line = 0.0, line + 1
+            places.append((x, line))
+            x += step + self.size * 1.6
+        return places
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        self.height = self.size * 1.4
+        self._at = self._places(avail_width)
+        lines = 1 + max((line for _x, line in self._at), default=0)
+        self.height = self.size * 1.4 * lines
         return self.width, self.height
 
     def draw(self) -> None:
         c = self.canv
         box = self.size * 0.95
-        x = 0.0
-        y = (self.height - box) / 2
         c.setLineWidth(0.7)
         c.setFont(self.font, self.size)
-        for index, text in enumerate(self.options):
+        for index, (text, (x, line)) in enumerate(zip(self.options, self._at, strict=True)):
+            y = self.height - self.size * 1.4 * (line + 1) + (self.size * 1.4 - box) / 2
             c.rect(x, y, box, box, stroke=1, fill=0)
             if index == self.checked:
                 c.setLineWidth(1.3)
@@ -81,7 +92,6 @@ class CheckBoxes(Flowable):
                          (x + box * 0.42, y + box * 0.2, x + box * 0.85, y + box * 0.85)])
                 c.setLineWidth(0.7)
             c.drawString(x + box + self.size * 0.35, y + box * 0.15, text)
-            x += box + self.size * 0.35 + stringWidth(text, self.font, self.size) + self.size * 1.6
 
 
 class RuledLines(Flowable):
@@ -124,54 +134,59 @@ def grid_commands(styles: Styles) -> list[tuple]:
 def field_grid(
     rows: Sequence[Section | Field | tuple[Field, Field]], styles: Styles, width: float,
     label_share: float = 0.15,
-) -> Table:
-    """The four-column bordered grid: label | value | label | value, shaded labels."""
+) -> list[Flowable]:
+    """The four-column bordered grid (label | value | label | value, shaded labels) as rows
+    that split across pages (``grid.GridRow``): a wide field spans the three columns after
+    its label."""
     label_w = width * label_share
     value_w = (width - 2 * label_w) / 2
-    data: list[list[object]] = []
-    commands = grid_commands(styles)
-    heights: list[float] = []
-    for r, row in enumerate(rows):
+    out: list[Flowable] = []
+    band: Cell | None = None
+    for row in rows:
         if isinstance(row, Section):
-            data.append([Paragraph(escape(tr(row.title)), styles.section), "", "", ""])
-            commands += [("SPAN", (0, r), (3, r)), ("BACKGROUND", (0, r), (3, r), BAND)]
-            heights.append(0.0)
+            if band is not None:
+                out.append(GridRow([], band=band))
+            band = Cell(width, (Paragraph(escape(tr(row.title)), styles.section),), shade=BAND)
             continue
         fields = (row,) if isinstance(row, Field) else row
-        cells: list[object] = []
+        cells: list[Cell] = []
         for f in fields:
-            cells += [Paragraph(escape(tr(f.label)), styles.label), _value(f.value, styles)]
-        if len(fields) == 1:
-            cells += ["", ""]
-            commands.append(("SPAN", (1, r), (3, r)))
-            commands.append(("BACKGROUND", (0, r), (0, r), SHADE))
-        else:
-            commands.append(("BACKGROUND", (0, r), (0, r), SHADE))
-            commands.append(("BACKGROUND", (2, r), (2, r), SHADE))
-        data.append(cells)
-        heights.append(max(f.min_height for f in fields))
-    table = Table(data, colWidths=[label_w, value_w, label_w, value_w], splitByRow=1,
-                  splitInRow=1, minRowHeights=heights, hAlign="LEFT")
-    table.setStyle(TableStyle(commands))
-    return table
+            cells.append(_label_cell(f.label, label_w, styles))
+            cells.append(Cell(width - label_w if len(fields) == 1 else value_w,
+                              _value(f.value, styles)))
+        out.append(GridRow(cells, min_height=max(f.min_height for f in fields), band=band))
+        band = None
+    if band is not None:
+        out.append(GridRow([], band=band))
+    return out
 
 
-def _value(value: object, styles: Styles) -> object:
+def _label_cell(text: str, width: float, styles: Styles) -> Cell:
+    def continued() -> tuple[Flowable, ...]:
+        return (Paragraph(escape(tr("{label} (continued)", label=tr(text))), styles.label),)
+
+    return Cell(width, (Paragraph(escape(tr(text)), styles.label),), shade=SHADE,
+                continued=continued)
+
+
+def _value(value: object, styles: Styles) -> tuple[Flowable, ...]:
     if isinstance(value, Flowable):
-        return value
+        return (value,)
     if isinstance(value, list) and all(isinstance(v, Flowable) for v in value):
-        return value
-    return para(value, styles.cell)
+        return tuple(value)
+    return (para(value, styles.cell),)
 
 
-def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> Table:
-    """序号 | 类别 | 项目 | 数量 | 单价 | 金额, the header row repeated on every page, then the
-    total in figures and in Chinese capitals."""
+def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float,
+                 title: str = "Charge details") -> Table:
+    """The section band, then 序号 | 类别 | 项目 | 数量 | 单价 | 金额; both repeated on every page,
+    then the total in figures and in Chinese capitals."""
     shares = (0.07, 0.11, 0.44, 0.1, 0.14, 0.14)
     widths = [width * s for s in shares]
     head = [Paragraph(escape(tr(t)), styles.head) for t in
             ("No.", "Charge type", "Item / part", "Qty", "Unit price (¥)", "Amount (¥)")]
-    data: list[list[object]] = [head]
+    band = [Paragraph(escape(tr(title)), styles.section), "", "", "", "", ""]
+    data: list[list[object]] = [band, head]
     for n, line in enumerate(charges, start=1):
         data.append([
             Paragraph(str(n), styles.head),
@@ -190,14 +205,16 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float) -> 
                  "", Paragraph("¥ " + yuan(total), styles.number)])
     commands = [
         *grid_commands(styles),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), BAND),
+        ("BACKGROUND", (0, 1), (-1, 1), SHADE),
         ("SPAN", (0, total_row), (1, total_row)),
         ("SPAN", (2, total_row), (4, total_row)),
         ("BACKGROUND", (0, total_row), (1, total_row), SHADE),
     ]
     if not charges:
-        commands.append(("SPAN", (0, 1), (5, 1)))
-    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, hAlign="LEFT")
+        commands.append(("SPAN", (0, 2), (5, 2)))
+    table = Table(data, colWidths=widths, repeatRows=2, splitByRow=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
 

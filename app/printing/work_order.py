@@ -74,8 +74,8 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         (Field("Date", hand_line(HAND_DATE)), Field("Date", hand_line(HAND_DATE))),
     ]
     return [
-        field_grid(dispatch, styles, width),
-        KeepTogether([parts_table(paper, width, line_gap), field_grid(closing, styles, width)]),
+        *field_grid(dispatch, styles, width),
+        KeepTogether([parts_table(paper, width, line_gap), *field_grid(closing, styles, width)]),
     ]
 
 
