@@ -13,7 +13,7 @@ from app.i18n import LABELS_ZH, TEXT_ZH, label, set_language, tr
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE_CALLS = {"tr", "RuleViolation", "PermissionDenied", "NotFound", "LoginFailed",
-                 "StaleEdit", "not_found", "stale"}
+                 "StaleEdit", "not_found", "stale", "UnsafeTarget"}
 LABEL_CALLS = {"check_required", "check_length", "check_not_future", "check_range"}
 
 

@@ -75,6 +75,18 @@ TEXT_ZH: dict[str, str] = {
     "Error: no station data in {folder}.": "错误：{folder} 中没有维修站数据。",
     "Error: {message}": "错误：{message}",
     "Error: cannot write {path}: {reason}": "错误：无法写入 {path}：{reason}",
+    # a target the PDF may not replace (app/services/pdf_file.py)
+    "{path} is a symbolic link; the PDF is not written through it. Choose another file name.":
+        "{path} 是符号链接，PDF 不会经由它写入。请另选一个文件名。",
+    "{path} is a folder; give the name of the PDF file to write.":
+        "{path} 是文件夹，请给出要写入的 PDF 文件名。",
+    "{path} is a named pipe (FIFO), not a file; the PDF is not written into it. Choose another "
+    "file name.":
+        "{path} 是命名管道（FIFO），不是文件，PDF 不会写入其中。请另选一个文件名。",
+    "{path} is a device, not a file; the PDF is not written to it. Choose another file name.":
+        "{path} 是设备，不是文件，PDF 不会写入其中。请另选一个文件名。",
+    "{path} is not a regular file; the PDF is not written there. Choose another file name.":
+        "{path} 不是普通文件，PDF 不会写到那里。请另选一个文件名。",
     "Wrote {path}": "已生成 {path}",
     # window: actions, preview, printing
     "Print preview": "打印预览",

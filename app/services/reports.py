@@ -6,9 +6,7 @@ thread.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -21,6 +19,7 @@ from app.printing.data import ChargeRow, OrderSheet, Paper, RepairNote, StationH
 from app.printing.registry import DocumentSpec, documents
 from app.services.errors import NotFound
 from app.services.orders import OrderDetail, OrderService
+from app.services.pdf_file import write_file
 from app.services.users import UserService
 from app.store.base import utcnow
 
@@ -140,17 +139,8 @@ class ReportService:
 
 
 def _write(spec: DocumentSpec, sheet: OrderSheet, paper: Paper, target: Path) -> Path:
-    """Writes the PDF whole or not at all (a temporary file, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            spec.render(sheet, paper, out)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+    """Writes the PDF whole or not at all; a target that is not a regular file is refused."""
+    return write_file(target, lambda out: spec.render(sheet, paper, out))
 
 
 def to_sheet(

@@ -3,6 +3,7 @@ batches with progress and cancel."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,21 @@ def test_batch_reports_progress_and_failures(services, station, clock, tmp_path:
     assert not result.cancelled
     assert all(p.read_bytes().startswith(b"%PDF-") for p in result.files)
 
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX links")
+def test_batch_skips_a_planted_link_and_prints_the_rest(services, station, clock,
+                                                       tmp_path: Path) -> None:
+    orders = [repaired_order(services, station, clock, name=f"客户{i}") for i in range(2)]
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_bytes(b"keep me")
+    (out / f"{orders[0].number}-report.pdf").symlink_to(victim)
+    result = services.reports.render_batch("report", [o.id for o in orders], "A4", out)
+    assert [key for key, _ in result.failures] == [orders[0].id]
+    assert "symbolic link" in result.failures[0][1]
+    assert [p.name for p in result.files] == [f"{orders[1].number}-report.pdf"]
+    assert victim.read_bytes() == b"keep me"
 
 def test_batch_stops_when_cancelled(services, station, clock, tmp_path: Path) -> None:
     orders = [repaired_order(services, station, clock, name=f"客户{i}") for i in range(4)]

@@ -4,9 +4,12 @@ viewer, batch printing with cancel, and the registered actions."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import threading
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
@@ -45,6 +48,30 @@ def test_save_as_pdf_writes_a_valid_pdf(qtbot, services, station, clock, ctx_for
     assert "售后服务维修单" in text and "韩梅梅" in text
     assert controller.ctx.settings.get("printing.save_dir") == str(tmp_path)
 
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX links and modes")
+def test_save_as_pdf_refuses_a_symlink_and_keeps_the_umask(qtbot, services, station, clock,
+                                                           ctx_for, tmp_path: Path) -> None:
+    order = repaired_order(services, station, clock)
+    prompts = FakePrompts(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    prompts.saved_to.symlink_to(victim)
+    controller = PrintController(ctx_for(station["clerk"]), prompts)
+    with qtbot.waitSignal(controller.failed, timeout=WAIT) as failed:
+        controller.save_pdf(order.id, "report")
+    assert failed.args[0] == "save" and prompts.errors == [failed.args[1]]
+    assert "符号链接" in failed.args[1] and str(prompts.saved_to) in failed.args[1]
+    assert prompts.saved_to.is_symlink() and victim.read_bytes() == b"keep me"
+    prompts.saved_to.unlink()
+    saved = os.umask(0o022)
+    try:
+        with qtbot.waitSignal(controller.finished, timeout=WAIT):
+            controller.save_pdf(order.id, "report")
+    finally:
+        os.umask(saved)
+    assert stat.S_IMODE(prompts.saved_to.stat().st_mode) == 0o644
 
 def test_printing_to_a_pdf_printer_produces_a_file_and_remembers_the_paper(
         qtbot, services, station, clock, ctx_for, tmp_path: Path) -> None:
