@@ -11,6 +11,9 @@ TEXT_ZH: dict[str, str] = {
     "Printed {time}": "打印时间：{time}",
     "Page {page} of {total}": "第 {page} 页 / 共 {total} 页",
     "{label} (continued)": "{label}（续）",
+    "Due from customer": "客户应付",
+    "Claimed from maker": "厂家索赔",
+    "Station stamp": "维修站盖章",
     # sections
     "Customer information": "客户信息",
     "Product information": "产品信息",
@@ -46,6 +49,7 @@ TEXT_ZH: dict[str, str] = {
     "Part used": "使用配件",
     # handwriting lines
     "        Y      M      D": "        年      月      日",
+    "    Y    M    D": "    年    月    日",
     "        Y      M      D      h      m": "        年      月      日      时      分",
     # satisfaction
     "Very satisfied": "非常满意",

@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from app.domain.charges import Charge, total_fen
-from app.domain.enums import OrderStatus, OrderType, ServiceMode, WarrantyStatus
+from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode, WarrantyStatus
 
 
 class Paper(StrEnum):
@@ -68,6 +68,12 @@ class OrderSheet:
     responded_at: datetime | None = None
     arrived_at: datetime | None = None
     cleared_at: datetime | None = None
+    visited_at: datetime | None = None
+    closed_at: datetime | None = None
+    #: 来电 / 到店 / 总部派单; None when not known (a paper built without an order)
+    source: OrderSource | None = None
+    #: what the maker pays under warranty (厂家索赔); the customer owes the rest
+    claimed_fen: int = 0
     #: 1..5 from the return visit (回访), None when not asked yet
     satisfaction: int | None = None
     #: zone the times print in; None is the computer's own zone
@@ -76,3 +82,8 @@ class OrderSheet:
     @property
     def total_fen(self) -> int:
         return total_fen(self.charges)
+
+    @property
+    def due_fen(self) -> int:
+        """What the customer pays: the charges less what is claimed from the maker."""
+        return self.total_fen - self.claimed_fen

@@ -13,6 +13,7 @@ from app.printing.widgets import CheckBoxes, Field, Section
 
 SATISFACTION = ("Very satisfied", "Satisfied", "Fair", "Dissatisfied")
 HAND_DATE = "        Y      M      D"
+SHORT_DATE = "    Y    M    D"
 HAND_TIME = "        Y      M      D      h      m"
 
 
@@ -55,7 +56,8 @@ def customer_rows(sheet: OrderSheet) -> list:
     ]
 
 
-def product_rows(sheet: OrderSheet, paper: Paper) -> list:
+def product_rows(sheet: OrderSheet, paper: Paper, beside: Field | None = None) -> list:
+    """Model, serial, purchase, invoice, warranty and service; ``beside`` joins the last row."""
     cell = styles_for(paper).cell
     warranty = CheckBoxes([label(WarrantyStatus.IN_WARRANTY),
                            label(WarrantyStatus.OUT_OF_WARRANTY)],
@@ -66,5 +68,6 @@ def product_rows(sheet: OrderSheet, paper: Paper) -> list:
         (Field("Purchase date", day(sheet.purchase_date)),
          Field("Invoice no.", sheet.invoice_no)),
         (Field("Warranty", warranty),
-         Field("Service", f"{label(sheet.order_type)} / {label(sheet.service_mode)}")),
+         Field("Service", f"{label(sheet.order_type)} / {label(sheet.service_mode)}"),
+         *([beside] if beside else [])),
     ]

@@ -1,21 +1,24 @@
 """售后服务维修单 — the repair report the customer signs: customer and product, warranty
-status, fault, diagnosis and actions, the charge lines with their total, the service times
-against the promises, satisfaction boxes and the signatures. A4 or A5.
+status, where the order came from, fault, diagnosis and actions, the charge lines with their
+total, what the customer pays and what is claimed from the maker, the service times against
+the promises (with the return visit and closing), satisfaction boxes, the signatures and the
+station's stamp. A4 or A5.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from app.i18n import tr
+from app.i18n import label, tr
 from app.printing.data import OrderSheet, Paper
 from app.printing.layout import SPECS, build_pdf, styles_for
 from app.printing.order_blocks import (
-    HAND_DATE,
+    SHORT_DATE,
     customer_rows,
     hand_line,
     header_for,
@@ -23,17 +26,20 @@ from app.printing.order_blocks import (
     satisfaction_boxes,
 )
 from app.printing.registry import DocumentSpec
-from app.printing.text import escape, local_time
+from app.printing.text import escape, local_time, rmb_upper, yuan
 from app.printing.widgets import Field, Section, charge_table, field_grid, gap
 
 TITLE = "After-sales service repair report"
+#: share of the width each label takes: narrow enough that three fields share a row
+LABELS = 0.13
 
 
 def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     styles = styles_for(paper)
     width = SPECS[paper].frame_width
     # A5 is a half sheet: less room to write by hand, so a usual order still fits one page
-    unit = mm if paper is Paper.A4 else 0.55 * mm
+    a4 = paper is Paper.A4
+    unit = mm if a4 else 0.55 * mm
     names = [r.technician_name for r in sheet.repairs if r.technician_name]
     technicians = list(dict.fromkeys(names or [sheet.technician_name]))
     diagnosis = "\n".join(r.diagnosis for r in sheet.repairs if r.diagnosis)
@@ -41,33 +47,46 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     minutes = sum(r.labour_minutes for r in sheet.repairs)
     repair = [
         *customer_rows(sheet),
-        *product_rows(sheet, paper),
+        *product_rows(sheet, paper,
+                      Field("Source", label(sheet.source) if sheet.source else "")),
         Section("Fault and repair"),
         Field("Reported fault", sheet.fault, wide=True),
-        Field("Diagnosis", diagnosis, wide=True, min_height=12 * unit),
-        Field("Actions taken", actions, wide=True, min_height=12 * unit),
+        Field("Diagnosis", diagnosis, wide=True, min_height=12 * mm if a4 else 0),
+        Field("Actions taken", actions, wide=True, min_height=12 * mm if a4 else 0),
         (Field("Technician", "、".join(t for t in technicians if t)),
-         Field("Labour", tr("{minutes} min", minutes=minutes) if minutes else "")),
+         Field("Labour", tr("{minutes} min", minutes=minutes) if minutes else ""),
+         Field("Head-office ref.", sheet.hq_reference)),
     ]
+    amounts = [(Field("Due from customer", _amount(sheet.due_fen)),
+                Field("Claimed from maker", _amount(sheet.claimed_fen)))]
+
+    def when(value: datetime | None) -> str:
+        return local_time(value, sheet.tz)
+
+    def signed() -> list[Flowable]:
+        """Room to sign or stamp, with the date line at its foot."""
+        return [Spacer(1, 18 * mm if a4 else 7 * mm),
+                Paragraph(escape(hand_line(SHORT_DATE)), styles.cell)]
+
     closing = [
         Section("Service times"),
-        (Field("Called", local_time(sheet.called_at, sheet.tz)),
-         Field("Responded", local_time(sheet.responded_at, sheet.tz))),
-        (Field("Arrived", local_time(sheet.arrived_at, sheet.tz)),
-         Field("Cleared", local_time(sheet.cleared_at, sheet.tz))),
-        Section("Customer feedback"),
+        (Field("Called", when(sheet.called_at)), Field("Responded", when(sheet.responded_at)),
+         Field("Arrived", when(sheet.arrived_at))),
+        (Field("Cleared", when(sheet.cleared_at)), Field("Visited at", when(sheet.visited_at)),
+         Field("Closed at", when(sheet.closed_at))),
+        *([Section("Customer feedback")] if a4 else []),
         Field("Satisfaction", satisfaction_boxes(sheet, paper), wide=True),
         Field("Comments", "", wide=True, min_height=14 * unit),
-        (Field("Customer signature", "", min_height=18 * unit),
-         Field("Technician signature", "", min_height=18 * unit)),
-        (Field("Date", hand_line(HAND_DATE)), Field("Date", hand_line(HAND_DATE))),
+        (Field("Customer signature", signed()), Field("Technician signature", signed()),
+         Field("Station stamp", signed())),
     ]
     return [
-        *field_grid(repair, styles, width),
+        *field_grid(repair, styles, width, LABELS),
         charge_table(sheet.charges, styles, width),
+        *field_grid(amounts, styles, width, LABELS),
         # the signatures never stand on a page of their own, away from what they confirm
         KeepTogether([
-            *field_grid(closing, styles, width),
+            *field_grid(closing, styles, width, LABELS),
             gap(1.5),
             Paragraph(escape(tr("Service promise: response within 30 minutes, on site within "
                                 "24 hours, fault cleared within 24 hours. Please check the "
@@ -75,6 +94,10 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
                                 "your warranty record.")), styles.small),
         ]),
     ]
+
+
+def _amount(fen: int) -> str:
+    return f"¥ {yuan(fen)}  " + tr("RMB in words: {words}", words=rmb_upper(fen))
 
 
 def render(sheet: OrderSheet, paper: Paper, out: str | Path | IO[bytes]) -> None:

@@ -132,14 +132,13 @@ def grid_commands(styles: Styles) -> list[tuple]:
 
 
 def field_grid(
-    rows: Sequence[Section | Field | tuple[Field, Field]], styles: Styles, width: float,
+    rows: Sequence[Section | Field | tuple[Field, ...]], styles: Styles, width: float,
     label_share: float = 0.15,
 ) -> list[Flowable]:
-    """The four-column bordered grid (label | value | label | value, shaded labels) as rows
-    that split across pages (``grid.GridRow``): a wide field spans the three columns after
-    its label."""
+    """The bordered grid (label | value | label | value, shaded labels) as rows that split
+    across pages (``grid.GridRow``). A row of one wide field spans the width after its label;
+    a row of three fields shares it in three (signatures and stamp)."""
     label_w = width * label_share
-    value_w = (width - 2 * label_w) / 2
     out: list[Flowable] = []
     band: Cell | None = None
     for row in rows:
@@ -149,6 +148,7 @@ def field_grid(
             band = Cell(width, (Paragraph(escape(tr(row.title)), styles.section),), shade=BAND)
             continue
         fields = (row,) if isinstance(row, Field) else row
+        value_w = (width - len(fields) * label_w) / (2 if len(fields) == 1 else len(fields))
         cells: list[Cell] = []
         for f in fields:
             cells.append(_label_cell(f.label, label_w, styles))

@@ -174,6 +174,9 @@ def to_sheet(
         responded_at=d.responded_at,
         arrived_at=d.arrived_at,
         cleared_at=d.cleared_at,
+        visited_at=d.visited_at,
+        closed_at=d.closed_at,
+        source=d.source,
         satisfaction=d.satisfaction,
         tz=tz,
     )

@@ -97,7 +97,7 @@ def test_documents_print_in_english_too() -> None:
     from app.i18n import set_language
 
     set_language("en")
-    text = "\n".join(page_texts(render("report", Paper.A4)))
+    text = " ".join("\n".join(page_texts(render("report", Paper.A4))).split())
     assert "After-sales service repair report" in text and "Customer name" in text
     assert "RMB in words" in text and "韩梅梅" in text
 
@@ -126,3 +126,21 @@ def test_a_very_long_station_name_is_shrunk_and_wrapped_never_cut() -> None:
         assert "第 1 页 / 共 1 页" in text
         assert long_name in flat and address in flat and "…" not in text
         assert "SO-BJ001-20260601-0001" in text
+
+
+@pytest.mark.parametrize("paper", list(Paper))
+def test_report_carries_source_stamp_visit_closing_and_both_amounts(paper: Paper) -> None:
+    from datetime import UTC, datetime
+
+    from app.domain.enums import OrderSource
+
+    sheet = sample_sheet(source=OrderSource.HEAD_OFFICE, hq_reference="HQ-778",
+                         visited_at=datetime(2026, 6, 3, 1, 30, tzinfo=UTC),
+                         closed_at=datetime(2026, 6, 3, 2, 0, tzinfo=UTC), claimed_fen=4500)
+    text = "".join("".join(page_texts(render("report", paper, sheet))).split())
+    for value in ("来源总部派单", "总部单号HQ-778", "回访时间2026-06-0301:30",
+                  "结单时间2026-06-0302:00", "维修站盖章", "客户应付¥50.00", "伍拾元整",
+                  "厂家索赔¥45.00", "肆拾伍元整"):
+        assert value in text, value
+    walk_in = sample_sheet(source=OrderSource.WALK_IN)
+    assert "来源到店" in "".join(page_texts(render("report", paper, walk_in))[0].split())
