@@ -1,4 +1,8 @@
-"""Checks of what people type: phones, names, lengths, dates. Each failure names its field."""
+"""Checks of what people type: phones, names, lengths, dates. Each failure names its field.
+
+Text is never altered beyond NFC and trimming: what the papers cannot hold is refused with a
+message (``app.domain.text_rules``), not deleted.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
+from app.domain import text_rules
 from app.domain.errors import RuleViolation
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -35,6 +40,7 @@ def phone_digits(raw: str) -> str:
 
 def check_phone(raw: str, field: str = "phone") -> str:
     """A Chinese mobile (11 digits, 1[3-9]…) or landline (0 + area code + number)."""
+    text_rules.check_encodable(raw, field, "Phone number")
     text = normalize_phone(raw)
     if not text:
         raise RuleViolation("Phone number is required.", field=field)
@@ -48,29 +54,36 @@ def check_phone(raw: str, field: str = "phone") -> str:
     )
 
 
-def clean_text(value: str | None) -> str:
-    """NFC, trimmed, control characters (except newlines and tabs) removed."""
+def clean_text(value: str | None, field: str | None = "text", label: str = "Text") -> str:
+    """NFC and trimmed, nothing else changed; refuses a lone surrogate (it cannot be stored
+    or searched). Control characters stay: the checks below refuse them with a message."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", value).strip()
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text_rules.check_encodable(value, field, label)
+    return unicodedata.normalize("NFC", value).strip()
 
 
-def check_required(value: str | None, field: str, label: str, max_len: int) -> str:
-    text = clean_text(value)
+def check_required(
+    value: str | None, field: str, label: str, max_len: int, *, multiline: bool = True
+) -> str:
+    text = clean_text(value, field, label)
     if not text:
         raise RuleViolation("{label} is required.", field=field, label=label)
-    return check_length(text, field, label, max_len)
+    return check_length(text, field, label, max_len, multiline=multiline)
 
 
-def check_length(value: str | None, field: str, label: str, max_len: int) -> str:
-    text = clean_text(value)
+def check_length(
+    value: str | None, field: str, label: str, max_len: int, *, multiline: bool = True
+) -> str:
+    """Trimmed NFC text of at most ``max_len`` characters that the papers can lay out;
+    ``multiline`` fields may hold newlines and tabs."""
+    text = clean_text(value, field, label)
     if len(text) > max_len:
         raise RuleViolation(
             "{label} is too long ({length} characters, at most {limit}).",
             field=field, label=label, length=len(text), limit=max_len,
         )
-    return text
+    return text_rules.check_layout(text, field, label, multiline)
 
 
 def check_not_future(value: date | None, field: str, label: str, today: date) -> date | None:
@@ -90,7 +103,7 @@ def check_range(value: int, field: str, label: str, low: int, high: int) -> int:
 
 def parse_money_fen(text: str, field: str = "price") -> int:
     """'12.5' -> 1250 fen, exactly (no float); refuses more than two decimals or negatives."""
-    raw = clean_text(text).replace(",", "").replace("¥", "").replace("￥", "")
+    raw = clean_text(text, field, "Amount").replace(",", "").replace("¥", "").replace("￥", "")
     match = re.fullmatch(r"(\d{1,9})(?:\.(\d{1,2}))?", raw)
     if not match:
         raise RuleViolation(

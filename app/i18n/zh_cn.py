@@ -68,6 +68,45 @@ TEXT_ZH: dict[str, str] = {
         "{label}过长({length} 个字符,最多 {limit} 个)。",
     "{label} cannot be in the future.": "{label}不能晚于今天。",
     "{label} must be a whole number from {low} to {high}.": "{label}必须是 {low} 到 {high} 之间的整数。",
+    # text the papers cannot hold (app.domain.text_rules, app.services.text_input)
+    "{label} holds a broken character (an unpaired UTF-16 surrogate: {chars}); "
+    "please type it again.":
+        "{label}中有一个损坏的字符(孤立的 UTF-16 代理项:{chars}),请重新输入。",
+    "{label} holds control characters that cannot be printed ({chars}); please remove them.":
+        "{label}中含有无法打印的控制字符({chars}),请删除。",
+    "{label} holds invisible formatting characters ({chars}); please remove them.":
+        "{label}中含有不可见的格式字符({chars}),请删除。",
+    "{label} holds right-to-left text ({chars}), which the papers cannot lay out; "
+    "please write it in Chinese characters or pinyin.":
+        "{label}中含有从右向左书写的文字({chars}),单据无法排版;请改用汉字或拼音填写。",
+    "{label} holds {script} text ({chars}), which the papers cannot lay out; "
+    "please write it in Chinese characters or pinyin.":
+        "{label}中含有{script}({chars}),单据无法排版;请改用汉字或拼音填写。",
+    "{label} holds combining marks the papers cannot place ({chars}); please use the "
+    "precomposed character or remove them.":
+        "{label}中含有单据无法排版的组合符号({chars}),请改用完整的字符或删除。",
+    "{label} holds characters that no font of the papers can draw ({chars}); "
+    "please replace them.":
+        "{label}中含有单据字体无法显示的字符({chars}),请替换为其他字符。",
+    # scripts that need shaping
+    "Devanagari": "天城文",
+    "Bengali": "孟加拉文",
+    "Gurmukhi": "古木基文",
+    "Gujarati": "古吉拉特文",
+    "Oriya": "奥里亚文",
+    "Tamil": "泰米尔文",
+    "Telugu": "泰卢固文",
+    "Kannada": "卡纳达文",
+    "Malayalam": "马拉雅拉姆文",
+    "Sinhala": "僧伽罗文",
+    "Thai": "泰文",
+    "Lao": "老挝文",
+    "Tibetan": "藏文",
+    "Myanmar": "缅甸文",
+    "Khmer": "高棉文",
+    "Mongolian": "蒙古文",
+    "Phags-pa": "八思巴文",
+    "a South or Southeast Asian script": "南亚或东南亚文字",
     "'{value}' is not an amount in yuan (e.g. 12.50).": "“{value}”不是有效的金额(如 12.50)。",
     "A {status} order cannot be edited; reopen it first.": "{status}的工单不能修改,请先重新打开。",
     "At least one phone number is required.": "请至少填写一个电话号码。",
@@ -124,6 +163,14 @@ TEXT_ZH: dict[str, str] = {
     "Station name": "站点名称",
     "Unit price (fen)": "单价(分)",
     "Warranty months": "保修月数",
+    "Text": "文本",
+    "Search text": "搜索内容",
+    "Phone number": "电话号码",
+    "File name": "文件名",
+    "Conflict": "冲突",
+    "Notice": "公告",
+    "Note": "说明",
+    "User": "用户",
     # entities
     "customer": "客户",
     "order": "工单",
