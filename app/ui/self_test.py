@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from dataclasses import replace
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
@@ -102,9 +103,20 @@ def _exercise(services: Services, tasks: TaskRunner, problems: list[str]) -> lis
         editor.close()
         _settle(tasks, problems)
         shown.append("order editor")
+        _print_rare_characters(services, orders.model.row_at(0).id, problems)
+        shown.append("report with rare characters")
     close_main_window(window)
     _settle(tasks, problems)
     return shown
+
+
+def _print_rare_characters(services: Services, order_id: str, problems: list[str]) -> None:
+    """Renders the order's report with characters only the fallback fonts draw, so a build
+    missing a font file or fontTools' table modules fails here, not at a customer's order."""
+    sheet = services.reports.sheet(order_id)
+    rare = replace(sheet, customer_name=sheet.customer_name + "䶮𠀀", fault="出风温度12℃ ǎ")
+    if not services.reports.pdf("report", rare, "A4").startswith(b"%PDF"):
+        problems.append("the repair report did not render")
 
 
 def _settle(tasks: TaskRunner, problems: list[str]) -> None:

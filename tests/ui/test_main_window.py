@@ -114,7 +114,7 @@ def test_self_test_shows_every_page(qtbot, services, station, runner, capsys):
     out = capsys.readouterr().out
     assert out.startswith("self-test: showed orders, customers, ") and out.rstrip().endswith(
         "; ok")
-    assert "users" in out and "order editor" in out
+    assert "users" in out and "order editor" in out and "report with rare characters" in out
 
 
 def test_english_everywhere(qtbot, services, station, runner):

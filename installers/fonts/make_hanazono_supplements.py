@@ -14,7 +14,7 @@ installer from 53 MB of Hanazono to 38 MB:
 Run with fontTools installed, from the repository root, after
 ``apt-get download fonts-hanazono && dpkg-deb -x fonts-hanazono_*.deb hanazono``::
 
-    python resources/fonts/make_hanazono_supplements.py hanazono/usr/share/fonts/truetype/hanazono
+    python installers/fonts/make_hanazono_supplements.py hanazono/usr/share/fonts/truetype/hanazono
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 BODY = HERE / "wqy-microhei.ttc"
 
 
