@@ -14,6 +14,7 @@ from app.domain.enums import Role, WarrantyStatus
 from app.domain.errors import RuleViolation
 from app.domain.warranty import warranty_status
 from app.services import events
+from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
 from app.services.journal import record, row_payload
@@ -101,8 +102,8 @@ def customer_payload(c: Customer) -> dict:
 
 
 def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
-    name = v.check_required(data.name, "name", "Customer name", v.MAX_NAME)
-    phones = [p for p in data.phones if v.clean_text(p)]
+    name = t.check_required(data.name, "name", "Customer name", v.MAX_NAME)
+    phones = [p for p in data.phones if v.clean_text(p, "phones", "Phone number")]
     if not phones:
         raise RuleViolation("At least one phone number is required.", field="phones")
     if len(phones) > MAX_PHONES:
@@ -112,15 +113,17 @@ def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
         number = v.check_phone(raw, "phones")
         if number not in checked:
             checked.append(number)
-    address = v.check_length(data.address, "address", "Address", v.MAX_ADDRESS)
-    notes = v.check_length(data.notes, "notes", "Notes", v.MAX_TEXT)
+    address = t.check_length(data.address, "address", "Address", v.MAX_ADDRESS)
+    notes = t.check_length(data.notes, "notes", "Notes", v.MAX_TEXT, multiline=True)
     return name, checked, address, notes
 
 
 def validate_product(data: ProductInput, today: date) -> ProductInput:
-    model = v.check_required(data.model, "model", "Product model", v.MAX_SHORT)
-    serial = v.check_length(data.serial_no, "serial_no", "Serial number", SERIAL_MAX).upper()
-    invoice = v.check_length(data.invoice_no, "invoice_no", "Invoice number", v.MAX_SHORT)
+    model = t.check_required(data.model, "model", "Product model", v.MAX_SHORT)
+    # serial numbers are stored in capitals: the check sees what is stored
+    serial = t.check_length(v.clean_text(data.serial_no, "serial_no", "Serial number").upper(),
+                            "serial_no", "Serial number", SERIAL_MAX)
+    invoice = t.check_length(data.invoice_no, "invoice_no", "Invoice number", v.MAX_SHORT)
     purchase = v.check_not_future(data.purchase_date, "purchase_date", "Purchase date", today)
     months = v.check_range(data.warranty_months, "warranty_months", "Warranty months", 0, 120)
     return ProductInput(model, serial, purchase, invoice, months)
@@ -143,6 +146,7 @@ def add_customer(s: Session, actor: Actor, data: CustomerInput) -> Customer:
 def add_product(s: Session, actor: Actor, customer_id: str, data: ProductInput,
                 today: date) -> Product:
     clean = validate_product(data, today)
+    t.check_key(customer_id, "customer_id", "Customer")
     if s.get(Customer, customer_id) is None:
         raise not_found("customer")
     product = Product(
@@ -179,6 +183,7 @@ class CustomerService:
         self, actor: Actor, customer_id: str, data: CustomerInput, expected_revision: int
     ) -> CustomerSummary:
         actor.require(Role.CLERK, doing="edit customers")
+        t.check_key(customer_id, "customer_id", "Customer")
         name, phones, address, notes = validate_customer(data)
         with self.db.write() as s:
             customer = s.get(Customer, customer_id)
@@ -212,6 +217,7 @@ class CustomerService:
         self, actor: Actor, product_id: str, data: ProductInput, expected_revision: int
     ) -> ProductInfo:
         actor.require(Role.CLERK, Role.TECHNICIAN, doing="edit products")
+        t.check_key(product_id, "product_id", "Product")
         clean = validate_product(data, self._today())
         with self.db.write() as s:
             product = s.get(Product, product_id)
@@ -233,7 +239,7 @@ class CustomerService:
 
     def search(self, text: str, limit: int = 100) -> list[CustomerSummary]:
         """By phone (digits, prefix), name prefix or a product's serial number."""
-        query = v.clean_text(text)
+        query = v.clean_text(text, "text", "Search text")
         with self.db.read() as s:
             stmt = select(Customer).options(selectinload(Customer.phones))
             if not query:
@@ -261,6 +267,7 @@ class CustomerService:
             return [summary(c) for c in s.scalars(stmt.limit(limit))]
 
     def get(self, customer_id: str) -> CustomerSummary:
+        t.check_key(customer_id, "customer_id", "Customer")
         with self.db.read() as s:
             customer = s.get(Customer, customer_id)
             if customer is None:
@@ -269,6 +276,7 @@ class CustomerService:
 
     def file(self, customer_id: str) -> CustomerFile:
         """The customer, every product, and every order newest first (客户维修档案)."""
+        t.check_key(customer_id, "customer_id", "Customer")
         today = self._today()
         with self.db.read() as s:
             customer = s.get(Customer, customer_id, options=[selectinload(Customer.phones)])

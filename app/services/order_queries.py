@@ -106,7 +106,7 @@ def plan(flt: OrderFilter, now: datetime, after: Cursor | None,
     """What the search box text means, as a query shape and its parameter values."""
     params: dict[str, Any] = {"limit": limit}
     shape: dict[str, bool] = {}
-    query = v.clean_text(flt.text)
+    query = v.clean_text(flt.text, "text", "Search text")
     if query:
         upper = query.upper()
         compact = query.replace("-", "").replace(" ", "")

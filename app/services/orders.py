@@ -31,6 +31,7 @@ from app.domain.numbering import order_number
 from app.domain.sla import Clock, Promise, SlaTimes, clocks
 from app.domain.warranty import warranty_status
 from app.services import events
+from app.services import text_input as t
 from app.services.context import Actor
 from app.services.customers import (
     CustomerInput,
@@ -178,6 +179,11 @@ class OrderService:
     def search(
         self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100
     ) -> list[OrderRow]:
+        for name, label in (("text", "Search text"), ("order_type", "Order type"),
+                            ("technician_id", "Technician"), ("customer_id", "Customer")):
+            t.check_key(getattr(flt, name), name, label)
+        if after is not None:
+            t.check_key(after[1], "after", "Order")
         # a pooled DBAPI connection without SQLAlchemy's Connection around it: on a phone or
         # serial lookup that wrapper cost as much as SQLite's own work
         raw = self.db.engine.raw_connection()
@@ -192,6 +198,7 @@ class OrderService:
             return self._detail(order, actor)
 
     def find_by_number(self, number: str) -> OrderDetail:
+        t.check_key(number, "number", "Order number")
         with self.db.read() as s:
             order_id = s.scalar(
                 select(ServiceOrder.id).where(ServiceOrder.number == number.strip().upper())
@@ -203,16 +210,19 @@ class OrderService:
     # -- writing ------------------------------------------------------------------------------
     def create(self, actor: Actor, new: NewOrder) -> OrderDetail:
         actor.require(Role.CLERK, doing="create orders")
-        fault = v.check_length(new.fault_description, "fault_description", "Fault description",
-                               v.MAX_TEXT)
+        fault = t.check_length(new.fault_description, "fault_description", "Fault description",
+                               v.MAX_TEXT, multiline=True)
         if OrderType(new.order_type) is OrderType.REPAIR and not fault:
             raise RuleViolation("Fault description is required for a repair order.",
                                 field="fault_description")
         phone = v.check_phone(new.contact_phone, "contact_phone")
-        address = v.check_length(new.service_address, "service_address", "Service address",
+        address = t.check_length(new.service_address, "service_address", "Service address",
                                  v.MAX_ADDRESS)
-        hq_ref = v.check_length(new.hq_reference, "hq_reference", "Head-office reference",
+        hq_ref = t.check_length(new.hq_reference, "hq_reference", "Head-office reference",
                                 v.MAX_SHORT)
+        t.check_key(new.customer_id, "customer_id", "Customer")
+        t.check_key(new.product_id, "product_id", "Product")
+        t.check_key(new.technician_id, "technician_id", "Technician")
         now = self.clock()
         today = now.astimezone().date()
         with self.db.write() as s:
@@ -251,11 +261,12 @@ class OrderService:
         self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int
     ) -> OrderDetail:
         actor.require(Role.CLERK, doing="edit orders")
-        fault = v.check_length(edit.fault_description, "fault_description", "Fault description",
-                               v.MAX_TEXT)
+        fault = t.check_length(edit.fault_description, "fault_description", "Fault description",
+                               v.MAX_TEXT, multiline=True)
         phone = v.check_phone(edit.contact_phone, "contact_phone")
-        address = v.check_length(edit.service_address, "service_address", "Service address",
+        address = t.check_length(edit.service_address, "service_address", "Service address",
                                  v.MAX_ADDRESS)
+        t.check_key(edit.product_id, "product_id", "Product")
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
@@ -292,6 +303,7 @@ class OrderService:
     ) -> OrderDetail:
         """One move of the state machine, checked for state and role."""
         action = sm.Action(action)
+        t.check_key(technician_id, "technician_id", "Technician")
         now = self.clock()
         with self.db.write() as s:
             order = self._load(s, order_id)
@@ -302,7 +314,7 @@ class OrderService:
                     raise RuleViolation("Choose the technician to assign.", field="technician_id")
                 self._check_assignable(s, technician_id)
             if action is sm.Action.CANCEL:
-                reason = v.check_required(reason, "reason", "Cancel reason", 200)
+                reason = t.check_required(reason, "reason", "Cancel reason", 200)
             if action is sm.Action.VISIT and satisfaction is not None:
                 v.check_range(satisfaction, "satisfaction", "Satisfaction", 1, 5)
             sm.check_role(action, actor.role, is_assignee=order.technician_id == actor.user_id)
@@ -315,8 +327,10 @@ class OrderService:
     def add_repair_record(
         self, actor: Actor, order_id: str, diagnosis: str, actions: str, labour_minutes: int
     ) -> OrderDetail:
-        diagnosis = v.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT)
-        actions = v.check_length(actions, "actions", "Actions taken", v.MAX_TEXT)
+        diagnosis = t.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT,
+                                   multiline=True)
+        actions = t.check_length(actions, "actions", "Actions taken", v.MAX_TEXT,
+                                 multiline=True)
         if not diagnosis and not actions:
             raise RuleViolation("Enter the diagnosis or the actions taken.", field="diagnosis")
         v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
@@ -359,6 +373,8 @@ class OrderService:
     def attach_photo(self, actor: Actor, order_id: str, source: Path) -> OrderDetail:
         """Copies the file into the content-addressed store, then records it."""
         source = Path(source)
+        # a file name the disk could not decode arrives holding surrogates
+        t.check_key(source.name, "file", "File name")
         if not source.is_file():
             raise RuleViolation("File '{name}' was not found.", field="file", name=source.name)
         size = source.stat().st_size
@@ -482,6 +498,7 @@ class OrderService:
                detail=f"{order.number} {order.status}")
 
     def _load(self, s: Session, order_id: str, full: bool = False) -> ServiceOrder:
+        t.check_key(order_id, "order_id", "Order")
         options = []
         if full:
             options = [
@@ -541,7 +558,7 @@ class OrderService:
 
 
 def _check_charge(index: int, line: ChargeInput) -> ChargeInput:
-    description = v.check_required(line.description, "charges", "Charge description", 200)
+    description = t.check_required(line.description, "charges", "Charge description", 200)
     v.check_range(line.quantity, "charges", "Quantity", 1, 10_000)
     v.check_range(line.unit_price_fen, "charges", "Unit price (fen)", 0, MAX_UNIT_PRICE_FEN)
     return ChargeInput(ChargeKind(line.kind), description, line.quantity, line.unit_price_fen)

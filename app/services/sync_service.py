@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from app.domain import validation as v
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
 from app.services import events
+from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found
 from app.services.journal import record
@@ -122,6 +124,11 @@ class SyncService:
     ) -> None:
         """Stores where head office is and the token, after proving the token works."""
         actor.require(Role.MANAGER, doing="register the station with head office")
+        for value, name, label in ((hq_url, "hq_url", "Head-office address"),
+                                   (station_code, "station_code", "Station code"),
+                                   (token, "token", "Token"),
+                                   (ca_bundle, "ca_bundle", "CA bundle")):
+            t.check_key(value, name, label)
         url = _check_url(hq_url)
         code = station_code.strip().upper()
         if not STATION_CODE_RE.match(code):
@@ -259,6 +266,8 @@ class SyncService:
 
     def resolve_conflict(self, actor: Actor, conflict_id: str, note: str = "") -> ConflictInfo:
         actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        t.check_key(conflict_id, "conflict_id", "Conflict")
+        note = v.check_length(note, "note", "Note", 2000, multiline=False)
         with self.db.write() as s:
             conflict = s.get(SyncConflict, conflict_id)
             if conflict is None:
@@ -266,7 +275,7 @@ class SyncService:
             if conflict.resolved_at is None:
                 conflict.resolved_at = self.clock()
                 conflict.resolved_by = actor.username
-                conflict.resolution_note = note.strip()[:2000]
+                conflict.resolution_note = note
                 record(s, actor, action="resolve_conflict", entity=conflict.entity,
                        entity_id=conflict.entity_id, detail=f"{conflict.kind}: {note[:500]}")
             result = _conflict_info(conflict)
@@ -281,6 +290,7 @@ class SyncService:
             return [NoticeInfo(n.id, n.title, n.body, n.published_at, n.read_at) for n in rows]
 
     def mark_notice_read(self, actor: Actor, notice_id: str) -> None:
+        t.check_key(notice_id, "notice_id", "Notice")
         with self.db.write() as s:
             notice = s.get(Notice, notice_id)
             if notice is None:

@@ -14,6 +14,7 @@ from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
 from app.services import events
+from app.services import text_input as t
 from app.services.context import SYSTEM, Actor
 from app.services.errors import LoginFailed, not_found
 from app.services.journal import record, row_payload
@@ -102,15 +103,16 @@ class UserService:
 
     def set_up_station(self, station: NewStation, manager: NewUser) -> tuple[StationInfo, UserInfo]:
         """First start: the station and its first manager, together or not at all."""
-        code = v.clean_text(station.code).upper()
+        code = v.clean_text(station.code, "code", "Station code").upper()
         if not STATION_CODE_RE.match(code):
             raise RuleViolation(
                 "Station code must be 2-16 capital letters or digits (e.g. BJ001).",
                 field="code",
             )
-        name = v.check_required(station.name, "name", "Station name", v.MAX_SHORT)
-        address = v.check_length(station.address, "address", "Address", v.MAX_ADDRESS)
-        phone = v.check_phone(station.phone, "phone") if v.clean_text(station.phone) else ""
+        name = t.check_required(station.name, "name", "Station name", v.MAX_SHORT)
+        address = t.check_length(station.address, "address", "Address", v.MAX_ADDRESS)
+        phone = (v.check_phone(station.phone, "phone")
+                 if v.clean_text(station.phone, "phone", "Phone number") else "")
         manager = NewUser(manager.username, manager.display_name, Role.MANAGER, manager.password)
         with self.db.write() as s:
             if s.scalar(select(func.count()).select_from(Station)):
@@ -135,13 +137,13 @@ class UserService:
         return info
 
     def _add_user(self, s, actor: Actor, new: NewUser) -> User:
-        username = v.clean_text(new.username).lower()
+        username = v.clean_text(new.username, "username", "User name").lower()
         if not USERNAME_RE.match(username):
             raise RuleViolation(
                 "User name must be 2-32 lower-case letters, digits, '.', '_' or '-'.",
                 field="username",
             )
-        display = v.check_required(new.display_name, "display_name", "Name", v.MAX_NAME)
+        display = t.check_required(new.display_name, "display_name", "Name", v.MAX_NAME)
         _check_password(new.password)
         if s.scalar(select(User.id).where(User.username == username)):
             raise RuleViolation("User name '{name}' is taken.", field="username", name=username)
@@ -158,6 +160,7 @@ class UserService:
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if actor.user_id != user_id:
             actor.require(Role.MANAGER, doing="change other users' passwords")
+        t.check_key(user_id, "user_id", "User")
         _check_password(password)
         with self.db.write() as s:
             user = s.get(User, user_id)
@@ -170,6 +173,7 @@ class UserService:
 
     def set_active(self, actor: Actor, user_id: str, active: bool) -> None:
         actor.require(Role.MANAGER, doing="manage users")
+        t.check_key(user_id, "user_id", "User")
         with self.db.write() as s:
             user = s.get(User, user_id)
             if user is None:
@@ -186,6 +190,7 @@ class UserService:
     def set_role(self, actor: Actor, user_id: str, role: Role) -> UserInfo:
         """Changes a user's role; the station always keeps one active manager."""
         actor.require(Role.MANAGER, doing="manage users")
+        t.check_key(user_id, "user_id", "User")
         role = Role(role)
         with self.db.write() as s:
             user = s.get(User, user_id)
@@ -218,7 +223,8 @@ class UserService:
     # -- login ------------------------------------------------------------------------------
     def login(self, username: str, password: str) -> Actor:
         """The actor for a right password; counts failures and locks for 15 minutes after 5."""
-        name = v.clean_text(username).lower()
+        name = v.clean_text(username, "username", "User name").lower()
+        t.check_key(password, "password", "Password")
         now = self.clock()
         with self.db.write() as s:
             user = s.scalars(select(User).where(User.username == name)).first()
@@ -269,6 +275,8 @@ def _actor(user: User) -> Actor:
 
 
 def _check_password(password: str) -> None:
+    """Any character but a lone surrogate (a password is hashed, never printed)."""
+    t.check_key(password, "password", "Password")
     if len(password) < MIN_PASSWORD:
         raise RuleViolation(
             "Password must be at least {n} characters.", field="password", n=MIN_PASSWORD
