@@ -164,4 +164,9 @@ TEXT_ZH: dict[str, str] = {
     "Active": "启用",
     "Add customer": "新建客户",
     "Change role": "修改角色",
+    # printing a paper with characters no font draws (text from head office)
+    "This paper holds characters that no font can draw: {chars}. They will print as 〓. "
+    "Go on?": "这张单据中有任何字体都无法显示的字符:{chars}。这些字符将打印为“〓”。是否继续?",
+    "Go on": "继续",
+    "Stop": "停止",
 }

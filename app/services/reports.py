@@ -6,16 +6,19 @@ thread.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from enum import Enum
 from io import BytesIO
 from pathlib import Path
 
 from app.domain.errors import RuleViolation
 from app.domain.numbering import parse_order_number
 from app.printing.data import ChargeRow, OrderSheet, Paper, RepairNote, StationHeader
+from app.printing.glyphs import undrawable_in
 from app.printing.registry import DocumentSpec, documents
 from app.services.errors import NotFound
 from app.services.orders import OrderDetail, OrderService
@@ -71,6 +74,25 @@ class ReportService:
         A batch passes the ``letterhead`` it read once instead of reading it per order."""
         header = letterhead or self.letterhead()
         return to_sheet(self._find(order), header, self.clock(), self.tz)
+
+    def unprintable(self, sheet: OrderSheet) -> list[str]:
+        """The characters of ``sheet`` that no embedded font draws (each prints as 〓): text
+        that arrived by sync, which input could not refuse. Every text of the sheet, its
+        station header, repairs and charges; in memory, no database."""
+
+        def texts(value: object) -> Iterator[str]:
+            if isinstance(value, Enum):
+                return  # printed as its label, never as its value
+            if isinstance(value, str):
+                yield value
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                for f in dataclasses.fields(value):
+                    yield from texts(getattr(value, f.name))
+            elif isinstance(value, tuple | list):
+                for item in value:
+                    yield from texts(item)
+
+        return undrawable_in(texts(sheet))
 
     def build(self, document: str, order: str, paper: Paper | str = Paper.A4) -> bytes:
         return self.pdf(document, self.sheet(order), paper)

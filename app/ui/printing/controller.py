@@ -3,7 +3,10 @@ its page images on the slow pool, then preview, print, save or open it. The pape
 printer and the save folder are remembered in the UI settings.
 
 Every flow ends with ``finished(kind, result)`` or ``failed(kind, message)`` so windows and
-tests can follow it; errors are also shown to the person through the prompts.
+tests can follow it; errors are also shown to the person through the prompts. A sheet holding
+characters no embedded font draws (only text from head office can) is printed with 〓 for
+them after the person, warned through the prompts, chose to go on; stopping ends the flow
+quietly, like closing the printer dialog.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.domain.text_rules import shown
 from app.i18n import render, tr
 from app.printing.data import OrderSheet, Paper
 from app.ui.extensions import UiContext
@@ -241,8 +245,20 @@ class PrintController(QObject):
 
     def _with_sheet(self, kind: str, order_id: str, then: Callable[[OrderSheet], None]) -> None:
         reports = self.ctx.services.reports
-        self.ctx.tasks.run(lambda: reports.sheet(order_id), then,
-                           lambda exc: self._failed(kind, exc), owner=self)
+
+        def read() -> tuple[OrderSheet, list[str]]:
+            # on the worker: the first look at the fonts' coverage reads the font files
+            sheet = reports.sheet(order_id)
+            return sheet, reports.unprintable(sheet)
+
+        def got(result: tuple[OrderSheet, list[str]]) -> None:
+            sheet, missing = result
+            if not missing or self.prompts.confirm(self.window, tr(
+                    "This paper holds characters that no font can draw: {chars}. They will "
+                    "print as 〓. Go on?", chars=shown(missing))):
+                then(sheet)
+
+        self.ctx.tasks.run(read, got, lambda exc: self._failed(kind, exc), owner=self)
 
     def _printed(self, printer: QPrinter, pages: int) -> None:
         self._release(printer)

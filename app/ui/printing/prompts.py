@@ -1,6 +1,6 @@
-"""The questions printing asks a person (which printer, where to save) and what it hands to
-the desktop (open a file, show an error), in one replaceable object so tests answer them
-without modal dialogs.
+"""The questions printing asks a person (which printer, where to save, whether to print a
+paper with characters no font draws) and what it hands to the desktop (open a file, show an
+error), in one replaceable object so tests answer them without modal dialogs.
 """
 
 from __future__ import annotations
@@ -34,3 +34,14 @@ class PrintPrompts:
 
     def error(self, parent: QWidget | None, message: str) -> None:
         QMessageBox.warning(parent, tr("Printing"), message)
+
+    def confirm(self, parent: QWidget | None, message: str) -> bool:
+        """A warning the person may go on past; stopping is the default."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Printing"), message,
+                          QMessageBox.StandardButton.NoButton, parent)
+        go_on = box.addButton(tr("Go on"), QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton(tr("Stop"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stop)
+        box.setEscapeButton(stop)
+        box.exec()
+        return box.clickedButton() is go_on
