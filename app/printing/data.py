@@ -15,6 +15,12 @@ from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode, W
 class Paper(StrEnum):
     A4 = "A4"
     A5 = "A5"
+    #: 80 mm receipt roll: one page as long as its content
+    ROLL80 = "80MM"
+
+
+#: the sheets the order papers print on
+SHEET_PAPERS = (Paper.A4, Paper.A5)
 
 
 @dataclass(frozen=True)
@@ -87,3 +93,105 @@ class OrderSheet:
     def due_fen(self) -> int:
         """What the customer pays: the charges less what is claimed from the maker."""
         return self.total_fen - self.claimed_fen
+
+
+# -- parts papers ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SaleLine:
+    """One line of a counter sale as printed."""
+
+    part_no: str
+    name: str
+    quantity: int
+    unit_price_fen: int
+
+    @property
+    def amount_fen(self) -> int:
+        return self.quantity * self.unit_price_fen
+
+
+@dataclass(frozen=True)
+class ReceiptSheet:
+    """销售小票: a counter sale of parts."""
+
+    station: StationHeader
+    number: str
+    sold_at: datetime
+    cashier: str
+    lines: tuple[SaleLine, ...]
+    printed_at: datetime
+    #: already translated (现金, 微信...)
+    payment_method: str = ""
+    discount_fen: int = 0
+    customer_name: str = ""
+    customer_phone: str = ""
+    voided: bool = False
+    void_reason: str = ""
+    tz: tzinfo | None = field(default=None, compare=False)
+
+    @property
+    def subtotal_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def total_fen(self) -> int:
+        return self.subtotal_fen - self.discount_fen
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """One part of a stock count: what the books say and what was counted (None: not yet)."""
+
+    location: str
+    part_no: str
+    name: str
+    unit: str
+    book_quantity: int
+    counted: int | None
+    unit_cost_fen: int
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.counted is None else self.counted - self.book_quantity
+
+
+@dataclass(frozen=True)
+class CountSheet:
+    """盘点表: the parts of a stock count, by shelf location."""
+
+    station: StationHeader
+    number: str
+    opened_at: datetime
+    opened_by: str
+    lines: tuple[CountLine, ...]
+    printed_at: datetime
+    posted_at: datetime | None = None
+    tz: tzinfo | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OldPartLabel:
+    """One defective old part (旧件) going back to head office, as its tag shows it."""
+
+    tag_no: str
+    part_no: str
+    part_name: str
+    order_no: str
+    collected_at: datetime | None = None
+    product_model: str = ""
+    serial_no: str = ""
+
+
+@dataclass(frozen=True)
+class ShipmentSheet:
+    """旧件返厂清单 and its tags: the old parts of one return shipment."""
+
+    station: StationHeader
+    number: str
+    created_at: datetime
+    created_by: str
+    parts: tuple[OldPartLabel, ...]
+    printed_at: datetime
+    shipped_at: datetime | None = None
+    carrier: str = ""
+    tz: tzinfo | None = field(default=None, compare=False)

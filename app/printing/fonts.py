@@ -4,8 +4,10 @@ planes and the symbols Micro Hei draws empty), shipped in ``resources/fonts/`` a
 (subset) into each PDF, so every character shows on any PC and in any viewer without the
 viewer's own fonts. Faces register with reportlab the first time a paper needs them.
 
-Also mends reportlab's ToUnicode map for characters beyond the Basic Multilingual Plane
-(written as five hex digits instead of a UTF-16 pair, so 𠀀 extracted as garbage).
+Also mends two things of reportlab's: its ToUnicode map for characters beyond the Basic
+Multilingual Plane (written as five hex digits instead of a UTF-16 pair, so 𠀀 extracted as
+garbage), and its hanging punctuation: a character that may not start a line (，。）℃…) was
+hung past the end of the line, over a cell's border or the page's margin.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph
 
 from app.paths import resources_dir
 
@@ -107,3 +110,6 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 def _mend_to_unicode() -> None:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    # the CJK line breaker hangs one such character in the right margin; with none listed it
+    # carries the character to the next line instead, so text stays inside its box
+    paragraph.ALL_CANNOT_START = ""

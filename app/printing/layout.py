@@ -30,6 +30,9 @@ from app.printing.qr import draw_qr
 from app.printing.text import escape
 
 _building = threading.Lock()
+#: held while one PDF is built (reportlab's font subsetting state is not thread-safe); a paper
+#: drawn straight on a canvas (label sheets) holds it too
+BUILD_LOCK = _building
 
 INK = colors.black
 RULE = colors.HexColor("#333333")
@@ -56,7 +59,10 @@ class PageSpec:
 SPECS: dict[Paper, PageSpec] = {
     Paper.A4: PageSpec(A4, 14 * mm, 9.5, 19, 13, 21 * mm, 33 * mm),
     Paper.A5: PageSpec(A5, 9 * mm, 7.2, 14, 10, 15 * mm, 25 * mm),
+    # the height is the content's (``build_roll_pdf``); the letterhead is part of the story
+    Paper.ROLL80: PageSpec((80 * mm, 0), 4 * mm, 8, 12, 10, 18 * mm, 0),
 }
+ROLL_MIN_HEIGHT = 90 * mm
 
 
 @dataclass(frozen=True)
@@ -208,13 +214,77 @@ class _FormDoc(BaseDocTemplate):
 def build_pdf(
     out: str | Path | IO[bytes], paper: Paper, header: PageHeader, story: list[Flowable]
 ) -> None:
-    """Lays ``story`` out on ``paper`` pages with the shared letterhead and writes the PDF."""
-    spec = SPECS[Paper(paper)]
+    """Lays ``story`` out on ``paper`` pages with the shared letterhead and writes the PDF
+    (on a receipt roll: one page as long as the letterhead and the story)."""
+    paper = Paper(paper)
+    spec = SPECS[paper]
+
+    def write(handle: IO[bytes]) -> None:
+        if paper is Paper.ROLL80:
+            _build_roll(handle, spec, header, story)
+        else:
+            _FormDoc(handle, spec, header).build_story(story)
+
     # reportlab keeps per-font subsetting state and module-level settings that are not
     # guarded; one document at a time (the GIL allows no more speed anyway)
     with _building:
         if isinstance(out, str | Path):
             with open(out, "wb") as handle:
-                _FormDoc(handle, spec, header).build_story(story)
+                write(handle)
         else:
-            _FormDoc(out, spec, header).build_story(story)
+            write(out)
+
+
+class _QrFlowable(Flowable):
+    def __init__(self, payload: str, side: float) -> None:
+        super().__init__()
+        self.payload = payload
+        self.side = side
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.side
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.payload, (self.width - self.side) / 2, 0, self.side)
+
+
+def roll_letterhead(spec: PageSpec, header: PageHeader) -> list[Flowable]:
+    """The letterhead of a receipt roll, centred: station, address, phone, title, number."""
+    font = register_fonts()
+
+    def line(text: str, size: float) -> Paragraph:
+        return Paragraph(escape(text), ParagraphStyle(
+            "roll", fontName=font, fontSize=size, leading=size * 1.3, alignment=TA_CENTER,
+            wordWrap="CJK", textColor=INK))
+
+    small = spec.body - 1
+    station = header.station
+    lines = [line(station.name, spec.station)]
+    if station.address:
+        lines.append(line(tr("Address: {address}", address=station.address), small))
+    if station.phone:
+        lines.append(line(tr("Service phone: {phone}", phone=station.phone), small))
+    lines += [line(header.title, spec.title), line(tr("No. {number}", number=header.number), small),
+              line(tr("Printed {time}", time=header.printed), small)]
+    return lines
+
+
+def _build_roll(out: IO[bytes], spec: PageSpec, header: PageHeader,
+                story: list[Flowable]) -> None:
+    """One page 80 mm wide and as long as its content, the receipt number's QR code last."""
+    flowables = [*roll_letterhead(spec, header), *story, _QrFlowable(header.number, spec.qr)]
+    width = spec.frame_width
+    used = sum(f.wrap(width, 1e7)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+               for f in flowables)
+    # a few points of slack: reportlab's frame refuses a flowable that fits to the last point
+    height = max(used + 2 * spec.margin + 12, ROLL_MIN_HEIGHT)
+    doc = BaseDocTemplate(
+        out, pagesize=(spec.size[0], height), leftMargin=spec.margin,
+        rightMargin=spec.margin, topMargin=spec.margin, bottomMargin=spec.margin,
+        title=header.title + " " + header.number, author=header.station.name,
+        subject=header.number, creator="Repair Station", initialFontName=register_fonts())
+    frame = Frame(spec.margin, spec.margin, width, height - 2 * spec.margin, leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0, id="roll")
+    doc.addPageTemplates([PageTemplate(id="roll", frames=[frame])])
+    doc.build(flowables)

@@ -17,6 +17,10 @@ from app.printing.data import Paper
 DOCUMENT_MODULES: dict[str, str] = {
     "report": "app.printing.repair_report",
     "work-order": "app.printing.work_order",
+    "receipt": "app.printing.receipt",
+    "count-sheet": "app.printing.count_sheet",
+    "manifest": "app.printing.manifest",
+    "old-part-tags": "app.printing.old_part_tags",
 }
 
 
@@ -24,7 +28,8 @@ DOCUMENT_MODULES: dict[str, str] = {
 class DocumentSpec:
     name: str  # the command-line and settings key
     title: str  # English source text, shown through tr()
-    #: what the document is about; the report service builds the matching data ("order")
+    #: what the document is about; the report service builds the matching data: "order"
+    #: (OrderSheet), "sale" (ReceiptSheet), "count" (CountSheet), "shipment" (ShipmentSheet)
     subject: str
     render: Callable[[Any, Paper, str | Path | IO[bytes]], None]
     papers: tuple[Paper, ...] = (Paper.A4, Paper.A5)

@@ -221,3 +221,36 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float,
 
 def gap(height_mm: float = 2.5) -> Flowable:
     return Spacer(1, height_mm * mm)
+
+
+def list_table(heads: Sequence[str], rows: Sequence[Sequence[object]], shares: Sequence[float],
+               styles: Styles, width: float, *, numbers: Sequence[int] = (),
+               footer: Sequence[object] | None = None,
+               row_height: float | None = None) -> Table:
+    """A ruled list: translated column heads repeated on every page, one row per item (user
+    text escaped; the columns in ``numbers`` right-aligned), and an optional footer row.
+    ``row_height``: the least height of a row, room to write in by hand."""
+    head = [Paragraph(escape(tr(h)), styles.head) for h in heads]
+    data: list[list[object]] = [head]
+    for row in rows:
+        data.append([_cell(value, styles.number if i in numbers else styles.cell)
+                     for i, value in enumerate(row)])
+    if not rows:
+        data.append([Paragraph(escape(tr("None")), styles.head)] + [""] * (len(heads) - 1))
+    if footer is not None:
+        data.append([_cell(value, styles.number if i in numbers else styles.cell)
+                     for i, value in enumerate(footer)])
+    commands = [*grid_commands(styles), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
+    if not rows:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    if footer is not None:
+        commands.append(("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), SHADE))
+    heights = [0.0] + [row_height or 0.0] * (len(data) - 1)
+    table = Table(data, colWidths=[width * s for s in shares], repeatRows=1, splitByRow=1,
+                  hAlign="LEFT", minRowHeights=heights)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _cell(value: object, style) -> object:
+    return value if isinstance(value, Flowable) else para(value, style)

@@ -150,3 +150,53 @@ def ink_share(pdf_path: Path, page: int = 1, dpi: int = 50) -> float:
         histogram = grey.histogram()
         inked = sum(histogram[:200])
         return inked / (grey.width * grey.height)
+
+
+def sample_receipt(**changes):
+    from app.printing.data import ReceiptSheet, SaleLine
+
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="SA-BJ001-20260601-0001", sold_at=datetime(2026, 6, 1, 3, 0, tzinfo=UTC),
+        cashier="李信息", printed_at=datetime(2026, 6, 1, 3, 5, tzinfo=UTC),
+        lines=(SaleLine("GR-CAP-35", "压缩机启动电容 35μF", 2, 4500),
+               SaleLine("WM-BELT-1", "洗衣机皮带", 1, 2800)),
+        payment_method="微信", discount_fen=800, customer_name="赵先生",
+        customer_phone="13900001111", tz=UTC)
+    values.update(changes)
+    return ReceiptSheet(**values)
+
+
+def sample_count(**changes):
+    from app.printing.data import CountLine, CountSheet
+
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="PC-BJ001-20260601-0001", opened_at=datetime(2026, 6, 1, 1, 0, tzinfo=UTC),
+        opened_by="张站长", printed_at=datetime(2026, 6, 1, 1, 5, tzinfo=UTC),
+        lines=(CountLine("A-01-02", "GR-CAP-35", "压缩机启动电容 35μF", "个", 12, 11, 3000),
+               CountLine("B-03-01", "WM-BELT-1", "洗衣机皮带", "条", 5, None, 1500)),
+        tz=UTC)
+    values.update(changes)
+    return CountSheet(**values)
+
+
+def sample_shipment(**changes):
+    from app.printing.data import OldPartLabel, ShipmentSheet
+
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="RS-BJ001-20260601-0001", created_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
+        created_by="张站长", printed_at=datetime(2026, 6, 1, 8, 5, tzinfo=UTC),
+        parts=(OldPartLabel("OP-BJ001-20260601-0001", "AC-COMP-1", "变频压缩机",
+                            "SO-BJ001-20260528-0003", datetime(2026, 5, 29, 6, 0, tzinfo=UTC),
+                            "KFR-35GW/BP3DN1Y", "SN9914853944"),),
+        carrier="顺丰速运", tz=UTC)
+    values.update(changes)
+    return ShipmentSheet(**values)
+
+
+def sample_for(subject: str, **changes):
+    """A complete sheet of the kind a document of ``subject`` prints."""
+    return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
+            "shipment": sample_shipment}[subject](**changes)
