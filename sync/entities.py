@@ -94,6 +94,9 @@ ENTITIES: dict[str, EntitySpec] = {
                    _UPSERT_DELETE, "attachments", "photo metadata (the file stays local)"),
         EntitySpec("sync_conflict", Owner.STATION, Storage.CONFLICT, ConflictRule.APPEND_ONLY,
                    _EVENT, "", "a conflict the station recorded, reported for head office"),
+        # parts (app/services/stock_ledger.py and the parts services)
+        EntitySpec("stock_movement", Owner.STATION, Storage.LEDGER, ConflictRule.APPEND_ONLY,
+                   _EVENT, "stock_movements", "the stock ledger: every movement, once"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",

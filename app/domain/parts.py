@@ -4,6 +4,8 @@ made at the counter."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from enum import StrEnum
 
 MAX_PART_NO = 32
@@ -24,3 +26,88 @@ class PaymentMethod(StrEnum):
     ALIPAY = "alipay"  # 支付宝
     BANK_CARD = "bank_card"  # 银行卡
     ON_ACCOUNT = "on_account"  # 挂账 (company customers)
+
+
+#: the namespace of part ids: a part's id is derived from its number, so a part imported
+#: offline and the same part pulled from head office are one row
+PART_NAMESPACE = uuid.UUID("6f1c8a2e-3f7b-5d0a-9e41-7a2b3c4d5e6f")
+
+
+def part_id(part_no: str) -> str:
+    """The id of the catalogue part numbered ``part_no`` (case and surrounding space aside)."""
+    return str(uuid.uuid5(PART_NAMESPACE, part_no.strip().upper()))
+
+
+class MovementKind(StrEnum):
+    """What moved stock. Sellable stock is the sum of the sellable kinds; old parts (旧件) are
+    counted by their own two kinds and are never sellable."""
+
+    RECEIVED = "received"  # 入库 (from head office)
+    ISSUED = "issued"  # 领用 (onto a service order)
+    RETURNED = "returned"  # 退回 (unused, from an order)
+    SOLD = "sold"  # 销售
+    SALE_VOIDED = "sale_voided"  # 销售作废
+    COUNT_ADJUSTMENT = "count_adjustment"  # 盘点调整
+    OLD_COLLECTED = "old_collected"  # 旧件回收
+    OLD_SHIPPED = "old_shipped"  # 旧件返厂
+
+    @property
+    def sellable(self) -> bool:
+        return self not in (MovementKind.OLD_COLLECTED, MovementKind.OLD_SHIPPED)
+
+    @property
+    def sign(self) -> int:
+        """+1 into stock, -1 out of it, 0 either way (a count adjustment)."""
+        return _SIGNS[self]
+
+
+_SIGNS = {
+    MovementKind.RECEIVED: 1, MovementKind.ISSUED: -1, MovementKind.RETURNED: 1,
+    MovementKind.SOLD: -1, MovementKind.SALE_VOIDED: 1, MovementKind.COUNT_ADJUSTMENT: 0,
+    MovementKind.OLD_COLLECTED: 1, MovementKind.OLD_SHIPPED: -1,
+}
+
+
+class CountStatus(StrEnum):
+    OPEN = "open"  # 盘点中
+    POSTED = "posted"  # 已过账
+
+
+class PartsOrderStatus(StrEnum):
+    DRAFT = "draft"  # 草稿
+    SUBMITTED = "submitted"  # 已提交
+    CONFIRMED = "confirmed"  # 总部已确认
+    SHIPPED = "shipped"  # 总部已发货
+    PARTLY_RECEIVED = "partly_received"  # 部分到货
+    RECEIVED = "received"  # 已到货
+    CANCELLED = "cancelled"  # 已取消
+
+
+class OldPartStatus(StrEnum):
+    COLLECTED = "collected"  # 已回收
+    PACKED = "packed"  # 已装箱
+    SHIPPED = "shipped"  # 已返厂
+    RECEIVED = "received"  # 总部已签收
+    INSPECTED = "inspected"  # 总部已鉴定
+
+
+class ShipmentStatus(StrEnum):
+    OPEN = "open"  # 装箱中
+    SHIPPED = "shipped"  # 已发运
+    RECEIVED = "received"  # 总部已签收
+
+
+class DocumentPrefix(StrEnum):
+    """The human numbers of the parts documents: ``<prefix>-<station>-<yyyymmdd>-<nnnn>``."""
+
+    SALE = "SA"
+    COUNT = "PC"
+    PARTS_ORDER = "PO"
+    SHIPMENT = "RS"
+    OLD_PART = "OP"
+
+
+def document_number(prefix: DocumentPrefix, station_code: str, day: date, sequence: int) -> str:
+    if sequence < 1:
+        raise ValueError("sequence starts at 1")
+    return f"{prefix.value}-{station_code}-{day:%Y%m%d}-{sequence:04d}"

@@ -11,6 +11,21 @@ from app.store.models.orders import (
     ServiceOrder,
 )
 from app.store.models.outbox import OutboxOp
+from app.store.models.parts import (
+    DocumentCounter,
+    OldPart,
+    OldPartShipment,
+    Part,
+    PartSetting,
+    PartsOrder,
+    PartsOrderLine,
+    Sale,
+    SaleLine,
+    StockCount,
+    StockCountLine,
+    StockMovement,
+    StockReservation,
+)
 from app.store.models.station import Setting, Station
 from app.store.models.sync import (
     HqOrderLink,
@@ -23,6 +38,19 @@ from app.store.models.users import User
 
 __all__ = [
     "Attachment",
+    "DocumentCounter",
+    "OldPart",
+    "OldPartShipment",
+    "Part",
+    "PartSetting",
+    "PartsOrder",
+    "PartsOrderLine",
+    "Sale",
+    "SaleLine",
+    "StockCount",
+    "StockCountLine",
+    "StockMovement",
+    "StockReservation",
     "AuditEntry",
     "Base",
     "ChargeLine",
