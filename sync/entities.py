@@ -97,6 +97,21 @@ ENTITIES: dict[str, EntitySpec] = {
         # parts (app/services/stock_ledger.py and the parts services)
         EntitySpec("stock_movement", Owner.STATION, Storage.LEDGER, ConflictRule.APPEND_ONLY,
                    _EVENT, "stock_movements", "the stock ledger: every movement, once"),
+        EntitySpec("part_setting", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "part_settings", "the station's shelf and low-stock threshold"),
+        EntitySpec("stock_reservation", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "stock_reservations", "parts set aside for an order"),
+        EntitySpec("sale", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS, _UPSERT,
+                   "sales", "counter sales (零件销售) with their lines inline"),
+        EntitySpec("stock_count", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "stock_counts", "stock counts (盘点) with their lines inline"),
+        EntitySpec("parts_order", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "parts_orders", "orders of parts to head office, lines inline"),
+        EntitySpec("old_part", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "old_parts", "defective old parts (旧件) with their tags"),
+        EntitySpec("old_part_shipment", Owner.STATION, Storage.RECORD,
+                   ConflictRule.OWNER_WINS, _UPSERT, "old_part_shipments",
+                   "return shipments of old parts (旧件返厂)"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -109,6 +124,14 @@ ENTITIES: dict[str, EntitySpec] = {
                    "head office cancels an order; a completed order stays completed"),
         EntitySpec(HqEntity.NOTICE.value, Owner.HQ, Storage.CHANGE_LOG, ConflictRule.OWNER_WINS,
                    _UPSERT_DELETE, "", "business notices (业务公告)"),
+        EntitySpec(HqEntity.PART.value, Owner.HQ, Storage.CHANGE_LOG, ConflictRule.OWNER_WINS,
+                   _UPSERT, "parts", "the parts catalogue (配件目录)"),
+        EntitySpec(HqEntity.PARTS_ORDER_UPDATE.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "parts_orders",
+                   "head office confirms or ships a station's parts order"),
+        EntitySpec(HqEntity.OLD_PART_INSPECTION.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "old_parts",
+                   "head office received or inspected an old part"),
     )
 }
 

@@ -16,6 +16,12 @@ class HqEntity(StrEnum):
     ORDER_UPDATE = "order_update"
     CANCEL_ORDER = "cancel_order"
     NOTICE = "notice"
+    #: a catalogue part (配件目录), published by ``repair-station-hq parts import``
+    PART = "part"
+    #: head office confirmed or shipped a station's parts order (零件订购)
+    PARTS_ORDER_UPDATE = "parts_order_update"
+    #: head office received or inspected an old part (旧件) a station sent back
+    OLD_PART_INSPECTION = "old_part_inspection"
 
 
 class CustomerRef(TypedDict):
