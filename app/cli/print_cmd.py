@@ -1,7 +1,9 @@
-"""``print``: renders a registered document of one order to a PDF file.
+"""``print``: renders a registered document to a PDF file: a paper of an order (report,
+work-order), a sale's receipt, a count sheet, a shipment's manifest or old-part tags.
 
-``repair-station --data-dir D print report SO-BJ001-20260601-0001 -o report.pdf --paper A5``;
-every later document joins as ``print <name> ...`` through the printing registry.
+``repair-station --data-dir D print report SO-BJ001-20260601-0001 -o report.pdf --paper A5``,
+``repair-station print receipt SA-BJ001-20260601-0001 -o r.pdf --paper 80MM``; every document
+joins as ``print <name> ...`` through the printing registry.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from app.bootstrap import open_services
 from app.domain.errors import RuleViolation
 from app.i18n import render, tr
 from app.paths import DataPaths, default_data_dir
+from app.printing.data import Paper
 from app.printing.registry import names
 from app.services.errors import NotFound
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("print", help="print a document of an order to a PDF file")
+    parser = subparsers.add_parser("print", help="print a document to a PDF file")
     parser.add_argument("document", choices=names(), help="which document")
-    parser.add_argument("order", metavar="ORDER_NO", help="order number (SO-...) or order id")
+    parser.add_argument("order", metavar="NUMBER",
+                        help="number of the order (SO-...), sale (SA-...), count (PC-...) or "
+                             "shipment (RS-...) the document is about, or its id")
     parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
-    parser.add_argument("--paper", choices=("A4", "A5"), default="A4", type=str.upper,
-                        help="paper size (default A4)")
+    parser.add_argument("--paper", choices=[p.value for p in Paper], default=None,
+                        type=str.upper,
+                        help="paper size (default: the document's first, A4 for orders)")
     parser.set_defaults(handler=run)
 
 
@@ -38,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         path = services.reports.render(args.document, args.order, args.paper, args.output)
     except NotFound:
-        print(tr("Error: order {number} was not found.", number=args.order), file=sys.stderr)
+        print(tr("Error: {number} was not found.", number=args.order), file=sys.stderr)
         return 2
     except RuleViolation as exc:
         print(tr("Error: {message}", message=render(exc)), file=sys.stderr)

@@ -129,8 +129,11 @@ TEXT_ZH: dict[str, str] = {
     # service and command messages
     "Unknown document '{name}'; choose one of: {known}.": "未知的单据“{name}”，可选：{known}。",
     "Set up the station before printing.": "请先完成维修站设置再打印。",
-    "Unknown paper size '{paper}'; use A4 or A5.": "未知的纸张尺寸“{paper}”，请使用 A4 或 A5。",
-    "Error: order {number} was not found.": "错误：找不到工单 {number}。",
+    "Unknown paper size '{paper}'; use A4, A5 or 80MM.":
+        "未知的纸张尺寸“{paper}”，请使用 A4、A5 或 80MM。",
+    "Error: {number} was not found.": "错误：找不到 {number}。",
+    "Nothing can print '{name}' yet.": "目前还无法打印“{name}”。",
+    "{name} prints on {papers}, not {paper}.": "{name} 只能打印在 {papers} 上，不能用 {paper}。",
     "Error: no station data in {folder}.": "错误：{folder} 中没有维修站数据。",
     "Error: {message}": "错误：{message}",
     "Error: cannot write {path}: {reason}": "错误：无法写入 {path}：{reason}",

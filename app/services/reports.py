@@ -49,6 +49,25 @@ class ReportService:
         self.users = users
         self.clock = clock
         self.tz = tz
+        #: how each subject's printable sheet is read, given its number (or id) and the
+        #: letterhead; "order" is built in, an area registers its own (``register_subject``)
+        self._subjects: dict[str, Callable[[str, StationHeader], object]] = {
+            "order": lambda key, header: self.sheet(key, header)}
+
+    def register_subject(self, subject: str,
+                         builder: Callable[[str, StationHeader], object]) -> None:
+        """Lets the documents about ``subject`` ("sale", "count", "shipment") be printed:
+        ``builder(number, letterhead)`` reads the sheet or raises NotFound."""
+        self._subjects[subject] = builder
+
+    def subject_sheet(self, document: str, key: str) -> object:
+        """The sheet ``document`` prints for the record numbered (or with id) ``key``."""
+        spec = self.spec(document)
+        builder = self._subjects.get(spec.subject)
+        if builder is None:
+            raise RuleViolation("Nothing can print '{name}' yet.", field="document",
+                                name=document)
+        return builder(key, self.letterhead())
 
     # -- what can be printed ----------------------------------------------------------------
     def documents(self, subject: str = "order") -> list[DocumentSpec]:
@@ -111,11 +130,18 @@ class ReportService:
         return _write(self.spec(document), sheet, _paper(paper), Path(out_path))
 
     def render(
-        self, document: str, order: str, paper: Paper | str, out_path: Path | str
+        self, document: str, key: str, paper: Paper | str | None, out_path: Path | str
     ) -> Path:
-        """Writes the PDF to ``out_path`` whole or not at all (temporary file, then rename)."""
-        spec, paper = self.spec(document), _paper(paper)
-        return _write(spec, self.sheet(order), paper, Path(out_path))
+        """Writes the PDF of the order, sale, count or shipment numbered ``key`` (whichever
+        ``document`` is about) to ``out_path``, whole or not at all. ``paper`` None: the
+        document's first paper."""
+        spec = self.spec(document)
+        paper = spec.papers[0] if paper is None else _paper(paper)
+        if paper not in spec.papers:
+            raise RuleViolation("{name} prints on {papers}, not {paper}.", field="paper",
+                                name=document, papers=tuple(p.value for p in spec.papers),
+                                paper=paper.value)
+        return _write(spec, self.subject_sheet(document, key), paper, Path(out_path))
 
     # -- many orders --------------------------------------------------------------------------
     def render_batch(
@@ -208,8 +234,8 @@ def _paper(paper: Paper | str) -> Paper:
     try:
         return Paper(str(paper).upper())
     except ValueError:
-        raise RuleViolation("Unknown paper size '{paper}'; use A4 or A5.", field="paper",
-                            paper=str(paper)) from None
+        raise RuleViolation("Unknown paper size '{paper}'; use A4, A5 or 80MM.",
+                            field="paper", paper=str(paper)) from None
 
 
 def _safe_name(number: str) -> str:
