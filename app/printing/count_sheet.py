@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from app.i18n import tr
 from app.printing.data import CountSheet, Paper
-from app.printing.layout import SPECS, PageHeader, build_pdf, styles_for
+from app.printing.layout import SPECS, build_pdf, page_header, styles_for
 from app.printing.order_blocks import SHORT_DATE, hand_line
 from app.printing.registry import DocumentSpec
 from app.printing.text import local_time, yuan
@@ -57,9 +57,7 @@ def story(sheet: CountSheet, paper: Paper) -> list[Flowable]:
 
 def render(sheet: CountSheet, paper: Paper, out: str | Path | IO[bytes]) -> None:
     paper = Paper(paper)
-    header = PageHeader(sheet.station, tr(TITLE), sheet.number,
-                        local_time(sheet.printed_at, sheet.tz))
-    build_pdf(out, paper, header, story(sheet, paper))
+    build_pdf(out, paper, page_header(sheet, TITLE), story(sheet, paper))
 
 
 DOCUMENT = DocumentSpec(name="count-sheet", title=TITLE, subject="count", render=render,

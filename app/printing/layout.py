@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from functools import cache, partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -27,7 +28,7 @@ from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.fonts import register_fonts
 from app.printing.qr import draw_qr
-from app.printing.text import escape
+from app.printing.text import escape, local_time
 
 _building = threading.Lock()
 #: held while one PDF is built (reportlab's font subsetting state is not thread-safe); a paper
@@ -104,6 +105,21 @@ class PageHeader:
     title: str  # already translated
     number: str  # ASCII identifier, also the QR payload
     printed: str  # already formatted local time
+
+
+class Printable(Protocol):
+    """What every sheet carries for its letterhead."""
+
+    station: StationHeader
+    number: str
+    printed_at: datetime
+    tz: tzinfo | None
+
+
+def page_header(sheet: Printable, title: str) -> PageHeader:
+    """The letterhead of ``sheet`` under ``title`` (English source text, translated here)."""
+    return PageHeader(sheet.station, tr(title), sheet.number,
+                      local_time(sheet.printed_at, sheet.tz))
 
 
 class _NumberedCanvas(Canvas):

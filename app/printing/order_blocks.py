@@ -7,8 +7,8 @@ from __future__ import annotations
 from app.domain.enums import WarrantyStatus
 from app.i18n import label, tr
 from app.printing.data import OrderSheet, Paper
-from app.printing.layout import PageHeader, styles_for
-from app.printing.text import day, local_time
+from app.printing.layout import styles_for
+from app.printing.text import day
 from app.printing.widgets import CheckBoxes, Field, Section
 
 SATISFACTION = ("Very satisfied", "Satisfied", "Fair", "Dissatisfied")
@@ -31,11 +31,6 @@ def satisfaction_box(score: int | None) -> int | None:
 
 def warranty_box(status: WarrantyStatus) -> int | None:
     return {WarrantyStatus.IN_WARRANTY: 0, WarrantyStatus.OUT_OF_WARRANTY: 1}.get(status)
-
-
-def header_for(sheet: OrderSheet, title: str) -> PageHeader:
-    return PageHeader(sheet.station, tr(title), sheet.number,
-                      local_time(sheet.printed_at, sheet.tz))
 
 
 def satisfaction_boxes(sheet: OrderSheet | None, paper: Paper) -> CheckBoxes:

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from app.i18n import tr
 from app.printing.data import Paper, ReceiptSheet
-from app.printing.layout import SPECS, PageHeader, build_pdf, styles_for
+from app.printing.layout import SPECS, build_pdf, page_header, styles_for
 from app.printing.registry import DocumentSpec
 from app.printing.text import escape, local_time, rmb_upper, yuan
 from app.printing.widgets import Field, field_grid, gap, list_table, para
@@ -77,9 +77,7 @@ def story(sheet: ReceiptSheet, paper: Paper) -> list[Flowable]:
 
 def render(sheet: ReceiptSheet, paper: Paper, out: str | Path | IO[bytes]) -> None:
     paper = Paper(paper)
-    header = PageHeader(sheet.station, tr(TITLE), sheet.number,
-                        local_time(sheet.printed_at, sheet.tz))
-    build_pdf(out, paper, header, story(sheet, paper))
+    build_pdf(out, paper, page_header(sheet, TITLE), story(sheet, paper))
 
 
 DOCUMENT = DocumentSpec(name="receipt", title=TITLE, subject="sale", render=render,

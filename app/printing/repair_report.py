@@ -16,12 +16,11 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.i18n import label, tr
 from app.printing.data import OrderSheet, Paper
-from app.printing.layout import SPECS, build_pdf, styles_for
+from app.printing.layout import SPECS, build_pdf, page_header, styles_for
 from app.printing.order_blocks import (
     SHORT_DATE,
     customer_rows,
     hand_line,
-    header_for,
     product_rows,
     satisfaction_boxes,
 )
@@ -102,7 +101,7 @@ def _amount(fen: int) -> str:
 
 def render(sheet: OrderSheet, paper: Paper, out: str | Path | IO[bytes]) -> None:
     paper = Paper(paper)
-    build_pdf(out, paper, header_for(sheet, TITLE), story(sheet, paper))
+    build_pdf(out, paper, page_header(sheet, TITLE), story(sheet, paper))
 
 
 DOCUMENT = DocumentSpec(name="report", title=TITLE, subject="order", render=render)

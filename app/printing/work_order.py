@@ -13,13 +13,12 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 
 from app.i18n import tr
 from app.printing.data import OrderSheet, Paper
-from app.printing.layout import SHADE, SPECS, build_pdf, styles_for
+from app.printing.layout import SHADE, SPECS, build_pdf, page_header, styles_for
 from app.printing.order_blocks import (
     HAND_DATE,
     HAND_TIME,
     customer_rows,
     hand_line,
-    header_for,
     product_rows,
     satisfaction_boxes,
 )
@@ -81,7 +80,7 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
 
 def render(sheet: OrderSheet, paper: Paper, out: str | Path | IO[bytes]) -> None:
     paper = Paper(paper)
-    build_pdf(out, paper, header_for(sheet, TITLE), story(sheet, paper))
+    build_pdf(out, paper, page_header(sheet, TITLE), story(sheet, paper))
 
 
 DOCUMENT = DocumentSpec(name="work-order", title=TITLE, subject="order", render=render)
