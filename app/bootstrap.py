@@ -15,6 +15,8 @@ from app.services.events import ChangeBus
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
 from app.services.reports import ReportService
+from app.services.sales import SaleService
+from app.services.stock_counts import CountService
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
@@ -39,6 +41,8 @@ class Services:
     outbox: OutboxStatus
     reports: ReportService
     sync: SyncService
+    sales: SaleService
+    counts: CountService
 
     def close(self) -> None:
         self.db.dispose()
@@ -64,6 +68,11 @@ def build_services(
     bus = ChangeBus()
     users = UserService(db, bus, clock)
     orders = OrderService(db, bus, paths.attachments, clock)
+    reports = ReportService(orders, users, clock)
+    sales = SaleService(db, bus, clock)
+    reports.register_subject("sale", sales.receipt_sheet)
+    counts = CountService(db, bus, clock)
+    reports.register_subject("count", counts.count_sheet)
     return Services(
         paths=paths,
         db=db,
@@ -72,6 +81,8 @@ def build_services(
         customers=CustomerService(db, bus, clock),
         orders=orders,
         outbox=OutboxStatus(db),
-        reports=ReportService(orders, users, clock),
+        reports=reports,
         sync=SyncService(db, bus, DeferredTokenStore(paths.root), clock),
+        sales=sales,
+        counts=counts,
     )
