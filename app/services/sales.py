@@ -30,7 +30,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain import validation as v
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
-from app.domain.parts import MAX_SALE_LINES, DocumentPrefix, MovementKind, PaymentMethod
+from app.domain.parts import (
+    MAX_REASON,
+    MAX_SALE_LINES,
+    DocumentPrefix,
+    MovementKind,
+    PaymentMethod,
+)
 from app.i18n import label
 from app.printing.data import ReceiptSheet, StationHeader
 from app.printing.data import SaleLine as PrintedLine
@@ -235,7 +241,7 @@ class SaleService:
         ``SALE_VOIDED`` movements, the sale and its lines stay as they were sold."""
         actor.require(doing="void sales")
         t.check_key(sale, "sale", "Sale")
-        reason = t.check_required(reason, "reason", "Void reason", 200)
+        reason = t.check_required(reason, "reason", "Void reason", MAX_REASON)
         now = self.clock()
         with self.db.write() as s:
             row = self._find(s, sale)
@@ -285,6 +291,15 @@ class SaleService:
             ).all()
             names = self._names(s, {r.cashier_id for r in rows})
             return [self._summary(r, names) for r in rows]
+
+    def takings(self, first: date, last: date) -> dict[PaymentMethod, int]:
+        """What the sales of those days took in, per payment method (日结): voided sales
+        left out, every method present (0 when unused) so the till is checked against each."""
+        totals = dict.fromkeys(PaymentMethod, 0)
+        for sale in self.sales_between(first, last):
+            if not sale.voided:
+                totals[sale.payment_method] += sale.total_fen
+        return totals
 
     def receipt_sheet(self, sale: str, letterhead: StationHeader) -> ReceiptSheet:
         """销售小票 of the sale numbered (or with id) ``sale``; NotFound when there is none.

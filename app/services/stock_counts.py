@@ -228,19 +228,19 @@ class CountService:
             if row.status != CountStatus.OPEN.value:
                 raise RuleViolation("Count {number} was already posted.", field="count",
                                     number=row.number)
-            lines = self._lines(s, row.id)
-            if all(line.counted is None for line, _part, _loc in lines):
+            lines = self._rows(s, row.id)
+            if all(line.counted is None for line in lines):
                 raise RuleViolation("Nothing has been counted in {number} yet.",
                                     field="count", number=row.number)
             adjustments = []
-            for line, part, _location in lines:
-                if line.counted is None or line.counted == line.book_quantity:
+            for line in lines:
+                change = line.difference
+                if not change:
                     continue
-                change = line.counted - line.book_quantity
-                ledger.post(s, actor, part=part, kind=MovementKind.COUNT_ADJUSTMENT,
-                            quantity=change, now=now, reason=reason, count_id=row.id,
-                            reference=row.number)
-                adjustments.append((part.part_no, change))
+                ledger.post(s, actor, part=s.get(Part, line.part_id),
+                            kind=MovementKind.COUNT_ADJUSTMENT, quantity=change, now=now,
+                            reason=reason, count_id=row.id, reference=row.number)
+                adjustments.append((line.part_no, change))
             base = row.revision
             row.status = CountStatus.POSTED.value
             row.posted_by, row.posted_at, row.reason = actor.user_id or None, now, reason
@@ -283,7 +283,7 @@ class CountService:
             row = self._find(s, count)
             part = self._part_by_number(s, number)
             line = self._line_of(s, row, part)
-            return self._info(s, line, part)
+            return self._info(s, line)
 
     def count_sheet(self, count: str, letterhead: StationHeader) -> CountSheet:
         """盘点表 of the count numbered (or with id) ``count``; NotFound when there is none.
@@ -319,7 +319,7 @@ class CountService:
             s.flush()
             record(s, actor, action="count", entity=ENTITY, entity_id=row.id,
                    detail=f"{row.number} {part.part_no} {counted} (book {line.book_quantity})")
-            result = self._info(s, line, part)
+            result = self._info(s, line)
         self.bus.publish({COUNTS})
         return result
 
@@ -358,14 +358,28 @@ class CountService:
         return row
 
     @staticmethod
-    def _lines(s: Session, count_id: str) -> list[tuple[StockCountLine, Part, str]]:
-        rows = s.execute(
-            select(StockCountLine, Part, func.coalesce(PartSetting.location, ""))
+    def _rows(s: Session, count_id: str, names: dict[str, str] | None = None,
+              line_id: str | None = None) -> list[CountLineInfo]:
+        """The count's lines by location and part number, read as plain columns: a count of
+        50,000 parts is read in well under a second (through ORM objects it took seconds)."""
+        location = func.coalesce(PartSetting.location, "")
+        stmt = (
+            select(StockCountLine.id, Part.id, Part.part_no, Part.name, Part.unit, location,
+                   StockCountLine.book_quantity, StockCountLine.counted,
+                   StockCountLine.counted_at, StockCountLine.counted_by,
+                   Part.station_price_fen)
             .join(Part, Part.id == StockCountLine.part_id)
             .outerjoin(PartSetting, PartSetting.part_id == Part.id)
             .where(StockCountLine.count_id == count_id)
-        ).all()
-        return sorted(rows, key=lambda r: (r[2], r[1].part_no))
+            .order_by(location, Part.part_no))
+        if line_id is not None:
+            stmt = stmt.where(StockCountLine.id == line_id)
+        rows = s.execute(stmt).all()
+        if names is None:
+            names = CountService._names(s, {r[9] for r in rows})
+        return [CountLineInfo(lid, pid, no, name, unit, loc, book, counted, at,
+                              names.get(by or "", ""), price)
+                for lid, pid, no, name, unit, loc, book, counted, at, by, price in rows]
 
     @staticmethod
     def _names(s: Session, ids: set[str | None]) -> dict[str, str]:
@@ -375,31 +389,20 @@ class CountService:
         return dict(s.execute(select(User.id, User.display_name)
                               .where(User.id.in_(wanted))).all())
 
-    def _info(self, s: Session, line: StockCountLine, part: Part,
-              location: str | None = None, names: dict[str, str] | None = None
-              ) -> CountLineInfo:
-        if location is None:
-            location = s.scalar(select(PartSetting.location)
-                                .where(PartSetting.part_id == part.id)) or ""
-        if names is None:
-            names = self._names(s, {line.counted_by})
-        return CountLineInfo(
-            id=line.id, part_id=part.id, part_no=part.part_no, name=part.name, unit=part.unit,
-            location=location, book_quantity=line.book_quantity, counted=line.counted,
-            counted_at=line.counted_at, counted_by_name=names.get(line.counted_by or "", ""),
-            station_price_fen=part.station_price_fen)
+    def _info(self, s: Session, line: StockCountLine) -> CountLineInfo:
+        s.flush()
+        return self._rows(s, line.count_id, line_id=line.id)[0]
 
     def _detail(self, s: Session, row: StockCount) -> CountDetail:
-        lines = self._lines(s, row.id)
-        names = self._names(s, {row.opened_by, row.posted_by}
-                            | {line.counted_by for line, _p, _l in lines})
+        names = self._names(s, set(s.scalars(
+            select(StockCountLine.counted_by).distinct()
+            .where(StockCountLine.count_id == row.id))) | {row.opened_by, row.posted_by})
         return CountDetail(
             id=row.id, number=row.number, status=CountStatus(row.status),
             revision=row.revision, opened_at=row.opened_at,
             opened_by_name=names.get(row.opened_by or "", ""), posted_at=row.posted_at,
             posted_by_name=names.get(row.posted_by or "", ""), reason=row.reason,
-            lines=tuple(self._info(s, line, part, location, names)
-                        for line, part, location in lines))
+            lines=tuple(self._rows(s, row.id, names)))
 
     def _summaries(self, s: Session, rows: list[StockCount]) -> list[CountSummary]:
         if not rows:

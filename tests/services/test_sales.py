@@ -4,6 +4,7 @@ under the station price, and void; the receipt prints through ``repair-station p
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from app.services import stock_ledger as ledger
 from app.services.context import SYSTEM
 from app.services.customers import CustomerInput
 from app.services.errors import NotFound, PermissionDenied
-from app.services.sales import MAX_UNIT_PRICE_FEN, NewSale, SaleLineInput
+from app.services.events import ChangeBus
+from app.services.sales import MAX_UNIT_PRICE_FEN, NewSale, SaleLineInput, SaleService
+from app.store.database import Database
 from app.store.models import AuditEntry, OutboxOp, Part, Sale, SaleLine, StockMovement
 from tests.printing.helpers import page_texts
 
@@ -317,3 +320,45 @@ def test_an_unknown_receipt_fails_clearly(services, station, tmp_path: Path, cap
                  "SA-BJ001-20260601-0042", "-o", str(out)]) == 2
     assert "SA-BJ001-20260601-0042" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_takings_per_payment_method_leave_voided_sales_out(services, station, parts,
+                                                           clock) -> None:
+    clerk = station["clerk"]
+    services.sales.sell(clerk, sale(SaleLineInput(parts["cap"].id, 1), discount_fen=500))
+    services.sales.sell(clerk, sale(SaleLineInput(parts["belt"].id, 1),
+                                    payment_method=PaymentMethod.WECHAT))
+    voided = services.sales.sell(clerk, sale(SaleLineInput(parts["cap"].id, 2)))
+    services.sales.void(station["manager"], voided.id, "收错款")
+    day = clock().astimezone().date()
+    takings = services.sales.takings(day, day)
+    assert takings[PaymentMethod.CASH] == 4000 and takings[PaymentMethod.WECHAT] == 2500
+    assert takings[PaymentMethod.ALIPAY] == 0 and len(takings) == len(PaymentMethod)
+
+
+def test_two_clerks_selling_the_last_unit_at_once_one_succeeds(services, station,
+                                                               clock) -> None:
+    last = add_part(services, "GR-SENSOR-01", "温度传感器", stock=1, clock=clock)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def sell() -> None:
+        db = Database.open(services.paths.database)  # a connection of its own
+        try:
+            counter = SaleService(db, ChangeBus(), clock)
+            barrier.wait()
+            counter.sell(station["clerk"], sale(SaleLineInput(last.id, 1)))
+            results.append("sold")
+        except RuleViolation:
+            results.append("refused")
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=sell) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == ["refused", "sold"]
+    assert on_hand(services, last) == 0
+    assert stored(services)["sales"] == 1
