@@ -6,6 +6,8 @@ and the manager sell; a technician takes parts for a repair by issuing them onto
 never through the till. Only the manager voids a sale, with a reason; the sale stays as it
 was and ``SALE_VOIDED`` movements bring its stock back.
 
+A part head office no longer lists (inactive) still sells from the stock the station holds.
+
 Prices: a line's unit price defaults to the catalogue's retail price. A clerk may lower it
 (haggling at the counter is the trade's habit) but not under the station price, what the
 station itself pays head office, and the discount may not bring the sale under the station

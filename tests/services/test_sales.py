@@ -362,3 +362,10 @@ def test_two_clerks_selling_the_last_unit_at_once_one_succeeds(services, station
     assert sorted(results) == ["refused", "sold"]
     assert on_hand(services, last) == 0
     assert stored(services)["sales"] == 1
+
+
+def test_a_part_head_office_dropped_still_sells_from_stock(services, station, parts) -> None:
+    with services.db.write() as s:
+        s.get(Part, parts["belt"].id).active = False
+    done = services.sales.sell(station["clerk"], sale(SaleLineInput(parts["belt"].id, 3)))
+    assert done.total_fen == 7500 and on_hand(services, parts["belt"]) == 0

@@ -243,3 +243,7 @@ def test_the_count_sheet_prints_through_the_command_line(services, station, part
         assert words in text, words
     assert main(["--data-dir", str(services.paths.root), "print", "count-sheet",
                  "PC-BJ001-20260601-0099", "-o", str(tmp_path / "x.pdf")]) == 2
+    # the sheet is laid out for A4 only: another paper is refused, nothing written
+    assert main(["--data-dir", str(services.paths.root), "print", "count-sheet", count.number,
+                 "-o", str(tmp_path / "a5.pdf"), "--paper", "A5"]) == 2
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "a5.pdf").exists()
