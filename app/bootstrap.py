@@ -12,6 +12,8 @@ from pathlib import Path
 from app.paths import DataPaths, default_data_dir
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
+from app.services.old_parts import OldPartService
+from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
 from app.services.reports import ReportService
@@ -41,6 +43,8 @@ class Services:
     outbox: OutboxStatus
     reports: ReportService
     sync: SyncService
+    order_parts: OrderPartService
+    old_parts: OldPartService
     sales: SaleService
     counts: CountService
 
@@ -68,11 +72,13 @@ def build_services(
     bus = ChangeBus()
     users = UserService(db, bus, clock)
     orders = OrderService(db, bus, paths.attachments, clock)
+    old_parts = OldPartService(db, bus, clock)
     reports = ReportService(orders, users, clock)
     sales = SaleService(db, bus, clock)
     reports.register_subject("sale", sales.receipt_sheet)
     counts = CountService(db, bus, clock)
     reports.register_subject("count", counts.count_sheet)
+    reports.register_subject("shipment", old_parts.sheet)
     return Services(
         paths=paths,
         db=db,
@@ -83,6 +89,8 @@ def build_services(
         outbox=OutboxStatus(db),
         reports=reports,
         sync=SyncService(db, bus, DeferredTokenStore(paths.root), clock),
+        order_parts=OrderPartService(db, bus, orders, clock),
+        old_parts=old_parts,
         sales=sales,
         counts=counts,
     )

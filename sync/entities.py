@@ -107,8 +107,9 @@ ENTITIES: dict[str, EntitySpec] = {
                    _UPSERT, "stock_counts", "stock counts (盘点) with their lines inline"),
         EntitySpec("parts_order", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _UPSERT, "parts_orders", "orders of parts to head office, lines inline"),
+        # deleted when the new part is returned unused before its old part is packed
         EntitySpec("old_part", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
-                   _UPSERT, "old_parts", "defective old parts (旧件) with their tags"),
+                   _UPSERT_DELETE, "old_parts", "defective old parts (旧件) with their tags"),
         EntitySpec("old_part_shipment", Owner.STATION, Storage.RECORD,
                    ConflictRule.OWNER_WINS, _UPSERT, "old_part_shipments",
                    "return shipments of old parts (旧件返厂)"),

@@ -91,6 +91,15 @@ class OldPartStatus(StrEnum):
     INSPECTED = "inspected"  # 总部已鉴定
 
 
+class InspectionResult(StrEnum):
+    """Head office's verdict on a returned old part (旧件鉴定)."""
+
+    OK = "ok"  # 鉴定合格 (the claim stands)
+    DEFECT_CONFIRMED = "defect_confirmed"  # 确认故障
+    NO_FAULT_FOUND = "no_fault_found"  # 未见故障
+    NOT_RECEIVED = "not_received"  # 未收到
+
+
 class ShipmentStatus(StrEnum):
     OPEN = "open"  # 装箱中
     SHIPPED = "shipped"  # 已发运

@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.services.context import Actor
-from app.store.models import AuditEntry, OutboxOp
+from app.store.models import AuditEntry, OutboxOp, ServiceOrder
 
 
 def row_payload(row: Any, **extra: Any) -> dict[str, Any]:
@@ -68,3 +68,17 @@ def record(
                 username=actor.username,
             )
         )
+
+
+def journal_order(session: Session, actor: Actor, order: ServiceOrder, action: str,
+                  now: datetime) -> None:
+    """Bumps the order's revision and records it (charge lines inline) in ``session``'s
+    transaction: every change of an order, whichever service makes it (orders, parts)."""
+    base = order.revision
+    order.revision += 1
+    order.updated_at = now
+    session.flush()
+    lines = [row_payload(c) for c in order.charge_lines]
+    record(session, actor, action=action, entity="service_order", entity_id=order.id,
+           payload=row_payload(order, charge_lines=lines), base_revision=base,
+           detail=f"{order.number} {order.status}")

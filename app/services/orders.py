@@ -44,7 +44,8 @@ from app.services.customers import (
     summary,
 )
 from app.services.errors import PermissionDenied, not_found, stale
-from app.services.journal import record, row_payload
+from app.services.journal import journal_order, record, row_payload
+from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
     OrderFilter,
@@ -102,9 +103,11 @@ ChargeInput = Charge
 
 @dataclass(frozen=True)
 class ChargeInfo(Charge):
-    """A stored line: the charge with its row id."""
+    """A stored line: the charge with its row id, and the catalogue part of a line issued
+    from stock (such a line changes only through ``OrderPartService``)."""
 
     id: str = ""
+    part_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -351,19 +354,19 @@ class OrderService:
     def set_charges(
         self, actor: Actor, order_id: str, lines: list[ChargeInput], expected_revision: int
     ) -> OrderDetail:
-        """Replaces the order's charge lines as a whole (the editor saves the table)."""
+        """Replaces the order's charge lines as a whole (the editor saves the table).
+
+        Lines that refer to a catalogue part (issued from stock) must come back unchanged,
+        by id or as they were read: they change only by issuing and returning parts."""
         if len(lines) > MAX_CHARGE_LINES:
             raise RuleViolation("At most {n} charge lines.", field="charges", n=MAX_CHARGE_LINES)
-        clean = [_check_charge(i, line) for i, line in enumerate(lines, start=1)]
+        for line in lines:
+            t.check_key(getattr(line, "id", None), "charges", "Charge line")
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
             self._check_works_on(actor, order, "edit charges")
-            order.charge_lines = [
-                ChargeLine(position=i, kind=c.kind.value, description=c.description,
-                           quantity=c.quantity, unit_price_fen=c.unit_price_fen)
-                for i, c in enumerate(clean)
-            ]
+            order.charge_lines = _keep_part_lines(order.charge_lines, lines)
             s.flush()
             self._journal(s, actor, order, "set_charges")
             result = self._detail(self._load(s, order.id, full=True), actor)
@@ -466,6 +469,9 @@ class OrderService:
     ) -> None:
         target = sm.target_of(action, OrderStatus(order.status))
         order.status = target.value
+        if target in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
+            # parts still set aside for a finished order would block other orders' issues
+            release_order_reservations(s, actor, order, now)
         if action is sm.Action.ACCEPT and order.responded_at is None:
             order.responded_at = now
         elif action is sm.Action.ASSIGN:
@@ -488,14 +494,7 @@ class OrderService:
         self._journal(s, actor, order, action.value)
 
     def _journal(self, s: Session, actor: Actor, order: ServiceOrder, action: str) -> None:
-        base = order.revision
-        order.revision += 1
-        order.updated_at = self.clock()
-        s.flush()
-        lines = [row_payload(c) for c in order.charge_lines]
-        record(s, actor, action=action, entity="service_order", entity_id=order.id,
-               payload=row_payload(order, charge_lines=lines), base_revision=base,
-               detail=f"{order.number} {order.status}")
+        journal_order(s, actor, order, action, self.clock())
 
     def _load(self, s: Session, order_id: str, full: bool = False) -> ServiceOrder:
         t.check_key(order_id, "order_id", "Order")
@@ -541,7 +540,8 @@ class OrderService:
             arrived_at=o.arrived_at, cleared_at=o.cleared_at, visited_at=o.visited_at,
             closed_at=o.closed_at, sla=clocks(sla_times, now),
             charges=[
-                ChargeInfo(ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen, c.id)
+                ChargeInfo(ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen, c.id,
+                           c.part_id)
                 for c in o.charge_lines
             ],
             repairs=[
@@ -555,6 +555,46 @@ class OrderService:
             ],
             actions=actions,
         )
+
+
+def _keep_part_lines(current: list[ChargeLine], lines: list[ChargeInput]) -> list[ChargeLine]:
+    """The new charge lines: the free lines as given, the part lines kept as they are (the
+    same rows: old parts refer to them). A part line given back is matched by its id, or
+    without one by its content (an editor that round-trips plain charges)."""
+    parts = {c.id: c for c in current if c.part_id is not None}
+    unmatched = list(parts.values())
+    out: list[ChargeLine] = []
+    for i, line in enumerate(lines, start=1):
+        line_id = getattr(line, "id", "") or ""
+        row = parts.get(line_id)
+        if row is None and getattr(line, "part_id", None) is not None:
+            raise RuleViolation("Line {line}: parts from stock are added by issuing them to "
+                                "the order.", field="charges", line=i)
+        if row is None and not line_id:
+            row = next((c for c in unmatched if _same(c, line)), None)
+        if row is not None:
+            if row not in unmatched or not _same(row, line):
+                raise RuleViolation("Line {line}: the parts line '{description}' changes only "
+                                    "by issuing or returning parts.", field="charges", line=i,
+                                    description=row.description)
+            unmatched.remove(row)
+            out.append(row)
+            continue
+        c = _check_charge(i, line)
+        out.append(ChargeLine(kind=c.kind.value, description=c.description,
+                              quantity=c.quantity, unit_price_fen=c.unit_price_fen))
+    if unmatched:
+        raise RuleViolation("The parts line '{description}' can only be removed by returning "
+                            "the part to stock.", field="charges",
+                            description=unmatched[0].description)
+    for position, row in enumerate(out):
+        row.position = position
+    return out
+
+
+def _same(row: ChargeLine, line: ChargeInput) -> bool:
+    return (ChargeKind(row.kind) is ChargeKind(line.kind) and row.description == line.description
+            and row.quantity == line.quantity and row.unit_price_fen == line.unit_price_fen)
 
 
 def _check_charge(index: int, line: ChargeInput) -> ChargeInput:

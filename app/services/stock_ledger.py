@@ -74,14 +74,17 @@ def post(
     count_id: str | None = None,
     parts_order_id: str | None = None,
     reference: str = "",
+    correction: bool = False,
 ) -> StockMovement:
     """Appends one movement of ``quantity`` units (signed: + in, - out) of ``part``.
 
-    The sign must suit the kind (a count adjustment goes either way); sellable stock and old
-    parts never go below zero."""
+    The sign must suit the kind (a count adjustment goes either way), unless the movement is
+    a ``correction``: the reversal of an earlier one of the same kind (an old part collected
+    in error); sellable stock and old parts never go below zero."""
     kind = MovementKind(kind)
     if (not isinstance(quantity, int) or isinstance(quantity, bool) or quantity == 0
-            or abs(quantity) > MAX_QUANTITY or (kind.sign and quantity * kind.sign < 0)):
+            or abs(quantity) > MAX_QUANTITY
+            or (kind.sign and quantity * kind.sign < 0 and not correction)):
         raise RuleViolation("Quantity must be a whole number from {low} to {high}.",
                             field="quantity", low=1, high=MAX_QUANTITY)
     if quantity < 0:

@@ -7,6 +7,7 @@
     repair-station-hq --db URL dispatch CODE --file orders.csv|orders.json
     repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
     repair-station-hq --db URL notice --title T --body B [--station CODE]
+    repair-station-hq --db URL old-parts inspect TAG --result R [--note N] | receive RS-... | list
     repair-station-hq --db URL stations | conflicts | rejected | prune | after-restore
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
@@ -25,7 +26,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from sync.hq import changes
+from sync.hq import changes, old_parts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.models import utcnow
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     rejected = sub.add_parser("rejected", parents=[db_too],
                               help="list station ops head office refused")
     rejected.add_argument("--station")
+    old_parts.add_commands(sub, [db_too])
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
     return parser
@@ -212,6 +214,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         first = admin.after_restore()
         print(f"Change log moved on to {first}: every station re-downloads head office's data "
               "(snapshot) at its next sync and re-sends what the backup lacks.")
+    elif cmd == "old-parts":
+        return old_parts.run_command(args, admin.db, admin.clock)
     elif cmd == "prune":
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
         print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")

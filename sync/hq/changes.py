@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from sync.hq import old_parts
 from sync.hq.db import HqDatabase
 from sync.hq.models import HqChange, HqMeta, HqNotice, HqOrder, HqStation
 from sync.protocol import Change, HqEntity, PullPage, Snapshot
@@ -92,7 +93,8 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
     """Every head-office-owned row for the station, as changes, and the cursor to go on from.
 
     Open dispatched orders (with head-office edits merged), the cancellations head office
-    sent, and the notices addressed to the station or to all.
+    sent, the notices addressed to the station or to all, and head office's answers
+    about the station's returned old parts.
     """
     last = _meta(s, "last_hq_seq")
     changes: list[Change] = []
@@ -119,6 +121,7 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
     ).all()
     changes.extend(Change(n.hq_seq, HqEntity.NOTICE.value, n.id, "upsert", notice_payload(n))
                    for n in notices)
+    changes.extend(old_parts.snapshot_changes(s, station_id))
     return Snapshot(tuple(changes), last)
 
 

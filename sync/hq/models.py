@@ -233,3 +233,20 @@ class HqNotice(HqBase):
     body: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     hq_seq: Mapped[int] = mapped_column(default=0)
+
+
+class HqOldPartInspection(HqBase):
+    """Head office's receipt and inspection of one old part (旧件) a station sent back. The
+    old part itself is the station's pushed ``old_part`` record; this row keeps head office's
+    latest answer (the ``old_part_inspection`` payload), re-sent in a snapshot."""
+
+    __tablename__ = "hq_old_part_inspections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the old part's id
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    tag_no: Mapped[str] = mapped_column(String(40), unique=True)
+    #: received | inspected
+    status: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    hq_seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
