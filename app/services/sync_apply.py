@@ -30,6 +30,7 @@ from app.services import events, old_parts
 from app.services.context import SYSTEM
 from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
+from app.services.order_parts import release_order_reservations
 from app.store.base import new_id
 from app.store.models import (
     Customer,
@@ -254,6 +255,7 @@ def _cancel(s: Session, change: p.Change, now: datetime) -> set[str]:
         return {CONFLICTS}
     order.status = sm.target_of(sm.Action.CANCEL, status).value
     order.cancel_reason = reason
+    release_order_reservations(s, SYSTEM, order, now)
     _journal(s, order, "hq_cancel", now)
     link = s.get(HqOrderLink, order.id)
     _link(s, order, link.hq_revision if link else 0, change.hq_seq)

@@ -22,6 +22,7 @@ from app.services import stock_ledger as ledger
 from app.services.context import SYSTEM
 from app.services.errors import PermissionDenied, StaleEdit
 from app.services.orders import ChargeInput
+from app.services.sync_apply import apply_change
 from app.store.database import Database
 from app.store.models import (
     ChargeLine,
@@ -31,6 +32,7 @@ from app.store.models import (
     StockMovement,
     StockReservation,
 )
+from sync import protocol as p
 from tests.services.helpers import new_order
 
 IN_WARRANTY = date(2026, 1, 10)  # the clock stands at 2026-06-01; 12 months' warranty
@@ -330,3 +332,14 @@ def test_old_parts_are_never_sellable(services, station) -> None:
         services.order_parts.issue(station["tech2"], other.id, part.id, 1)
     assert err.value.params["have"] == 0
     assert station["manager"].role is Role.MANAGER
+
+
+def test_a_cancel_from_head_office_releases_the_reservation(services, station, clock) -> None:
+    part = make_part(services, stock=1)
+    order = assigned_order(services, station)
+    services.order_parts.reserve(station["tech"], order.id, part.id, 1)
+    with services.db.write() as s:
+        apply_change(s, p.Change(7, p.HqEntity.CANCEL_ORDER.value, order.id, "event",
+                                 {"order_id": order.id, "reason": "客户取消"}), clock())
+    assert services.orders.detail(order.id).status.value == "cancelled"
+    assert services.order_parts.availability(part.id).reserved == 0
