@@ -16,6 +16,7 @@ from app.services.old_parts import OldPartService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
+from app.services.parts_orders import PartsOrderService
 from app.services.reports import ReportService
 from app.services.sales import SaleService
 from app.services.stock_counts import CountService
@@ -43,6 +44,7 @@ class Services:
     outbox: OutboxStatus
     reports: ReportService
     sync: SyncService
+    parts_orders: PartsOrderService
     order_parts: OrderPartService
     old_parts: OldPartService
     sales: SaleService
@@ -89,6 +91,7 @@ def build_services(
         outbox=OutboxStatus(db),
         reports=reports,
         sync=SyncService(db, bus, DeferredTokenStore(paths.root), clock),
+        parts_orders=PartsOrderService(db, bus, clock),
         order_parts=OrderPartService(db, bus, orders, clock),
         old_parts=old_parts,
         sales=sales,

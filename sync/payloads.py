@@ -82,6 +82,28 @@ class NoticePayload(TypedDict):
     published_at: str  # ISO UTC
 
 
+class PartsOrderLineAnswer(TypedDict):
+    part_id: str
+    part_no: str
+    quantity: int  # what the station ordered
+    confirmed_quantity: int  # head office will supply this many (0 to quantity)
+    shipped_quantity: int  # shipped so far, never more than confirmed
+
+
+class PartsOrderUpdatePayload(TypedDict):
+    """``parts_order_update``: head office's whole answer so far to a station's parts order
+    (so applying it twice, or from a snapshot, ends the same; shipped quantities only grow)."""
+
+    parts_order_id: str  # the station's order id; also the change's entity_id
+    number: str  # PO-<station>-<yyyymmdd>-<nnnn>
+    status: str  # "confirmed" | "shipped"
+    hq_revision: int
+    note: str  # head office's note to the station
+    confirmed_at: str  # ISO UTC
+    shipped_at: str | None  # ISO UTC of the latest shipment
+    lines: list[PartsOrderLineAnswer]
+
+
 #: order fields head office may change with ``order_update``
 HQ_EDITABLE_ORDER_FIELDS = frozenset(
     {"fault_description", "contact_phone", "service_address", "order_type", "service_mode"}

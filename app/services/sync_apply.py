@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain import state_machine as sm
 from app.domain import validation as v
 from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
-from app.services import events, old_parts
+from app.services import events, old_parts, parts_orders
 from app.services.context import SYSTEM
 from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
@@ -347,4 +347,5 @@ HANDLERS: dict[str, Handler] = {
     p.HqEntity.CANCEL_ORDER: _cancel,
     p.HqEntity.NOTICE: _notice,
     p.HqEntity.OLD_PART_INSPECTION: old_parts.apply_inspection,
+    p.HqEntity.PARTS_ORDER_UPDATE: parts_orders.apply_update,
 }

@@ -8,6 +8,8 @@
     repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
     repair-station-hq --db URL notice --title T --body B [--station CODE]
     repair-station-hq --db URL old-parts inspect TAG --result R [--note N] | receive RS-... | list
+    repair-station-hq --db URL parts-order confirm PO_NUMBER [--line PART_NO=QTY ...] [--note N]
+    repair-station-hq --db URL parts-order ship PO_NUMBER [--line PART_NO=QTY ...]
     repair-station-hq --db URL stations | conflicts | rejected | prune | after-restore
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
@@ -30,6 +32,7 @@ from sync.hq import changes, old_parts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.models import utcnow
+from sync.hq.parts_orders import parse_lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     notice.add_argument("--title", required=True)
     notice.add_argument("--body", required=True)
     notice.add_argument("--station", help="only this station (default: all)")
+
+    parts_order = sub.add_parser("parts-order", parents=[db_too],
+                                 help="confirm or ship a station's order of parts")
+    po_sub = parts_order.add_subparsers(dest="parts_order_command", required=True,
+                                        metavar="ACTION")
+    for action, text in (("confirm", "confirm a submitted order (per line: fewer)"),
+                         ("ship", "ship what is confirmed (per line: this shipment)")):
+        po_cmd = po_sub.add_parser(action, parents=[db_too], help=text)
+        po_cmd.add_argument("order", metavar="PO_NUMBER_OR_ID")
+        po_cmd.add_argument("--line", action="append", metavar="PART_NO=QTY",
+                            help="this part's quantity (repeat per part); default: all")
+        if action == "confirm":
+            po_cmd.add_argument("--note", default="", help="head office's note to the station")
 
     sub.add_parser("stations", parents=[db_too], help="list stations, last sync, backlog")
     conflicts = sub.add_parser("conflicts", parents=[db_too], help="list sync conflicts")
@@ -193,6 +209,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
                                                 "service_mode") if getattr(args, k) is not None}
         admin.update_order(args.order, fields)
         print(f"Order {args.order} updated; the station learns it at its next sync.")
+    elif cmd == "parts-order":
+        _parts_order(args, admin)
     elif cmd == "notice":
         notice_id = admin.notice(args.title, args.body, args.station)
         print(f"Notice {notice_id} published to {args.station.upper() if args.station else 'all stations'}.")
@@ -220,6 +238,19 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
         print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")
     return 0
+
+
+def _parts_order(args: argparse.Namespace, admin: HqAdmin) -> None:
+    lines = parse_lines(args.line)
+    if args.parts_order_command == "confirm":
+        answer = admin.confirm_parts_order(args.order, lines, args.note)
+    else:
+        answer = admin.ship_parts_order(args.order, lines)
+    print(f"{'PART':<32} {'ORDERED':>8} {'CONFIRMED':>10} {'SHIPPED':>8}")
+    for line in answer.lines:
+        print(f"{line.part_no:<32} {line.ordered:>8} {line.confirmed:>10} {line.shipped:>8}")
+    print(f"Parts order {answer.number} {answer.status}; the station learns it at its next "
+          "sync.")
 
 
 def _dispatch_inputs(args: argparse.Namespace) -> list[DispatchInput]:

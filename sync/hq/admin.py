@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.numbering import order_number
-from sync.hq import changes
+from sync.hq import changes, parts_orders
 from sync.hq.apply import FINISHED, record_conflict
 from sync.hq.auth import new_token, token_hash
 from sync.hq.checks import check_code, check_dispatch, check_fields
@@ -35,6 +35,7 @@ from sync.hq.models import (
     new_id,
     utcnow,
 )
+from sync.hq.parts_orders import PartsOrderAnswer as PartsOrderAnswer
 from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
 
 #: how far the change-log counter jumps after a restore: more than any station can have seen
@@ -243,6 +244,19 @@ class HqAdmin:
                 entity_id=order.id, op="upsert",
                 payload={"order_id": order.id, "base_revision": order.revision,
                          "hq_revision": order.hq_revision, "fields": clean}, now=now)
+
+    # -- parts orders (零件订购) -------------------------------------------------------------
+    def confirm_parts_order(self, ref: str, lines: dict[str, int] | None = None,
+                            note: str = "") -> PartsOrderAnswer:
+        """Confirms a station's submitted parts order, in full or per line (fewer)."""
+        with self.db.write() as s:
+            return parts_orders.confirm(self.db, s, ref, lines, note, self.clock())
+
+    def ship_parts_order(self, ref: str,
+                         lines: dict[str, int] | None = None) -> PartsOrderAnswer:
+        """Ships what is confirmed and not yet shipped, or this shipment's quantities."""
+        with self.db.write() as s:
+            return parts_orders.ship(self.db, s, ref, lines, self.clock())
 
     # -- notices and conflicts ----------------------------------------------------------------
     def notice(self, title: str, body: str, code: str | None = None) -> str:

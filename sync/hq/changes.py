@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from sync.hq import old_parts
 from sync.hq.db import HqDatabase
-from sync.hq.models import HqChange, HqMeta, HqNotice, HqOrder, HqStation
+from sync.hq.models import HqChange, HqMeta, HqNotice, HqOrder, HqPartsOrder, HqStation
 from sync.protocol import Change, HqEntity, PullPage, Snapshot
 
 DEFAULT_RETENTION_DAYS = 90
@@ -94,7 +94,7 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
 
     Open dispatched orders (with head-office edits merged), the cancellations head office
     sent, the notices addressed to the station or to all, and head office's answers
-    about the station's returned old parts.
+    about the station's returned old parts and to its parts orders.
     """
     last = _meta(s, "last_hq_seq")
     changes: list[Change] = []
@@ -122,6 +122,12 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
     changes.extend(Change(n.hq_seq, HqEntity.NOTICE.value, n.id, "upsert", notice_payload(n))
                    for n in notices)
     changes.extend(old_parts.snapshot_changes(s, station_id))
+    # head office's latest answer to each of the station's parts orders (零件订购)
+    changes.extend(Change(a.hq_seq, HqEntity.PARTS_ORDER_UPDATE.value, a.id, "upsert",
+                          json.loads(a.payload))
+                   for a in s.scalars(select(HqPartsOrder)
+                                      .where(HqPartsOrder.station_id == station_id)
+                                      .order_by(HqPartsOrder.hq_seq)))
     return Snapshot(tuple(changes), last)
 
 

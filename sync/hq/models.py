@@ -250,3 +250,21 @@ class HqOldPartInspection(HqBase):
     payload: Mapped[str] = mapped_column(Text)
     hq_seq: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+class HqPartsOrder(HqBase):
+    """Head office's side of a station's parts order (零件订购): what it confirmed and shipped.
+
+    The order itself (number, lines, the station's status) is the station's pushed
+    ``parts_order`` record; this row keeps head office's whole answer as the latest
+    ``parts_order_update`` payload, re-sent in a snapshot."""
+
+    __tablename__ = "hq_parts_orders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    #: confirmed, then shipped once anything has left head office
+    status: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    hq_seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 
 from app.bootstrap import Services, open_services
 from app.domain.enums import Role
@@ -30,6 +30,7 @@ from app.services.sync_service import SyncService
 from app.services.sync_token import FileTokenStore
 from app.services.users import NewStation, NewUser
 from app.store.models import OutboxOp
+from sync import entities
 from sync.client import ClientConfig, HqTransport
 from sync.hq.admin import HqAdmin
 from sync.hq.api import create_app
@@ -318,8 +319,13 @@ def assert_converged(station: StationRig, hq: LiveHq) -> dict[str, Any]:
         ops = [(o.seq, o.op_id, o.entity, o.entity_id, o.op)
                for o in s.scalars(select(OutboxOp).order_by(OutboxOp.seq))]
         latest: dict[tuple[str, str], Any] = {}
-        for o in s.scalars(select(OutboxOp).where(OutboxOp.op != "event")
-                           .order_by(OutboxOp.seq)):
+        # head office keeps the latest state of each row, and every ledger event (movements)
+        ledger = [e.name for e in entities.ENTITIES.values()
+                  if e.storage is entities.Storage.LEDGER]
+        kept = (select(OutboxOp)
+                .where(or_(OutboxOp.op != "event", OutboxOp.entity.in_(ledger)))
+                .order_by(OutboxOp.seq))
+        for o in s.scalars(kept):
             latest[(o.entity, o.entity_id)] = json.loads(o.payload)
     assert hq.db is not None
     with hq.db.read() as s:
