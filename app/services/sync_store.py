@@ -162,10 +162,11 @@ class StationSyncStore:
                     with s.begin_nested():
                         kinds |= apply_change(s, change, now)
                 except UNREADABLE as exc:
-                    add_conflict(s, f"hq:{change.hq_seq}", "unreadable_change", change.entity,
-                                 change.entity_id, f"{type(exc).__name__}: {exc}"[:500],
-                                 json.dumps(change.payload, ensure_ascii=False,
-                                            sort_keys=True)[:2000], now)
+                    add_conflict(s, f"hq:{change.hq_seq}", "unreadable_change",
+                                 _storable(change.entity), _storable(change.entity_id),
+                                 _storable(f"{type(exc).__name__}: {exc}")[:500],
+                                 _storable(json.dumps(change.payload, ensure_ascii=False,
+                                                      sort_keys=True))[:2000], now)
                     kinds.add(CONFLICTS)
             if snapshot:
                 # head office's notices are replaced by the snapshot's (read marks kept)
@@ -177,6 +178,13 @@ class StationSyncStore:
             # another process (the window and a scheduled `sync`) may have gone further
             state.pull_cursor = next_cursor if snapshot else max(state.pull_cursor, next_cursor)
         return kinds
+
+
+def _storable(text: str) -> str:
+    """``text`` with any lone surrogate (a character UTF-8 cannot hold, which head office may
+    still send as a JSON escape) written as its escape, ``\\ud800``, so the conflict that
+    reports it can be stored and read."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _wire(row: OutboxOp) -> p.PushOp:

@@ -234,3 +234,18 @@ def test_a_change_that_cannot_be_applied_becomes_a_conflict_not_a_blockage(servi
     assert sync.store.pull_cursor() == hq.last_seq > bad
     with pytest.raises(Exception, match="not found|找不到|未找到"):
         services.orders.detail(ORDER_ID)
+
+
+def test_a_lone_surrogate_from_head_office_becomes_a_conflict_not_a_crash(services, station,
+                                                                          sync, hq) -> None:
+    dispatch(hq)
+    hq.changes[-1][1].payload["fault_description"] = "坏\ud800字"
+    hq.publish("notice", "n1", {"id": "n1", "title": "后到的公告\udfff", "body": ""})
+    hq.publish("notice", "n2", {"id": "n2", "title": "正常的公告", "body": ""})
+    sync.sync_now()
+    assert [n.title for n in sync.notices()] == ["正常的公告"]
+    conflicts = sync.conflicts()
+    assert sorted(c.kind for c in conflicts) == ["unreadable_change", "unreadable_change"]
+    # the summary shows the bad character as its escape, so it can be stored and read
+    assert any("\\ud800" in c.remote_summary for c in conflicts)
+    assert sync.store.pull_cursor() == hq.last_seq
