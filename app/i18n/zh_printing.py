@@ -133,6 +133,8 @@ TEXT_ZH: dict[str, str] = {
         "未知的纸张尺寸“{paper}”，请使用 A4、A5 或 80MM。",
     "Error: {number} was not found.": "错误：找不到 {number}。",
     "Nothing can print '{name}' yet.": "目前还无法打印“{name}”。",
+    "These orders hold characters no font can draw; they printed as 〓:":
+        "以下工单中有任何字体都无法显示的字符，已打印为“〓”：",
     "{name} prints on {papers}, not {paper}.": "{name} 只能打印在 {papers} 上，不能用 {paper}。",
     "Error: no station data in {folder}.": "错误：{folder} 中没有维修站数据。",
     "Error: {message}": "错误：{message}",

@@ -59,6 +59,9 @@ class BatchOutcome:
     pages: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
+    #: (order number, characters) of printed orders whose text from head office holds
+    #: characters no font draws: they printed as 〓
+    placeholders: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class PrintController(QObject):
@@ -218,6 +221,8 @@ class PrintController(QObject):
                             break
                         job.add(pdf)  # an order's pages are never cut in half
                         outcome.printed.append(sheet.number)
+                        if missing := reports.unprintable(sheet):
+                            outcome.placeholders.append((sheet.number, missing))
                     except OSError:
                         raise  # the printer itself failed: stop the job
                     except Exception as exc:  # one bad order must not stop the batch
@@ -272,6 +277,12 @@ class PrintController(QObject):
         if outcome.failures:
             self.prompts.error(self.window, text + "\n" + "\n".join(
                 f"{key}: {message}" for key, message in outcome.failures))
+        if outcome.placeholders:
+            # a batch cannot stop to ask for each order; it says afterwards which ones
+            self.prompts.error(self.window, tr(
+                "These orders hold characters no font can draw; they printed as 〓:") + "\n"
+                + "\n".join(f"{number}: {' '.join(chars)}"
+                             for number, chars in outcome.placeholders))
         self.ctx.status_message(text)
         self._done("batch", outcome)
 

@@ -333,3 +333,21 @@ def test_new_printer_starts_from_the_remembered_paper(qtbot, services, station,
     assert paper_of(controller.new_printer()) is Paper.A5
     controller.ctx.settings.set(PAPER_KEY, "Letter")  # a damaged settings file
     assert controller.paper() is Paper.A4
+
+
+def test_batch_print_says_which_orders_printed_placeholders(qtbot, services, station, clock,
+                                                            ctx_for, tmp_path: Path) -> None:
+    from app.store.models import ServiceOrder
+
+    orders = [repaired_order(services, station, clock, name=f"客户{i}") for i in range(2)]
+    with services.db.write() as s:  # as text from head office: input would refuse it
+        s.get(ServiceOrder, orders[1].id).fault_description = "外机\U0001F9FF异响"
+    prompts = FakePrompts(tmp_path)
+    controller = PrintController(ctx_for(station["clerk"]), prompts)
+    with qtbot.waitSignal(controller.finished, timeout=WAIT) as done:
+        controller.batch_print([o.id for o in orders], "report")
+    outcome = done.args[1]
+    assert outcome.printed == [o.number for o in orders]
+    assert outcome.placeholders == [(orders[1].number, ["\U0001F9FF"])]
+    assert len(prompts.errors) == 1 and orders[1].number in prompts.errors[0]
+    assert "〓" in prompts.errors[0] and orders[0].number not in prompts.errors[0]
