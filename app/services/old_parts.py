@@ -35,7 +35,7 @@ from app.services import text_input as t
 from app.services.context import SYSTEM, Actor
 from app.services.errors import not_found
 from app.services.journal import record, row_payload
-from app.services.order_parts import OLD_PART, PARTS
+from app.services.order_parts import OLD_PART, OLD_PARTS, STOCK
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import OldPart, OldPartShipment, Part, ServiceOrder, User
@@ -147,7 +147,7 @@ class OldPartService:
             self._pack(s, actor, ship, ids, now)
             _record_shipment(s, actor, ship, "create")
             result = _shipment_info(s, ship)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, OLD_PARTS})
         return result
 
     def add_to_shipment(self, actor: Actor, shipment_id: str,
@@ -162,7 +162,7 @@ class OldPartService:
             _bump(ship, now)
             _record_shipment(s, actor, ship, "pack")
             result = _shipment_info(s, ship)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, OLD_PARTS})
         return result
 
     def remove_from_shipment(self, actor: Actor, shipment_id: str,
@@ -184,7 +184,7 @@ class OldPartService:
             _bump(ship, now)
             _record_shipment(s, actor, ship, "unpack")
             result = _shipment_info(s, ship)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, OLD_PARTS})
         return result
 
     def ship(self, actor: Actor, shipment_id: str, carrier: str) -> ShipmentInfo:
@@ -211,7 +211,7 @@ class OldPartService:
             _bump(ship, now)
             _record_shipment(s, actor, ship, "ship")
             result = _shipment_info(s, ship)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, OLD_PARTS, STOCK})
         return result
 
     def _pack(self, s: Session, actor: Actor, ship: OldPartShipment, ids: list[str],
@@ -280,7 +280,7 @@ def apply_inspection(s: Session, change: p.Change, now: datetime) -> set[str]:
         ship.status = ShipmentStatus.RECEIVED.value
         _bump(ship, now)
         _record_shipment(s, SYSTEM, ship, "hq_received")
-    return {events.OUTBOX, PARTS}
+    return {events.OUTBOX, OLD_PARTS}
 
 
 def _result(value: Any) -> str:

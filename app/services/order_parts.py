@@ -189,7 +189,7 @@ class OrderPartService:
                 for _ in range(quantity):
                     _collect(s, actor, order, part, line, now)
             journal_order(s, actor, order, "issue_parts", now)
-        self.bus.publish({events.ORDERS, events.OUTBOX, PARTS})
+        self.bus.publish({events.ORDERS, events.OUTBOX, PARTS, STOCK, OLD_PARTS})
         return self.orders.detail(order_id, actor)
 
     def return_parts(self, actor: Actor, order_id: str, part_id: str, quantity: int,
@@ -225,7 +225,7 @@ class OrderPartService:
                     row.position = position
             s.flush()
             journal_order(s, actor, order, "return_parts", now)
-        self.bus.publish({events.ORDERS, events.OUTBOX, PARTS})
+        self.bus.publish({events.ORDERS, events.OUTBOX, PARTS, STOCK, OLD_PARTS})
         return self.orders.detail(order_id, actor)
 
     # -- reservations -------------------------------------------------------------------------
@@ -256,7 +256,7 @@ class OrderPartService:
             s.flush()
             _record_reservation(s, actor, held, "reserve", order, part)
             result = _availability(s, part.id, order.id)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, PARTS, STOCK})
         return result
 
     def release(self, actor: Actor, order_id: str, part_id: str) -> Availability:
@@ -272,7 +272,7 @@ class OrderPartService:
             for held in _open_reservations(s, order.id, part.id):
                 _close_reservation(s, actor, held, order, part, now)
             result = _availability(s, part.id, order.id)
-        self.bus.publish({events.OUTBOX, PARTS})
+        self.bus.publish({events.OUTBOX, PARTS, STOCK})
         return result
 
     # -- internals ------------------------------------------------------------------------------
@@ -290,8 +290,10 @@ class OrderPartService:
         return order
 
 
-#: the kind of data parts writes change (for ChangeBus listeners: stock lists, old parts)
+#: the kinds of data these writes change (ChangeBus), as the other parts areas name them
 PARTS = "parts"
+STOCK = "stock"
+OLD_PARTS = "old_parts"
 
 
 def release_order_reservations(s: Session, actor: Actor, order: ServiceOrder,

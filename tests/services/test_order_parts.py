@@ -343,3 +343,17 @@ def test_a_cancel_from_head_office_releases_the_reservation(services, station, c
                                  {"order_id": order.id, "reason": "客户取消"}), clock())
     assert services.orders.detail(order.id).status.value == "cancelled"
     assert services.order_parts.availability(part.id).reserved == 0
+
+
+def test_writes_announce_what_changed(services, station) -> None:
+    part = make_part(services, "AC-COMP-1", return_required=True)
+    order = assigned_order(services, station, purchase=IN_WARRANTY)
+    seen: list[frozenset[str]] = []
+    services.bus.subscribe(seen.append)
+    services.order_parts.issue(station["tech"], order.id, part.id, 1)
+    services.order_parts.reserve(station["tech"], order.id, part.id, 1)
+    [old] = services.old_parts.collected()
+    services.old_parts.create_shipment(station["tech"], [old.id])
+    assert {"orders", "stock", "old_parts", "outbox"} <= seen[0]
+    assert {"stock", "outbox"} <= seen[1] and "orders" not in seen[1]
+    assert {"old_parts", "outbox"} <= seen[2]
