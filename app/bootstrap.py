@@ -16,10 +16,12 @@ from app.services.old_parts import OldPartService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
+from app.services.parts_catalogue import PartCatalogue
 from app.services.parts_orders import PartsOrderService
 from app.services.reports import ReportService
 from app.services.sales import SaleService
 from app.services.stock_counts import CountService
+from app.services.stock_queries import StockQueries
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
@@ -49,6 +51,8 @@ class Services:
     old_parts: OldPartService
     sales: SaleService
     counts: CountService
+    catalogue: PartCatalogue
+    stock: StockQueries
 
     def close(self) -> None:
         self.db.dispose()
@@ -96,4 +100,6 @@ def build_services(
         old_parts=old_parts,
         sales=sales,
         counts=counts,
+        catalogue=PartCatalogue(db, bus, clock),
+        stock=StockQueries(db),
     )

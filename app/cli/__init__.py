@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "app.cli.check_cmd",
     "app.cli.print_cmd",
     "app.cli.sync_cmd",
+    "app.cli.parts_cmd",
 ]
 
 

@@ -63,6 +63,11 @@ def render(error: Exception) -> str:
 def _param(value: Any) -> str:
     if isinstance(value, Enum):
         return label(value)
+    if getattr(value, "template", None) is not None:  # a rule inside a rule (a file's bad row)
+        return render(value)
+    if isinstance(value, tuple | list) and value and all(
+            getattr(v, "template", None) is not None for v in value):
+        return "\n".join(render(v) for v in value)  # several such rules: one a line
     if isinstance(value, tuple | list | frozenset | set):
         sep = "、" if _language == "zh_CN" else ", "
         return sep.join(_param(v) for v in value)

@@ -9,7 +9,8 @@ one). Ownership decides every clash, never the wall clock:
   edit stands and head office's becomes a conflict for a person;
 - a cancel goes through the state machine; an order the station already completed stays
   completed and the cancel becomes a conflict;
-- notices are stored (their read mark kept).
+- notices are stored (their read mark kept);
+- catalogue parts replace older revisions of themselves (``app.services.parts_sync``).
 Every step is idempotent, so a page re-applied after a crash or a snapshot changes nothing.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.domain import state_machine as sm
 from app.domain import validation as v
 from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
-from app.services import events, old_parts, parts_orders
+from app.services import events, old_parts, parts_orders, parts_sync
 from app.services.context import SYSTEM
 from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
@@ -348,4 +349,5 @@ HANDLERS: dict[str, Handler] = {
     p.HqEntity.NOTICE: _notice,
     p.HqEntity.OLD_PART_INSPECTION: old_parts.apply_inspection,
     p.HqEntity.PARTS_ORDER_UPDATE: parts_orders.apply_update,
+    p.HqEntity.PART: parts_sync.apply_part,
 }

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from sync.hq import old_parts
 from sync.hq.db import HqDatabase
-from sync.hq.models import HqChange, HqMeta, HqNotice, HqOrder, HqPartsOrder, HqStation
+from sync.hq.models import (
+    HqChange,
+    HqMeta,
+    HqNotice,
+    HqOrder,
+    HqPart,
+    HqPartsOrder,
+    HqStation,
+)
 from sync.protocol import Change, HqEntity, PullPage, Snapshot
 
 DEFAULT_RETENTION_DAYS = 90
@@ -128,6 +136,10 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
                    for a in s.scalars(select(HqPartsOrder)
                                       .where(HqPartsOrder.station_id == station_id)
                                       .order_by(HqPartsOrder.hq_seq)))
+    # the whole parts catalogue (配件目录), each part at the revision last published
+    changes.extend(Change(part.hq_seq, HqEntity.PART.value, part.id, "upsert",
+                          {**json.loads(part.payload), "revision": part.hq_seq})
+                   for part in s.scalars(select(HqPart).order_by(HqPart.hq_seq)))
     return Snapshot(tuple(changes), last)
 
 

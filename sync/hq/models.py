@@ -268,3 +268,19 @@ class HqPartsOrder(HqBase):
     payload: Mapped[str] = mapped_column(Text)
     hq_seq: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqPart(HqBase):
+    """配件目录: one catalogue part as head office last published it (``parts import``).
+
+    ``payload`` is the part's fields as sent to stations; ``hq_seq`` is the change that last
+    published it, and is also the part's revision (it only grows, even across a restore from
+    a backup, which moves the change-log counter on), re-sent in every snapshot."""
+
+    __tablename__ = "hq_parts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # part_id(part_no)
+    part_no: Mapped[str] = mapped_column(String(32), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    hq_seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
