@@ -12,8 +12,8 @@ TEXT_ZH: dict[str, str] = {
     "order parts from head office": "向总部订购配件",
     "receive parts": "配件到货入库",
     # suggestions
-    "low_stock": "低于库存下限",
-    "waiting_orders": "有工单待件",
+    "At or below its low-stock threshold": "已到库存下限",
+    "Orders are waiting for it": "有工单待件",
     # rules
     "A parts order holds at most {n} lines.": "一张配件订单最多 {n} 行。",
     "Choose the part of every line.": "请为每一行选择配件。",

@@ -134,6 +134,13 @@ class SuggestReason(StrEnum):
     WAITING_ORDERS = "waiting_orders"  # 有工单待件
 
 
+#: what each reason says, for ``tr()`` (the Chinese is in app/i18n/zh_parts_orders.py)
+REASON_TEXT = {
+    SuggestReason.LOW_STOCK: "At or below its low-stock threshold",
+    SuggestReason.WAITING_ORDERS: "Orders are waiting for it",
+}
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """What the stock suggests ordering of one part, and the figures behind it."""
@@ -222,32 +229,36 @@ class PartsOrderService:
                 .group_by(StockReservation.part_id))}
             candidates = sorted(set(thresholds) | {pid for pid, (q, _) in held.items() if q > 0})
             coming = _on_order(s)
-            out = []
+            wanted: list[tuple[str, int, int]] = []  # (part, on hand, quantity)
             for chunk in _chunks(candidates, 500):
-                parts = {p.id: p for p in s.scalars(
-                    select(Part).where(Part.id.in_(chunk), Part.active.is_(True)))}
+                # per-part sums read ix_stock_movements_part (which carries kind and quantity)
                 stock = {pid: int(q) for pid, q in s.execute(
                     select(StockMovement.part_id, func.sum(StockMovement.quantity))
-                    .where(StockMovement.part_id.in_(chunk),
-                           StockMovement.kind.in_(_SELLABLE))
+                    .where(StockMovement.part_id.in_(chunk), StockMovement.kind.in_(_SELLABLE))
                     .group_by(StockMovement.part_id))}
                 for pid in chunk:
+                    have = stock.get(pid, 0)
+                    quantity = suggested_quantity(have, held.get(pid, (0, 0))[0],
+                                                  coming.get(pid, 0), thresholds.get(pid, 0))
+                    if quantity > 0:
+                        wanted.append((pid, have, quantity))
+            out = []
+            for batch in _chunks(wanted, 500):
+                parts = {p.id: p for p in s.scalars(select(Part).where(
+                    Part.id.in_([pid for pid, _, _ in batch]), Part.active.is_(True)))}
+                for pid, have, quantity in batch:
                     part = parts.get(pid)
                     if part is None:
                         continue
-                    have = stock.get(pid, 0)
                     reserved, orders = held.get(pid, (0, 0))
-                    threshold, on_order = thresholds.get(pid, 0), coming.get(pid, 0)
-                    quantity = suggested_quantity(have, reserved, on_order, threshold)
-                    if quantity <= 0:
-                        continue
+                    threshold = thresholds.get(pid, 0)
                     reasons = []
                     if threshold > 0 and have - reserved <= threshold:
                         reasons.append(SuggestReason.LOW_STOCK)
                     if reserved > have:
                         reasons.append(SuggestReason.WAITING_ORDERS)
                     out.append(Suggestion(pid, part.part_no, part.name, part.unit, have,
-                                          reserved, on_order, threshold, orders,
+                                          reserved, coming.get(pid, 0), threshold, orders,
                                           min(quantity, ledger.MAX_QUANTITY), tuple(reasons)))
         return sorted(out, key=lambda x: x.part_no)
 
@@ -587,7 +598,7 @@ def _on_order(s: Session) -> dict[str, int]:
     return dict(out)
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 

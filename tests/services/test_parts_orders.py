@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from app.domain.errors import RuleViolation
 from app.domain.parts import MovementKind, PartsOrderStatus, part_id
+from app.i18n import tr
+from app.services import parts_orders
 from app.services import stock_ledger as ledger
 from app.services.context import SYSTEM
 from app.services.errors import PermissionDenied, StaleEdit
@@ -328,6 +330,8 @@ def test_suggestions_from_low_stock_and_orders_waiting_for_parts(services, stati
     assert got[CAP].quantity == 8 and got[CAP].reasons == (SuggestReason.LOW_STOCK,)
     assert got[MOTOR].quantity == 2 and got[MOTOR].reasons == (SuggestReason.WAITING_ORDERS,)
     assert got[MOTOR].waiting_orders == 1 and got[MOTOR].reserved == 2
+    assert all(tr(parts_orders.REASON_TEXT[r]) != parts_orders.REASON_TEXT[r]
+               for r in SuggestReason)
     # what is already ordered is not suggested again
     services.parts_orders.create_draft(manager, [LineInput(CAP, 2)])
     got = {x.part_no: x for x in services.parts_orders.suggest()}
