@@ -57,6 +57,7 @@ from app.store.models import (
 ENTITY = "parts_order"
 #: ChangeBus kinds this service announces
 PARTS_ORDERS = "parts_orders"
+PARTS = "parts"
 STOCK = "stock"
 MAX_LINES = 200
 
@@ -396,7 +397,7 @@ class PartsOrderService:
             order.status = derived_status(order).value
             _journal(s, actor, order, "receive", now)
             result = _detail(s, order)
-        self.bus.publish({PARTS_ORDERS, STOCK, events.OUTBOX})
+        self.bus.publish({PARTS_ORDERS, PARTS, STOCK, events.OUTBOX})
         return result
 
     # -- internals ------------------------------------------------------------------------------
