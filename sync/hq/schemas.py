@@ -51,7 +51,8 @@ class PushAckModel(BaseModel):
 
 class ChangeModel(BaseModel):
     hq_seq: int
-    entity: Literal["dispatch_order", "order_update", "cancel_order", "notice"]
+    entity: Literal["dispatch_order", "order_update", "cancel_order", "notice", "part",
+                    "parts_order_update", "old_part_inspection"]
     entity_id: str
     op: Literal["upsert", "delete", "event"]
     payload: dict[str, Any]

@@ -141,3 +141,14 @@ def test_history_runs_the_balance_newest_first_and_pages_exactly(stocked, statio
         after = page[-1].cursor
     assert paged == rows
     assert services.stock.history(part_id("MD-BELT-02")) == []
+
+
+def test_text_sqlite_cannot_store_is_refused_with_its_field(stocked) -> None:
+    from app.domain.errors import RuleViolation
+
+    for call in (lambda: stocked.stock.on_hand("x\ud800"),
+                 lambda: stocked.stock.history("x\ud800"),
+                 lambda: stocked.stock.stock_list("电\ud800")):
+        with pytest.raises(RuleViolation) as caught:
+            call()
+        assert caught.value.field in ("part_id", "text")

@@ -58,7 +58,8 @@ class StockMovement(Base):
 
     __tablename__ = "stock_movements"
     __table_args__ = (
-        Index("ix_stock_movements_part", "part_id", "created_at", "id"),
+        # kind and quantity too: per-part sums (on-hand, the stock list) read the index only
+        Index("ix_stock_movements_part", "part_id", "created_at", "id", "kind", "quantity"),
         Index("ix_stock_movements_order", "order_id"),
         CheckConstraint("quantity <> 0", name="nonzero"),
     )

@@ -124,3 +124,12 @@ def test_snapshot_after_410_carries_the_whole_catalogue(hq: Hq, tmp_path) -> Non
     cap = next(c for c in snap.changes if c.entity == "part" and
                c.payload["part_no"] == "GR-CAP-35")
     assert cap.payload["revision"] > parts["GR-COMP-01"].payload["revision"] + 1_000_000_000 - 10
+
+
+def test_the_published_change_model_names_every_head_office_entity() -> None:
+    from typing import get_args
+
+    from sync.hq.schemas import ChangeModel
+
+    assert set(get_args(ChangeModel.model_fields["entity"].annotation)) == {
+        e.value for e in p.HqEntity}
