@@ -10,6 +10,7 @@ import importlib
 AREA_MODULES = [
     "app.ui.orders",
     "app.ui.customers",
+    "app.ui.parts",
     "app.ui.users",
     "app.ui.printing",
     "app.ui.sync",

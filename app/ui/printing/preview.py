@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import tr
-from app.printing.data import SHEET_PAPERS, OrderSheet, Paper
+from app.printing.data import OrderSheet, Paper
 from app.ui.printing.pages import page_count, render_pages
 
 #: pages are rendered once at this resolution; zoom scales the image
@@ -53,9 +53,12 @@ class PreviewDialog(QDialog):
         self.zoom_in = QPushButton(tr("Zoom in"), objectName="preview_zoom_in")
         self.fit_button = QPushButton(tr("Fit width"), objectName="preview_fit")
         self.paper_box = QComboBox(objectName="preview_paper")
-        for paper in SHEET_PAPERS:
+        # each document's own papers: the orders' A4/A5, the receipt's 80 mm roll
+        papers = controller.ctx.services.reports.spec(document).papers
+        for paper in papers:
             self.paper_box.addItem(paper.value, paper.value)
-        self.paper_box.setCurrentIndex(list(SHEET_PAPERS).index(controller.paper()))
+        current = controller.paper()
+        self.paper_box.setCurrentIndex(papers.index(current) if current in papers else 0)
         self.print_button = QPushButton(tr("Print…"), objectName="preview_print")
         self.save_button = QPushButton(tr("Save as PDF…"), objectName="preview_save")
 
