@@ -127,3 +127,16 @@ def test_a_part_change_is_idempotent_and_never_goes_back(rig: StationRig) -> Non
     with rig.services.db.read() as s:
         assert s.scalars(select(SyncConflict)).one().kind == "part_number_clash"
     assert len(parts(rig)) == 1
+
+
+def test_one_page_may_carry_the_same_new_part_twice(rig: StationRig) -> None:
+    pid = part_id("MD-PUMP-08")
+    base = {"part_id": pid, "part_no": "MD-PUMP-08", "name": "排水泵", "unit": "个",
+            "retail_price_fen": 8800, "station_price_fen": 6600}
+    with rig.services.db.write() as s, s.no_autoflush:  # as sync_store applies a page
+        for seq, name in ((41, "排水泵"), (42, "排水泵总成")):
+            apply_change(s, p.Change(seq, p.HqEntity.PART.value, pid, "upsert",
+                                     {**base, "name": name, "revision": seq}),
+                         rig.services.sync.clock())
+    got = parts(rig)["MD-PUMP-08"]
+    assert (got.name, got.hq_revision, got.warranty_months) == ("排水泵总成", 42, None)
