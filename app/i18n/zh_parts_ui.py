@@ -13,6 +13,7 @@ TEXT_ZH: dict[str, str] = {
     "Show more": "显示更多",
     "Save": "保存",
     "Clear": "清空",
+    "Close": "关闭",
     "State": "状态",
     "Created": "创建时间",
     "By": "经办人",

@@ -11,6 +11,7 @@ from app.domain.parts import PaymentMethod
 from app.i18n import set_language
 from app.services.sales import NewSale, SaleLineInput
 from app.ui.extensions import REGISTRY
+from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.parts.count_page import CountPage
 from app.ui.parts.old_parts_page import OldPartsPage
 from app.ui.parts.parts_orders_page import PartsOrdersPage
@@ -100,6 +101,20 @@ def test_grab_the_parts_pages(qtbot, services, station, ctx_for, runner, languag
     orders.new_draft()
     settle(qtbot, runner)
     orders.grab().save(f"/tmp/parts-orders-{language}.png")
+
+    editor = OrderEditor(ctx_for(station["tech"]), order.id)
+    qtbot.addWidget(editor)
+    settle(qtbot, runner)
+    action = next(a for a in editor.order_actions if a.objectName() == "order_parts")
+    dialog = action.open_dialog()
+    settle(qtbot, runner)
+    qtbot.keyClicks(dialog.picker.box, "GR")
+    qtbot.keyClick(dialog.picker.box, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    _fits(dialog.table)
+    dialog.grab().save(f"/tmp/parts-order-issue-{language}.png")
+    editor.tabs.setCurrentWidget(editor.charges)
+    editor.grab().save(f"/tmp/parts-order-charges-{language}.png")
 
     old = _shown(qtbot, runner, OldPartsPage(ctx))
     _fits(old.old)

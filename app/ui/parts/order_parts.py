@@ -60,10 +60,10 @@ class OrderPartsDialog(QDialog):
         self._allowed = False
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("order_parts_dialog")
-        self.resize(820, 560)
+        self.resize(960, 600)
 
         self.table = make_table(HEADERS, "order_parts_table",
-                                {0: 140, 1: 180, 2: 80, 3: 60, 4: 60, 5: 90})
+                                {0: 140, 1: 200, 2: 80, 3: 70, 4: 60, 5: 100}, stretch=6)
         self.table.itemSelectionChanged.connect(self._line_chosen)
 
         self.picker = PartPicker(ctx, "issue_part_search")
@@ -101,7 +101,8 @@ class OrderPartsDialog(QDialog):
         boxes = QHBoxLayout()
         boxes.addWidget(issue_box, 3)
         boxes.addWidget(return_box, 2)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = QDialogButtonBox()
+        close.addButton(tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
