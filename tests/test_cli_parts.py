@@ -95,3 +95,12 @@ def test_bad_encoding_missing_file_and_missing_station_exit_2(tmp_path, capsys) 
     assert "没有维修站数据" in capsys.readouterr().err
     assert not empty.exists()
     assert stored(folder) == []
+
+
+def test_a_line_never_splits_and_never_starts_a_formula() -> None:
+    from app.cli.parts_cmd import _cell
+
+    assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("电容\t35μF\n450V") == "电容 35μF 450V"
+    assert _cell("GR-CAP-35") == "GR-CAP-35"

@@ -4,7 +4,8 @@
 offline, for a station that has not synced yet (all rows or none: each bad row is named by
 line and column, exit 2). ``repair-station parts stock [--low] [--search TEXT]`` prints the
 stock list, one part a line: part number, name, on-hand, reserved, value at station price
-(tab-separated under a header line, so a script or Excel can read it).
+(tab-separated under a header line, so a script or Excel can read it; a text that would
+start a formula there gets a leading apostrophe).
 
 Who acts: like ``sync`` and ``register``, the command acts as the station's manager. A
 headless command has nobody logged in, and the person at this keyboard owns the data folder
@@ -31,6 +32,17 @@ from app.store.migrate import DatabaseTooNew
 
 #: the person at the keyboard of a headless command owns the data folder
 CLI_ACTOR = Actor(user_id="", username="cli", display_name="command line", role=Role.MANAGER)
+
+
+#: what a spreadsheet reads as the start of a formula
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cell(text: str) -> str:
+    """One field of a line: no tab or line break (a name from head office is not checked for
+    them), and never a formula when the list is opened in Excel."""
+    text = " ".join(text.replace("\t", " ").splitlines())
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -90,8 +102,8 @@ def run_stock(args: argparse.Namespace) -> int:
             page = services.stock.stock_list(args.search, low=args.low, after=after,
                                              limit=500)
             for row in page:
-                print(f"{row.part_no}\t{row.name}\t{row.on_hand}\t{row.reserved}\t"
-                      f"{v.format_fen(row.value_fen)}")
+                print(f"{_cell(row.part_no)}\t{_cell(row.name)}\t{row.on_hand}\t"
+                      f"{row.reserved}\t{v.format_fen(row.value_fen)}")
                 value += row.value_fen
             count += len(page)
             if len(page) < 500:
