@@ -36,8 +36,10 @@ from sync import parts_csv
 PAGE_SIZE = 100
 #: the outbox entity of a part's station settings (sync/entities.py)
 SETTING_ENTITY = "part_setting"
-#: what a committed change to the catalogue or the settings announces on the ChangeBus
+#: what a committed change to the catalogue or the settings announces on the ChangeBus (the
+#: stock list shows names, prices, shelves and thresholds too)
 PARTS = "parts"
+STOCK = "stock"
 PREFIX_END = "\U0010ffff"
 
 
@@ -172,7 +174,7 @@ class PartCatalogue:
             record(s, actor, action="part_setting.update", entity=SETTING_ENTITY,
                    entity_id=setting.id, payload=row_payload(setting), base_revision=base,
                    detail=f"{location} / {threshold}")
-        self.bus.publish({PARTS, events.OUTBOX})
+        self.bus.publish({PARTS, STOCK, events.OUTBOX})
         return self.get(part_id)
 
     # -- offline import ---------------------------------------------------------------------
@@ -223,7 +225,7 @@ class PartCatalogue:
             record(s, actor, action="parts.import", entity="part", entity_id="catalogue",
                    detail=f"{source}: {len(rows)} rows, {added} added, {updated} updated, "
                           f"{unchanged} unchanged, {skipped} kept from head office")
-        self.bus.publish({PARTS})
+        self.bus.publish({PARTS, STOCK})
         return ImportResult(len(rows), added, updated, unchanged, skipped)
 
 

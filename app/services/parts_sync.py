@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import parts as dp
-from app.services.parts_catalogue import PARTS
+from app.services.parts_catalogue import PARTS, STOCK
 from app.store.models import Part
 from sync import protocol as p
 from sync.parts_csv import MAX_PRICE_FEN, MAX_WARRANTY_MONTHS
@@ -67,7 +67,7 @@ def apply_part(s: Session, change: p.Change, now: datetime) -> set[str]:
     part.active = bool(data.get("active", True))
     part.hq_revision = revision
     part.updated_at = now
-    return {PARTS}
+    return {PARTS, STOCK}
 
 
 def _text(data: dict[str, Any], key: str, limit: int) -> str:

@@ -174,6 +174,15 @@ def test_text_no_font_draws_is_refused_at_the_station(services, station, tmp_pat
     assert caught.value.problems[0].params["column"] == "name"
 
 
+def test_a_change_announces_parts_and_stock_after_commit(services, station, tmp_path) -> None:
+    seen: list[frozenset[str]] = []
+    services.bus.subscribe(seen.append)
+    services.catalogue.import_csv(station["manager"], write(tmp_path, HEADER + ROWS))
+    services.catalogue.set_setting(station["manager"], part_id("GR-CAP-35"), location="A1",
+                                   low_stock_threshold=1)
+    assert seen == [{"parts", "stock"}, {"parts", "stock", "outbox"}]
+
+
 def test_only_a_manager_imports(services, station, tmp_path) -> None:
     path = write(tmp_path, HEADER + ROWS)
     for who in ("clerk", "tech"):

@@ -113,9 +113,9 @@ def test_a_part_change_is_idempotent_and_never_goes_back(rig: StationRig) -> Non
         with rig.services.db.write() as s:
             return apply_change(s, change, rig.services.sync.clock())
 
-    assert apply(10, 10) == {"parts"}
+    assert apply(10, 10) == {"parts", "stock"}
     assert apply(10, 10, name="again") == set()  # the same page re-applied
-    assert apply(20, 20, name="新名称") == {"parts"}
+    assert apply(20, 20, name="新名称") == {"parts", "stock"}
     assert apply(15, 15, name="旧名称") == set()  # an older revision (a stale snapshot)
     got = parts(rig)["GR-CAP-35"]
     assert (got.name, got.hq_revision) == ("新名称", 20)
