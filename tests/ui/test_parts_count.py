@@ -6,6 +6,8 @@ and post."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -40,7 +42,8 @@ def scan_and_count(qtbot, runner, page: CountPage, scanned: str, counted: str) -
     return row
 
 
-def test_post_a_count_with_scanner_input(qtbot, services, station, ctx_for, runner) -> None:
+def test_post_a_count_with_scanner_input(qtbot, services, station, ctx_for, runner,
+                                         clock) -> None:
     seed_parts(services, station["manager"])
     page = CountPage(ctx_for(station["manager"]))
     qtbot.addWidget(page)
@@ -73,6 +76,7 @@ def test_post_a_count_with_scanner_input(qtbot, services, station, ctx_for, runn
     settle(qtbot, runner)
     assert page.post_form.error_text("reason")
     page.reason.setText("月底盘点")
+    clock.now += timedelta(hours=1)
     with qtbot.waitSignal(page.posted, timeout=10_000) as posted:
         qtbot.mouseClick(page.post_button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -122,6 +123,11 @@ class CountPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(papers)
         layout.addWidget(post_box)
+        #: our own writes in flight: their announcements need no reload (the write's answer
+        #: updates the row), which would also lose the table's scroll position
+        self._writing = 0
+        self._timer = QTimer(self, singleShot=True, interval=300)
+        self._timer.timeout.connect(self._reload)
         ctx.changes.changed.connect(self._on_changed)
         self._show_nothing()
         self.refresh()
@@ -137,8 +143,27 @@ class CountPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         # another window's entries; our own come back through ``enter``
-        if COUNTS in kinds and self.count is not None and not self.table.hasFocus():
+        if COUNTS in kinds and not self._writing:
+            self._timer.start()
+
+    def _reload(self) -> None:
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            self._timer.start()  # never pull the cell from under someone typing
+        elif self.count is not None:
             self.show_count(self.count.id)
+        else:
+            self.refresh()
+
+    def _write(self, call, done, failed) -> None:
+        self._writing += 1
+
+        def finish(callback):
+            def inner(value) -> None:
+                self._writing -= 1
+                callback(value)
+            return inner
+
+        self.ctx.tasks.run(call, finish(done), finish(failed), owner=self)
 
     def _show_counts(self, summaries: list[CountSummary]) -> None:
         current = self.count.id if self.count else None
@@ -177,7 +202,11 @@ class CountPage(QWidget):
                               when=local_time(detail.posted_at),
                               who=detail.posted_by_name, reason=detail.reason)
         self.heading.setText(text)
+        same = self.table.part_ids == [line.part_id for line in detail.lines]
+        scrolled = self.table.verticalScrollBar().value()
         self.table.show_lines(detail.lines, is_open)
+        if same:
+            self.table.verticalScrollBar().setValue(scrolled)
         self._enable(is_open)
         self._update_summary()
         self.loaded.emit()
@@ -205,8 +234,7 @@ class CountPage(QWidget):
     def open_count(self) -> None:
         actor, counts, prefix = self.ctx.actor, self.ctx.services.counts, self.open_prefix.text()
         self.open_form.clear_errors()
-        self.ctx.tasks.run(lambda: counts.open(actor, prefix), self._opened,
-                           self.open_form.show_error, owner=self)
+        self._write(lambda: counts.open(actor, prefix), self._opened, self.open_form.show_error)
 
     def _opened(self, detail: CountDetail) -> None:
         self.count = detail
@@ -220,8 +248,8 @@ class CountPage(QWidget):
         actor, counts, count_id = self.ctx.actor, self.ctx.services.counts, self.count.id
         reason = self.reason.text()
         self.post_form.clear_errors()
-        self.ctx.tasks.run(lambda: counts.post(actor, count_id, reason), self._posted,
-                           self.post_form.show_error, owner=self)
+        self._write(lambda: counts.post(actor, count_id, reason), self._posted,
+                    self.post_form.show_error)
 
     def _posted(self, result: PostResult) -> None:
         self.reason.clear()
@@ -268,9 +296,8 @@ class CountPage(QWidget):
             return
         actor, counts, count_id = self.ctx.actor, self.ctx.services.counts, self.count.id
         self.scan_error.clear_error()
-        self.ctx.tasks.run(lambda: counts.enter(actor, count_id, part_id, counted),
-                           self._entered, lambda err: self._enter_failed(part_id, err),
-                           owner=self)
+        self._write(lambda: counts.enter(actor, count_id, part_id, counted), self._entered,
+                    lambda err: self._enter_failed(part_id, err))
 
     def _entered(self, line: CountLineInfo) -> None:
         self.table.update_line(line)

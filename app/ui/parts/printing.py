@@ -22,12 +22,21 @@ from app.printing.data import Paper
 from app.ui.extensions import UiContext
 from app.ui.printing.controller import FOLDER_KEY, PrintController
 from app.ui.printing.output import PrintJob, set_paper
+from app.ui.printing.pages import render_pages
 from app.ui.printing.prompts import PrintPrompts
 
 PAPER_KEY = "printing.paper.{document}"
 #: the roll is as long as the receipt; the printer's driver cuts it
 ROLL_SIZE = QPageSize(QSizeF(80, 297), QPageSize.Unit.Millimeter, "80 mm",
                       QPageSize.SizeMatchPolicy.ExactMatch)
+
+
+def roll_size(pdf: bytes) -> QPageSize:
+    """The receipt's page on the 80 mm roll: as long as the PDF's first page."""
+    image = render_pages(pdf, 12, 0, 0)[0]
+    length = 80 * image.height() / max(1, image.width())
+    return QPageSize(QSizeF(80, max(40.0, length)), QPageSize.Unit.Millimeter, "80 mm",
+                     QPageSize.SizeMatchPolicy.ExactMatch)
 
 
 class PartsPrinter(PrintController):
@@ -98,9 +107,13 @@ class PartsPrinter(PrintController):
         self._jobs.append(printer)
 
         def work() -> int:
+            pdf = reports.pdf(name, sheet, paper)
+            if paper is Paper.ROLL80:
+                # the roll is cut where the receipt ends: one page as long as its content
+                printer.setPageSize(roll_size(pdf))
             job = PrintJob(printer)
             try:
-                job.add(reports.pdf(name, sheet, paper))
+                job.add(pdf)
             finally:
                 job.finish()
             return job.pages
