@@ -1,5 +1,7 @@
 """Fills an empty station with a realistic demo: three users (one per role), about 300
-customers with their products, and about 1,000 orders in every state over the last 90 days.
+customers with their products, about 1,000 orders in every state over the last 90 days, and
+the parts area around them (``app.services.demo_parts``: catalogue, stock, parts on orders,
+old parts, counter sales, counts, orders to head office).
 
 Drives the real services with a clock that walks through time, so numbers, SLA times,
 audit and outbox are exactly what daily use would write.
@@ -18,6 +20,7 @@ from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
+from app.services.demo_parts import DemoParts
 from app.services.orders import ChargeInput, NewOrder
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -39,8 +42,6 @@ PRODUCTS = [
     ("JZT-Q216B", "燃气灶", ["打不着火", "火焰发黄", "熄火保护失灵"]),
     ("CXW-260-E900C15", "油烟机", ["吸力小", "噪音大", "按键失灵"]),
 ]
-ACTIONS = ["更换温控器", "补充冷媒", "清洗过滤网", "更换压缩机启动电容", "更换进水阀",
-           "紧固外机支架", "更换门封条", "更换主板", "调整安装水平", "更换点火针"]
 STATUS_WEIGHTS = [
     (OrderStatus.RECEIVED, 4), (OrderStatus.ACCEPTED, 4), (OrderStatus.ASSIGNED, 6),
     (OrderStatus.ON_SITE, 5), (OrderStatus.IN_WORKSHOP, 3), (OrderStatus.WAITING_PARTS, 3),
@@ -130,8 +131,12 @@ def generate(
     clerk = services.users.login(accounts[1].username, accounts[1].password)
     tech = services.users.login(accounts[2].username, accounts[2].password)
     workers = [tech, boss]
+    parts = DemoParts(services, clock, seed=seed, orders=orders, boss=boss, clerk=clerk,
+                      tech=tech, end=end)
+    parts.setup()
+    clock.now = end - timedelta(days=90)
 
-    customer_ids: list[tuple[str, str, str | None]] = []
+    customer_ids: list[tuple[str, str, str | None, str]] = []
     for i in range(customers):
         phones = (_mobile(rng),) if rng.random() < 0.8 else (_mobile(rng), _landline(rng))
         c = services.customers.create(
@@ -144,16 +149,17 @@ def generate(
             clerk, c.id, ProductInput(model, f"SN{rng.randrange(10**10):010d}", bought,
                                       f"FP{rng.randrange(10**8):08d}", rng.choice((12, 24, 36))),
         )
-        customer_ids.append((c.id, phones[0], p.id))
+        customer_ids.append((c.id, phones[0], p.id, model))
         if progress:
             progress(i + 1, customers + orders)
 
     span = (end - clock.now) - timedelta(hours=6)
     starts = sorted(clock.now + span * rng.random() for _ in range(orders))
+    faults_of = {model: faults for model, _kind, faults in PRODUCTS}
     for i, start in enumerate(starts):
-        clock.now = start
-        customer_id, phone, product_id = rng.choice(customer_ids)
-        model, _kind, faults = rng.choice(PRODUCTS)
+        parts.tick(start)
+        customer_id, phone, product_id, owned = rng.choice(customer_ids)
+        faults = faults_of[owned]  # the fault of the product the customer owns
         order = services.orders.create(
             clerk,
             NewOrder(
@@ -168,15 +174,16 @@ def generate(
         )
         target = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
         worker = rng.choice(workers)
-        _walk(services, clock, rng, order.id, target, clerk, boss, worker, end)
+        _walk(services, clock, rng, order.id, target, clerk, boss, worker, end, parts)
         if progress:
             progress(customers + i + 1, customers + orders)
+    parts.finish()
     clock.now = end
     return accounts
 
 
 def _walk(services, clock, rng, order_id, target, clerk: Actor, boss: Actor, worker: Actor,
-          end: datetime) -> None:
+          end: datetime, parts: DemoParts) -> None:
     for action in PATHS[target]:
         step = {
             Action.ACCEPT: timedelta(minutes=rng.choice((5, 10, 20, 25, 40))),
@@ -200,18 +207,22 @@ def _walk(services, clock, rng, order_id, target, clerk: Actor, boss: Actor, wor
         if action is Action.VISIT:
             kwargs["satisfaction"] = rng.choices([5, 4, 3, 2], [60, 30, 8, 2])[0]
         if action is Action.COMPLETE:
-            detail = services.orders.detail(order_id, actor)
-            services.orders.add_repair_record(actor, order_id, "检查发现" + rng.choice(
-                ["温控器损坏", "冷媒不足", "进水阀堵塞", "主板电容鼓包", "线路接触不良"]),
-                rng.choice(ACTIONS), rng.choice((30, 45, 60, 90)))
-            lines = [ChargeInput(ChargeKind.LABOUR, "维修工时费", 1, rng.choice((5000, 8000)))]
-            if rng.random() < 0.6:
-                lines.append(ChargeInput(ChargeKind.PARTS, rng.choice(ACTIONS)[2:], 1,
-                                         rng.choice((3500, 12000, 28000))))
+            # issues the parts the repair took from stock; its detail is the order after that
+            repair = parts.repair(services.orders.detail(order_id, actor), actor)
+            detail = repair.detail
+            services.orders.add_repair_record(actor, order_id, repair.diagnosis, repair.action,
+                                              rng.choice((30, 45, 60, 90)))
+            # the part lines stay as issuing wrote them; the editor adds the rest
+            lines: list[ChargeInput] = [c for c in detail.charges if c.part_id is not None]
+            lines.append(ChargeInput(ChargeKind.LABOUR, "维修工时费", 1, rng.choice((5000, 8000))))
+            if not repair.issued and rng.random() < 0.3:
+                lines.append(ChargeInput(ChargeKind.PARTS, "辅材（扎带、胶布、密封胶）", 1, 1500))
             if rng.random() < 0.5:
                 lines.append(ChargeInput(ChargeKind.TRAVEL, "上门费", 1, 3000))
             services.orders.set_charges(actor, order_id, lines, detail.revision)
         services.orders.transition(actor, order_id, action, **kwargs)
+        if action is Action.WAIT_PARTS:
+            parts.wait_for_parts(order_id, actor)
 
 
 def _landline(rng: random.Random) -> str:

@@ -1,0 +1,685 @@
+"""The parts side of the demo station (配件): a catalogue that fits the demo's products, the
+opening stock ordered from head office, parts issued onto repairs (some returned unused, old
+parts collected under warranty), counter sales, a posted and an open stock count, old-part
+return shipments, an order waiting for parts and a draft re-order suggested by the stock.
+
+Everything goes through the real services at the walking clock's time, as daily use would:
+the catalogue through the offline CSV import (a file written in a temporary folder), head
+office's confirmation and shipment of the opening order as ``parts_order_update`` changes
+applied by the pull's own handler (``sync_apply.apply_change``; the demo has no head office).
+``demo_data.generate`` calls ``setup`` once the users exist, ``tick`` before each order (the
+events whose time has come run first), the hooks while an order is walked, and ``finish``.
+
+Deterministic for a seed: its own random stream, so the orders, customers and states the
+demo's main stream draws are the same with or without parts.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import random
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.domain.enums import OrderStatus, OrderType, WarrantyStatus
+from app.domain.parts import PaymentMethod, part_id
+from app.domain.state_machine import Action
+from app.services.context import Actor
+from app.services.order_queries import OrderFilter
+from app.services.parts_orders import LineInput
+from app.services.sales import NewSale, SaleLineInput
+from app.services.sync_apply import apply_change
+from sync import protocol as p
+
+if TYPE_CHECKING:
+    from app.bootstrap import Services
+    from app.services.demo_data import WalkingClock
+    from app.services.orders import OrderDetail
+
+AC = "KFR-35GW/BP3DN1Y"  # 挂机 1.5 匹
+AC_CAB = "KFR-72LW/NhZbB1"  # 柜机 3 匹
+FRIDGE = "BCD-470WDPG"
+WASHER = "XQG100-14B"
+HEATER = "EC6002-H"
+STOVE = "JZT-Q216B"
+HOOD = "CXW-260-E900C15"
+#: models of the same series the catalogue also names (the demo's customers own the first)
+AC_SMALL = ("KFR-26GW/BP3DN1Y", "KFR-32GW/BP3DN1Y")
+AC_BIG = ("KFR-51LW/NhZbB1",)
+WASHERS = ("XQG90-14BD", "XQG80-14B")
+FRIDGES = ("BCD-452WDPF",)
+HEATERS = ("EC6001-H", "EC8002-H")
+CARRIER = "顺丰速运"
+
+#: what a part is used for: a repair, an installation, a maintenance visit
+REPAIR, INSTALL, CARE = "repair", "install", "care"
+
+
+@dataclass(frozen=True)
+class DemoPart:
+    """One catalogue row with what the demo does with it."""
+
+    part_no: str
+    name: str
+    specification: str
+    models: tuple[str, ...]
+    unit: str
+    retail_fen: int
+    station_fen: int
+    location: str
+    threshold: int
+    #: units the opening order asks for, per 1,000 demo orders (never under threshold + 2)
+    stock: int
+    #: what the technician found when this part is the cure
+    fault: str = ""
+    #: how often a repair of a fitting product needs it (relative)
+    use: float = 1.0
+    #: how often the counter sells it (relative; 0: not a counter item)
+    counter: float = 0.0
+    return_required: bool = False
+    warranty_months: int | None = None
+    per_job: tuple[int, ...] = (1,)
+    purpose: str = REPAIR
+
+    @property
+    def id(self) -> str:
+        return part_id(self.part_no)
+
+
+def _y(yuan: float) -> int:
+    return round(yuan * 100)
+
+
+def _part(part_no: str, name: str, spec: str, models: tuple[str, ...], unit: str,
+          retail: float, station: float, location: str, threshold: int, stock: int,
+          fault: str = "", **kw: object) -> DemoPart:
+    return DemoPart(part_no, name, spec, models, unit, _y(retail), _y(station), location,
+                    threshold, stock, fault, **kw)  # type: ignore[arg-type]
+
+
+_ACS = (AC, *AC_SMALL)
+_CABS = (AC_CAB, *AC_BIG)
+_R32 = (AC, AC_CAB, *AC_SMALL, *AC_BIG)
+_WM = (WASHER, *WASHERS)
+_FR = (FRIDGE, *FRIDGES)
+_WH = (HEATER, *HEATERS)
+_ST = (STOVE, "JZT-Q218B")
+_HD = (HOOD, "CXW-220-E900C13")
+
+CATALOGUE: tuple[DemoPart, ...] = (
+    # -- 空调 (shelves A) --------------------------------------------------------------------
+    _part("KT-3301-0035", "压缩机启动电容", "CBB65 35μF 450VAC", _ACS, "个", 45, 22,
+          "A-01-01", 5, 24, "压缩机启动电容容量衰减，外机不启动", use=9),
+    _part("KT-3301-0050", "压缩机启动电容", "CBB65 50μF 450VAC", _CABS, "个", 58, 28,
+          "A-01-02", 3, 12, "压缩机启动电容鼓包漏液", use=6),
+    _part("KT-3301-0025", "风机电容", "CBB61 2.5μF 450VAC", _R32, "个", 25, 10,
+          "A-01-03", 5, 18, "外风机电容失效，风机转速低", use=5),
+    _part("KT-0010-1035", "压缩机", "旋转式 R32 1.5匹 变频 KTM240D57UMT", _ACS, "台", 1680,
+          1180, "A-05-01", 1, 4, "压缩机卡缸，电流过大保护", use=1.2, return_required=True,
+          warranty_months=60),
+    _part("KT-0010-1072", "压缩机", "涡旋式 R32 3匹 变频 KTN420D61UFZ", _CABS, "台", 2880,
+          2150, "A-05-02", 1, 3, "压缩机绕组对地短路", use=1.0, return_required=True,
+          warranty_months=60),
+    _part("KT-1501-3501", "室外风机电机", "YDK-38-6 38W 直流无刷", _ACS, "台", 320, 210,
+          "A-04-01", 2, 6, "外风机电机轴承磨损，运转异响", use=2),
+    _part("KT-1501-7201", "室外风机电机", "YDK-80-6 80W 直流无刷", _CABS, "台", 460, 300,
+          "A-04-02", 1, 4, "外风机电机不转", use=1.5),
+    _part("KT-1502-3501", "室内风机电机", "RPG20A 20W 直流 PG 电机", _ACS, "台", 260, 170,
+          "A-04-03", 2, 5, "内风机电机霍尔元件损坏，无风", use=1.5),
+    _part("KT-4301-0035", "四通阀", "DSF-4 1.5匹 含线圈", _ACS, "个", 180, 110, "A-03-01", 2,
+          4, "四通阀串气，制热效果差", use=1.2),
+    _part("KT-4301-0072", "四通阀", "DSF-9 3匹 含线圈", _CABS, "个", 260, 160, "A-03-02", 1,
+          3, "四通阀换向不良，不能制热", use=1),
+    _part("KT-4302-0035", "电子膨胀阀", "DPF(TS1)1.3C-07 含线圈", _ACS, "个", 220, 140,
+          "A-03-03", 2, 5, "电子膨胀阀卡死，蒸发器结霜", use=1.5),
+    _part("KT-4302-0072", "电子膨胀阀", "DPF(TS1)1.8C-01 含线圈", _CABS, "个", 280, 180,
+          "A-03-04", 1, 3, "电子膨胀阀线圈开路", use=1),
+    _part("KT-7001-0032", "R32 冷媒", "R32 制冷剂 9.5kg 钢瓶分装 按千克计", _R32, "千克", 120,
+          60, "A-06-01", 5, 30, "焊点漏氟，冷媒不足", use=8, per_job=(1, 1, 2)),
+    _part("KT-7001-0410", "R410A 冷媒", "R410A 制冷剂 11.3kg 钢瓶分装 按千克计",
+          ("KFR-35GW/DY-IE", "KFR-50LW/DY-IE"), "千克", 110, 55, "A-06-02", 0, 5),
+    _part("KT-3002-3501", "遥控器", "ZH/JT-03 挂机原装遥控器", _ACS, "个", 68, 35, "A-02-01",
+          3, 12, "遥控器发射管损坏", use=3, counter=6),
+    _part("KT-3002-7201", "遥控器", "ZH/TY-01 柜机原装遥控器", _CABS, "个", 78, 40, "A-02-02",
+          2, 6, "遥控器按键失灵", use=1.5, counter=3),
+    _part("KT-3001-3501", "室内机主板", "KFR-35GW/BP3DN1Y 内机电控板", _ACS, "块", 480, 320,
+          "A-07-01", 2, 5, "内机主板继电器烧蚀，不开机", use=2.5, return_required=True),
+    _part("KT-3001-7201", "室内机主板", "KFR-72LW/NhZbB1 内机电控板", _CABS, "块", 560, 380,
+          "A-07-02", 1, 4, "内机主板通讯电路损坏，报E1", use=2, return_required=True),
+    _part("KT-3003-3501", "室外机主板", "1.5匹 变频驱动板 含 IPM 模块", _ACS, "块", 780, 540,
+          "A-07-03", 1, 4, "外机变频模块击穿", use=1.5, return_required=True),
+    _part("KT-3003-7201", "室外机主板", "3匹 变频驱动板 含 IPM 模块", _CABS, "块", 980, 690,
+          "A-07-04", 1, 3, "外机主板电源电路损坏", use=1.2, return_required=True),
+    _part("KT-3004-3501", "显示接收板", "内机显示板 含接收头", _ACS, "块", 95, 55, "A-02-03",
+          2, 6, "显示接收板受潮，遥控无反应", use=2),
+    _part("KT-3005-0010", "室内温度传感器", "环境 + 管温 10K 双头", _R32, "套", 45, 20,
+          "A-02-04", 4, 12, "管温传感器阻值漂移，报故障码", use=3),
+    _part("KT-3005-0050", "室外温度传感器", "排气 50K + 盘管 10K 三头", _R32, "套", 55, 25,
+          "A-02-05", 3, 8, "排气温度传感器开路", use=2),
+    _part("KT-2001-0016", "排水管", "内径16mm 加长 2米", _R32, "根", 20, 8, "A-08-01", 5, 20,
+          "排水管老化破裂漏水", use=2, counter=2, purpose=INSTALL),
+    _part("KT-2002-3501", "过滤网", "内机空气过滤网 左右各一", _ACS, "套", 35, 15, "A-08-02",
+          3, 10, "过滤网破损", use=1, counter=3, purpose=CARE),
+    _part("KT-2003-0638", "连接铜管", "1/4+3/8 英寸 带保温 按米计", _ACS, "米", 65, 35,
+          "A-08-03", 10, 40, "连接管砸扁，冷媒不循环", use=1, per_job=(2, 3, 3, 4),
+          purpose=INSTALL),
+    _part("KT-2003-0658", "连接铜管", "1/4+5/8 英寸 带保温 按米计", _CABS, "米", 85, 45,
+          "A-08-04", 6, 24, "连接管喇叭口开裂", use=1, per_job=(2, 3, 4), purpose=INSTALL),
+    _part("KT-2004-3501", "贯流风叶", "内机贯流风轮 长650mm", _ACS, "个", 85, 50, "A-04-04",
+          1, 3, "贯流风叶断裂，内机异响", use=1),
+    _part("KT-2005-0001", "导风板电机", "24BYJ48 步进电机 12V", _R32, "个", 35, 15, "A-02-06",
+          3, 8, "导风板电机不转，导风板不摆动", use=2),
+    _part("KT-2006-3501", "外机支架", "镀锌角铁 1.5匹用 含膨胀螺栓", _ACS, "套", 120, 70,
+          "A-09-01", 2, 8, "外机支架锈蚀松动", use=0.5, purpose=INSTALL),
+    _part("KT-2006-7201", "外机支架", "镀锌角铁 3匹用 含膨胀螺栓", _CABS, "套", 160, 90,
+          "A-09-02", 1, 4, "外机支架锈蚀", use=0.4, purpose=INSTALL),
+    # -- 洗衣机 (shelves B) ------------------------------------------------------------------
+    _part("XY-1201-1270", "皮带", "1270 J5 多楔带", _WM, "条", 45, 20, "B-01-01", 3, 10,
+          "皮带磨损打滑，不脱水", use=3, counter=1),
+    _part("XY-1202-0030", "排水泵", "PSB-2 30W 220V", _WM, "个", 85, 45, "B-01-02", 3, 10,
+          "排水泵叶轮卡死，不排水", use=4),
+    _part("XY-1203-0100", "门封圈", "滚筒 10kg 原装门封", _WM, "个", 150, 90, "B-01-03", 3, 6,
+          "门封圈破损漏水", use=2.5),
+    _part("XY-1204-0180", "进水阀", "双头 220V FPS-180A", _WM, "个", 65, 35, "B-01-04", 3, 10,
+          "进水阀线圈开路，进水慢", use=4),
+    _part("XY-1205-0100", "电脑板", "主控板 XQG100-14B", _WM, "块", 420, 280, "B-02-01", 1, 4,
+          "电脑板驱动电路损坏，报E21", use=2.5, return_required=True),
+    _part("XY-1206-0003", "门锁", "电子门锁 三插头", _WM, "个", 75, 40, "B-02-02", 3, 8,
+          "门锁开关损坏，门锁打不开", use=3),
+    _part("XY-1207-0100", "减震器", "滚筒减震器 100N 一对", _WM, "对", 95, 55, "B-02-03", 2, 6,
+          "减震器失效，脱水异响", use=2),
+    _part("XY-1208-0100", "变频电机", "直驱变频电机 BLDC", _WM, "台", 680, 460, "B-03-01", 1, 2,
+          "电机霍尔损坏，滚筒不转", use=1, return_required=True),
+    _part("XY-1209-6205", "轴承套装", "6205 + 6206 含油封", _WM, "套", 120, 60, "B-03-02", 2,
+          5, "滚筒轴承磨损异响", use=2),
+    _part("XY-1210-0001", "水位传感器", "压力式水位开关", _WM, "个", 48, 22, "B-02-04", 3, 8,
+          "水位传感器失灵，进水不停", use=2),
+    _part("XY-1211-0150", "进水管", "不锈钢编织进水管 1.5米", _WM, "根", 30, 12, "B-04-01", 4,
+          12, "进水管接头破裂", use=1, counter=3, purpose=INSTALL),
+    _part("XY-1212-0150", "排水管", "加长排水管 1.5米", _WM, "根", 25, 10, "B-04-02", 4, 12,
+          "排水管破裂", use=1, counter=2, purpose=INSTALL),
+    _part("XY-1213-1950", "加热管", "滚筒加热管 1950W", _WM, "根", 110, 60, "B-03-03", 2, 4,
+          "加热管开路，不加热", use=1),
+    _part("XY-1214-0100", "显示板", "操作显示板 XQG100-14B", _WM, "块", 220, 140, "B-02-05",
+          1, 3, "显示板按键失灵", use=1),
+    # -- 冰箱 (shelves C) --------------------------------------------------------------------
+    _part("BX-0101-0025", "温控器", "WDF25K 机械温控器", _FR, "个", 65, 30, "C-01-01", 3, 10,
+          "温控器触点粘连，压缩机不停机", use=4),
+    _part("BX-0102-0180", "化霜加热器", "钢管化霜加热器 220V 180W", _FR, "根", 95, 50,
+          "C-01-02", 2, 6, "化霜加热器开路，冷冻室结冰", use=3),
+    _part("BX-0103-0470", "门封条", "冷藏室磁性门封条 原装", _FR, "条", 120, 65, "C-02-01", 2,
+          6, "门封条老化变形，漏冷", use=2.5, counter=1),
+    _part("BX-0103-0471", "门封条", "冷冻室磁性门封条 原装", _FR, "条", 110, 60, "C-02-02", 2,
+          5, "冷冻室门封条开裂", use=1.5),
+    _part("BX-0104-1113", "压缩机", "R600a 变频 VTX1113Y", _FR, "台", 980, 680, "C-05-01", 1,
+          3, "压缩机不启动，启动器正常", use=1.2, return_required=True, warranty_months=120),
+    _part("BX-0105-0470", "主控板", "电脑板 BCD-470WDPG", _FR, "块", 380, 250, "C-03-01", 1, 4,
+          "主控板变频驱动电路损坏", use=1.5, return_required=True),
+    _part("BX-0106-0001", "化霜温控器", "双金属片化霜保护器", _FR, "个", 35, 15, "C-01-03", 3,
+          8, "化霜温控器失效，化霜不彻底", use=2),
+    _part("BX-0107-0012", "冷冻风扇电机", "冷冻室风扇电机 DC12V", _FR, "个", 85, 45,
+          "C-03-02", 2, 5, "冷冻风扇电机卡死，冷藏室不凉", use=2),
+    _part("BX-0108-0012", "冷凝风机", "压缩机仓散热风机 DC12V", _FR, "个", 95, 50, "C-03-03",
+          1, 4, "冷凝风机不转，压缩机过热", use=1),
+    _part("BX-0109-0005", "温度传感器", "冷藏室传感器 NTC 5K", _FR, "个", 28, 12, "C-01-04", 3,
+          8, "冷藏传感器阻值漂移", use=2),
+    _part("BX-0110-0001", "门铰链", "上门铰链 含轴套", _FR, "套", 45, 20, "C-04-01", 2, 5,
+          "门铰链磨损，门体下沉", use=1, counter=1),
+    _part("BX-0111-0470", "冷冻室抽屉", "冷冻室上层抽屉 BCD-470", _FR, "个", 120, 70,
+          "C-04-02", 1, 3, "抽屉破裂", use=0.5, counter=1.5),
+    _part("BX-0112-0001", "干燥过滤器", "铜质干燥过滤器 单进口", _FR, "个", 25, 10, "C-01-05",
+          3, 10, "系统脏堵，更换干燥过滤器", use=1.5),
+    _part("BX-0113-0600", "R600a 冷媒", "R600a 制冷剂 420g 瓶装", _FR, "瓶", 65, 35, "C-05-02",
+          2, 6, "系统泄漏，补焊后加注冷媒", use=1),
+    # -- 电热水器 (shelves D) ----------------------------------------------------------------
+    _part("RSQ-0201-2000", "加热管", "2000W 铜镀锌 法兰式", _WH, "根", 160, 90, "D-01-01", 2, 6,
+          "加热管结垢烧断，不加热", use=4),
+    _part("RSQ-0202-0075", "温控器", "KSD301 突跳式 75℃", _WH, "个", 45, 20, "D-01-02", 3, 8,
+          "温控器失灵，水温不稳", use=3),
+    _part("RSQ-0203-0300", "镁棒", "直径22mm 长300mm", _WH, "根", 45, 18, "D-02-01", 5, 16,
+          "镁棒耗尽，内胆结垢", use=2, counter=4, purpose=CARE),
+    _part("RSQ-0204-0016", "漏电保护插头", "16A 30mA 防漏电插头", _WH, "个", 75, 38,
+          "D-02-02", 3, 8, "漏电保护插头损坏，跳闸", use=3, counter=2),
+    _part("RSQ-0205-6002", "电脑板", "主控板 EC6002-H", _WH, "块", 260, 170, "D-01-03", 1, 4,
+          "电脑板继电器损坏", use=2, return_required=True),
+    _part("RSQ-0206-0075", "安全阀", "泄压安全阀 0.75MPa", _WH, "个", 35, 15, "D-02-03", 3, 8,
+          "安全阀滴水", use=2, counter=1.5),
+    _part("RSQ-0207-0010", "温度传感器", "NTC 10K 防水探头", _WH, "个", 30, 12, "D-01-04", 3, 8,
+          "温度传感器开路，显示故障", use=2),
+    _part("RSQ-0208-0001", "混水阀", "明装 U 型混水阀", _WH, "个", 150, 85, "D-02-04", 2, 4,
+          "混水阀阀芯漏水", use=1, counter=1.5, purpose=INSTALL),
+    _part("RSQ-0209-0060", "内胆", "60升 搪瓷内胆总成", _WH, "个", 680, 480, "D-03-01", 0, 1,
+          "内胆渗漏", use=0.3, return_required=True, warranty_months=96),
+    # -- 燃气灶 (shelves E) ------------------------------------------------------------------
+    _part("RQZ-0301-0001", "点火针", "陶瓷点火针 含高压线", _ST, "根", 25, 10, "E-01-01", 5, 16,
+          "点火针积碳断裂，打不着火", use=4, counter=2),
+    _part("RQZ-0302-0450", "热电偶", "熄火保护热电偶 450mm", _ST, "根", 35, 15, "E-01-02", 4,
+          12, "热电偶老化，熄火保护失灵", use=4),
+    _part("RQZ-0303-0015", "脉冲点火器", "双路 1.5V 脉冲点火器", _ST, "个", 55, 25, "E-01-03",
+          3, 8, "脉冲点火器无高压输出", use=3),
+    _part("RQZ-0304-0001", "电磁阀", "熄火保护电磁阀", _ST, "个", 45, 20, "E-01-04", 3, 8,
+          "电磁阀吸合不良，松手熄火", use=2),
+    _part("RQZ-0305-0042", "炉头", "铸铁炉头 4.2kW", _ST, "个", 120, 65, "E-02-01", 1, 3,
+          "炉头锈蚀堵塞，火焰发黄", use=1),
+    _part("RQZ-0306-0001", "旋钮", "金属拉丝旋钮 一对", _ST, "对", 30, 12, "E-02-02", 3, 8,
+          "旋钮开裂", use=1, counter=2.5),
+    _part("RQZ-0307-0001", "电池盒", "1号电池盒 含盖", _ST, "个", 15, 6, "E-02-03", 4, 10,
+          "电池盒触片锈蚀", use=1.5, counter=2),
+    _part("RQZ-0308-0150", "燃气软管", "不锈钢波纹管 1.5米", _ST, "根", 60, 28, "E-02-04", 3, 10,
+          "燃气软管老化", use=1, counter=3, purpose=INSTALL),
+    _part("RQZ-0309-0001", "火盖", "铜火盖 大号", _ST, "个", 48, 22, "E-02-05", 2, 6,
+          "火盖变形，火焰不均", use=1.5),
+    # -- 油烟机 (shelves F) ------------------------------------------------------------------
+    _part("YYJ-0401-0260", "电机", "260W 涡轮电机 YYHS-240", _HD, "台", 420, 280, "F-01-01", 1,
+          3, "电机绕组烧毁，不转", use=1.5, return_required=True),
+    _part("YYJ-0402-0005", "电机电容", "CBB61 5μF 450VAC", _HD, "个", 20, 8, "F-01-02", 4, 12,
+          "电机电容失效，吸力小", use=4),
+    _part("YYJ-0403-0001", "开关板", "触摸按键板", _HD, "块", 150, 90, "F-01-03", 2, 5,
+          "按键板受潮，按键失灵", use=2.5),
+    _part("YYJ-0404-0001", "电源板", "主控电源板", _HD, "块", 180, 110, "F-01-04", 1, 4,
+          "电源板继电器烧蚀", use=1.5, return_required=True),
+    _part("YYJ-0405-0001", "油杯", "集油杯", _HD, "个", 15, 5, "F-02-01", 5, 12, "油杯破裂漏油",
+          use=0.5, counter=3, purpose=CARE),
+    _part("YYJ-0406-0160", "止回阀", "160mm 防火止回阀", _HD, "个", 55, 25, "F-02-02", 2, 6,
+          "止回阀卡死，倒烟", use=1.5, purpose=INSTALL),
+    _part("YYJ-0407-0160", "烟管", "铝箔烟管 160mm 1.5米", _HD, "根", 45, 20, "F-02-03", 3, 8,
+          "烟管破损漏烟", use=1, counter=2, purpose=INSTALL),
+    _part("YYJ-0408-0001", "涡轮风叶", "离心风轮", _HD, "个", 95, 55, "F-01-05", 1, 3,
+          "风轮变形，噪音大", use=1.5),
+    _part("YYJ-0409-0012", "照明灯", "LED 1.5W 12V", _HD, "个", 25, 10, "F-02-04", 3, 8,
+          "照明灯不亮", use=1, counter=2),
+    _part("YYJ-0410-0001", "滤油网", "不锈钢滤油网", _HD, "片", 45, 20, "F-02-05", 2, 6,
+          "滤油网变形", use=0.5, counter=1.5, purpose=CARE),
+)
+
+#: repairs that need no catalogue part, per model the demo's customers own
+PLAIN_REPAIRS: dict[str, tuple[tuple[str, str], ...]] = {
+    AC: (("过滤网脏堵，制冷效果差", "清洗过滤网及蒸发器"), ("外机支架螺栓松动", "紧固外机支架"),
+         ("信号线接头松动", "重新压接信号线"), ("遥控器电池电量不足", "更换电池，讲解使用方法"),
+         ("排水管弯折，内机漏水", "理顺排水管")),
+    AC_CAB: (("过滤网脏堵，出风量小", "清洗过滤网"), ("室外机散热不良", "清洗冷凝器"),
+             ("电源线接头松动", "紧固接线端子")),
+    FRIDGE: (("温度设置不当", "调整温控设置，讲解使用方法"), ("排水孔堵塞结冰", "疏通排水孔"),
+             ("门体下沉关不严", "调整门体")),
+    WASHER: (("排水过滤器堵塞", "清理排水过滤器"), ("安装不水平，脱水异响", "调整安装水平"),
+             ("进水阀滤网堵塞", "清洗进水阀滤网"), ("运输螺栓未拆", "拆除运输螺栓")),
+    HEATER: (("内胆水垢过多", "清洗内胆水垢"), ("接线端子松动", "紧固接线端子")),
+    STOVE: (("火孔堵塞", "清理火盖火孔"), ("电池电量不足", "更换电池"),
+            ("燃气阀门未开足", "调整燃气阀门")),
+    HOOD: (("风轮油污过多", "清洗风轮及滤油网"), ("烟管弯折，排烟不畅", "重新安装烟管")),
+}
+
+PAYMENTS = ((PaymentMethod.CASH, 30), (PaymentMethod.WECHAT, 40), (PaymentMethod.ALIPAY, 20),
+            (PaymentMethod.BANK_CARD, 7), (PaymentMethod.ON_ACCOUNT, 3))
+#: HQ confirms fewer of these (out of stock there): the station starts low on them
+SHORT_AT_HQ = {"KT-4301-0035": 2, "XY-1203-0100": 3}
+COLUMNS = ("配件编号", "配件名称", "规格", "适用机型", "单位", "零售价", "网点价", "需返旧件",
+           "保修月数")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What the technician writes in the repair record, and the order as it is now."""
+
+    detail: OrderDetail
+    diagnosis: str
+    action: str
+    #: catalogue parts were issued onto the order
+    issued: bool = False
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def write_catalogue(path: Path) -> Path:
+    """The catalogue as head office's CSV (Chinese headings, as Excel users type them)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(COLUMNS)
+        for part in CATALOGUE:
+            out.writerow((part.part_no, part.name, part.specification, "、".join(part.models),
+                          part.unit, _yuan(part.retail_fen), _yuan(part.station_fen),
+                          "是" if part.return_required else "否",
+                          "" if part.warranty_months is None else part.warranty_months))
+    return path
+
+
+@dataclass(order=True)
+class _Event:
+    at: datetime
+    seq: int
+    run: Callable[[], None] = field(compare=False)
+
+
+class DemoParts:
+    """The parts area of one demo run (see the module's docstring)."""
+
+    def __init__(self, services: Services, clock: WalkingClock, *, seed: int, orders: int,
+                 boss: Actor, clerk: Actor, tech: Actor, end: datetime) -> None:
+        self.services = services
+        self.clock = clock
+        self.rng = random.Random(seed * 1_000_003 + 17)
+        self.scale = max(orders, 150) / 1000
+        self.boss, self.clerk, self.tech = boss, clerk, tech
+        self.end = end
+        self.fitting: dict[str, list[DemoPart]] = {}
+        for part in CATALOGUE:
+            for model in part.models:
+                self.fitting.setdefault(model, []).append(part)
+        self.counter_parts = [x for x in CATALOGUE if x.counter]
+        self._events: list[_Event] = []
+        self._seq = 0
+        self._hq_seq = 0
+        self._short: dict[str, dict[str, int]] = {}
+        self.customers: list[str] = []
+        self.waiting: list[str] = []
+        self._void_from = 0
+        self._voided = False
+
+    # -- the calendar ---------------------------------------------------------------------------
+    def _at(self, when: datetime, run: Callable[[], None]) -> None:
+        self._seq += 1
+        heapq.heappush(self._events, _Event(when, self._seq, run))
+
+    def tick(self, now: datetime) -> None:
+        """Runs every event due by ``now``, each at its own time; the clock is left at
+        ``now``."""
+        while self._events and self._events[0].at <= now:
+            event = heapq.heappop(self._events)
+            self.clock.now = event.at
+            event.run()
+        self.clock.now = now
+
+    def _day_time(self, day: datetime) -> datetime:
+        """``day`` moved into opening hours (9:00 to 18:00, local time)."""
+        local = day.astimezone()
+        moved = local.replace(hour=self.rng.randint(9, 17), minute=self.rng.randrange(60),
+                              second=self.rng.randrange(60))
+        return moved.astimezone(day.tzinfo)
+
+    # -- opening the station's stock ----------------------------------------------------------
+    def setup(self) -> None:
+        """At the station's first day: the catalogue, its shelves and thresholds, the opening
+        order to head office; the rest of the 90 days is put in the calendar."""
+        start = self.clock.now
+        with tempfile.TemporaryDirectory(prefix="demo-parts-") as folder:
+            path = write_catalogue(Path(folder) / "配件目录.csv")
+            self.services.catalogue.import_csv(self.boss, path)
+        for part in CATALOGUE:
+            self.services.catalogue.set_setting(self.boss, part.id, location=part.location,
+                                                low_stock_threshold=part.threshold)
+        self.clock.now = start + timedelta(minutes=40)
+        lines = [LineInput(x.part_no, max(x.threshold + 2, round(x.stock * self.scale)))
+                 for x in CATALOGUE if x.stock]
+        draft = self.services.parts_orders.create_draft(self.boss, lines, "开业首批备件")
+        self.services.parts_orders.submit(self.boss, draft.id, draft.revision)
+        self._at(start + timedelta(hours=4), lambda: self._hq_confirm(draft.id, SHORT_AT_HQ))
+        self._at(start + timedelta(hours=22), lambda: self._hq_ship(draft.id))
+        self._at(start + timedelta(days=1, hours=3), lambda: self._receive(draft.id, True))
+        self._at(start + timedelta(days=2, hours=1), lambda: self._receive(draft.id, False))
+        days = (self.end - start).days
+        for day in (30, 60):  # the monthly re-order, as the stock suggests it
+            self._at(self._day_time(start + timedelta(days=day)), self._reorder)
+        sales = max(8, round(36 * self.scale))
+        self._void_from = self.rng.randrange(2, sales - 2)
+        for i, offset in enumerate(sorted(self.rng.uniform(3, days - 1) for _ in range(sales))):
+            self._at(self._day_time(start + timedelta(days=offset)),
+                     lambda i=i: self._sale(i))
+        self._at(self._day_time(start + timedelta(days=days - 40)), self._first_shipment)
+        self._at(self._day_time(start + timedelta(days=days - 30)), self._posted_count)
+
+    def _hq_change(self, payload: dict[str, Any]) -> None:
+        """Head office's answer, applied the way a pull applies it."""
+        self._hq_seq += 1
+        change = p.Change(self._hq_seq, p.HqEntity.PARTS_ORDER_UPDATE.value,
+                          payload["parts_order_id"], "upsert", payload)
+        db = self.services.db
+        with db.write() as s, s.no_autoflush:
+            kinds = apply_change(s, change, self.clock.now)
+        self.services.bus.publish(kinds)
+
+    def _hq_answer(self, order_id: str, status: str, shipped: bool,
+                   short: dict[str, int]) -> dict[str, Any]:
+        """Head office's whole answer so far, as ``repair-station-hq parts-order confirm``
+        and ``ship`` write it; ``short``: parts head office confirms fewer of."""
+        order = self.services.parts_orders.detail(order_id)
+        lines = []
+        for line in order.lines:
+            confirmed = min(line.quantity, short.get(line.part_no, line.quantity))
+            lines.append({"part_id": line.part_id, "part_no": line.part_no,
+                          "quantity": line.quantity, "confirmed_quantity": confirmed,
+                          "shipped_quantity": confirmed if shipped else 0})
+        confirmed_at = order.confirmed_at or self.clock.now
+        return {"parts_order_id": order.id, "number": order.number, "status": status,
+                "hq_revision": 2 if shipped else 1,
+                "note": "四通阀(1.5匹)、门封圈总部缺货，按确认数量发货" if short else "",
+                "confirmed_at": confirmed_at.isoformat(),
+                "shipped_at": self.clock.now.isoformat() if shipped else None, "lines": lines}
+
+    def _hq_confirm(self, order_id: str, short: dict[str, int]) -> None:
+        self._short[order_id] = short
+        self._hq_change(self._hq_answer(order_id, "confirmed", False, short))
+
+    def _hq_ship(self, order_id: str) -> None:
+        self._hq_change(self._hq_answer(order_id, "shipped", True, self._short[order_id]))
+
+    def _receive(self, order_id: str, first: bool = False) -> None:
+        """Goods in. The opening delivery comes in two lots: the first boxes (shelves A to
+        C), then the rest."""
+        order = self.services.parts_orders.detail(order_id)
+        lines = [LineInput(x.part_no, x.awaiting) for x in order.lines
+                 if x.awaiting and (not first or x.part_no[:2] in ("KT", "XY", "BX"))]
+        if lines:
+            self.services.parts_orders.receive(self.clerk, order.id, lines, order.revision)
+
+    def _reorder(self) -> None:
+        """The manager orders what the stock suggests (and a little more); head office
+        confirms the same day,
+        ships the next, it arrives the day after."""
+        suggested = self.services.parts_orders.suggest()
+        if not suggested:
+            return
+        orders = self.services.parts_orders
+        # the manager rounds the suggestion up by a threshold's worth: a month's use
+        draft = orders.create_draft(self.boss, [LineInput(x.part_no, x.quantity + x.threshold)
+                                                for x in suggested], "月度补货")
+        orders.submit(self.boss, draft.id, draft.revision)
+        now = self.clock.now
+        self._at(now + timedelta(hours=3), lambda: self._hq_confirm(draft.id, {}))
+        self._at(now + timedelta(hours=20), lambda: self._hq_ship(draft.id))
+        self._at(self._day_time(now + timedelta(days=2)), lambda: self._receive(draft.id))
+
+    # -- parts on orders ----------------------------------------------------------------------
+    def repair(self, detail: OrderDetail, actor: Actor) -> Repair:
+        """Just before the order is completed: the parts the repair took (issued from stock
+        about half an hour earlier), and what the repair record says."""
+        order_id = detail.id
+        model = detail.product.model if detail.product else ""
+        self.customers.append(detail.customer.id)
+        rng = self.rng
+        plain = PLAIN_REPAIRS.get(model) or (("线路接触不良", "紧固接线"),)
+        order_type = OrderType(detail.order_type)
+        purpose, share = {OrderType.INSTALL: (INSTALL, 0.5),
+                          OrderType.MAINTENANCE: (CARE, 0.3)}.get(order_type, (REPAIR, 0.55))
+        if order_type in (OrderType.COMPLAINT, OrderType.ENQUIRY):
+            share = 0.15
+        if rng.random() >= share:
+            return Repair(detail, *rng.choice(plain))
+        in_warranty = detail.warranty is WarrantyStatus.IN_WARRANTY
+        fits = self.fitting.get(model, ())
+        if purpose == REPAIR:  # a repair may also need a hose or a bracket
+            candidates = [x for x in fits if x.purpose != CARE]
+        else:
+            candidates = [x for x in fits if x.purpose == purpose]
+        weights = [x.use * (5 if x.return_required and in_warranty else 1)
+                   * (1 if x.purpose == purpose else 0.3) for x in candidates]
+        part = self._pick(candidates, weights, order_id)
+        if part is None:
+            return Repair(detail, *rng.choice(plain))
+        quantity = rng.choice(part.per_job)
+        spare = int(rng.random() < 0.1 and self._free(part, order_id) >= quantity + 1)
+        issue_at, now = self.clock.now - timedelta(minutes=35), self.clock.now
+        self.clock.now = issue_at
+        on_order = self.services.order_parts
+        detail = on_order.issue(actor, order_id, part.id, quantity + spare)
+        if spare:
+            self.clock.now = now - timedelta(minutes=10)
+            detail = on_order.return_parts(actor, order_id, part.id, 1,
+                                           reason="多领一件未使用，退回库存")
+        elif rng.random() < 0.06:
+            other = self._pick([x for x in candidates if x is not part],
+                               [1.0] * (len(candidates) - 1), order_id)
+            if other is not None:
+                on_order.issue(actor, order_id, other.id, 1)
+                self.clock.now = now - timedelta(minutes=10)
+                detail = on_order.return_parts(actor, order_id, other.id, 1,
+                                               reason="复查后故障不在此件，未使用")
+        self.clock.now = now
+        action = f"更换{part.name}"
+        if part.unit in ("千克", "瓶"):
+            action = f"检漏补焊，加注{part.name} {quantity}{part.unit}"
+        elif part.unit == "米":
+            action = f"更换{part.name} {quantity}米，重新抽真空"
+        return Repair(detail, f"检查发现{part.fault}", action, issued=True)
+
+    def _free(self, part: DemoPart, order_id: str | None) -> int:
+        return self.services.order_parts.availability(part.id, order_id).available
+
+    def _pick(self, candidates: list[DemoPart], weights: list[float],
+              order_id: str | None) -> DemoPart | None:
+        """A part of ``candidates`` by weight that stock can still give."""
+        pool = list(zip(candidates, weights, strict=True))
+        while pool:
+            part = self.rng.choices([c for c, _ in pool], [w for _, w in pool])[0]
+            if self._free(part, order_id) >= max(part.per_job) + 1:
+                return part
+            pool = [(c, w) for c, w in pool if c is not part]
+        return None
+
+    def wait_for_parts(self, order_id: str, actor: Actor) -> None:
+        """The order went to waiting for parts: the technician reserves the big part it
+        needs, one the shelf lacks where there is one (head office's next delivery brings
+        it)."""
+        detail = self.services.orders.detail(order_id, actor)
+        model = detail.product.model if detail.product else ""
+        big = [x for x in self.fitting.get(model, ()) if x.purpose == REPAIR
+               and (x.return_required or x.station_fen >= 10_000)]
+        if big:
+            missing = [x for x in big if self._free(x, order_id) <= 0]
+            part = self.rng.choice(missing or big)
+            self.services.order_parts.reserve(actor, order_id, part.id, 1)
+            self.waiting.append(order_id)
+
+    # -- the counter ----------------------------------------------------------------------------
+    def _sale(self, index: int) -> None:
+        """A walk-in or a known customer buys a part or two; one sale (the first from
+        ``_void_from`` on) is voided by the manager soon after."""
+        rng = self.rng
+        lines: list[SaleLineInput] = []
+        for _ in range(rng.choice((1, 1, 1, 2))):
+            part = rng.choices(self.counter_parts, [x.counter for x in self.counter_parts])[0]
+            quantity = rng.choice((1, 1, 1, 2))
+            if (all(line.part_id != part.id for line in lines)
+                    and self._free(part, None) >= quantity):
+                lines.append(SaleLineInput(part.id, quantity))
+        if not lines:
+            return
+        method = rng.choices([m for m, _ in PAYMENTS], [w for _, w in PAYMENTS])[0]
+        customer = rng.choice(self.customers) if self.customers and (
+            method is PaymentMethod.ON_ACCOUNT or rng.random() < 0.35) else None
+        if method is PaymentMethod.ON_ACCOUNT and customer is None:
+            method = PaymentMethod.CASH
+        by_id = {x.id: x for x in CATALOGUE}
+        subtotal = sum(by_id[x.part_id].retail_fen * x.quantity for x in lines)
+        cost = sum(by_id[x.part_id].station_fen * x.quantity for x in lines)
+        discount = subtotal % 1000 if rng.random() < 0.25 else 0  # 抹零
+        if subtotal - discount < cost:
+            discount = 0
+        sale = self.services.sales.sell(self.clerk, NewSale(lines, method, discount,
+                                                            customer_id=customer))
+        if index >= self._void_from and not self._voided:
+            self._voided = True
+            self.clock.now += timedelta(minutes=rng.randint(15, 50))
+            self.services.sales.void(self.boss, sale.id, "顾客买错型号，原价退款")
+
+    # -- counts -------------------------------------------------------------------------------
+    def _posted_count(self) -> None:
+        """The month-end count of every shelf: a remote and a capacitor missing, one belt
+        more than the books say."""
+        counts = self.services.counts
+        count = counts.open(self.boss)
+        off = {"KT-3002-3501": -1, "KT-3301-0035": -2, "XY-1201-1270": 1}
+        for line in count.lines:
+            self.clock.now += timedelta(seconds=self.rng.randint(8, 40))
+            have = self.services.stock.on_hand(line.part_id)
+            counted = max(0, have + off.get(line.part_no, 0))
+            counts.enter_scanned(self.clerk, count.id, line.part_no, counted)
+        self.clock.now += timedelta(minutes=20)
+        counts.post(self.boss, count.id, "月末盘点差异：遥控器、启动电容丢失，皮带多出一条")
+
+    def _open_count(self) -> None:
+        """The air-conditioner shelves are being counted as the demo ends."""
+        counts = self.services.counts
+        count = counts.open(self.boss, "A-")
+        for line in count.lines[: len(count.lines) // 3]:
+            self.clock.now += timedelta(seconds=self.rng.randint(8, 40))
+            counts.enter_scanned(self.clerk, count.id, line.part_no,
+                                 self.services.stock.on_hand(line.part_id))
+
+    # -- old parts ----------------------------------------------------------------------------
+    def _first_shipment(self) -> None:
+        """The month's old parts go back to head office with the courier; a week later
+        again if none had been collected yet."""
+        collected = self.services.old_parts.collected()
+        if not collected:
+            if self.clock.now + timedelta(days=7) < self.end - timedelta(days=10):
+                self._at(self.clock.now + timedelta(days=7), self._first_shipment)
+            return
+        ship = self.services.old_parts.create_shipment(self.clerk, [x.id for x in collected])
+        self.clock.now += timedelta(hours=3)
+        waybill = f"SF{self.rng.randrange(10**12, 10**13)}"
+        self.services.old_parts.ship(self.boss, ship.id, f"{CARRIER} {waybill}")
+
+    def _open_shipment(self) -> None:
+        collected = self.services.old_parts.collected()
+        if collected:
+            self.services.old_parts.create_shipment(self.clerk, [x.id for x in collected])
+
+    # -- the last days ------------------------------------------------------------------------
+    def finish(self) -> None:
+        """The events still due, then the state the demo ends in: old parts being packed,
+        an order waiting for parts, a count under way and a re-order drafted from the
+        stock's suggestion."""
+        end = self.end
+        self.tick(end - timedelta(hours=6))
+        self.clock.now = end - timedelta(hours=5)
+        self._open_shipment()
+        if not self.waiting:
+            self._someone_waits()
+        self.clock.now = end - timedelta(hours=4)
+        suggested = self.services.parts_orders.suggest()
+        if suggested:
+            self.services.parts_orders.create_draft(
+                self.boss, [LineInput(x.part_no, x.quantity) for x in suggested],
+                "按库存下限及待件工单建议补货")
+        self.clock.now = end - timedelta(hours=3)
+        self._open_count()
+        self.clock.now = end
+
+    def _someone_waits(self) -> None:
+        """No order reached waiting for parts on its own (a small demo): the newest order a
+        technician is on site for waits for one."""
+        rows = self.services.orders.search(OrderFilter(status=OrderStatus.ON_SITE), limit=20)
+        for row in rows:
+            detail = self.services.orders.detail(row.id, self.boss)
+            actor = self.tech if detail.technician_id == self.tech.user_id else self.boss
+            self.wait_for_parts(row.id, actor)
+            if self.waiting:
+                self.services.orders.transition(actor, row.id, Action.WAIT_PARTS)
+                return
