@@ -39,6 +39,7 @@ TEXT_ZH: dict[str, str] = {
     "At or below the low-stock threshold of {n}": "已到或低于库存下限 {n}",
     "{count} parts, worth {value}": "共 {count} 种配件，金额 {value}",
     "Movements": "出入库记录",
+    "Choose a part above to see its movements.": "在上表选择一种配件，查看它的出入库记录。",
     "Movement": "类型",
     "Balance": "结存",
     "retail {price}": "零售价 {price}",

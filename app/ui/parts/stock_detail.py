@@ -43,6 +43,7 @@ class PartDetail(QWidget):
         self.title = QLabel(objectName="part_title")
         self.title.setStyleSheet("font-weight: bold;")
         self.title.setWordWrap(True)
+        self.title.setText(tr("Choose a part above to see its movements."))
         self.history = make_table(HISTORY_HEADERS, "history_table",
                                   {0: 150, 1: 90, 2: 60, 3: 60, 4: 80, 5: 190})
         history_box = QGroupBox(tr("Movements"))
@@ -75,7 +76,7 @@ class PartDetail(QWidget):
     def show_part(self, part_id: str | None) -> None:
         if part_id is None:
             self.part = None
-            self.title.clear()
+            self.title.setText(tr("Choose a part above to see its movements."))
             self.history.setRowCount(0)
             return
         catalogue, stock = self.ctx.services.catalogue, self.ctx.services.stock
