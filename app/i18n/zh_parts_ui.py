@@ -60,6 +60,10 @@ TEXT_ZH: dict[str, str] = {
     "Issue parts from stock": "从库存领用",
     "Return unused to stock": "退回库存",
     "Return the selected part": "退回所选配件",
+    "Reserve for this order": "为本工单预留",
+    "Set units aside for this order, also more than the shelf holds: the order waits for "
+    "them": "为本工单预留配件，可以多于现有库存：工单等待到货",
+    "Release the reservation": "取消预留",
     # sales
     "New sale": "新销售单",
     "Scan or type a part": "扫码或输入配件",

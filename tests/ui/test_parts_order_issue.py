@@ -73,6 +73,20 @@ def test_issue_and_return_parts_from_the_order_window(qtbot, services, station, 
     settle(qtbot, runner)
     assert dialog.issue_form.error_text("quantity") or dialog.issue_form.error_text()
     assert on_hand(services, "GR-FAN-12") == 2
+    # so the order waits for it: reserve three (more than the shelf holds), then release
+    dialog.quantity.setValue(3)
+    with qtbot.waitSignal(dialog.lines_loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.reserve_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert [(ln.part_no, ln.reserved) for ln in dialog.lines] == [
+        ("GR-CAP-35", 0), ("GR-FAN-12", 3)]
+    assert services.stock.level(services.catalogue.by_number("GR-FAN-12").id).reserved == 3
+    dialog.table.selectRow(1)
+    assert dialog.release_button.isEnabled() and not dialog.return_button.isEnabled()
+    with qtbot.waitSignal(dialog.lines_loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.release_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert [ln.part_no for ln in dialog.lines] == ["GR-CAP-35"]
 
     # one unit comes back unused
     dialog.table.selectRow(0)

@@ -133,8 +133,23 @@ def test_old_parts_shipment_and_manifest(qtbot, services, station, ctx_for, runn
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     assert prompts.errors == [] and (tmp_path / "manifest.pdf").read_bytes()[:4] == b"%PDF"
-    qtbot.wait(400)
+
+    # head office inspects it; the result comes back by sync and shows in the list
+    (old,) = services.old_parts.old_parts()
+    change = p.Change(7, p.HqEntity.OLD_PART_INSPECTION.value, old.id, "upsert",
+                      {"old_part_id": old.id, "tag_no": old.tag_no, "status": "inspected",
+                       "result": "defect_confirmed", "note": "绕组烧毁",
+                       "at": "2026-06-10T08:00:00+00:00"})
+    with services.db.write() as s:
+        kinds = apply_change(s, change, services.old_parts.clock())
+    services.bus.publish(kinds)
+    boss.status.setCurrentIndex(0)  # all states
+    with qtbot.waitSignal(boss.loaded, timeout=10_000):
+        boss.refresh()
     settle(qtbot, runner)
+    assert boss.old.item(0, 5).text() == "总部已鉴定"
+    assert boss.old.item(0, 7).text().startswith("确认故障")
+    assert boss.old.item(0, 7).toolTip() == "绕组烧毁"
 
 
 def test_a_technician_sees_no_manager_actions(qtbot, services, station, ctx_for,

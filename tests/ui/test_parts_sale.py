@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.parts import PaymentMethod
 from app.printing.data import Paper
+from app.services.customers import CustomerInput
 from app.ui.parts.printing import PAPER_KEY
 from app.ui.parts.sale_page import SalePage
 from app.ui.parts.stock_page import StockPage
@@ -116,10 +117,20 @@ def test_refusals_show_at_the_field_and_the_manager_voids(qtbot, services, stati
     settle(qtbot, runner)
     assert page.form.error_text() and on_hand(services, "MD-PUMP-08") == 1
     page.form.lines.set_quantity(0, 1)
+    # a customer file found by phone: now 挂账 is allowed
+    services.customers.create(station["clerk"], CustomerInput("宏达物业", ("13911112222",)))
+    page.form.customer_lookup.setText("13911112222")
+    qtbot.keyClick(page.form.customer_lookup, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert page.form.customer_id is not None and "宏达物业" in page.form.customer_found.text()
+    page.form.payment.setCurrentIndex(
+        page.form.payment.findData(PaymentMethod.ON_ACCOUNT.value))
     with qtbot.waitSignal(page.form.sold, timeout=10_000) as sold:
         qtbot.mouseClick(page.form.sell_button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     assert on_hand(services, "MD-PUMP-08") == 0
+    assert sold.args[0].customer_name == "宏达物业"
+    assert sold.args[0].payment_method is PaymentMethod.ON_ACCOUNT
 
     boss_page = SalePage(ctx_for(station["manager"]))
     qtbot.addWidget(boss_page)

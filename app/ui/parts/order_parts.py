@@ -74,12 +74,21 @@ class OrderPartsDialog(QDialog):
         self.issue_button = QPushButton(tr("Issue to this order"), objectName="issue_part")
         self.issue_button.setEnabled(False)
         self.issue_button.clicked.connect(self.issue)
+        self.reserve_button = QPushButton(tr("Reserve for this order"),
+                                          objectName="reserve_part")
+        self.reserve_button.setToolTip(tr("Set units aside for this order, also more than "
+                                          "the shelf holds: the order waits for them"))
+        self.reserve_button.setEnabled(False)
+        self.reserve_button.clicked.connect(self.reserve)
         self.issue_form = ErrorForm()
         self.issue_form.add_row("Part", self.picker, "part_id", "part_no", "text")
         self.issue_form.addRow("", self.chosen)
         self.issue_form.add_row("Quantity", self.quantity, "quantity")
         self.issue_form.add_general_error_row()
-        self.issue_form.addRow(self.issue_button)
+        issue_buttons = QHBoxLayout()
+        issue_buttons.addWidget(self.issue_button, 1)
+        issue_buttons.addWidget(self.reserve_button)
+        self.issue_form.addRow(issue_buttons)
         self.picker.failed.connect(self.issue_form.show_error)
         issue_box = QGroupBox(tr("Issue parts from stock"))
         issue_box.setLayout(self.issue_form)
@@ -94,7 +103,14 @@ class OrderPartsDialog(QDialog):
         self.return_form.add_row("Quantity", self.return_quantity, "quantity")
         self.return_form.add_row("Reason", self.return_reason, "reason")
         self.return_form.add_general_error_row()
-        self.return_form.addRow(self.return_button)
+        self.release_button = QPushButton(tr("Release the reservation"),
+                                          objectName="release_part")
+        self.release_button.setEnabled(False)
+        self.release_button.clicked.connect(self.release_selected)
+        return_buttons = QHBoxLayout()
+        return_buttons.addWidget(self.return_button, 1)
+        return_buttons.addWidget(self.release_button)
+        self.return_form.addRow(return_buttons)
         return_box = QGroupBox(tr("Return the selected part"))
         return_box.setLayout(self.return_form)
 
@@ -119,6 +135,7 @@ class OrderPartsDialog(QDialog):
         self.picker.setEnabled(allowed)
         self.quantity.setEnabled(allowed)
         self.issue_button.setEnabled(allowed and self.part is not None)
+        self.reserve_button.setEnabled(allowed and self.part is not None)
         self._allowed = allowed
         self._line_chosen()
         self.reload()
@@ -148,6 +165,7 @@ class OrderPartsDialog(QDialog):
         self.issue_form.clear_errors()
         self.chosen.setText(f"{part.part_no}  {part.name}  {yuan(part.retail_price_fen)}")
         self.issue_button.setEnabled(self._allowed)
+        self.reserve_button.setEnabled(self._allowed)
         self.quantity.setFocus()
         self.quantity.selectAll()
 
@@ -163,10 +181,23 @@ class OrderPartsDialog(QDialog):
             lambda: service.issue(actor, order_id, part_id, quantity, revision),
             self.issue_form, on_done=lambda _d: self._issued())
 
+    def reserve(self) -> None:
+        """Sets units aside for the order (it may then wait for parts from head office)."""
+        detail = self.editor.current_order()
+        if detail is None or self.part is None:
+            return
+        actor, service = self.ctx.actor, self.ctx.services.order_parts
+        order_id, part_id, quantity = detail.id, self.part.id, self.quantity.value()
+        self.issue_form.clear_errors()
+        self.ctx.tasks.run(lambda: service.reserve(actor, order_id, part_id, quantity),
+                           lambda _available: (self._issued(), self.reload()),
+                           self.issue_form.show_error, owner=self)
+
     def _issued(self) -> None:
         self.part = None
         self.chosen.setText(tr("No part chosen"))
         self.issue_button.setEnabled(False)
+        self.reserve_button.setEnabled(False)
         self.quantity.setValue(1)
         self.picker.focus_box()
 
@@ -180,6 +211,8 @@ class OrderPartsDialog(QDialog):
         line = next((ln for ln in self.lines if ln.part_id == part_id), None)
         self.return_button.setEnabled(self._allowed
                                       and line is not None and line.issued > 0)
+        self.release_button.setEnabled(self._allowed
+                                       and line is not None and line.reserved > 0)
 
     def return_selected(self) -> None:
         detail, part_id = self.editor.current_order(), self.selected_part_id()
@@ -192,6 +225,17 @@ class OrderPartsDialog(QDialog):
         self.editor.run_service(
             lambda: service.return_parts(actor, order_id, part_id, quantity, revision, reason),
             self.return_form, on_done=lambda _d: self.return_reason.clear())
+
+
+    def release_selected(self) -> None:
+        order_id, part_id = self.editor.order_id(), self.selected_part_id()
+        if order_id is None or part_id is None:
+            return
+        actor, service = self.ctx.actor, self.ctx.services.order_parts
+        self.return_form.clear_errors()
+        self.ctx.tasks.run(lambda: service.release(actor, order_id, part_id),
+                           lambda _available: self.reload(), self.return_form.show_error,
+                           owner=self)
 
 
 class OrderPartsAction(QAction):
