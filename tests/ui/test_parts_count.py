@@ -31,7 +31,8 @@ def scan_and_count(qtbot, runner, page: CountPage, scanned: str, counted: str) -
         qtbot.keyClick(page.scan, Qt.Key.Key_Return)
     settle(qtbot, runner)
     row = found.args[0]
-    assert page.table.currentRow() == row and page.table.currentColumn() == COL_COUNTED
+    current = page.table.currentIndex()
+    assert current.row() == row and current.column() == COL_COUNTED
     editor = QApplication.focusWidget()
     assert editor is not None and page.table.isAncestorOf(editor)  # typing goes into the cell
     with qtbot.waitSignal(page.entered, timeout=10_000):
@@ -54,14 +55,14 @@ def test_post_a_count_with_scanner_input(qtbot, services, station, ctx_for, runn
         qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     assert page.count is not None and page.count.status is CountStatus.OPEN
-    assert page.table.rowCount() == 4
+    assert page.table.counts.rowCount() == 4
     assert page.scan.hasFocus()
 
     cap = scan_and_count(qtbot, runner, page, "GR-CAP-35", "4")  # one short
-    assert page.table.item(cap, COL_DIFF).text() == "-1"
-    assert page.table.item(cap, COL_VALUE).text() == "¥-30.00"
+    assert page.table.text(cap, COL_DIFF) == "-1"
+    assert page.table.text(cap, COL_VALUE) == "¥-30.00"
     belt = scan_and_count(qtbot, runner, page, "ｘｑｂ-belt-01", "5")  # input method on
-    assert page.table.item(belt, COL_DIFF).text() == "+2"
+    assert page.table.text(belt, COL_DIFF) == "+2"
     scan_and_count(qtbot, runner, page, "MD-PUMP-08", "1")  # as booked
     assert "已盘 3/4" in page.summary.text() and "2 项有差异" in page.summary.text()
 
@@ -101,7 +102,7 @@ def test_a_technician_counts_but_sees_no_open_or_post(qtbot, services, station, 
     page.show()
     qtbot.waitExposed(page)
     settle(qtbot, runner)
-    assert page.count is not None and page.table.rowCount() == 2
+    assert page.count is not None and page.table.counts.rowCount() == 2
     assert page.post_box.isHidden() and not page.open_button.isVisible()
     scan_and_count(qtbot, runner, page, "GR-FAN-12", "2")
     assert page.count.counted_lines[0].counted_by_name == "王师傅"

@@ -49,7 +49,7 @@ def _shown(qtbot, runner, page):
 def _fits(table) -> None:
     """Every column starts inside the table's viewport."""
     header = table.horizontalHeader()
-    last = table.columnCount() - 1
+    last = table.model().columnCount() - 1
     assert header.sectionPosition(last) < table.viewport().width(), table.objectName()
 
 

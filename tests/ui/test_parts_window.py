@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("quiet_timers")
 
 def _in_view(table) -> None:
     header = table.horizontalHeader()
-    last = table.columnCount() - 1
+    last = table.model().columnCount() - 1
     assert header.sectionPosition(last) + 20 < table.viewport().width(), table.objectName()
 
 

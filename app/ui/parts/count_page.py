@@ -313,10 +313,7 @@ class CountPage(QWidget):
         self._restore(part_id)
 
     def _restore(self, part_id: str) -> None:
-        if self.count is not None:
-            line = next((x for x in self.count.lines if x.part_id == part_id), None)
-            if line is not None:
-                self.table.update_line(line)
+        self.table.forget_typed(part_id)
 
     # -- printing -----------------------------------------------------------------------------
     def _paper(self, method) -> None:
