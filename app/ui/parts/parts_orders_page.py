@@ -122,6 +122,11 @@ class PartsOrdersPage(QWidget):
         self.refresh()
 
     # -- the list -----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Ctrl+F: the draft's part box (a scanner adds a part by its number)."""
+        if self.picker.isEnabled():
+            self.picker.focus_box()
+
     def refresh(self) -> None:
         service = self.ctx.services.parts_orders
         self.ctx.tasks.run(service.list_orders, self._show_orders, self.form.show_error,

@@ -37,7 +37,7 @@ HEADERS = ("Part number", "Part name", "Models", "Location", "On hand", "Reserve
 WIDTHS = {0: 140, 1: 200, 2: 200, 3: 90, 4: 70, 5: 70, 6: 70, 7: 120}
 PAGE = 500
 LOW_COLOUR = QColor("#fff3e0")
-WATCHED = frozenset({"parts", "stock", "counts", events.ORDERS})
+WATCHED = frozenset({"parts", "stock", events.ORDERS})
 
 
 class StockPage(QWidget):
