@@ -56,6 +56,8 @@ TEXT_ZH: dict[str, str] = {
     "Unit price": "单价",
     "Old-part tags": "旧件标签",
     "No part chosen": "未选择配件",
+    "{part}  {name}  {price}  — {free} {unit} free to issue ({have} on the shelf)":
+        "{part}  {name}  {price}  —— 可领 {free} {unit}（在库 {have}）",
     "Issue to this order": "领用到本工单",
     "Issue parts from stock": "从库存领用",
     "Return unused to stock": "退回库存",

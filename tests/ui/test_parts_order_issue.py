@@ -49,6 +49,7 @@ def test_issue_and_return_parts_from_the_order_window(qtbot, services, station, 
     settle(qtbot, runner)
     assert dialog.part is not None and dialog.part.part_no == "GR-CAP-35"
     assert "GR-CAP-35" in dialog.chosen.text() and dialog.issue_button.isEnabled()
+    assert "可领 5 个" in dialog.chosen.text()  # what the shelf holds, before issuing
     dialog.quantity.setValue(2)
     with qtbot.waitSignal(editor.order_loaded, timeout=10_000) as loaded:
         qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import OrderStatus, Role
 from app.i18n import tr
-from app.services.order_parts import MAX_LINE_QUANTITY, PARTS_STATES, OrderPartLine
+from app.services.order_parts import (
+    MAX_LINE_QUANTITY,
+    PARTS_STATES,
+    Availability,
+    OrderPartLine,
+)
 from app.services.orders import OrderDetail
 from app.services.parts_catalogue import PartInfo
 from app.ui.extensions import UiContext
@@ -164,10 +169,20 @@ class OrderPartsDialog(QDialog):
         self.part = part
         self.issue_form.clear_errors()
         self.chosen.setText(f"{part.part_no}  {part.name}  {yuan(part.retail_price_fen)}")
+        order_id, service = self.editor.order_id(), self.ctx.services.order_parts
+        self.ctx.tasks.run(lambda: service.availability(part.id, order_id),
+                           lambda free: self._show_available(part, free), owner=self)
         self.issue_button.setEnabled(self._allowed)
         self.reserve_button.setEnabled(self._allowed)
         self.quantity.setFocus()
         self.quantity.selectAll()
+
+    def _show_available(self, part: PartInfo, free: Availability) -> None:
+        if self.part is not None and self.part.id == part.id:
+            self.chosen.setText(tr("{part}  {name}  {price}  — {free} {unit} free to issue "
+                                   "({have} on the shelf)", part=part.part_no, name=part.name,
+                                   price=yuan(part.retail_price_fen), free=free.available,
+                                   unit=part.unit, have=free.on_hand))
 
     def issue(self) -> None:
         detail = self.editor.current_order()
