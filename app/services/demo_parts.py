@@ -397,11 +397,9 @@ class DemoParts:
         self.clock.now = now
 
     def _day_time(self, day: datetime) -> datetime:
-        """``day`` moved into opening hours (9:00 to 18:00, local time)."""
-        local = day.astimezone()
-        moved = local.replace(hour=self.rng.randint(9, 17), minute=self.rng.randrange(60),
-                              second=self.rng.randrange(60))
-        return moved.astimezone(day.tzinfo)
+        """Some hours into ``day``. Relative to the demo's start, as the orders' times are
+        (not the local opening hours): so a seed gives the same demo whenever it is run."""
+        return day + timedelta(seconds=self.rng.randrange(9 * 3600))
 
     # -- opening the station's stock ----------------------------------------------------------
     def setup(self) -> None:
@@ -434,11 +432,13 @@ class DemoParts:
         self._at(self._day_time(start + timedelta(days=days - 40)), self._first_shipment)
         self._at(self._day_time(start + timedelta(days=days - 30)), self._posted_count)
 
-    def _hq_change(self, payload: dict[str, Any]) -> None:
+    def _hq_change(self, payload: dict[str, Any],
+                   entity: p.HqEntity = p.HqEntity.PARTS_ORDER_UPDATE) -> None:
         """Head office's answer, applied the way a pull applies it."""
         self._hq_seq += 1
-        change = p.Change(self._hq_seq, p.HqEntity.PARTS_ORDER_UPDATE.value,
-                          payload["parts_order_id"], "upsert", payload)
+        key = payload["parts_order_id" if entity is p.HqEntity.PARTS_ORDER_UPDATE
+                      else "old_part_id"]
+        change = p.Change(self._hq_seq, entity.value, key, "upsert", payload)
         db = self.services.db
         with db.write() as s, s.no_autoflush:
             kinds = apply_change(s, change, self.clock.now)
@@ -645,6 +645,23 @@ class DemoParts:
         self.clock.now += timedelta(hours=3)
         waybill = f"SF{self.rng.randrange(10**12, 10**13)}"
         self.services.old_parts.ship(self.boss, ship.id, f"{CARRIER} {waybill}")
+        self._at(self.clock.now + timedelta(days=3), lambda: self._hq_inspect(ship.id, False))
+        self._at(self.clock.now + timedelta(days=9), lambda: self._hq_inspect(ship.id, True))
+
+    def _hq_inspect(self, shipment_id: str, inspected: bool) -> None:
+        """Head office signs for the shipment, and a week later has inspected it: most old
+        parts confirm the defect, one is found without fault."""
+        ship = self.services.old_parts.shipment(shipment_id)
+        for i, old in enumerate(ship.parts):
+            payload: dict[str, Any] = {"old_part_id": old.id, "tag_no": old.tag_no,
+                                       "status": "received", "result": "", "note": "",
+                                       "at": self.clock.now.isoformat()}
+            if inspected:
+                fault = i == len(ship.parts) - 1 and len(ship.parts) > 1
+                payload.update(status="inspected",
+                               result="no_fault_found" if fault else "defect_confirmed",
+                               note="通电测试正常，请核实故障判断" if fault else "")
+            self._hq_change(payload, p.HqEntity.OLD_PART_INSPECTION)
 
     def _open_shipment(self) -> None:
         collected = self.services.old_parts.collected()
