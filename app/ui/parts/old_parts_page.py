@@ -56,8 +56,10 @@ class OldPartsPage(QWidget):
             self.status.addItem(enum_label(OldPartStatus, status), status.value)
         self.status.setCurrentIndex(1)  # collected: what waits to be packed
         self.status.activated.connect(lambda _i: self.refresh())
+        # the name takes what is left: at 1280 px beside the navigation every column shows
         self.old = make_table(OLD_HEADERS, "old_parts_table",
-                              {0: 215, 1: 120, 2: 130, 3: 200, 4: 140, 5: 80, 6: 200})
+                              {0: 195, 1: 120, 3: 200, 4: 90, 5: 96, 6: 200, 7: 90},
+                              stretch=2)
         self.old.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.old.itemSelectionChanged.connect(self._update_buttons)
         self.pack_button = QPushButton(tr("New shipment from the selected"),
@@ -74,7 +76,7 @@ class OldPartsPage(QWidget):
         old_layout.addWidget(self.old, 1)
 
         self.ships = make_table(SHIP_HEADERS, "shipments_table",
-                                {0: 210, 1: 80, 2: 140, 3: 80, 4: 70, 5: 140})
+                                {0: 210, 1: 96, 2: 140, 3: 80, 4: 70, 5: 140})
         self.ships.itemSelectionChanged.connect(self._update_buttons)
         self.carrier = QLineEdit(objectName="shipment_carrier")
         self.carrier.setPlaceholderText(tr("Carrier and waybill number"))
@@ -135,12 +137,13 @@ class OldPartsPage(QWidget):
         olds, ships = result
         chosen = self.selected_shipment_id()
         fill(self.old, olds, lambda o: (
-            o.tag_no, o.part_no, o.part_name, o.order_no, local_time(o.collected_at),
+            o.tag_no, o.part_no, o.part_name, o.order_no, local_time(o.collected_at)[:10],
             enum_label(OldPartStatus, o.status), o.shipment_no, _inspection(o)),
             key=lambda o: o.id)
         for row, old in enumerate(olds):
-            if old.inspection_note:
-                self.old.item(row, 7).setToolTip(old.inspection_note)
+            if old.inspection_result:
+                self.old.item(row, 7).setToolTip("  ".join(
+                    t for t in (local_time(old.inspected_at), old.inspection_note) if t))
         self.shipments = ships
         self.ships.blockSignals(True)
         fill(self.ships, ships, lambda s: (
@@ -209,7 +212,7 @@ class OldPartsPage(QWidget):
 
 
 def _inspection(old: OldPartInfo) -> str:
+    """Head office's result; when and its note are in the cell's tooltip."""
     if not old.inspection_result:
         return ""
-    text = enum_label(InspectionResult, old.inspection_result)
-    return f"{text}  {local_time(old.inspected_at)}" if old.inspected_at else text
+    return enum_label(InspectionResult, old.inspection_result)
