@@ -610,18 +610,21 @@ class DemoParts:
 
     # -- counts -------------------------------------------------------------------------------
     def _posted_count(self) -> None:
-        """The month-end count of every shelf: a remote and a capacitor missing, one belt
-        more than the books say."""
+        """The month-end count of every shelf (each part scanned): two start capacitors
+        and a remote missing, one belt more than the books say; the reason names them."""
         counts = self.services.counts
         count = counts.open(self.boss)
         off = {"KT-3002-3501": -1, "KT-3301-0035": -2, "XY-1201-1270": 1}
+        found = []
         for line in count.lines:
             self.clock.now += timedelta(seconds=self.rng.randint(8, 40))
             have = self.services.stock.on_hand(line.part_id)
             counted = max(0, have + off.get(line.part_no, 0))
             counts.enter_scanned(self.clerk, count.id, line.part_no, counted)
+            if counted != have:
+                found.append(f"{line.name}{counted - have:+d}{line.unit}")
         self.clock.now += timedelta(minutes=20)
-        counts.post(self.boss, count.id, "月末盘点差异：遥控器、启动电容丢失，皮带多出一条")
+        counts.post(self.boss, count.id, "月末盘点：" + ("，".join(found) or "账实相符"))
 
     def _open_count(self) -> None:
         """The air-conditioner shelves are being counted as the demo ends."""
