@@ -81,6 +81,7 @@ TEXT_ZH: dict[str, str] = {
     "Sales of the day": "当日销售",
     "Day": "日期",
     "Receipt number": "小票号",
+    "Receipt number (SA-…), Enter finds it": "小票号（SA-…），回车查找",
     "Voided": "已作废",
     "Takings: {amounts}": "收款：{amounts}",
     "Print receipt": "打印小票",

@@ -135,9 +135,16 @@ def test_refusals_show_at_the_field_and_the_manager_voids(qtbot, services, stati
     boss_page = SalePage(ctx_for(station["manager"]))
     qtbot.addWidget(boss_page)
     settle(qtbot, runner)
-    boss_page.sales.show_day(sold.args[0].sold_at.astimezone().date())
+    # the customer brings the receipt back: found by its number
+    boss_page.sales.find_box.setText("SA-NO-SUCH")
+    qtbot.keyClick(boss_page.sales.find_box, Qt.Key.Key_Return)
     settle(qtbot, runner)
-    boss_page.sales.select_number(sold.args[0].number)
+    assert boss_page.sales.find_error.text_shown()
+    boss_page.sales.find_box.setText(sold.args[0].number)
+    qtbot.keyClick(boss_page.sales.find_box, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert not boss_page.sales.find_error.text_shown()
+    assert boss_page.sales.selected().number == sold.args[0].number
     assert boss_page.sales.void_button.isEnabled()
     qtbot.mouseClick(boss_page.sales.void_button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)

@@ -27,7 +27,7 @@ from app.printing.data import Paper
 from app.services.sales import SaleDetail, SaleSummary
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time, yuan
-from app.ui.parts.common import enum_label, fill, is_manager, make_table, row_key
+from app.ui.parts.common import ErrorLine, enum_label, fill, is_manager, make_table, row_key
 from app.ui.parts.printing import PAPER_KEY, PartsPrinter
 from app.ui.widgets.forms import ErrorForm
 
@@ -62,6 +62,12 @@ class SalesList(QGroupBox):
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.dateChanged.connect(lambda _d: self.refresh())
         self.takings = QLabel(objectName="sales_takings")
+        self.find_box = QLineEdit(objectName="find_receipt")
+        self.find_box.setPlaceholderText(tr("Receipt number (SA-…), Enter finds it"))
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.returnPressed.connect(self.find_receipt)
+        self.find_error = ErrorLine("find_receipt_error")
+        self._wanted = ""
         self.table = make_table(HEADERS, "sales_table", {0: 210, 1: 60, 2: 90, 3: 230, 4: 80,
                                                          5: 100})
         self.table.itemSelectionChanged.connect(self._chosen)
@@ -99,6 +105,8 @@ class SalesList(QGroupBox):
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Day")))
         top.addWidget(self.day)
+        top.addWidget(self.find_box, 1)
+        top.addWidget(self.find_error)
         top.addStretch(1)
         top.addWidget(self.takings)
         paper_row = QHBoxLayout()
@@ -135,8 +143,27 @@ class SalesList(QGroupBox):
             self.table.selectRow(ids.index(chosen))
         shown = [f"{enum_label(PaymentMethod, m)} {yuan(v)}" for m, v in takings.items() if v]
         self.takings.setText(tr("Takings: {amounts}", amounts="  ".join(shown) or yuan(0)))
+        if self._wanted:
+            self.select_number(self._wanted)
+            self._wanted = ""
         self._chosen()
         self.loaded.emit()
+
+    def find_receipt(self) -> None:
+        """A receipt brought back to the counter: its day's list, with it selected."""
+        text, sales = self.find_box.text().strip(), self.ctx.services.sales
+        self.find_error.clear_error()
+        if text:
+            self.ctx.tasks.run(lambda: sales.detail(text), self._found,
+                               self.find_error.show_error, owner=self)
+
+    def _found(self, sale: SaleDetail) -> None:
+        self._wanted = sale.number
+        day = sale.sold_at.astimezone().date()
+        if self.day.date().toPython() == day:
+            self.refresh()
+        else:
+            self.show_day(day)  # the date's change reloads the list
 
     def show_day(self, day: date) -> None:
         self.day.setDate(QDate(day.year, day.month, day.day))
