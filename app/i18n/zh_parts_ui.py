@@ -41,6 +41,7 @@ TEXT_ZH: dict[str, str] = {
     "Movements": "出入库记录",
     "Choose a part above to see its movements.": "在上表选择一种配件，查看它的出入库记录。",
     "Movement": "类型",
+    "Older movements": "更早的记录",
     "Balance": "结存",
     "retail {price}": "零售价 {price}",
     "station {price}": "站价 {price}",

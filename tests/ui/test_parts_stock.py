@@ -66,6 +66,7 @@ def test_import_search_low_history_and_settings(qtbot, services, station, ctx_fo
     settle(qtbot, runner)
     assert page.detail.history.rowCount() == 1
     assert page.detail.history.item(0, 3).text() == "2"  # the balance after the receipt
+    assert page.detail.older_button.isHidden()  # one page holds them all
 
     page.detail.location.setText("C-09-9")
     page.detail.threshold.setValue(1)
@@ -119,3 +120,30 @@ def test_the_receipt_previews_on_its_roll(qtbot, services, station, ctx_for,
     image = dialog.current_image()
     assert image.height() > image.width()  # a long narrow roll
     dialog.close()
+
+
+def test_older_movements_page_on(qtbot, services, station, ctx_for, runner, clock,
+                                 monkeypatch) -> None:
+    from datetime import timedelta
+
+    from app.domain.parts import PaymentMethod
+    from app.services.sales import NewSale, SaleLineInput
+    from app.ui.parts import stock_detail
+
+    monkeypatch.setattr(stock_detail, "HISTORY_LIMIT", 2)
+    seed_parts(services, station["manager"])
+    for _ in range(2):
+        clock.now += timedelta(minutes=10)
+        services.sales.sell(station["clerk"], NewSale(
+            [SaleLineInput(part_id("GR-CAP-35"), 1)], PaymentMethod.CASH))
+    page = _page(qtbot, runner, ctx_for(station["clerk"]))
+    with qtbot.waitSignal(page.detail.loaded, timeout=10_000):
+        page.table.selectRow(page.part_ids().index(part_id("GR-CAP-35")))
+    settle(qtbot, runner)
+    history = page.detail.history
+    assert [history.item(r, 3).text() for r in range(history.rowCount())] == ["3", "4"]
+    assert page.detail.older_button.isVisible()
+    qtbot.mouseClick(page.detail.older_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert [history.item(r, 3).text() for r in range(history.rowCount())] == ["3", "4", "5"]
+    assert page.detail.older_button.isHidden()

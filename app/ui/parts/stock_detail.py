@@ -46,10 +46,15 @@ class PartDetail(QWidget):
         self.title.setText(tr("Choose a part above to see its movements."))
         self.history = make_table(HISTORY_HEADERS, "history_table",
                                   {0: 150, 1: 90, 2: 60, 3: 60, 4: 80, 5: 190})
+        self.rows: list[HistoryRow] = []
+        self.older_button = QPushButton(tr("Older movements"), objectName="history_older")
+        self.older_button.clicked.connect(self.load_older)
+        self.older_button.hide()
         history_box = QGroupBox(tr("Movements"))
         box = QVBoxLayout(history_box)
         box.addWidget(self.title)
         box.addWidget(self.history)
+        box.addWidget(self.older_button)
 
         self.location = QLineEdit(objectName="part_location")
         self.threshold = QSpinBox(objectName="part_threshold")
@@ -77,12 +82,28 @@ class PartDetail(QWidget):
         if part_id is None:
             self.part = None
             self.title.setText(tr("Choose a part above to see its movements."))
-            self.history.setRowCount(0)
+            self._show_history([], 0)
             return
         catalogue, stock = self.ctx.services.catalogue, self.ctx.services.stock
         self.ctx.tasks.run(
             lambda: (catalogue.get(part_id), stock.history(part_id, limit=HISTORY_LIMIT)),
             self._show, owner=self)
+
+    def load_older(self) -> None:
+        """The next page of the part's movements, older than the last one shown."""
+        if self.part is None or not self.rows:
+            return
+        part_id, after, stock = self.part.id, self.rows[-1].cursor, self.ctx.services.stock
+        self.ctx.tasks.run(lambda: stock.history(part_id, after, limit=HISTORY_LIMIT),
+                           lambda rows: self._show_history(self.rows + rows, len(rows)),
+                           owner=self)
+
+    def _show_history(self, rows: list[HistoryRow], page: int) -> None:
+        self.rows = rows
+        fill(self.history, rows, lambda h: (
+            local_time(h.created_at), enum_label(MovementKind, h.kind), signed(h.quantity),
+            h.balance, h.username, h.reference, h.reason), right=(2, 3))
+        self.older_button.setVisible(page == HISTORY_LIMIT)
 
     def _show(self, result: tuple[PartInfo, list[HistoryRow]]) -> None:
         part, rows = result
@@ -92,9 +113,7 @@ class PartDetail(QWidget):
                  tr("station {price}", price=yuan(part.station_price_fen))]
         self.title.setText("  ".join(f for f in facts if f))
         self.title.setToolTip(part.models)
-        fill(self.history, rows, lambda h: (
-            local_time(h.created_at), enum_label(MovementKind, h.kind), signed(h.quantity),
-            h.balance, h.username, h.reference, h.reason), right=(2, 3))
+        self._show_history(rows, len(rows))
         self.form.clear_errors()
         self.location.setText(part.location)
         self.threshold.setValue(part.low_stock_threshold)
