@@ -25,8 +25,9 @@ from app.domain.parts import (
     ShipmentStatus,
 )
 from app.paths import DataPaths
+from app.services.demo_catalogue import CATALOGUE
 from app.services.demo_data import WalkingClock, generate
-from app.services.demo_parts import CARRIER, CATALOGUE
+from app.services.demo_parts import CARRIER
 from app.services.order_queries import OrderFilter
 from app.services.sales import SaleSummary
 from app.store import migrate
