@@ -46,6 +46,8 @@ def decode_body(
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"body is not UTF-8 JSON: {exc}") from exc
+    except RecursionError:
+        raise ProtocolError("body is nested too deeply") from None
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes:
@@ -86,7 +88,18 @@ def read_str(data: Mapping[str, Any], key: str, *, default: str | None = None, m
         raise ProtocolError(f"{key!r} must be a string")
     if len(value) > max_len:
         raise ProtocolError(f"{key!r} is longer than {max_len} characters")
+    if "\x00" in value or not value.isascii() and not _encodes(value):
+        # neither database keeps a NUL or a lone surrogate in a text column
+        raise ProtocolError(f"{key!r} holds a NUL character or text that is not Unicode")
     return value
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_bool(data: Mapping[str, Any], key: str, default: bool = False) -> bool:

@@ -136,6 +136,25 @@ ENTITIES: dict[str, EntitySpec] = {
     )
 }
 
+#: the payload fields of a station entity that name another station-owned row (the foreign keys
+#: of its station table, ``tests/sync/hq`` checks they agree): head office refuses an op whose
+#: reference is a row of another station, so no station can attach data to another's rows
+REFERENCES: dict[str, dict[str, str]] = {
+    "product": {"customer_id": "customer"},
+    "service_order": {"customer_id": "customer", "product_id": "product",
+                      "technician_id": "user", "created_by": "user"},
+    "repair_record": {"order_id": "service_order", "technician_id": "user"},
+    "attachment": {"order_id": "service_order"},
+    "stock_movement": {"user_id": "user", "order_id": "service_order", "sale_id": "sale",
+                       "count_id": "stock_count", "parts_order_id": "parts_order"},
+    "stock_reservation": {"order_id": "service_order"},
+    "sale": {"cashier_id": "user", "customer_id": "customer", "voided_by": "user"},
+    "stock_count": {"opened_by": "user", "posted_by": "user"},
+    "parts_order": {"created_by": "user"},
+    "old_part": {"order_id": "service_order", "shipment_id": "old_part_shipment"},
+    "old_part_shipment": {"created_by": "user"},
+}
+
 
 def spec(name: str) -> EntitySpec | None:
     """The declaration of ``name``, or ``None`` for an entity sync does not carry."""

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync import entities as ent
+from sync.hq import op_checks
 from sync.hq.auth import StationIdentity
 from sync.hq.db import HqDatabase
 from sync.hq.models import (
@@ -77,6 +78,7 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
         seen = {r.op_id: r for r in s.scalars(select(HqReceivedOp).where(
             HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
         known = _prefetch(db, s, batch)
+        holders = op_checks.owners(s, batch.ops)
         results = []
         received: list[dict[str, Any]] = []
         for op in batch.ops:
@@ -89,8 +91,12 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
                                         f"seq {op.seq} is at or below the high-water mark "
                                         f"{hw} but this op was never received"))
                 continue
-            with s.no_autoflush:
-                outcome = _apply_op(s, station, op, known, now)
+            refused = op_checks.refusal(op, station.id, holders)
+            if refused:  # a value head office cannot keep, or another station's row
+                outcome = Outcome(OpStatus.REJECTED, refused)
+            else:
+                with s.no_autoflush:
+                    outcome = _apply_op(s, station, op, known, now)
             received.append({"station_id": station.id, "op_id": op.op_id, "seq": op.seq,
                              "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
                              "action": op.action, "username": op.username,
@@ -290,4 +296,9 @@ def record_conflict(s: Session, station_id: int, kind: str, subject_entity: str,
 
 
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a refused payload with a lone surrogate is kept escaped
+        return json.dumps(obj, sort_keys=True)
+    return text

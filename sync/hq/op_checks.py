@@ -1,0 +1,153 @@
+"""Per-op checks of a pushed op before head office applies it: values and references.
+
+A value head office cannot store (a revision past 64 bits, a status longer than its column,
+text that is not Unicode) or a reference to another station's row refuses that op alone, with a
+reason the station shows; the rest of the batch applies and the station's outbox moves on. The
+limits are the head-office columns' own, so SQLite and PostgreSQL refuse the same ops (SQLite
+does not enforce a ``String(n)`` length, PostgreSQL does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync import entities as ent
+from sync.hq.models import HqConflict, HqOldPartInspection, HqOrder, HqPartsOrder, HqRecord
+from sync.protocol import PushOp
+
+#: the largest integer both databases store (BIGINT; SQLite's INTEGER is 64 bits too)
+INT64_MAX = 2**63 - 1
+#: a station row's id (UUID text), as the head-office columns keep it
+ID_LENGTH = HqRecord.__table__.c.entity_id.type.length
+
+
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
+#: payload fields head office copies into a column of its own, with that column's length
+_COLUMNS: dict[str, dict[str, int]] = {
+    "service_order": {name: _length(HqOrder.__table__.c[name])
+                      for name in ("number", "status", "order_type", "service_mode", "source")},
+    "sync_conflict": {name: _length(HqConflict.__table__.c[name])
+                      for name in ("kind", "subject_entity", "subject_id")},
+    "parts_order": {"number": _length(HqPartsOrder.__table__.c.number)},
+    "old_part": {"tag_no": _length(HqOldPartInspection.__table__.c.tag_no)},
+}
+#: payload fields that must be text when present (head office reads them as text)
+_TEXT = {"service_order": ("contact_phone", "hq_reference"), "sync_conflict": ("detail",)}
+
+Owners = dict[tuple[str, str], int]
+
+
+def owners(s: Session, ops: Iterable[PushOp]) -> Owners:
+    """Which station holds each row the ops refer to: (entity, id) -> station id, for the
+    rows head office knows (records, and orders it dispatched)."""
+    wanted: set[tuple[str, str]] = set()
+    for op in ops:
+        for entity, ref in _references(op):
+            wanted.add((entity, ref))
+    if not wanted:
+        return {}
+    ids = {ref for _, ref in wanted}
+    out: Owners = {}
+    for entity, entity_id, station_id in s.execute(select(
+            HqRecord.entity, HqRecord.entity_id, HqRecord.station_id).where(
+            HqRecord.entity_id.in_(ids))):
+        out[(entity, entity_id)] = station_id
+    order_ids = {ref for entity, ref in wanted if entity == "service_order"}
+    if order_ids:
+        for order_id, station_id in s.execute(select(HqOrder.id, HqOrder.station_id).where(
+                HqOrder.id.in_(order_ids))):
+            out.setdefault(("service_order", order_id), station_id)
+    return out
+
+
+def refusal(op: PushOp, station_id: int, known: Owners) -> str:
+    """Why ``op`` cannot be applied for ``station_id`` ("" when it can)."""
+    return _bad_value(op) or _foreign_reference(op, station_id, known)
+
+
+def _bad_value(op: PushOp) -> str:
+    if op.base_revision >= INT64_MAX:
+        return f"base_revision {op.base_revision} is out of range (at most {INT64_MAX - 1})"
+    p = op.payload
+    revision = p.get("revision")
+    if isinstance(revision, int) and not isinstance(revision, bool) and not (
+            0 <= revision <= INT64_MAX):
+        return f"revision {revision} is out of range (0 to {INT64_MAX})"
+    for name, limit in _COLUMNS.get(op.entity, {}).items():
+        reason = _bad_text(p, name, limit)
+        if reason:
+            return reason
+    for name in _TEXT.get(op.entity, ()):
+        reason = _bad_text(p, name, None)
+        if reason:
+            return reason
+    for name in ent.REFERENCES.get(op.entity, {}):
+        reason = _bad_text(p, name, ID_LENGTH)
+        if reason:
+            return reason
+    if op.entity == "sync_conflict" and p.get("subject_entity") == "service_order":
+        reason = _bad_text(p, "subject_id", ID_LENGTH)
+        if reason:
+            return reason
+    if not _is_unicode(p):
+        return "the payload holds text that is not valid Unicode (a lone surrogate)"
+    return ""
+
+
+def _bad_text(p: dict[str, Any], name: str, limit: int | None) -> str:
+    value = p.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return f"{name!r} must be text, not {type(value).__name__}"
+    if limit is not None and len(value) > limit:
+        return f"{name!r} is longer than {limit} characters"
+    if "\x00" in value:
+        return f"{name!r} holds a NUL character"
+    return ""
+
+
+def _is_unicode(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_unicode(k) and _is_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_unicode(v) for v in value)
+    return True
+
+
+def _references(op: PushOp) -> list[tuple[str, str]]:
+    """(entity, id) of every station row ``op`` names besides its own."""
+    p = op.payload
+    out = [(entity, value) for name, entity in ent.REFERENCES.get(op.entity, {}).items()
+           if isinstance(value := p.get(name), str) and value]
+    if op.entity == "sync_conflict":
+        subject, subject_id = p.get("subject_entity"), p.get("subject_id")
+        if isinstance(subject_id, str) and subject_id:
+            # a conflict about an order names it even when subject_entity is left out
+            kind = subject if isinstance(subject, str) and subject else "service_order"
+            spec = ent.spec(kind)
+            if spec is not None and spec.owner is ent.Owner.STATION:
+                out.append((kind, subject_id))
+    return out
+
+
+def _foreign_reference(op: PushOp, station_id: int, known: Owners) -> str:
+    for entity, ref in _references(op):
+        holder = known.get((entity, ref))
+        if holder is not None and holder != station_id:
+            return (f"{op.entity} {op.entity_id} refers to {entity} {ref}, which belongs to "
+                    "another station")
+    return ""
