@@ -40,6 +40,8 @@ from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
 
 #: how far the change-log counter jumps after a restore: more than any station can have seen
 RESTORE_SEQ_JUMP = 1_000_000_000
+#: ``HqMeta`` key counting the restores: head-office order numbers carry it (``-R<n>``)
+RESTORE_EPOCH_KEY = "restore_epoch"
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,9 @@ class HqAdmin:
             if order.cancel_state or order.status in ("closed", "cancelled"):
                 raise AdminError(f"Order {order.number} is {order.status}; it cannot be "
                                  "edited.")
-            order.hq_revision += 1
+            # drawn from the change-log counter, which never goes back (after-restore moves it
+            # past anything a station can have seen), so a restore never reissues a revision
+            order.hq_revision = max(order.hq_revision + 1, self._next_hq_seq(s))
             payload = json.loads(order.dispatch_payload)
             payload.update(clean)
             payload["hq_revision"] = order.hq_revision
@@ -293,6 +297,14 @@ class HqAdmin:
                 select(HqMeta).where(HqMeta.key == "pruned_through"))).one()
             last.value += RESTORE_SEQ_JUMP
             pruned.value = last.value
+            # a new numbering epoch: order numbers issued from here on carry it, so they can
+            # never meet one issued after the backup was taken (which head office forgot)
+            epoch = s.scalars(self.db.lock_for_update(
+                select(HqMeta).where(HqMeta.key == RESTORE_EPOCH_KEY))).one_or_none()
+            if epoch is None:
+                epoch = HqMeta(key=RESTORE_EPOCH_KEY, value=0)
+                s.add(epoch)
+            epoch.value += 1
             return last.value + 1
 
     def conflicts(self, code: str | None = None) -> list[ConflictRow]:
@@ -333,16 +345,35 @@ class HqAdmin:
             raise AdminError(f"No order {ref!r} is known to head office.")
         return order
 
+    def _next_hq_seq(self, s: Session) -> int:
+        """The hq_seq the next ``append_change`` in this transaction gets (the counter row
+        stays locked until commit)."""
+        counter = s.scalars(self.db.lock_for_update(
+            select(HqMeta).where(HqMeta.key == "last_hq_seq"))).one()
+        return counter.value + 1
+
     def _next_number(self, s: Session, station: HqStation, day: date) -> str:
+        """The station's next head-office number of ``day``.
+
+        After a restore the day counters are yesterday's, and stations hold numbers head office
+        issued after the backup: numbers of a later restore epoch carry ``-R<epoch>``, so they
+        cannot meet those. A number already held (a station re-sent it) is skipped as well.
+        """
         key = f"{day:%Y%m%d}"
         counter = s.scalars(self.db.lock_for_update(select(HqOrderCounter).where(
             HqOrderCounter.station_id == station.id, HqOrderCounter.day == key))).one_or_none()
         if counter is None:
             counter = HqOrderCounter(station_id=station.id, day=key, last=5000)
             s.add(counter)
-        counter.last += 1
+        epoch = s.scalar(select(HqMeta.value).where(HqMeta.key == RESTORE_EPOCH_KEY)) or 0
+        suffix = f"-R{epoch}" if epoch else ""
+        while True:
+            counter.last += 1
+            number = order_number(station.code, day, counter.last) + suffix
+            if s.scalar(select(HqOrder.id).where(HqOrder.number == number)) is None:
+                break
         s.flush()
-        return order_number(station.code, day, counter.last)
+        return number
 
 
 def _dump(obj: object) -> str:

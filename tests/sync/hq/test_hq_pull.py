@@ -165,7 +165,7 @@ def test_station_reported_stale_edit_is_kept_for_head_office(hq: Hq) -> None:
     change = hq.pull(st).json()["changes"][-1]
     assert change["hq_seq"] == seq and change["entity"] == "order_update"
     assert change["payload"] == {"order_id": order.order_id, "base_revision": 3,
-                                 "hq_revision": 2,
+                                 "hq_revision": seq,
                                  "fields": {"service_address": "北京市朝阳区新地址"}}
     report = op(2, "sync_conflict", "c0ffee00-0000-0000-0000-000000000002",
                 {"kind": "stale_hq_edit", "subject_entity": "service_order",
@@ -176,9 +176,9 @@ def test_station_reported_stale_edit_is_kept_for_head_office(hq: Hq) -> None:
     assert [(r.kind, r.found_by) for r in rows] == [("stale_hq_edit", "station")]
     snap = hq.client.get(p.SNAPSHOT_PATH, headers=st.headers).json()
     merged = snap["changes"][0]["payload"]
-    assert merged["service_address"] == "北京市朝阳区新地址" and merged["hq_revision"] == 2
+    assert merged["service_address"] == "北京市朝阳区新地址" and merged["hq_revision"] == seq
     with hq.db.read() as s:
-        assert json.loads(s.get(HqOrder, order.order_id).dispatch_payload)["hq_revision"] == 2
+        assert json.loads(s.get(HqOrder, order.order_id).dispatch_payload)["hq_revision"] == seq
 
 
 def test_after_restore_every_cursor_gets_410_and_the_snapshot_is_complete(hq: Hq) -> None:
