@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -77,6 +78,24 @@ def _upgrade(min_protocol: int | None) -> SyncError:
                      "Head office needs a newer version of Repair Station (sync protocol {n} or "
                      "later). Please upgrade the program; pending changes stay in the outbox.",
                      n=min_protocol or p.PROTOCOL_VERSION + 1)
+
+
+#: the only hosts plain http may reach (tests, a local proxy): TLS is never switched off
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def plain_http_elsewhere(url: str) -> bool:
+    """True when ``url`` would reach another computer over plain http (never allowed)."""
+    parts = urlsplit(url)
+    return parts.scheme != "https" and (parts.scheme != "http"
+                                        or parts.hostname not in LOOPBACK_HOSTS)
+
+
+def _insecure(url: str) -> SyncError:
+    return SyncError(SyncError.TLS,
+                     "Head office at {host} would be reached without https, which is allowed "
+                     "only on this computer; nothing was sent. Register again with the "
+                     "head-office https address.", host=urlsplit(url).hostname or url[:80])
 
 
 def _offline(detail: str) -> SyncError:
@@ -159,6 +178,10 @@ class HqTransport:
         self, method: str, path: str, *, auth: bool = True,
         params: dict[str, Any] | None = None, body: bytes | None = None,
     ) -> Answer:
+        # checked on every request, not only at registration: a stored address changed to
+        # plain http elsewhere must never receive the token (or anything else)
+        if plain_http_elsewhere(self.base):
+            raise _insecure(self.base)
         headers = {"Accept": "application/json"}
         if auth:
             headers.update(p.auth_headers(self.config.token, self.config.protocol))

@@ -40,6 +40,10 @@ TEXT_ZH: dict[str, str] = {
     "Head-office address must look like https://hq.example.com.":
         "总部地址格式应类似 https://hq.example.com。",
     "Head office must be reached over https.": "必须通过 https 连接总部。",
+    "Head office at {host} would be reached without https, which is allowed only on this "
+    "computer; nothing was sent. Register again with the head-office https address.":
+        "总部地址 {host} 未使用 https，只有本机地址才允许这样连接；本次未发送任何数据。"
+        "请用总部的 https 地址重新注册本站。",
     "Station code must be 2-16 capital letters or digits.": "站点编码须为 2-16 位大写字母或数字。",
     "The token is required.": "请填写令牌。",
     "This station is {local}; the code given was {code}.": "本站编码为 {local}，填写的编码是 {code}。",

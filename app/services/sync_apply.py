@@ -101,6 +101,7 @@ def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
         if link is None:
             s.add(HqOrderLink(order_id=order_id, hq_revision=int(data.get("hq_revision", 1)),
                               applied_revision=1, last_hq_seq=change.hq_seq))
+            s.flush()  # the page runs without autoflush: a later change must find the link
             return set()
         if int(data.get("hq_revision", 0)) > link.hq_revision:
             # a snapshot carries head office's edits merged into the dispatch: apply them
@@ -134,6 +135,9 @@ def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
     s.flush()
     s.add(HqOrderLink(order_id=order.id, hq_revision=int(data.get("hq_revision", 1)),
                       applied_revision=order.revision, last_hq_seq=change.hq_seq))
+    # the page runs without autoflush, and s.get does not see a pending row: an edit of this
+    # order later in the same page must find the link, or it looks like a stale edit
+    s.flush()
     record(s, SYSTEM, action="hq_dispatch", entity="service_order", entity_id=order.id,
            payload=row_payload(order, charge_lines=[]), base_revision=0,
            detail=f"{order.number} {order.hq_reference}")
@@ -318,6 +322,7 @@ def _link(s: Session, order: ServiceOrder, hq_revision: int, hq_seq: int) -> Non
     link.hq_revision = max(link.hq_revision or 0, hq_revision)
     link.applied_revision = order.revision
     link.last_hq_seq = hq_seq
+    s.flush()  # visible to the next change of the page (no autoflush there)
 
 
 def _enum(kind: Any, value: Any, default: Any) -> str:

@@ -213,7 +213,8 @@ class HqAdmin:
                                 "service_order", order.id,
                                 f"Head office cancelled order {order.number} ({reason}) but "
                                 f"the station had already {order.status} it; the "
-                                f"{order.status} state stands.", "hq", now)
+                                f"{order.status} state stands.", "hq", now,
+                                clash=order.cancel_seq)
             return Cancelled(order.id, order.number, order.cancel_seq, conflict)
 
     def update_order(self, ref: str, fields: dict[str, str]) -> int:
@@ -232,7 +233,10 @@ class HqAdmin:
             order = self._order(s, ref)
             if not order.dispatched:
                 raise AdminError(f"Order {order.number} was not dispatched by head office.")
-            if order.cancel_state or order.status in ("closed", "cancelled"):
+            if order.cancel_state:
+                raise AdminError(f"Order {order.number} was cancelled by head office; it "
+                                 "cannot be edited.")
+            if order.status in ("closed", "cancelled"):
                 raise AdminError(f"Order {order.number} is {order.status}; it cannot be "
                                  "edited.")
             # drawn from the change-log counter, which never goes back (after-restore moves it

@@ -250,6 +250,12 @@ def _project_order(s: Session, station: StationIdentity, op: PushOp, known: _Kno
     if isinstance(revision, int) and not isinstance(revision, bool):
         order.revision = max(order.revision, revision)
     order.updated_at = now
+    if order.cancel_state in ("confirmed", "conflict") and status not in FINISHED \
+            and status != "cancelled":
+        # the station reopened the order after head office's cancel (the state machine allows
+        # a manager to): that cancel is spent, the order is open and head office may edit or
+        # cancel it again (and a snapshot must not cancel it a second time)
+        order.cancel_state = ""
     if order.cancel_state == "pending":
         if status == "cancelled":
             order.cancel_state = "confirmed"
@@ -259,7 +265,8 @@ def _project_order(s: Session, station: StationIdentity, op: PushOp, known: _Kno
             detail = (f"Head office cancelled order {order.number} ({order.cancel_reason}) "
                       f"but the station had already {status} it; the {status} state stands.")
             record_conflict(s, station.id, ConflictKind.CANCEL_AFTER_COMPLETION,
-                            "service_order", order.id, detail, "hq", now)
+                            "service_order", order.id, detail, "hq", now,
+                            clash=order.cancel_seq)
             return Outcome(OpStatus.CONFLICT, detail)
     return Outcome(OpStatus.APPLIED)
 
@@ -271,26 +278,35 @@ def _station_conflict(s: Session, station: StationIdentity, op: PushOp,
     subject_id = str(p.get("subject_id") or "")
     if not kind or not subject_id:
         return Outcome(OpStatus.REJECTED, "a sync_conflict needs kind and subject_id")
+    # the head-office change the station found clashing (its refused edit, its late cancel)
+    clash = p.get("hq_seq")
+    if not isinstance(clash, int) or isinstance(clash, bool) or not 0 <= clash < 2**63:
+        clash = 0
     if kind == ConflictKind.CANCEL_AFTER_COMPLETION:
         order = s.get(HqOrder, subject_id)
         if order is not None and order.station_id == station.id and order.cancel_state:
             order.cancel_state = "conflict"
+            clash = order.cancel_seq  # head office knows its cancel, whatever the report says
     record_conflict(s, station.id, kind, str(p.get("subject_entity") or ""), subject_id,
-                    str(p.get("detail") or ""), "station", now)
+                    str(p.get("detail") or ""), "station", now, clash=clash)
     return Outcome(OpStatus.APPLIED)
 
 
 def record_conflict(s: Session, station_id: int, kind: str, subject_entity: str,
-                    subject_id: str, detail: str, found_by: str, now: datetime) -> bool:
-    """Adds the conflict unless the same one (station, kind, subject) is already recorded."""
+                    subject_id: str, detail: str, found_by: str, now: datetime,
+                    clash: int = 0) -> bool:
+    """Adds the conflict unless this clash (station, kind, subject and the head-office change
+    ``clash`` it is about) is already recorded."""
+    kind, subject_id = str(kind)[:32], subject_id[:36]
     exists = s.scalar(select(HqConflict.id).where(HqConflict.station_id == station_id,
                                                   HqConflict.kind == kind,
-                                                  HqConflict.subject_id == subject_id))
+                                                  HqConflict.subject_id == subject_id,
+                                                  HqConflict.clash == clash))
     if exists is not None:
         return False
-    s.add(HqConflict(station_id=station_id, kind=str(kind)[:32],
-                     subject_entity=subject_entity[:32], subject_id=subject_id[:36],
-                     detail=detail, found_by=found_by, created_at=now))
+    s.add(HqConflict(station_id=station_id, kind=kind,
+                     subject_entity=subject_entity[:32], subject_id=subject_id,
+                     clash=clash, detail=detail, found_by=found_by, created_at=now))
     s.flush()
     return True
 

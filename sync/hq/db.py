@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync.hq.models import HqBase, HqMeta
+from sync.hq.models import CONFLICT_CLASH_KEY, HqBase, HqMeta
 
 BUSY_TIMEOUT_MS = 30_000
 DEFAULT_URL = "sqlite:///./hq.sqlite3"
@@ -89,11 +89,37 @@ class HqDatabase:
         return db
 
     def create_all(self) -> None:
+        self._upgrade_conflicts()
         HqBase.metadata.create_all(self.engine)
         with self.write() as s:
             for key in ("last_hq_seq", "pruned_through"):
                 if s.get(HqMeta, key) is None:
                     s.add(HqMeta(key=key, value=0))
+
+    def _upgrade_conflicts(self) -> None:
+        """A database from before one conflict record per clash: ``hq_conflicts`` gets its
+        ``clash`` column (0 for the records it has) and the key on it, in one transaction."""
+        found = inspect(self.engine)
+        if not found.has_table("hq_conflicts") or "clash" in {
+                c["name"] for c in found.get_columns("hq_conflicts")}:
+            return
+        table = HqBase.metadata.tables["hq_conflicts"]
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                # SQLite cannot drop a table's unique key: the table is rebuilt
+                conn.execute(text("ALTER TABLE hq_conflicts RENAME TO hq_conflicts_v1"))
+                table.create(conn)
+                cols = ", ".join(c.name for c in table.columns if c.name != "clash")
+                conn.execute(text(f"INSERT INTO hq_conflicts ({cols}, clash) "
+                                  f"SELECT {cols}, 0 FROM hq_conflicts_v1"))
+                conn.execute(text("DROP TABLE hq_conflicts_v1"))
+            else:
+                conn.execute(text("ALTER TABLE hq_conflicts ADD COLUMN clash BIGINT NOT NULL "
+                                  "DEFAULT 0"))
+                conn.execute(text("ALTER TABLE hq_conflicts DROP CONSTRAINT IF EXISTS "
+                                  "uq_hq_conflicts_station_id"))
+                conn.execute(text(f"ALTER TABLE hq_conflicts ADD CONSTRAINT {CONFLICT_CLASH_KEY} "
+                                  "UNIQUE (station_id, kind, subject_id, clash)"))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

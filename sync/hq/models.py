@@ -206,17 +206,27 @@ class HqRejectedOp(HqBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: the unique key of a conflict record (it replaced one per station, kind and subject)
+CONFLICT_CLASH_KEY = "uq_hq_conflicts_clash"
+
+
 class HqConflict(HqBase):
-    """A clash kept for a person; one per (station, kind, subject), whoever noticed it first."""
+    """A clash kept for a person: one per clash, whoever noticed it first. A clash is the
+    station's row meeting one head-office change (``clash`` is that change's hq_seq: the
+    refused edit, the late cancel), so a second refused edit of the same order is a second
+    record, while the late cancel that both sides notice is one."""
 
     __tablename__ = "hq_conflicts"
-    __table_args__ = (UniqueConstraint("station_id", "kind", "subject_id"),)
+    __table_args__ = (UniqueConstraint("station_id", "kind", "subject_id", "clash",
+                                       name=CONFLICT_CLASH_KEY),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
     kind: Mapped[str] = mapped_column(String(32))
     subject_entity: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[str] = mapped_column(String(36))
+    #: the hq_seq of the head-office change this clash is about (0: none named)
+    clash: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     detail: Mapped[str] = mapped_column(Text, default="")
     #: "hq" when head office found it, "station" when a station reported it first
     found_by: Mapped[str] = mapped_column(String(8))
