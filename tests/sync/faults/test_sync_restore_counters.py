@@ -6,16 +6,21 @@ backup, as a database restore does."""
 
 from __future__ import annotations
 
+import contextlib
+import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from app.store.models import ServiceOrder
-from sync.hq.admin import DispatchInput
+from sync.hq.admin import AdminError, DispatchInput
 from sync.hq.db import HqDatabase
 from sync.hq.models import HqBase, HqOrder
 from tests.sync.faults.harness import LiveHq, StationRig, assert_converged, make_station
+from tests.sync.faults.test_sync_convergence import forward
+from tests.sync.faults.workload import new_orders
 
 Backup = dict[str, list[dict[str, Any]]]
 
@@ -117,3 +122,65 @@ def test_numbers_after_restore_station_re_sends_first(tmp_path: Path, any_hq: Li
 def test_numbers_after_restore_head_office_dispatches_first(tmp_path: Path,
                                                             any_hq: LiveHq) -> None:
     _numbers_after_restore(tmp_path, any_hq, station_first=False)
+
+
+def _kinds(rig: StationRig, hq: LiveHq) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    assert hq.admin is not None
+    clash = ("cancel_after_completion", "stale_hq_edit")
+    mine = {(c.kind, c.entity_id) for c in rig.sync.conflicts() if c.kind in clash}
+    theirs = {(c.kind, c.subject.split()[-1]) for c in hq.admin.conflicts(rig.code)
+              if c.kind in clash}
+    return mine, theirs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_restore_at_a_random_point_of_a_run_with_edits_on_both_sides(
+        tmp_path: Path, any_hq: LiveHq, seed: int) -> None:
+    """Backup at a random point, restore (and after-restore) at a later one, edits on both
+    sides before, between and after; at the end both sides hold the same rows, the same
+    numbers, and the same clashes."""
+    rng = random.Random(seed)
+    rig = make_station(tmp_path / "st1", "BJ001", any_hq, any_hq.url)
+    assert any_hq.db is not None and any_hq.admin is not None
+    steps = 30
+    backup_at = rng.randrange(2, steps // 2)
+    restore_at = rng.randrange(backup_at + 1, steps - 4)
+    saved: Backup = {}
+    serial = 0
+    try:
+        for step in range(steps):
+            if step == backup_at:
+                saved = backup(any_hq.db)
+            if step == restore_at:
+                _restored(any_hq, saved)
+            with rig.services.db.read() as s:
+                orders = list(s.scalars(select(ServiceOrder.id).order_by(ServiceOrder.number)))
+            move = rng.choice(["new", "advance", "dispatch", "dispatch", "hq_edit", "hq_edit",
+                               "sync", "sync"])
+            serial += 1
+            if move == "new":
+                new_orders(rig, 1, seed=seed * 100 + serial)
+            elif move == "advance" and orders:
+                forward(rig, rng.choice(orders), rng.randint(1, 2))
+            elif move == "dispatch":
+                _dispatch(any_hq, rig.code, serial)
+            elif move == "hq_edit" and orders:
+                # the station's own order, or a finished one, head office may not edit
+                with contextlib.suppress(AdminError):
+                    any_hq.admin.update_order(rng.choice(orders),
+                                              {"service_address": f"新地址{serial}"})
+            else:
+                rig.sync.sync_now()
+        for _ in range(3):
+            rig.sync.sync_now()
+        assert_converged(rig, any_hq)  # every station row at head office, once, as it is
+        station, office = _numbers(rig, any_hq)
+        assert station == office
+        assert len(set(office.values())) == len(office)
+        assert not any(n.endswith("-HQ") for n in station.values())
+        mine, theirs = _kinds(rig, any_hq)
+        assert mine == theirs
+        assert [r for r in any_hq.admin.rejected(rig.code)] == []
+    finally:
+        rig.close()
