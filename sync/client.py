@@ -29,10 +29,15 @@ __all__ = [
     "LocalSide",
     "Progress",
     "PushPosition",
+    "SNAPSHOT_FIRST",
     "SyncEngine",
     "SyncError",
     "SyncReport",
 ]
+
+#: the pull cursor of a station that starts afresh (registered with another head office): its
+#: next pull begins with a snapshot
+SNAPSHOT_FIRST = -1
 
 # -- the station side the engine works on -----------------------------------------------------
 
@@ -182,8 +187,10 @@ class SyncEngine:
         cursor = self.local.pull_cursor()
         self.progress("pull", 0, 0)
         while True:
-            answer = self.transport.pull(cursor, cfg.page_limit)
-            if answer.status == 410:
+            # a station starting afresh with another head office takes its snapshot first
+            answer = (self.transport.pull(cursor, cfg.page_limit) if cursor != SNAPSHOT_FIRST
+                      else None)
+            if answer is None or answer.status == 410:
                 if report.snapshots:
                     raise SyncError(SyncError.PROTOCOL,
                                     "Head office refused the cursor of its own snapshot ({seq}).",

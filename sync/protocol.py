@@ -413,10 +413,17 @@ class Health:
     protocols: tuple[int, ...]
     server_time: str
     min_protocol: int = MIN_PROTOCOL
+    #: head office's identity, created once with its database ("" from a server without one):
+    #: a station registering with another head office starts afresh there
+    hq_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"protocols": list(self.protocols), "server_time": self.server_time,
-                "min_protocol": self.min_protocol}
+        out: dict[str, Any] = {"protocols": list(self.protocols),
+                               "server_time": self.server_time,
+                               "min_protocol": self.min_protocol}
+        if self.hq_id:
+            out["hq_id"] = self.hq_id
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Health:
@@ -426,7 +433,9 @@ class Health:
             raise ProtocolError("'protocols' must be a list of integers")
         min_protocol = read_int(d, "min_protocol", minimum=1) if "min_protocol" in d else min(
             protocols, default=MIN_PROTOCOL)
-        return cls(tuple(protocols), read_str(d, "server_time", max_len=40), min_protocol)
+        hq_id = read_str(d, "hq_id", max_len=64) if "hq_id" in d else ""
+        return cls(tuple(protocols), read_str(d, "server_time", max_len=40), min_protocol,
+                   hq_id)
 
 
 @dataclass(frozen=True)

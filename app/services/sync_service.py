@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.domain import validation as v
 from app.domain.enums import Role
@@ -39,7 +39,15 @@ from app.store.models import (
 )
 from app.store.models.sync import SINGLETON_ID
 from sync import protocol as p
-from sync.client import ClientConfig, HqTransport, Progress, SyncEngine, SyncError, SyncReport
+from sync.client import (
+    SNAPSHOT_FIRST,
+    ClientConfig,
+    HqTransport,
+    Progress,
+    SyncEngine,
+    SyncError,
+    SyncReport,
+)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -142,10 +150,12 @@ class SyncService:
         if local_code and local_code != code:
             raise RuleViolation("This station is {local}; the code given was {code}.",
                                 field="station_code", local=local_code, code=code)
+        hq_id = ""
         if check:
             transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
             try:
                 health = transport.health()
+                hq_id = health.hq_id
                 if p.PROTOCOL_VERSION not in health.protocols:
                     raise SyncError(SyncError.UPGRADE_REQUIRED,
                                     "Head office does not speak sync protocol {n}; please "
@@ -161,9 +171,19 @@ class SyncService:
             if reg is None:
                 reg = SyncRegistration(id=SINGLETON_ID)
                 s.add(reg)
+            known_id = reg.hq_id or ""
             reg.hq_url, reg.station_code, reg.ca_bundle = url, code, ca_bundle or ""
+            reg.hq_id = hq_id or known_id
             reg.registered_at, reg.registered_by = self.clock(), actor.username
-            sync_state(s)
+            state = sync_state(s)
+            if known_id and hq_id and known_id != hq_id:
+                # another head office (another database), not the same one at a new address:
+                # it has none of this station's ops and its change log is another's, so the
+                # station starts afresh there (every op re-sent, a snapshot pulled)
+                state.push_acked_seq = 0
+                state.inflight_from = state.inflight_to = None
+                state.pull_cursor = SNAPSHOT_FIRST
+                s.execute(update(OutboxOp).values(acked_at=None))
             record(s, actor, action="sync_register", entity="station", entity_id=code,
                    detail=url)
         self.bus.publish({SYNC})

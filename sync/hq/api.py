@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from sync import protocol as p
 from sync.hq import apply, changes
 from sync.hq.auth import AuthError, StationIdentity, identify
-from sync.hq.db import DEFAULT_URL, HqDatabase
+from sync.hq.db import DEFAULT_URL, HqDatabase, hq_identity
 from sync.hq.models import HqStation, utcnow
 from sync.hq.schemas import (
     ErrorModel,
@@ -130,7 +130,9 @@ def create_app(
     @app.get(p.HEALTH_PATH, response_model=HealthModel, tags=["sync"])
     def health() -> dict[str, Any]:
         """Which protocol versions head office speaks, and its clock (for display only)."""
-        return p.Health(p.SUPPORTED_PROTOCOLS, clock().isoformat()).to_json()
+        with database.read() as s:
+            hq_id = hq_identity(s)
+        return p.Health(p.SUPPORTED_PROTOCOLS, clock().isoformat(), hq_id=hq_id).to_json()
 
     @app.post(
         p.PUSH_PATH,

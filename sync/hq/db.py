@@ -8,13 +8,14 @@ the station's high-water row, and on the change-log counter); see ``lock_for_upd
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, create_engine, event, inspect, text
+from sqlalchemy import Engine, Select, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +39,16 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Any) -> None:
     mode = "IMMEDIATE" if connection.get_execution_options().get("immediate") else "DEFERRED"
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+#: ``HqMeta`` key of head office's identity
+HQ_ID_KEY = "hq_id"
+
+
+def hq_identity(s: Session) -> str:
+    """Head office's identity as it is sent in its answers ("" before ``create_all``)."""
+    value = s.scalar(select(HqMeta.value).where(HqMeta.key == HQ_ID_KEY))
+    return f"{value:08x}" if value else ""
 
 
 def make_engine(url: str) -> Engine:
@@ -95,6 +106,10 @@ class HqDatabase:
             for key in ("last_hq_seq", "pruned_through"):
                 if s.get(HqMeta, key) is None:
                     s.add(HqMeta(key=key, value=0))
+            if s.get(HqMeta, HQ_ID_KEY) is None:
+                # this head office's identity, made once with its database (a restored backup
+                # keeps it: the same head office)
+                s.add(HqMeta(key=HQ_ID_KEY, value=secrets.randbelow(2**31 - 1) + 1))
 
     def _upgrade_conflicts(self) -> None:
         """A database from before one conflict record per clash: ``hq_conflicts`` gets its

@@ -73,6 +73,8 @@ class HealthModel(BaseModel):
     protocols: list[int]
     server_time: str
     min_protocol: int
+    #: head office's identity, created once with its database
+    hq_id: str
 
 
 class ErrorModel(BaseModel):

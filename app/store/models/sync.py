@@ -29,6 +29,9 @@ class SyncRegistration(Base):
     ca_bundle: Mapped[str] = mapped_column(String(500), default="")
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_by: Mapped[str] = mapped_column(String(32), default="")
+    #: the identity head office sent at registration ("" if unknown): another one means another
+    #: head office, where this station starts afresh
+    hq_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class SyncState(Base):
