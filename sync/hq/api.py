@@ -23,7 +23,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
-from sync.hq import apply, changes
+from sync.hq import apply, changes, openapi_doc
 from sync.hq.auth import AuthError, StationIdentity, identify
 from sync.hq.db import DEFAULT_URL, HqDatabase, hq_identity
 from sync.hq.models import HqStation, utcnow
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 #: a gzip body bigger than this on the wire is refused before inflating it
 MAX_WIRE_BYTES = 8_000_000
 PRUNE_EVERY_S = 3600.0
+#: the largest cursor both databases can compare (BIGINT): a larger one is a bad request
+INT64_MAX = 2**63 - 1
 DB_ENV = "REPAIR_STATION_HQ_DB"
 RETENTION_ENV = "REPAIR_STATION_HQ_RETENTION_DAYS"
 
@@ -174,8 +176,8 @@ def create_app(
     @app.get(p.PULL_PATH, response_model=PullPageModel, tags=["sync"],
              responses=_error_responses(400, 401, 403, 410, 426))
     def pull(
-        since: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1)] = p.DEFAULT_PULL_LIMIT,
+        since: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
+        limit: Annotated[int, Query(ge=1, le=INT64_MAX)] = p.DEFAULT_PULL_LIMIT,
         authorization: Annotated[str | None, Header()] = None,
         x_repair_station_protocol: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
@@ -193,7 +195,7 @@ def create_app(
         return JSONResponse(page.to_json())
 
     @app.get(p.SNAPSHOT_PATH, response_model=SnapshotModel, tags=["sync"],
-             responses=_error_responses(401, 403, 426))
+             responses=_error_responses(400, 401, 403, 426))
     def snapshot(
         authorization: Annotated[str | None, Header()] = None,
         x_repair_station_protocol: Annotated[str | None, Header()] = None,
@@ -214,7 +216,7 @@ def create_app(
                                          ref_template="#/components/schemas/{model}")
             schema.setdefault("components", {}).setdefault("schemas", {}).update(
                 defs.get("$defs", {}))
-            app.openapi_schema = schema
+            app.openapi_schema = openapi_doc.conform(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
