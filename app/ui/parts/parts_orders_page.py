@@ -215,19 +215,8 @@ class PartsOrdersPage(QWidget):
         self.form.clear_errors()
         self.ctx.tasks.run(call, self._saved, self.form.show_error, owner=self)
 
-    def save(self) -> None:
-        if self.detail is None:
-            return
-        try:
-            lines = self.lines.ordered()
-        except RuleViolation as err:
-            self.form.show_error(err)
-            return
-        service, actor, d, note = (self.ctx.services.parts_orders, self.ctx.actor, self.detail,
-                                   self.note.text())
-        self._write(lambda: service.update_draft(actor, d.id, lines, note, d.revision))
-
-    def submit(self) -> None:
+    def _draft_write(self, then_submit: bool) -> None:
+        """Saves the draft as edited (lines and note), then submits it when asked."""
         if self.detail is None:
             return
         try:
@@ -240,9 +229,15 @@ class PartsOrdersPage(QWidget):
 
         def work() -> PartsOrderDetail:
             saved = service.update_draft(actor, d.id, lines, note, d.revision)
-            return service.submit(actor, d.id, saved.revision)
+            return service.submit(actor, d.id, saved.revision) if then_submit else saved
 
         self._write(work)
+
+    def save(self) -> None:
+        self._draft_write(then_submit=False)
+
+    def submit(self) -> None:
+        self._draft_write(then_submit=True)
 
     def cancel(self) -> None:
         if self.detail is None:
