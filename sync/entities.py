@@ -113,6 +113,15 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("old_part_shipment", Owner.STATION, Storage.RECORD,
                    ConflictRule.OWNER_WINS, _UPSERT, "old_part_shipments",
                    "return shipments of old parts (旧件返厂)"),
+        # warranty (app/services/claims.py, feedback.py, visits.py)
+        EntitySpec("claim_batch", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "claim_batches",
+                   "a submitted claim batch with its lines and overrides inline"),
+        EntitySpec("feedback_card", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "feedback_cards",
+                   "quality feedback cards (产品质量反馈卡), photo metadata inline"),
+        EntitySpec("return_visit", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "return_visits", "return visits (回访) with their attempts inline"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -133,6 +142,15 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec(HqEntity.OLD_PART_INSPECTION.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "old_parts",
                    "head office received or inspected an old part"),
+        EntitySpec(HqEntity.WARRANTY_POLICY.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "warranty_policies",
+                   "the warranty policy in force (三包政策)"),
+        EntitySpec(HqEntity.CLAIM_DECISION.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "claim_batches",
+                   "head office's decisions on a claim batch's lines"),
+        EntitySpec(HqEntity.CLAIM_SETTLEMENT.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "claim_batches",
+                   "the settlement statement of a claim batch"),
     )
 }
 
@@ -142,7 +160,8 @@ ENTITIES: dict[str, EntitySpec] = {
 REFERENCES: dict[str, dict[str, str]] = {
     "product": {"customer_id": "customer"},
     "service_order": {"customer_id": "customer", "product_id": "product",
-                      "technician_id": "user", "created_by": "user"},
+                      "technician_id": "user", "created_by": "user",
+                      "related_order_id": "service_order"},
     "repair_record": {"order_id": "service_order", "technician_id": "user"},
     "attachment": {"order_id": "service_order"},
     "stock_movement": {"user_id": "user", "order_id": "service_order", "sale_id": "sale",
@@ -153,6 +172,11 @@ REFERENCES: dict[str, dict[str, str]] = {
     "parts_order": {"created_by": "user"},
     "old_part": {"order_id": "service_order", "shipment_id": "old_part_shipment"},
     "old_part_shipment": {"created_by": "user"},
+    "claim_batch": {"created_by": "user", "submitted_by": "user", "paid_by": "user"},
+    "feedback_card": {"order_id": "service_order", "created_by": "user",
+                      "submitted_by": "user"},
+    "return_visit": {"order_id": "service_order", "visited_by": "user",
+                     "complaint_order_id": "service_order"},
 }
 
 

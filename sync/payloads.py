@@ -22,6 +22,12 @@ class HqEntity(StrEnum):
     PARTS_ORDER_UPDATE = "parts_order_update"
     #: head office received or inspected an old part (旧件) a station sent back
     OLD_PART_INSPECTION = "old_part_inspection"
+    #: the warranty policy in force (三包政策), published by ``repair-station-hq policy import``
+    WARRANTY_POLICY = "warranty_policy"
+    #: head office's decisions so far on the lines of a station's claim batch (索赔审核)
+    CLAIM_DECISION = "claim_decision"
+    #: the settlement statement of a claim batch (结算单)
+    CLAIM_SETTLEMENT = "claim_settlement"
 
 
 class CustomerRef(TypedDict):
@@ -102,6 +108,49 @@ class PartsOrderUpdatePayload(TypedDict):
     confirmed_at: str  # ISO UTC
     shipped_at: str | None  # ISO UTC of the latest shipment
     lines: list[PartsOrderLineAnswer]
+
+
+class WarrantyPolicyPayload(TypedDict):
+    """``warranty_policy`` (entity_id: the policy's id): the whole policy document
+    (``app.domain.warranty_policy.WarrantyPolicy.to_payload``) and its revision (the hq_seq
+    that published it); a station keeps the newest revision it has seen."""
+
+    policy_id: str
+    revision: int
+    document: dict[str, Any]
+
+
+class ClaimLineDecision(TypedDict):
+    line_id: str  # the station's claim line id
+    decision: str  # "approved" | "adjusted" | "rejected"
+    approved_fen: int  # the amount head office pays for the line (0 when rejected)
+    reason: str  # required for adjusted and rejected
+    decided_at: str  # ISO UTC
+
+
+class ClaimDecisionPayload(TypedDict):
+    """``claim_decision`` (entity_id: the batch id): every line head office has decided so
+    far (so applying it twice, or from a snapshot, ends the same)."""
+
+    batch_id: str
+    number: str  # the station's batch number
+    hq_revision: int
+    lines: list[ClaimLineDecision]
+
+
+class ClaimSettlementPayload(TypedDict):
+    """``claim_settlement`` (entity_id: the batch id): the period's statement;
+    payable = approved - deducted, claimed = the sum of the batch's lines."""
+
+    batch_id: str
+    number: str
+    statement_no: str
+    hq_revision: int
+    claimed_fen: int
+    approved_fen: int
+    deducted_fen: int
+    payable_fen: int
+    settled_at: str  # ISO UTC
 
 
 #: order fields head office may change with ``order_update``

@@ -61,3 +61,10 @@ class WarrantyStatus(StrEnum):
     IN_WARRANTY = "in_warranty"  # 保内
     OUT_OF_WARRANTY = "out_of_warranty"  # 保外
     UNKNOWN = "unknown"  # 无购机信息
+
+
+class Payer(StrEnum):
+    """Who pays a charge line: decided by the warranty policy, never typed."""
+
+    MAKER = "maker"  # 厂家 (三包, claimed from head office)
+    CUSTOMER = "customer"  # 客户

@@ -20,7 +20,16 @@ def add_months(start: date, months: int) -> date:
 
 
 def warranty_end(purchase_date: date, warranty_months: int) -> date:
-    """The last day still covered: the day before the same date ``warranty_months`` later."""
+    """The last day still covered: the day before the same date ``warranty_months`` later.
+
+    When that month has no such date (bought 29 February, or on the 31st) the period runs to
+    the month's last day: a purchase on 29 Feb 2024 with 12 months is covered to 28 Feb 2025,
+    not the 27th (the customer would lose a day the calendar took from him)."""
+    month_index = purchase_date.month - 1 + warranty_months
+    year = purchase_date.year + month_index // 12
+    month = month_index % 12 + 1
+    if purchase_date.day > calendar.monthrange(year, month)[1]:
+        return date(year, month, calendar.monthrange(year, month)[1])
     return date.fromordinal(add_months(purchase_date, warranty_months).toordinal() - 1)
 
 

@@ -22,7 +22,11 @@ def test_last_covered_day_and_the_day_after() -> None:
 def test_month_end_purchases_clamp() -> None:
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
-    assert warranty_end(date(2024, 2, 29), 12) == date(2025, 2, 27)
+    assert warranty_end(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert warranty_end(date(2024, 2, 29), 48) == date(2028, 2, 28)
+    assert warranty_end(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert warranty_end(date(2025, 1, 30), 1) == date(2025, 2, 28)
+    assert warranty_end(date(2025, 1, 28), 1) == date(2025, 2, 27)
 
 
 def test_unknown_without_purchase_date_and_out_before_purchase() -> None:

@@ -2,7 +2,9 @@
 
 from app.store.base import Base
 from app.store.models.audit import AuditEntry
+from app.store.models.claims import ClaimBatch, ClaimLine, ClaimOverride
 from app.store.models.customers import Customer, CustomerPhone, Product
+from app.store.models.feedback import FeedbackCard, FeedbackPhoto
 from app.store.models.orders import (
     Attachment,
     ChargeLine,
@@ -26,6 +28,7 @@ from app.store.models.parts import (
     StockMovement,
     StockReservation,
 )
+from app.store.models.policy import WarrantyPolicyRow
 from app.store.models.station import Setting, Station
 from app.store.models.sync import (
     HqOrderLink,
@@ -35,8 +38,17 @@ from app.store.models.sync import (
     SyncState,
 )
 from app.store.models.users import User
+from app.store.models.visits import ReturnVisit, VisitAttempt
 
 __all__ = [
+    "ClaimBatch",
+    "ClaimLine",
+    "ClaimOverride",
+    "FeedbackCard",
+    "FeedbackPhoto",
+    "ReturnVisit",
+    "VisitAttempt",
+    "WarrantyPolicyRow",
     "Attachment",
     "DocumentCounter",
     "OldPart",

@@ -47,10 +47,17 @@ class ServiceOrder(SyncedMixin, Base):
     visited_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     satisfaction: Mapped[int | None] = mapped_column(default=None)
+    #: one-way distance to the customer for the travel fee band (on-site orders), km
+    travel_km: Mapped[int | None] = mapped_column(default=None)
+    #: a complaint (投诉) opened from a return visit names the order it is about
+    related_order_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service_orders.id"), default=None, index=True)
 
     customer: Mapped[Customer] = relationship()
     product: Mapped[Product | None] = relationship()
     technician: Mapped[User | None] = relationship(foreign_keys=[technician_id])
+    related_order: Mapped[ServiceOrder | None] = relationship(
+        remote_side="ServiceOrder.id", foreign_keys=[related_order_id])
     charge_lines: Mapped[list[ChargeLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="ChargeLine.position"
     )
@@ -76,6 +83,8 @@ class ChargeLine(Base):
     unit_price_fen: Mapped[int] = mapped_column(default=0)
     #: reserved for the parts area: catalogue part this line sells or uses
     part_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    #: app.domain.enums.Payer: the maker under warranty (claimable) or the customer
+    payer: Mapped[str] = mapped_column(String(16), default="customer")
 
     order: Mapped[ServiceOrder] = relationship(back_populates="charge_lines")
 
