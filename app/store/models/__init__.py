@@ -28,6 +28,7 @@ from app.store.models.parts import (
     StockMovement,
     StockReservation,
 )
+from app.store.models.payments import OrderPayment
 from app.store.models.policy import WarrantyPolicyRow
 from app.store.models.station import Setting, Station
 from app.store.models.sync import (
@@ -49,6 +50,7 @@ __all__ = [
     "ReturnVisit",
     "VisitAttempt",
     "WarrantyPolicyRow",
+    "OrderPayment",
     "Attachment",
     "DocumentCounter",
     "OldPart",

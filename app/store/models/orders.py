@@ -103,9 +103,14 @@ class RepairRecord(Base):
     actions: Mapped[str] = mapped_column(Text, default="")
     labour_minutes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # a record entered by mistake is voided with a reason, never deleted (kept for the audit,
+    # left off the customer's paper)
+    voided_at: Mapped[datetime | None] = mapped_column(default=None)
+    voided_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    void_reason: Mapped[str] = mapped_column(String(200), default="")
 
     order: Mapped[ServiceOrder] = relationship(back_populates="repair_records")
-    technician: Mapped[User | None] = relationship()
+    technician: Mapped[User | None] = relationship(foreign_keys=[technician_id])
 
 
 class Attachment(Base):
@@ -121,6 +126,9 @@ class Attachment(Base):
     filename: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(default=None)
+    voided_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    void_reason: Mapped[str] = mapped_column(String(200), default="")
 
     order: Mapped[ServiceOrder] = relationship(back_populates="attachments")
 
