@@ -37,6 +37,8 @@ class Move:
     roles: frozenset[Role]
     #: technicians may only make this move on orders assigned to them
     own_orders_only: bool = False
+    #: sources whose move leads elsewhere than ``target`` (source -> target)
+    special: tuple[tuple[OrderStatus, OrderStatus], ...] = ()
 
 
 ALL_ROLES = frozenset(Role)
@@ -82,7 +84,9 @@ MOVES: dict[Action, Move] = {
         Move(Action.VISIT, frozenset({S.COMPLETED}), S.VISITED, DESK),
         Move(Action.CLOSE, frozenset({S.VISITED}), S.CLOSED, DESK),
         Move(Action.CANCEL, OPEN_STATES, S.CANCELLED, MANAGER),
-        Move(Action.REOPEN, frozenset({S.CLOSED, S.CANCELLED}), S.RECEIVED, MANAGER),
+        # a completed order reopened goes back to its technician: the work was not done
+        Move(Action.REOPEN, frozenset({S.COMPLETED, S.VISITED, S.CLOSED, S.CANCELLED}),
+             S.RECEIVED, MANAGER, special=((S.COMPLETED, S.ASSIGNED), (S.VISITED, S.ASSIGNED))),
     )
 }
 
@@ -98,7 +102,7 @@ def target_of(action: Action, current: OrderStatus) -> OrderStatus:
             status=current,
             allowed=_state_list(move.sources),
         )
-    return move.target
+    return dict(move.special).get(current, move.target)
 
 
 def check_role(action: Action, role: Role, *, is_assignee: bool) -> None:
