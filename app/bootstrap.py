@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
+from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
 from app.services.old_parts import OldPartService
@@ -53,6 +54,7 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
+    claims: ClaimService
 
     def close(self) -> None:
         self.db.dispose()
@@ -102,4 +104,5 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
+        claims=ClaimService(db, bus, clock),
     )

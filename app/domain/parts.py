@@ -114,6 +114,7 @@ class DocumentPrefix(StrEnum):
     PARTS_ORDER = "PO"
     SHIPMENT = "RS"
     OLD_PART = "OP"
+    CLAIM_BATCH = "CB"  # 索赔批次 (app.services.claims)
 
 
 def document_number(prefix: DocumentPrefix, station_code: str, day: date, sequence: int) -> str:
