@@ -10,9 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
-from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
+from app.services.feedback import FeedbackService
+from app.services.feedback_papers import sheet_builder
 from app.services.old_parts import OldPartService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
@@ -54,7 +55,7 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
-    claims: ClaimService
+    feedback: FeedbackService
 
     def close(self) -> None:
         self.db.dispose()
@@ -87,6 +88,8 @@ def build_services(
     counts = CountService(db, bus, clock)
     reports.register_subject("count", counts.count_sheet)
     reports.register_subject("shipment", old_parts.sheet)
+    feedback = FeedbackService(db, bus, orders, clock)
+    reports.register_subject("feedback", sheet_builder(feedback, clock))
     return Services(
         paths=paths,
         db=db,
@@ -104,5 +107,5 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
-        claims=ClaimService(db, bus, clock),
+        feedback=feedback,
     )
