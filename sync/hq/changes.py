@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from sync.hq import old_parts
+from sync.hq import claims, old_parts
 from sync.hq.db import HqDatabase
 from sync.hq.models import (
     HqChange,
@@ -130,6 +130,8 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
     changes.extend(Change(n.hq_seq, HqEntity.NOTICE.value, n.id, "upsert", notice_payload(n))
                    for n in notices)
     changes.extend(old_parts.snapshot_changes(s, station_id))
+    # head office's decisions and settlements of the station's claim batches (三包索赔)
+    changes.extend(claims.snapshot_changes(s, station_id))
     # head office's latest answer to each of the station's parts orders (零件订购)
     changes.extend(Change(a.hq_seq, HqEntity.PARTS_ORDER_UPDATE.value, a.id, "upsert",
                           json.loads(a.payload))

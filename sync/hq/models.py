@@ -294,3 +294,63 @@ class HqPart(HqBase):
     payload: Mapped[str] = mapped_column(Text)
     hq_seq: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqWarrantyPolicy(HqBase):
+    """三包政策: the warranty policy as head office last published it (``policy import``).
+
+    One row per published revision; the newest (highest ``hq_seq``) is in force and is
+    re-sent in every snapshot. ``payload`` is the policy document
+    (``WarrantyPolicy.to_payload``); ``hq_seq`` is the change that published it, also the
+    policy's revision."""
+
+    __tablename__ = "hq_warranty_policies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    label: Mapped[str] = mapped_column(String(64), default="")
+    payload: Mapped[str] = mapped_column(Text)
+    hq_seq: Mapped[int] = mapped_column(default=0, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqClaimBatch(HqBase):
+    """Head office's side of a station's warranty claim batch (三包索赔): its answer so far.
+
+    The batch itself (number, lines, overrides) is the station's pushed ``claim_batch``
+    record; this row keeps the latest ``claim_decision`` payload (every line decided so far)
+    and, once settled, the ``claim_settlement`` payload, each with the change that carried it,
+    re-sent in a snapshot (``sync.hq.claims``)."""
+
+    __tablename__ = "hq_claim_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the station's batch id
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    decision_payload: Mapped[str] = mapped_column(Text, default="")
+    decision_seq: Mapped[int] = mapped_column(default=0)
+    #: None until settled; then the statement number (unique) and its amounts in fen
+    statement_no: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
+    claimed_fen: Mapped[int] = mapped_column(default=0)
+    approved_fen: Mapped[int] = mapped_column(default=0)
+    deducted_fen: Mapped[int] = mapped_column(default=0)
+    payable_fen: Mapped[int] = mapped_column(default=0)
+    deduct_reason: Mapped[str] = mapped_column(String(200), default="")
+    settled_at: Mapped[datetime | None] = mapped_column(default=None)
+    settlement_payload: Mapped[str] = mapped_column(Text, default="")
+    settlement_seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqClaimDecision(HqBase):
+    """Head office's decision on one line of a claim batch: approved (the claimed amount),
+    adjusted (a lower amount, with a reason) or rejected (nothing, with a reason)."""
+
+    __tablename__ = "hq_claim_decisions"
+
+    line_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the station's line
+    batch_id: Mapped[str] = mapped_column(ForeignKey("hq_claim_batches.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    approved_fen: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

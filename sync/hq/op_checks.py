@@ -5,10 +5,16 @@ text that is not Unicode) or a reference to another station's row refuses that o
 reason the station shows; the rest of the batch applies and the station's outbox moves on. The
 limits are the head-office columns' own, so SQLite and PostgreSQL refuse the same ops (SQLite
 does not enforce a ``String(n)`` length, PostgreSQL does).
+
+A submitted claim batch (三包索赔) cannot change at the station except by head office's
+decision: an upsert of a ``claim_batch`` head office holds as submitted is refused when its
+lines, overrides, number, period or submission differ from what is held, or when it moves back
+to draft; marking it paid (status, paid_at, paid_by, paid_note) and an identical re-send pass.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,20 +47,46 @@ _COLUMNS: dict[str, dict[str, int]] = {
 #: payload fields that must be text when present (head office reads them as text)
 _TEXT = {"service_order": ("contact_phone", "hq_reference"), "sync_conflict": ("detail",)}
 
-Owners = dict[tuple[str, str], int]
+
+
+class Owners(dict[tuple[str, str], int]):
+    """(entity, id) -> station id of the rows the ops refer to; ``claims``: the payload head
+    office holds of each claim batch the ops push (id -> (station id, payload)), moved on
+    as ops of the batch pass the checks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claims: dict[str, tuple[int, dict[str, Any]]] = {}
+
+
+#: the station states of a claim batch that head office has received as submitted
+CLAIM_SUBMITTED = frozenset({"submitted", "decided", "settled", "paid"})
+#: a submitted batch's fields that never change (the lines and overrides are compared whole)
+_CLAIM_FIXED = ("number", "period", "submitted_at", "submitted_by")
+#: head office's own answer on a line, which a station may echo back
+_CLAIM_HQ_LINE_FIELDS = frozenset({"decision", "approved_fen", "decision_reason",
+                                   "decided_at"})
 
 
 def owners(s: Session, ops: Iterable[PushOp]) -> Owners:
     """Which station holds each row the ops refer to: (entity, id) -> station id, for the
     rows head office knows (records, and orders it dispatched)."""
+    ops = list(ops)
     wanted: set[tuple[str, str]] = set()
     for op in ops:
         for entity, ref in _references(op):
             wanted.add((entity, ref))
+    out = Owners()
+    claim_ids = {op.entity_id for op in ops if op.entity == "claim_batch"}
+    if claim_ids:
+        for entity_id, station_id, payload in s.execute(select(
+                HqRecord.entity_id, HqRecord.station_id, HqRecord.payload).where(
+                HqRecord.entity == "claim_batch", HqRecord.entity_id.in_(claim_ids),
+                HqRecord.deleted.is_(False))):
+            out.claims[entity_id] = (station_id, json.loads(payload))
     if not wanted:
-        return {}
+        return out
     ids = {ref for _, ref in wanted}
-    out: Owners = {}
     for entity, entity_id, station_id in s.execute(select(
             HqRecord.entity, HqRecord.entity_id, HqRecord.station_id).where(
             HqRecord.entity_id.in_(ids))):
@@ -69,7 +101,8 @@ def owners(s: Session, ops: Iterable[PushOp]) -> Owners:
 
 def refusal(op: PushOp, station_id: int, known: Owners) -> str:
     """Why ``op`` cannot be applied for ``station_id`` ("" when it can)."""
-    return _bad_value(op) or _foreign_reference(op, station_id, known)
+    return (_bad_value(op) or _foreign_reference(op, station_id, known)
+            or _changed_claim(op, station_id, known))
 
 
 def _bad_value(op: PushOp) -> str:
@@ -151,3 +184,54 @@ def _foreign_reference(op: PushOp, station_id: int, known: Owners) -> str:
             return (f"{op.entity} {op.entity_id} refers to {entity} {ref}, which belongs to "
                     "another station")
     return ""
+
+
+def _changed_claim(op: PushOp, station_id: int, known: Owners) -> str:
+    """Why a push of a claim batch changes what was submitted ("" when it does not); a batch
+    that passes becomes what the next op of the same batch is compared with."""
+    if op.entity != "claim_batch" or op.op != "upsert":
+        return ""
+    claims = getattr(known, "claims", None)
+    if claims is None:
+        return ""
+    held = claims.get(op.entity_id)
+    if held is not None and held[0] != station_id:
+        return ""  # another station's batch: applying refuses it
+    new = op.payload
+    if held is not None and str(held[1].get("status") or "") in CLAIM_SUBMITTED:
+        old = held[1]
+        number = old.get("number") or op.entity_id
+        status = str(new.get("status") or "")
+        if status not in CLAIM_SUBMITTED:
+            return (f"claim batch {number} was submitted; it cannot go back to "
+                    f"{status or 'no status'}")
+        if str(old.get("status")) == "paid" and status != "paid":
+            return f"claim batch {number} is marked paid; it cannot go back to {status}"
+        for name in _CLAIM_FIXED:
+            if new.get(name) != old.get(name):
+                return (f"claim batch {number} was submitted; its {name} cannot change "
+                        "(only head office's decision changes a submitted claim)")
+        if _claim_lines(new) != _claim_lines(old):
+            return (f"claim batch {number} was submitted; its lines cannot change (only "
+                    "head office's decision changes a submitted claim)")
+        if _by_id(new.get("overrides")) != _by_id(old.get("overrides")):
+            return (f"claim batch {number} was submitted; its overrides cannot change "
+                    "(only head office's decision changes a submitted claim)")
+    claims[op.entity_id] = (station_id, new)
+    return ""
+
+
+def _claim_lines(payload: dict[str, Any]) -> Any:
+    lines = payload.get("lines")
+    if not isinstance(lines, list):
+        return lines
+    return _by_id([{k: v for k, v in x.items() if k not in _CLAIM_HQ_LINE_FIELDS}
+                   if isinstance(x, dict) else x for x in lines])
+
+
+def _by_id(items: Any) -> Any:
+    """A list of rows in id order (so a re-send in another order is the same), else as is."""
+    if not isinstance(items, list):
+        return items
+    return sorted(items, key=lambda x: json.dumps(x.get("id") if isinstance(x, dict) else x,
+                                                  sort_keys=True, default=str))
