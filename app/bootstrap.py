@@ -12,8 +12,6 @@ from pathlib import Path
 from app.paths import DataPaths, default_data_dir
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
-from app.services.feedback import FeedbackService
-from app.services.feedback_papers import sheet_builder
 from app.services.old_parts import OldPartService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
@@ -55,7 +53,6 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
-    feedback: FeedbackService
 
     def close(self) -> None:
         self.db.dispose()
@@ -88,8 +85,6 @@ def build_services(
     counts = CountService(db, bus, clock)
     reports.register_subject("count", counts.count_sheet)
     reports.register_subject("shipment", old_parts.sheet)
-    feedback = FeedbackService(db, bus, orders, clock)
-    reports.register_subject("feedback", sheet_builder(feedback, clock))
     return Services(
         paths=paths,
         db=db,
@@ -107,5 +102,4 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
-        feedback=feedback,
     )
