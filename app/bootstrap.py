@@ -12,6 +12,8 @@ from pathlib import Path
 from app.paths import DataPaths, default_data_dir
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
+from app.services.feedback import FeedbackService
+from app.services.feedback_papers import sheet_builder
 from app.services.old_parts import OldPartService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
@@ -25,6 +27,7 @@ from app.services.stock_queries import StockQueries
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
+from app.services.warranty_policy import PolicyService
 from app.store import migrate
 from app.store.base import utcnow
 from app.store.database import Database
@@ -53,6 +56,8 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
+    policy: PolicyService
+    feedback: FeedbackService
 
     def close(self) -> None:
         self.db.dispose()
@@ -85,6 +90,8 @@ def build_services(
     counts = CountService(db, bus, clock)
     reports.register_subject("count", counts.count_sheet)
     reports.register_subject("shipment", old_parts.sheet)
+    feedback = FeedbackService(db, bus, orders, clock)
+    reports.register_subject("feedback", sheet_builder(feedback, clock))
     return Services(
         paths=paths,
         db=db,
@@ -102,4 +109,6 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
+        policy=PolicyService(db, bus, clock),
+        feedback=feedback,
     )

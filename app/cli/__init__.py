@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "app.cli.print_cmd",
     "app.cli.sync_cmd",
     "app.cli.parts_cmd",
+    "app.cli.policy_cmd",
 ]
 
 

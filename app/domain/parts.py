@@ -114,6 +114,7 @@ class DocumentPrefix(StrEnum):
     PARTS_ORDER = "PO"
     SHIPMENT = "RS"
     OLD_PART = "OP"
+    FEEDBACK = "QF"  # 产品质量反馈卡 (app/services/feedback.py)
 
 
 def document_number(prefix: DocumentPrefix, station_code: str, day: date, sequence: int) -> str:

@@ -21,6 +21,7 @@ DOCUMENT_MODULES: dict[str, str] = {
     "count-sheet": "app.printing.count_sheet",
     "manifest": "app.printing.manifest",
     "old-part-tags": "app.printing.old_part_tags",
+    "feedback-card": "app.printing.feedback_card",
 }
 
 
@@ -29,7 +30,8 @@ class DocumentSpec:
     name: str  # the command-line and settings key
     title: str  # English source text, shown through tr()
     #: what the document is about; the report service builds the matching data: "order"
-    #: (OrderSheet), "sale" (ReceiptSheet), "count" (CountSheet), "shipment" (ShipmentSheet)
+    #: (OrderSheet), "sale" (ReceiptSheet), "count" (CountSheet), "shipment" (ShipmentSheet),
+    #: "feedback" (feedback_card.FeedbackSheet)
     subject: str
     render: Callable[[Any, Paper, str | Path | IO[bytes]], None]
     papers: tuple[Paper, ...] = (Paper.A4, Paper.A5)

@@ -34,16 +34,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import ChargeKind, OrderStatus, Role, WarrantyStatus
+from app.domain.enums import ChargeKind, OrderStatus, Payer, Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import DocumentPrefix, MovementKind, OldPartStatus
-from app.domain.warranty import warranty_status
-from app.services import events
+from app.services import events, payers
 from app.services import stock_ledger as ledger
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import PermissionDenied, not_found, stale
 from app.services.journal import journal_order, record, row_payload
+from app.services.warranty_policy import current_policy
 from app.store.base import new_id, utcnow
 from app.store.database import Database
 from app.store.models import (
@@ -184,8 +184,9 @@ class OrderPartService:
             else:
                 line.quantity += quantity
             s.flush()
+            payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             _fill_reservations(s, actor, order, part, quantity, now)
-            if part.return_required and _in_warranty(order, part):
+            if part.return_required and _in_warranty(s, order, part):
                 for _ in range(quantity):
                     _collect(s, actor, order, part, line, now)
             journal_order(s, actor, order, "issue_parts", now)
@@ -223,6 +224,7 @@ class OrderPartService:
                 order.charge_lines.remove(line)
                 for position, row in enumerate(order.charge_lines):
                     row.position = position
+            payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             s.flush()
             journal_order(s, actor, order, "return_parts", now)
         self.bus.publish({events.ORDERS, events.OUTBOX, PARTS, STOCK, OLD_PARTS})
@@ -340,16 +342,17 @@ def _availability(s: Session, part_id: str, order_id: str | None) -> Availabilit
     return Availability(part_id, ledger.on_hand(s, part_id), ledger.reserved(s, part_id), here)
 
 
-def _in_warranty(order: ServiceOrder, part: Part) -> bool:
-    """The order's warranty (as the order shows it: on the day of the call), over the part's
-    own warranty months where the catalogue gives them (a compressor's run longer)."""
+def _in_warranty(s: Session, order: ServiceOrder, part: Part) -> bool:
+    """The maker pays for the part on this order (``app.services.payers``: the unit in
+    warranty on the day of the call, or the part by its own period, a key-part rule of the
+    policy or the catalogue's months), so its old part goes back to head office."""
     product = order.product
     if product is None:
         return False
-    months = part.warranty_months if part.warranty_months is not None \
-        else product.warranty_months
-    on = order.called_at.astimezone().date()
-    return warranty_status(product.purchase_date, months, on) is WarrantyStatus.IN_WARRANTY
+    policy = current_policy(s)
+    on = payers.service_date(order)
+    unit = payers.order_coverage(policy, product, on)
+    return payers.line_payer(policy, product, unit, ChargeKind.PARTS, part, on) is Payer.MAKER
 
 
 def _collect(s: Session, actor: Actor, order: ServiceOrder, part: Part, line: ChargeLine,

@@ -22,6 +22,7 @@ from app.domain.enums import (
     OrderSource,
     OrderStatus,
     OrderType,
+    Payer,
     Role,
     ServiceMode,
     WarrantyStatus,
@@ -30,7 +31,8 @@ from app.domain.errors import RuleViolation
 from app.domain.numbering import order_number
 from app.domain.sla import Clock, Promise, SlaTimes, clocks
 from app.domain.warranty import warranty_status
-from app.services import events
+from app.domain.warranty_policy import MAX_KM, Coverage
+from app.services import events, payers
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.customers import (
@@ -45,7 +47,6 @@ from app.services.customers import (
 )
 from app.services.errors import PermissionDenied, not_found, stale
 from app.services.journal import journal_order, record, row_payload
-from app.services.order_checks import check_new_order
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
@@ -53,13 +54,7 @@ from app.services.order_queries import (
     OrderRow,
     search_page,
 )
-from app.services.order_warnings import (
-    Ack,
-    OrderWarning,
-    check_acknowledged,
-    order_warnings,
-    record_acknowledgement,
-)
+from app.services.warranty_policy import current_policy
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import (
@@ -103,6 +98,8 @@ class OrderEdit:
     contact_phone: str
     service_address: str
     product_id: str | None
+    #: the distance to the customer (on-site orders); claims use the policy's travel band
+    travel_km: int | None = None
 
 
 #: what the editor saves: the line as typed
@@ -116,6 +113,8 @@ class ChargeInfo(Charge):
 
     id: str = ""
     part_id: str | None = None
+    #: who pays the line, decided by ``app.services.payers`` (never typed)
+    payer: Payer = Payer.CUSTOMER
 
 
 @dataclass(frozen=True)
@@ -168,9 +167,29 @@ class OrderDetail:
     attachments: list[AttachmentInfo] = field(default_factory=list)
     actions: list[sm.Action] = field(default_factory=list)
 
+    #: the whole unit's warranty on the service date (None without a product)
+    coverage: Coverage | None = None
+    travel_km: int | None = None
+
     @property
     def total_fen(self) -> int:
         return total_fen(self.charges)
+
+    @property
+    def customer_due_fen(self) -> int:
+        """客户应付: the lines the customer pays."""
+        return sum(c.amount_fen for c in self.charges if c.payer is Payer.CUSTOMER)
+
+    @property
+    def claimed_fen(self) -> int:
+        """厂家索赔: the lines the maker pays under warranty."""
+        return sum(c.amount_fen for c in self.charges if c.payer is Payer.MAKER)
+
+    @property
+    def coverage_text(self) -> str:
+        """保内/保外 and why, in the current language."""
+        return payers.describe(self.coverage,
+                               self.product.purchase_date if self.product else None)
 
 
 class OrderService:
@@ -219,22 +238,24 @@ class OrderService:
             return self._detail(self._load(s, order_id, full=True), None)
 
     # -- writing ------------------------------------------------------------------------------
-    def create(
-        self, actor: Actor, new: NewOrder, acknowledged: Ack | None = None
-    ) -> OrderDetail:
-        """Creates the order (and a new customer and product with it). Every refused field
-        is raised at once (``FieldErrors``); then the warnings (``warnings_for``) refuse with
-        ``WarningsPending`` unless ``acknowledged`` covers each kind with a reason."""
+    def create(self, actor: Actor, new: NewOrder) -> OrderDetail:
         actor.require(Role.CLERK, doing="create orders")
+        fault = t.check_length(new.fault_description, "fault_description", "Fault description",
+                               v.MAX_TEXT, multiline=True)
+        if OrderType(new.order_type) is OrderType.REPAIR and not fault:
+            raise RuleViolation("Fault description is required for a repair order.",
+                                field="fault_description")
+        phone = v.check_phone(new.contact_phone, "contact_phone")
+        address = t.check_length(new.service_address, "service_address", "Service address",
+                                 v.MAX_ADDRESS)
+        hq_ref = t.check_length(new.hq_reference, "hq_reference", "Head-office reference",
+                                v.MAX_SHORT)
         t.check_key(new.customer_id, "customer_id", "Customer")
         t.check_key(new.product_id, "product_id", "Product")
         t.check_key(new.technician_id, "technician_id", "Technician")
         now = self.clock()
         today = now.astimezone().date()
-        fault, phone, address, hq_ref = check_new_order(new, today)
         with self.db.write() as s:
-            warned = self._new_warnings(s, new, address)
-            ack_reason = check_acknowledged(warned, acknowledged)
             customer = self._customer_for(s, actor, new)
             product_id = self._product_for(s, actor, customer.id, new, today)
             if new.technician_id is not None:
@@ -258,8 +279,6 @@ class OrderService:
             s.add(order)
             s.flush()
             self._journal(s, actor, order, "create")
-            if warned:
-                record_acknowledgement(s, actor, order, warned, ack_reason)
             if new.technician_id is not None:
                 self._apply(s, actor, order, sm.Action.ACCEPT, now)
                 order.technician_id = new.technician_id
@@ -267,39 +286,6 @@ class OrderService:
             result = self._detail(self._load(s, order.id, full=True), actor)
         self.bus.publish({events.ORDERS, events.CUSTOMERS, events.OUTBOX})
         return result
-
-    def warnings_for(
-        self, new_or_edit: NewOrder | OrderEdit, order_id: str | None = None
-    ) -> list[OrderWarning]:
-        """What to warn of before saving ``new_or_edit`` (an edit names its ``order_id``):
-        an on-site order without an address, a serial that already has open orders."""
-        t.check_key(order_id, "order_id", "Order")
-        with self.db.read() as s:
-            if isinstance(new_or_edit, NewOrder):
-                for name, label_source in (("customer_id", "Customer"),
-                                           ("product_id", "Product"),
-                                           ):
-                    t.check_key(getattr(new_or_edit, name), name, label_source)
-                return self._new_warnings(s, new_or_edit, new_or_edit.service_address)
-            if order_id is None:
-                raise not_found("order")
-            order = self._load(s, order_id)
-            t.check_key(new_or_edit.product_id, "product_id", "Product")
-            return order_warnings(
-                s, service_mode=new_or_edit.service_mode,
-                # an edit stores the address as typed: no fallback to the customer's
-                service_address=new_or_edit.service_address, customer_id=None,
-                customer_address="", product_id=new_or_edit.product_id, serial_no="",
-                exclude_order_ids=(order.id,))
-
-    def _new_warnings(self, s: Session, new: NewOrder, address: str) -> list[OrderWarning]:
-        return order_warnings(
-            s, service_mode=new.service_mode, service_address=address,
-            customer_id=new.customer_id,
-            customer_address=new.customer.address if new.customer else "",
-            product_id=new.product_id,
-            serial_no=new.product.serial_no if new.product else "",
-            exclude_order_ids=())
 
     def update(
         self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int
@@ -311,6 +297,8 @@ class OrderService:
         address = t.check_length(edit.service_address, "service_address", "Service address",
                                  v.MAX_ADDRESS)
         t.check_key(edit.product_id, "product_id", "Product")
+        if edit.travel_km is not None:
+            v.check_range(edit.travel_km, "travel_km", "Travel distance (km)", 0, MAX_KM)
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
@@ -329,6 +317,9 @@ class OrderService:
             order.contact_digits = v.phone_digits(phone)
             order.service_address = address
             order.product_id = edit.product_id
+            order.travel_km = edit.travel_km
+            s.flush()
+            payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             self._journal(s, actor, order, "update")
             result = self._detail(self._load(s, order.id, full=True), actor)
         self.bus.publish({events.ORDERS, events.OUTBOX})
@@ -408,6 +399,7 @@ class OrderService:
             self._check_revision(order, expected_revision)
             self._check_works_on(actor, order, "edit charges")
             order.charge_lines = _keep_part_lines(order.charge_lines, lines)
+            payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             s.flush()
             self._journal(s, actor, order, "set_charges")
             result = self._detail(self._load(s, order.id, full=True), actor)
@@ -582,7 +574,7 @@ class OrderService:
             closed_at=o.closed_at, sla=clocks(sla_times, now),
             charges=[
                 ChargeInfo(ChargeKind(c.kind), c.description, c.quantity, c.unit_price_fen, c.id,
-                           c.part_id)
+                           c.part_id, Payer(c.payer))
                 for c in o.charge_lines
             ],
             repairs=[
@@ -595,6 +587,9 @@ class OrderService:
                 for a in o.attachments
             ],
             actions=actions,
+            coverage=payers.order_coverage(current_policy(Session.object_session(o)),
+                                           o.product, on),
+            travel_km=o.travel_km,
         )
 
 

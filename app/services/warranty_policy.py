@@ -162,3 +162,45 @@ class PolicyService:
                          detail=f"{source}: {policy.label}")
         self.bus.publish({POLICY})
         return True
+
+
+#: the demo station's policy (``repair-station demo``), in the file form head office sends;
+#: its categories and part-number prefixes are those of ``app.services.demo_catalogue``
+DEMO_POLICY_CSV = """\
+section,category,key,value,name
+label,,,2026版三包政策（演示）,
+option,,invoice_required,no,
+category,空调,KFR-|KF-,12,
+category,冰箱,BCD-,12,
+category,洗衣机,XQG,12,
+category,电热水器,EC,12,
+category,燃气灶,JZT-,12,
+category,油烟机,CXW-,12,
+key_part,空调,KT-0010-,72,压缩机
+key_part,空调,KT-3001-,36,室内机主板
+key_part,空调,KT-3003-,36,室外机主板
+key_part,冰箱,BX-0104-,60,压缩机
+key_part,冰箱,BX-0105-,36,主控板
+key_part,洗衣机,XY-1208-,60,变频电机
+key_part,洗衣机,XY-1205-,36,电脑板
+key_part,电热水器,RSQ-0209-,96,内胆
+labour,空调,repair,80,
+labour,空调,install,120,
+labour,空调,maintenance,60,
+labour,冰箱,repair,70,
+labour,洗衣机,repair,60,
+labour,*,repair,50,
+labour,*,install,60,
+labour,*,maintenance,40,
+labour,*,complaint,0,
+labour,*,enquiry,0,
+travel,,10,20,
+travel,,30,30,
+travel,,50,50,
+travel,,100,80,
+"""
+
+
+def publish_demo_policy(service: PolicyService, actor: Actor) -> PolicyInfo:
+    """Makes the demo policy the one in force (the demo's manager imports it)."""
+    return service.import_bytes(actor, DEMO_POLICY_CSV.encode("utf-8"), "demo")

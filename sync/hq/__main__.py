@@ -11,6 +11,7 @@
     repair-station-hq --db URL parts-order confirm PO_NUMBER [--line PART_NO=QTY ...] [--note N]
     repair-station-hq --db URL parts-order ship PO_NUMBER [--line PART_NO=QTY ...]
     repair-station-hq --db URL parts import FILE.csv    (the catalogue every station pulls)
+    repair-station-hq --db URL policy import FILE.csv   (the warranty policy, 三包政策)
     repair-station-hq --db URL claims list [--station CODE] [--status S]
     repair-station-hq --db URL claims decide BATCH_NUMBER --line 1=approve
         --line 2=adjust:YUAN:REASON --line 3=reject:REASON [--approve-rest]
@@ -34,7 +35,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from sync.hq import catalogue, changes, claims, old_parts
+from sync.hq import catalogue, changes, claims, old_parts, policy
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.models import utcnow
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     rejected.add_argument("--station")
     old_parts.add_commands(sub, [db_too])
     catalogue.add_commands(sub, [db_too])
+    policy.add_commands(sub, [db_too])
     claims.add_commands(sub, [db_too])
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
@@ -244,6 +246,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         return old_parts.run_command(args, admin.db, admin.clock)
     elif cmd == "parts":
         return catalogue.run_command(args, admin.db, admin.clock)
+    elif cmd == "policy":
+        return policy.run_command(args, admin.db, admin.clock)
     elif cmd == "claims":
         return claims.run_command(args, admin.db, admin.clock)
     elif cmd == "prune":

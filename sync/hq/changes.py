@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from sync.hq import claims, old_parts
+from sync.hq import claims, old_parts, policy
 from sync.hq.db import HqDatabase
 from sync.hq.models import (
     HqChange,
@@ -142,6 +142,8 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
     changes.extend(Change(part.hq_seq, HqEntity.PART.value, part.id, "upsert",
                           {**json.loads(part.payload), "revision": part.hq_seq})
                    for part in s.scalars(select(HqPart).order_by(HqPart.hq_seq)))
+    # the warranty policy in force (三包政策)
+    changes.extend(policy.snapshot_changes(s))
     return Snapshot(tuple(changes), last)
 
 

@@ -196,7 +196,24 @@ def sample_shipment(**changes):
     return ShipmentSheet(**values)
 
 
+def sample_feedback(**changes):
+    from app.printing.feedback_card import FeedbackSheet
+
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="QF-BJ001-20260601-0001", status="submitted",
+        printed_at=datetime(2026, 6, 2, 3, 0, tzinfo=UTC), product_model="KFR-35GW/BP3DN1Y",
+        serial_no="SN9914853944", production_info="2025-03 批次B12",
+        order_number="SO-BJ001-20260601-0001", fault_phenomenon="空调不制冷，外机不转",
+        faulty_part="压缩机启动电容", cause_category="material",
+        use_environment="沿海，高温高湿", customer_opinion="希望尽快解决，影响使用",
+        created_by="王师傅", created_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
+        submitted_by="王师傅", submitted_at=datetime(2026, 6, 1, 9, 0, tzinfo=UTC), tz=UTC)
+    values.update(changes)
+    return FeedbackSheet(**values)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
-            "shipment": sample_shipment}[subject](**changes)
+            "shipment": sample_shipment, "feedback": sample_feedback}[subject](**changes)

@@ -66,6 +66,9 @@ def _hostile_parts_sheet(subject: str):
                           lines=(SaleLine("<i>", IMG, 1, 100),))
     if subject == "count":
         return sample_for("count", lines=(CountLine("<b>", "<i>", IMG, "&amp;", 1, 1, 100),))
+    if subject == "feedback":
+        return sample_for("feedback", product_model="<b>", fault_phenomenon=IMG,
+                          customer_opinion="&amp;", faulty_part="<i>")
     return sample_for("shipment", carrier=IMG, created_by="<b>", parts=(OldPartLabel(
         "OP-BJ001-20260601-0001", "<i>", "<font size=40>X</font>", "SO-BJ001-20260601-0001",
         None, "&amp;"),))
@@ -79,7 +82,8 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
     pdf = buffer.getvalue()
     text = "".join("\n".join(page_texts(pdf)).split())
     for value in {"sale": ("<b>", IMG, "&amp;", "<i>"), "count": ("<b>", IMG, "&amp;", "<i>"),
-                  "shipment": ("<i>", "<fontsize=40>X</font>", "&amp;")}[spec.subject]:
+                  "shipment": ("<i>", "<fontsize=40>X</font>", "&amp;"),
+                  "feedback": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

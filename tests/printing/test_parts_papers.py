@@ -65,6 +65,8 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
                      "SO-BJ001-20260528-0003", "顺丰速运", "1件", "总部签收"),
         "old-part-tags": ("OP-BJ001-20260601-0001", "变频压缩机", "SO-BJ001-20260528-0003",
                           "RS-BJ001-20260601-0001"),
+        "feedback-card": ("产品质量反馈卡", "KFR-35GW/BP3DN1Y", "空调不制冷，外机不转", "材料",
+                          "压缩机启动电容", "沿海，高温高湿", "王师傅", "已提交"),
     }[name]
     text = flat(pdf)
     for word in words:
