@@ -28,6 +28,7 @@ from app.domain import state_machine as sm
 from app.domain import validation as v
 from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
 from app.services import events, old_parts, parts_orders, parts_sync, warranty_policy
+from app.services.claims_sync import apply_decision, apply_settlement
 from app.services.context import SYSTEM
 from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
@@ -355,5 +356,7 @@ HANDLERS: dict[str, Handler] = {
     p.HqEntity.OLD_PART_INSPECTION: old_parts.apply_inspection,
     p.HqEntity.PARTS_ORDER_UPDATE: parts_orders.apply_update,
     p.HqEntity.PART: parts_sync.apply_part,
+    p.HqEntity.CLAIM_DECISION: apply_decision,
+    p.HqEntity.CLAIM_SETTLEMENT: apply_settlement,
     p.HqEntity.WARRANTY_POLICY: warranty_policy.apply_policy_change,
 }
