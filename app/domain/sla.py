@@ -3,7 +3,8 @@
 Respond within 30 minutes of the call, be on site within 24 hours of the call,
 clear the fault within 24 hours of starting the work. A clock is *met* when its
 event happened in time, *breached* when it happened late, *overdue* when it has
-not happened and its deadline has passed, *running* otherwise.
+not happened and its deadline has passed, *running* otherwise; a cancelled order's clocks
+that had not been met are *stopped* (they neither run nor count as late).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class ClockState(StrEnum):
     OVERDUE = "overdue"
     RUNNING = "running"
     NOT_STARTED = "not_started"
+    STOPPED = "stopped"  # the order was cancelled before the promise was kept
 
 
 class Promise(StrEnum):
@@ -60,12 +62,13 @@ def _clock(
     now: datetime, stopped: bool,
 ) -> Clock:
     if start is None:
-        return Clock(promise, None, None, done, ClockState.NOT_STARTED)
+        return Clock(promise, None, None, done,
+                     ClockState.STOPPED if stopped else ClockState.NOT_STARTED)
     deadline = start + within
     if done is not None:
         state = ClockState.MET if done <= deadline else ClockState.BREACHED
     elif stopped:
-        state = ClockState.NOT_STARTED
+        state = ClockState.STOPPED
     else:
         state = ClockState.OVERDUE if now > deadline else ClockState.RUNNING
     return Clock(promise, start, deadline, done, state)

@@ -84,6 +84,7 @@ LABELS_ZH: dict[str, str] = {
     "ClockState.OVERDUE": "已超时",
     "ClockState.RUNNING": "计时中",
     "ClockState.NOT_STARTED": "未开始",
+    "ClockState.STOPPED": "已取消",
 }
 
 TEXT_ZH: dict[str, str] = {

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.domain import validation as v
 from app.domain.enums import Role, WarrantyStatus
-from app.domain.errors import RuleViolation
+from app.domain.errors import ErrorCollector, RuleViolation
 from app.domain.warranty import warranty_status
 from app.services import events
 from app.services import text_input as t
@@ -102,8 +102,18 @@ def customer_payload(c: Customer) -> dict:
 
 
 def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
-    name = t.check_required(data.name, "name", "Customer name", v.MAX_NAME)
-    phones = [p for p in data.phones if v.clean_text(p, "phones", "Phone number")]
+    # every refused field at once (FieldErrors), so a form marks them all together
+    c = ErrorCollector()
+    name = c.check(t.check_required, data.name, "name", "Customer name", v.MAX_NAME)
+    checked: list[str] = c.check(_check_phones, data.phones, default=[])
+    address = c.check(t.check_length, data.address, "address", "Address", v.MAX_ADDRESS)
+    notes = c.check(t.check_length, data.notes, "notes", "Notes", v.MAX_TEXT, multiline=True)
+    c.raise_if_any()
+    return name, checked, address, notes
+
+
+def _check_phones(raw_phones: tuple[str, ...]) -> list[str]:
+    phones = [p for p in raw_phones if v.clean_text(p, "phones", "Phone number")]
     if not phones:
         raise RuleViolation("At least one phone number is required.", field="phones")
     if len(phones) > MAX_PHONES:
@@ -113,19 +123,23 @@ def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
         number = v.check_phone(raw, "phones")
         if number not in checked:
             checked.append(number)
-    address = t.check_length(data.address, "address", "Address", v.MAX_ADDRESS)
-    notes = t.check_length(data.notes, "notes", "Notes", v.MAX_TEXT, multiline=True)
-    return name, checked, address, notes
+    return checked
 
 
 def validate_product(data: ProductInput, today: date) -> ProductInput:
-    model = t.check_required(data.model, "model", "Product model", v.MAX_SHORT)
+    c = ErrorCollector()
+    model = c.check(t.check_required, data.model, "model", "Product model", v.MAX_SHORT)
     # serial numbers are stored in capitals: the check sees what is stored
-    serial = t.check_length(v.clean_text(data.serial_no, "serial_no", "Serial number").upper(),
-                            "serial_no", "Serial number", SERIAL_MAX)
-    invoice = t.check_length(data.invoice_no, "invoice_no", "Invoice number", v.MAX_SHORT)
-    purchase = v.check_not_future(data.purchase_date, "purchase_date", "Purchase date", today)
-    months = v.check_range(data.warranty_months, "warranty_months", "Warranty months", 0, 120)
+    serial = c.check(lambda: t.check_length(
+        v.clean_text(data.serial_no, "serial_no", "Serial number").upper(),
+        "serial_no", "Serial number", SERIAL_MAX))
+    invoice = c.check(t.check_length, data.invoice_no, "invoice_no", "Invoice number",
+                      v.MAX_SHORT)
+    purchase = c.check(v.check_not_future, data.purchase_date, "purchase_date",
+                       "Purchase date", today)
+    months = c.check(v.check_range, data.warranty_months, "warranty_months",
+                     "Warranty months", 0, 120)
+    c.raise_if_any()
     return ProductInput(model, serial, purchase, invoice, months)
 
 

@@ -21,6 +21,7 @@ from app.domain.state_machine import Action
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
+from app.services.order_warnings import Ack
 from app.services.orders import ChargeInput, NewOrder
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -171,6 +172,8 @@ def generate(
                 customer_id=customer_id,
                 product_id=product_id,
             ),
+            # a customer may call again while an order is open: the clerk goes on
+            acknowledged=Ack("演示数据:客户再次来电"),
         )
         target = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
         worker = rng.choice(workers)

@@ -47,12 +47,20 @@ from app.services.customers import (
 )
 from app.services.errors import PermissionDenied, not_found, stale
 from app.services.journal import journal_order, record, row_payload
+from app.services.order_checks import check_new_order
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
     OrderFilter,
     OrderRow,
     search_page,
+)
+from app.services.order_warnings import (
+    Ack,
+    OrderWarning,
+    check_acknowledged,
+    order_warnings,
+    record_acknowledgement,
 )
 from app.services.warranty_policy import current_policy
 from app.store.base import utcnow
@@ -238,24 +246,22 @@ class OrderService:
             return self._detail(self._load(s, order_id, full=True), None)
 
     # -- writing ------------------------------------------------------------------------------
-    def create(self, actor: Actor, new: NewOrder) -> OrderDetail:
+    def create(
+        self, actor: Actor, new: NewOrder, acknowledged: Ack | None = None
+    ) -> OrderDetail:
+        """Creates the order (and a new customer and product with it). Every refused field
+        is raised at once (``FieldErrors``); then the warnings (``warnings_for``) refuse with
+        ``WarningsPending`` unless ``acknowledged`` covers each kind with a reason."""
         actor.require(Role.CLERK, doing="create orders")
-        fault = t.check_length(new.fault_description, "fault_description", "Fault description",
-                               v.MAX_TEXT, multiline=True)
-        if OrderType(new.order_type) is OrderType.REPAIR and not fault:
-            raise RuleViolation("Fault description is required for a repair order.",
-                                field="fault_description")
-        phone = v.check_phone(new.contact_phone, "contact_phone")
-        address = t.check_length(new.service_address, "service_address", "Service address",
-                                 v.MAX_ADDRESS)
-        hq_ref = t.check_length(new.hq_reference, "hq_reference", "Head-office reference",
-                                v.MAX_SHORT)
         t.check_key(new.customer_id, "customer_id", "Customer")
         t.check_key(new.product_id, "product_id", "Product")
         t.check_key(new.technician_id, "technician_id", "Technician")
         now = self.clock()
         today = now.astimezone().date()
+        fault, phone, address, hq_ref = check_new_order(new, today)
         with self.db.write() as s:
+            warned = self._new_warnings(s, new, address)
+            ack_reason = check_acknowledged(warned, acknowledged)
             customer = self._customer_for(s, actor, new)
             product_id = self._product_for(s, actor, customer.id, new, today)
             if new.technician_id is not None:
@@ -279,6 +285,8 @@ class OrderService:
             s.add(order)
             s.flush()
             self._journal(s, actor, order, "create")
+            if warned:
+                record_acknowledgement(s, actor, order, warned, ack_reason)
             if new.technician_id is not None:
                 self._apply(s, actor, order, sm.Action.ACCEPT, now)
                 order.technician_id = new.technician_id
@@ -286,6 +294,39 @@ class OrderService:
             result = self._detail(self._load(s, order.id, full=True), actor)
         self.bus.publish({events.ORDERS, events.CUSTOMERS, events.OUTBOX})
         return result
+
+    def warnings_for(
+        self, new_or_edit: NewOrder | OrderEdit, order_id: str | None = None
+    ) -> list[OrderWarning]:
+        """What to warn of before saving ``new_or_edit`` (an edit names its ``order_id``):
+        an on-site order without an address, a serial that already has open orders."""
+        t.check_key(order_id, "order_id", "Order")
+        with self.db.read() as s:
+            if isinstance(new_or_edit, NewOrder):
+                for name, label_source in (("customer_id", "Customer"),
+                                           ("product_id", "Product"),
+                                           ):
+                    t.check_key(getattr(new_or_edit, name), name, label_source)
+                return self._new_warnings(s, new_or_edit, new_or_edit.service_address)
+            if order_id is None:
+                raise not_found("order")
+            order = self._load(s, order_id)
+            t.check_key(new_or_edit.product_id, "product_id", "Product")
+            return order_warnings(
+                s, service_mode=new_or_edit.service_mode,
+                # an edit stores the address as typed: no fallback to the customer's
+                service_address=new_or_edit.service_address, customer_id=None,
+                customer_address="", product_id=new_or_edit.product_id, serial_no="",
+                exclude_order_ids=(order.id,))
+
+    def _new_warnings(self, s: Session, new: NewOrder, address: str) -> list[OrderWarning]:
+        return order_warnings(
+            s, service_mode=new.service_mode, service_address=address,
+            customer_id=new.customer_id,
+            customer_address=new.customer.address if new.customer else "",
+            product_id=new.product_id,
+            serial_no=new.product.serial_no if new.product else "",
+            exclude_order_ids=())
 
     def update(
         self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int

@@ -34,6 +34,7 @@ CLOCK_COLOURS: dict[ClockState, tuple[str, str]] = {
     ClockState.OVERDUE: ("#ffcdd2", "#b71c1c"),
     ClockState.RUNNING: ("#bbdefb", "#0d47a1"),
     ClockState.NOT_STARTED: ("#eeeeee", "#616161"),
+    ClockState.STOPPED: ("#eeeeee", "#424242"),
 }
 
 OVERDUE_TEXT = QColor("#b71c1c")

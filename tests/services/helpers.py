@@ -16,6 +16,7 @@ def new_order(
     services: Services, actor: Actor, *, phone: str = "13812345678", name: str = "李雷",
     serial: str = "SN0001", fault: str = "空调不制冷", **kw
 ) -> OrderDetail:
+    acknowledged = kw.pop("acknowledged", None)
     return services.orders.create(
         actor,
         NewOrder(
@@ -28,6 +29,7 @@ def new_order(
             product=ProductInput("KFR-35GW", serial, kw.pop("purchase_date", None)),
             **kw,
         ),
+        acknowledged,
     )
 
 

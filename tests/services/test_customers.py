@@ -10,6 +10,7 @@ from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
 from app.services.customers import CustomerInput, ProductInput
 from app.services.errors import PermissionDenied, StaleEdit
+from app.services.order_warnings import Ack
 from app.services.orders import NewOrder
 from tests.services.helpers import counts, new_order
 
@@ -60,7 +61,7 @@ def test_file_shows_products_and_whole_history(services, station, clock) -> None
         order_type=first.order_type, source=first.source, service_mode=first.service_mode,
         fault_description="又不制冷了", contact_phone="13812345678",
         customer_id=first.customer.id, product_id=first.product.id,
-    ))
+    ), acknowledged=Ack("客户再次来电"))
     services.orders.transition(clerk, first.id, Action.ACCEPT)
     f = services.customers.file(first.customer.id)
     assert [p.serial_no for p in f.products] == ["SN0001"]
