@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
+from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
@@ -56,6 +57,7 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
+    claims: ClaimService
     policy: PolicyService
     feedback: FeedbackService
 
@@ -109,6 +111,7 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
+        claims=ClaimService(db, bus, clock),
         policy=PolicyService(db, bus, clock),
         feedback=feedback,
     )

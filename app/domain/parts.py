@@ -114,6 +114,7 @@ class DocumentPrefix(StrEnum):
     PARTS_ORDER = "PO"
     SHIPMENT = "RS"
     OLD_PART = "OP"
+    CLAIM_BATCH = "CB"  # 索赔批次 (app.services.claims)
     FEEDBACK = "QF"  # 产品质量反馈卡 (app/services/feedback.py)
 
 
