@@ -16,11 +16,13 @@ from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
 from app.services.old_parts import OldPartService
+from app.services.order_corrections import OrderCorrectionService
 from app.services.order_parts import OrderPartService
 from app.services.orders import OrderService
 from app.services.outbox_status import OutboxStatus
 from app.services.parts_catalogue import PartCatalogue
 from app.services.parts_orders import PartsOrderService
+from app.services.payments import PaymentService
 from app.services.reports import ReportService
 from app.services.sales import SaleService
 from app.services.stock_counts import CountService
@@ -59,6 +61,8 @@ class Services:
     stock: StockQueries
     claims: ClaimService
     policy: PolicyService
+    corrections: OrderCorrectionService
+    payments: PaymentService
     feedback: FeedbackService
 
     def close(self) -> None:
@@ -113,5 +117,7 @@ def build_services(
         stock=StockQueries(db),
         claims=ClaimService(db, bus, clock),
         policy=PolicyService(db, bus, clock),
+        corrections=OrderCorrectionService(db, bus, orders, clock),
+        payments=PaymentService(db, bus, sales, clock),
         feedback=feedback,
     )

@@ -122,6 +122,9 @@ ENTITIES: dict[str, EntitySpec] = {
                    "quality feedback cards (产品质量反馈卡), photo metadata inline"),
         EntitySpec("return_visit", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _UPSERT, "return_visits", "return visits (回访) with their attempts inline"),
+        EntitySpec("order_payment", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "order_payments",
+                   "what a customer paid for an order, or the manager's waiver (收款)"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -172,6 +175,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "parts_order": {"created_by": "user"},
     "old_part": {"order_id": "service_order", "shipment_id": "old_part_shipment"},
     "old_part_shipment": {"created_by": "user"},
+    "order_payment": {"order_id": "service_order", "received_by": "user"},
     "claim_batch": {"created_by": "user", "submitted_by": "user", "paid_by": "user"},
     "feedback_card": {"order_id": "service_order", "created_by": "user",
                       "submitted_by": "user"},

@@ -48,6 +48,7 @@ from app.services.customers import (
 from app.services.errors import PermissionDenied, not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
+from app.services.order_corrections import check_work_open
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
@@ -133,6 +134,9 @@ class RepairInfo:
     actions: str
     labour_minutes: int
     created_at: datetime
+    #: voided with a reason: kept and shown struck through, never printed
+    voided: bool = False
+    void_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class AttachmentInfo:
     filename: str
     path: Path
     size: int
+    voided: bool = False
+    void_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -533,9 +539,7 @@ class OrderService:
         if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
             raise PermissionDenied("Technicians may only {doing} on orders assigned to them.",
                                    doing=doing)
-        if not OrderStatus(order.status).open:
-            raise RuleViolation("A {status} order cannot be edited; reopen it first.",
-                                status=OrderStatus(order.status))
+        check_work_open(order)
 
     def _apply(
         self, s: Session, actor: Actor, order: ServiceOrder, action: sm.Action, now: datetime,
@@ -620,11 +624,13 @@ class OrderService:
             ],
             repairs=[
                 RepairInfo(r.id, r.technician.display_name if r.technician else "", r.diagnosis,
-                           r.actions, r.labour_minutes, r.created_at)
+                           r.actions, r.labour_minutes, r.created_at, r.voided_at is not None,
+                           r.void_reason)
                 for r in o.repair_records
             ],
             attachments=[
-                AttachmentInfo(a.id, a.filename, self.attachment_path(a.sha256), a.size)
+                AttachmentInfo(a.id, a.filename, self.attachment_path(a.sha256), a.size,
+                               a.voided_at is not None, a.void_reason)
                 for a in o.attachments
             ],
             actions=actions,

@@ -215,7 +215,7 @@ def to_sheet(
         technician_name=d.technician_name,
         hq_reference=d.hq_reference,
         repairs=tuple(RepairNote(r.technician_name, r.diagnosis, r.actions, r.labour_minutes)
-                      for r in d.repairs),
+                      for r in d.repairs if not r.voided),
         charges=tuple(ChargeRow(c.kind, c.description, c.quantity, c.unit_price_fen)
                       for c in d.charges),
         called_at=d.called_at,

@@ -1,5 +1,6 @@
 """The "photos" tab: thumbnails of the order's photos (decoded off the GUI thread), adding a
-file, and opening a photo in the system's viewer.
+file, opening a photo in the system's viewer, and voiding one taken by mistake (with a
+reason; it stays listed as voided).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.enums import OrderStatus, Role
 from app.i18n import tr
+from app.services.order_corrections import WORK_STATES
 from app.services.orders import AttachmentInfo, OrderDetail
+from app.ui.widgets import reason
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
@@ -58,29 +61,71 @@ class PhotosTab(QWidget):
         self.open_button = QPushButton(tr("Open"), objectName="open_photo")
         self.open_button.clicked.connect(
             lambda: self._open_item(self.list.currentItem()) if self.list.currentItem() else None)
+        self.void_button = QPushButton(tr("Void selected…"), objectName="void_photo")
+        self.void_button.setToolTip(tr("Void a photo taken by mistake (a reason is kept)"))
+        self.void_button.clicked.connect(self.void_selected)
+        self.list.currentItemChanged.connect(lambda *_: self._update_void())
+        self._attachments: dict[str, AttachmentInfo] = {}
+        self._may_correct = False
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.void_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
 
     def show_detail(self, d: OrderDetail) -> None:
-        ids = [a.id for a in d.attachments]
+        ids = [f"{a.id}:{a.voided}" for a in d.attachments]
+        self._attachments = {a.id: a for a in d.attachments}
         if ids != self._shown:
             self._shown = ids
             self.list.clear()
             for attachment in d.attachments:
                 self._add_item(attachment)
         actor = self.editor.ctx.actor
-        self.add_button.setEnabled(d.status.open and (
+        working = OrderStatus(d.status) in WORK_STATES
+        self.add_button.setEnabled(working and (
             actor.role is not Role.TECHNICIAN or d.technician_id == actor.user_id))
+        self._may_correct = working and (
+            actor.role is Role.MANAGER
+            or (actor.role is Role.TECHNICIAN and d.technician_id == actor.user_id))
+        self._update_void()
+
+    def selected_attachment(self) -> AttachmentInfo | None:
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        return self._attachments.get(item.data(Qt.ItemDataRole.UserRole + 1))
+
+    def _update_void(self) -> None:
+        chosen = self.selected_attachment()
+        self.void_button.setEnabled(self._may_correct and chosen is not None
+                                    and not chosen.voided)
+
+    def void_selected(self) -> None:
+        detail, chosen = self.editor.current_order(), self.selected_attachment()
+        if detail is None or chosen is None:
+            return
+        why = reason.ask_reason(self, "Void photo", "Why is this photo void?")
+        if why is None:
+            return
+        ctx, order_id, attachment_id = self.editor.ctx, detail.id, chosen.id
+        self.editor.run_service(
+            lambda: ctx.services.corrections.void_photo(ctx.actor, order_id, attachment_id,
+                                                        why))
 
     def _add_item(self, attachment: AttachmentInfo) -> None:
-        item = QListWidgetItem(attachment.filename)
+        text = attachment.filename
+        tip = f"{attachment.filename} ({attachment.size // 1024 + 1} KB)"
+        if attachment.voided:
+            text = tr("[voided] {name}", name=attachment.filename)
+            tip = tr("Voided: {reason}", reason=attachment.void_reason)
+        item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, str(attachment.path))
-        item.setToolTip(f"{attachment.filename} ({attachment.size // 1024 + 1} KB)")
+        item.setData(Qt.ItemDataRole.UserRole + 1, attachment.id)
+        item.setToolTip(tip)
         self.list.addItem(item)
         path = attachment.path
         self.editor.ctx.tasks.run(lambda: load_thumbnail(path),

@@ -1,9 +1,12 @@
-"""The "repair records" tab (维修情况登记): what was found and done, by whom, how long."""
+"""The "repair records" tab (维修情况登记): what was found and done, by whom, how long; a
+record is corrected (修改) while the work is open or voided (作废) with a reason — a voided
+record stays listed, struck through, and is left off the customer's paper."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,10 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.enums import OrderStatus, Role
 from app.i18n import tr
-from app.services.orders import OrderDetail
+from app.services.order_corrections import WORK_STATES
+from app.services.orders import OrderDetail, RepairInfo
 from app.ui.formatting import local_time
+from app.ui.widgets import reason
 from app.ui.widgets.forms import ErrorForm
 
 if TYPE_CHECKING:
@@ -55,9 +60,24 @@ class RepairsTab(QWidget):
         self.form.add_general_error_row()
         self.add_button = QPushButton(tr("Add repair record"), objectName="add_repair")
         self.add_button.clicked.connect(self.add_record)
+        self.edit_button = QPushButton(tr("Correct selected"), objectName="edit_repair")
+        self.edit_button.setToolTip(tr("Load the selected record into the form to correct it"))
+        self.edit_button.clicked.connect(self.load_selected)
+        self.save_button = QPushButton(tr("Save correction"), objectName="save_repair")
+        self.save_button.clicked.connect(self.save_correction)
+        self.void_button = QPushButton(tr("Void selected…"), objectName="void_repair")
+        self.void_button.setToolTip(tr("Void a record entered by mistake (a reason is kept)"))
+        self.void_button.clicked.connect(self.void_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._records: list[RepairInfo] = []
+        self._editing: str | None = None
+        self._may_correct = False
 
         buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.void_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -65,17 +85,90 @@ class RepairsTab(QWidget):
         layout.addLayout(buttons)
 
     def show_detail(self, d: OrderDetail) -> None:
+        self._records = list(d.repairs)
         self.table.setRowCount(len(d.repairs))
+        grey = QBrush(QColor("#888888"))
         for row, rec in enumerate(d.repairs):
-            values = (local_time(rec.created_at), rec.technician_name, rec.diagnosis,
+            diagnosis = rec.diagnosis
+            if rec.voided:
+                diagnosis = tr("[voided: {reason}] {diagnosis}", reason=rec.void_reason,
+                               diagnosis=rec.diagnosis)
+            values = (local_time(rec.created_at), rec.technician_name, diagnosis,
                       rec.actions, str(rec.labour_minutes))
             for col, value in enumerate(values):
-                self.table.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if rec.voided:
+                    font = item.font()
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                    item.setForeground(grey)
+                    item.setToolTip(tr("Voided: {reason}", reason=rec.void_reason))
+                self.table.setItem(row, col, item)
         actor = self.editor.ctx.actor
-        may_add = d.status.open and (
+        working = OrderStatus(d.status) in WORK_STATES
+        may_add = working and (
             actor.role is not Role.TECHNICIAN or d.technician_id == actor.user_id)
+        self._may_correct = working and (
+            actor.role is Role.MANAGER
+            or (actor.role is Role.TECHNICIAN and d.technician_id == actor.user_id))
         for widget in (self.diagnosis, self.actions, self.minutes, self.add_button):
             widget.setEnabled(may_add)
+        if self._editing and not any(r.id == self._editing for r in self._records):
+            self._editing = None
+        self._selection_changed()
+
+    def selected_record(self) -> RepairInfo | None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        if len(rows) != 1:
+            return None
+        row = rows.pop()
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_record()
+        live = chosen is not None and not chosen.voided and self._may_correct
+        self.edit_button.setEnabled(live)
+        self.void_button.setEnabled(live)
+        self.save_button.setVisible(self._editing is not None)
+        self.save_button.setEnabled(self._editing is not None and self._may_correct)
+        self.add_button.setVisible(self._editing is None)
+
+    def load_selected(self) -> None:
+        rec = self.selected_record()
+        if rec is None or rec.voided:
+            return
+        self._editing = rec.id
+        self.diagnosis.setPlainText(rec.diagnosis)
+        self.actions.setPlainText(rec.actions)
+        self.minutes.setValue(rec.labour_minutes)
+        for widget in (self.diagnosis, self.actions, self.minutes):
+            widget.setEnabled(True)
+        self._selection_changed()
+        self.diagnosis.setFocus()
+
+    def save_correction(self) -> None:
+        detail, record_id = self.editor.current_order(), self._editing
+        if detail is None or record_id is None:
+            return
+        ctx, order_id = self.editor.ctx, detail.id
+        diagnosis, actions = self.diagnosis.toPlainText(), self.actions.toPlainText()
+        minutes = self.minutes.value()
+        self.editor.run_service(
+            lambda: ctx.services.corrections.edit_record(ctx.actor, order_id, record_id,
+                                                         diagnosis, actions, minutes),
+            self.form, on_done=lambda _d: self._clear())
+
+    def void_selected(self) -> None:
+        detail, rec = self.editor.current_order(), self.selected_record()
+        if detail is None or rec is None:
+            return
+        why = reason.ask_reason(self, "Void repair record", "Why is this record void?")
+        if why is None:
+            return
+        ctx, order_id, record_id = self.editor.ctx, detail.id, rec.id
+        self.editor.run_service(
+            lambda: ctx.services.corrections.void_record(ctx.actor, order_id, record_id, why),
+            self.form)
 
     def add_record(self) -> None:
         detail = self.editor.current_order()
@@ -90,6 +183,8 @@ class RepairsTab(QWidget):
             self.form, on_done=lambda _d: self._clear())
 
     def _clear(self) -> None:
+        self._editing = None
+        self._selection_changed()
         self.diagnosis.clear()
         self.actions.clear()
         self.minutes.setValue(0)
