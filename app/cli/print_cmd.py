@@ -25,8 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("print", help="print a document to a PDF file")
     parser.add_argument("document", choices=names(), help="which document")
     parser.add_argument("order", metavar="NUMBER",
-                        help="number of the order (SO-...), sale (SA-...), count (PC-...) or "
-                             "shipment (RS-...) the document is about, or its id")
+                        help="number of the order (SO-...), sale (SA-...), count (PC-...), "
+                             "shipment (RS-...) or claim batch (CB-...; for settlement also "
+                             "the statement's number) the document is about, or its id")
     parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
     parser.add_argument("--paper", choices=[p.value for p in Paper], default=None,
                         type=str.upper,

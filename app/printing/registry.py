@@ -22,6 +22,8 @@ DOCUMENT_MODULES: dict[str, str] = {
     "manifest": "app.printing.manifest",
     "old-part-tags": "app.printing.old_part_tags",
     "feedback-card": "app.printing.feedback_card",
+    "claim-batch": "app.printing.claim_batch",
+    "settlement": "app.printing.settlement",
 }
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.errors import RuleViolation
 from app.domain.numbering import parse_order_number
@@ -25,6 +26,9 @@ from app.services.orders import OrderDetail, OrderService
 from app.services.pdf_file import write_file
 from app.services.users import UserService
 from app.store.base import utcnow
+
+if TYPE_CHECKING:
+    from app.services.claim_papers import ClaimPapers
 
 Progress = Callable[[int, int], None]
 
@@ -52,13 +56,22 @@ class ReportService:
         #: how each subject's printable sheet is read, given its number (or id) and the
         #: letterhead; "order" is built in, an area registers its own (``register_subject``)
         self._subjects: dict[str, Callable[[str, StationHeader], object]] = {
-            "order": lambda key, header: self.sheet(key, header)}
+            "order": lambda key, header: self.sheet(key, header),
+            # the claim papers (三包索赔清单, 索赔结算单), read by app.services.claim_papers
+            "claim_batch": lambda key, header: self._claim_papers().batch_sheet(key, header),
+            "claim_settlement": lambda key, header: self._claim_papers().settlement_sheet(
+                key, header)}
 
     def register_subject(self, subject: str,
                          builder: Callable[[str, StationHeader], object]) -> None:
         """Lets the documents about ``subject`` ("sale", "count", "shipment") be printed:
         ``builder(number, letterhead)`` reads the sheet or raises NotFound."""
         self._subjects[subject] = builder
+
+    def _claim_papers(self) -> ClaimPapers:
+        from app.services.claim_papers import ClaimPapers  # loads reportlab: on first use
+
+        return ClaimPapers(self.orders.db, self.clock, self.tz)
 
     def subject_sheet(self, document: str, key: str) -> object:
         """The sheet ``document`` prints for the record numbered (or with id) ``key``."""

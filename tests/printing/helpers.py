@@ -213,7 +213,40 @@ def sample_feedback(**changes):
     return FeedbackSheet(**values)
 
 
+def sample_claim(**changes):
+    """A settled claim batch of three lines (one overridden warning, one adjusted, one
+    rejected): the sheet both claim papers print."""
+    from app.printing.claim_batch import ClaimOverrideNote, ClaimPaperLine, ClaimSheet
+
+    lines = (
+        ClaimPaperLine(1, "SO-BJ001-20260510-0001", "韩梅梅", "KFR-35GW/BP3DN1Y",
+                       "SN9914853944", "labour", "维修工时", 1, 5000, 5000,
+                       overrides=(ClaimOverrideNote("repeat_repair", "用户第二次报修，非同一故障",
+                                                    "张站长",
+                                                    datetime(2026, 6, 1, 1, 0, tzinfo=UTC)),),
+                       decision="approved", approved_fen=5000),
+        ClaimPaperLine(2, "SO-BJ001-20260510-0001", "韩梅梅", "KFR-35GW/BP3DN1Y",
+                       "SN9914853944", "parts", "GR-CAP-35 压缩机启动电容", 1, 4500, 4500,
+                       "OP-BJ001-20260510-0001", decision="adjusted", approved_fen=3000,
+                       decision_reason="按站内价结算"),
+        ClaimPaperLine(3, "SO-BJ001-20260512-0002", "李雷", "KFR-26GW", "SN0002", "travel",
+                       "上门费", 1, 3001, 3001, decision="rejected", approved_fen=0,
+                       decision_reason="上门距离不足"),
+    )
+    values = dict(
+        station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),
+        number="CB-BJ001-20260601-0001", period="2026-05", status="settled", lines=lines,
+        printed_at=datetime(2026, 6, 12, 3, 0, tzinfo=UTC),
+        submitted_at=datetime(2026, 6, 1, 2, 0, tzinfo=UTC), submitted_by="张站长",
+        statement_no="ST-BJ001-202605-01", claimed_fen=12501, approved_fen=8000,
+        deducted_fen=500, payable_fen=7500, settled_at=datetime(2026, 6, 10, 2, 0, tzinfo=UTC),
+        tz=UTC)
+    values.update(changes)
+    return ClaimSheet(**values)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
-            "shipment": sample_shipment, "feedback": sample_feedback}[subject](**changes)
+            "shipment": sample_shipment, "feedback": sample_feedback,
+            "claim_batch": sample_claim, "claim_settlement": sample_claim}[subject](**changes)

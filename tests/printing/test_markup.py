@@ -69,6 +69,15 @@ def _hostile_parts_sheet(subject: str):
     if subject == "feedback":
         return sample_for("feedback", product_model="<b>", fault_phenomenon=IMG,
                           customer_opinion="&amp;", faulty_part="<i>")
+    if subject in ("claim_batch", "claim_settlement"):
+        from dataclasses import replace
+
+        from app.printing.claim_batch import ClaimOverrideNote
+
+        first = sample_for(subject).lines[0]
+        return sample_for(subject, lines=(replace(
+            first, customer_name="<b>", description=IMG, decision_reason="<i>",
+            overrides=(ClaimOverrideNote("repeat_repair", "&amp;", "boss"),)),))
     return sample_for("shipment", carrier=IMG, created_by="<b>", parts=(OldPartLabel(
         "OP-BJ001-20260601-0001", "<i>", "<font size=40>X</font>", "SO-BJ001-20260601-0001",
         None, "&amp;"),))
@@ -83,7 +92,9 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
     text = "".join("\n".join(page_texts(pdf)).split())
     for value in {"sale": ("<b>", IMG, "&amp;", "<i>"), "count": ("<b>", IMG, "&amp;", "<i>"),
                   "shipment": ("<i>", "<fontsize=40>X</font>", "&amp;"),
-                  "feedback": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
+                  "feedback": ("<b>", IMG, "&amp;", "<i>"),
+                  "claim_batch": ("<b>", IMG, "&amp;"),
+                  "claim_settlement": (IMG, "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

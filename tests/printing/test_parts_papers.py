@@ -67,6 +67,11 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
                           "RS-BJ001-20260601-0001"),
         "feedback-card": ("产品质量反馈卡", "KFR-35GW/BP3DN1Y", "空调不制冷，外机不转", "材料",
                           "压缩机启动电容", "沿海，高温高湿", "王师傅", "已提交"),
+        "claim-batch": ("三包索赔清单", "CB-BJ001-20260601-0001", "2026-05", "韩梅梅",
+                        "OP-BJ001-20260510-0001", "用户第二次报修，非同一故障", "125.01",
+                        "壹佰贰拾伍元零壹分", "站长"),
+        "settlement": ("索赔结算单", "ST-BJ001-202605-01", "按站内价结算", "上门距离不足",
+                       "¥75.00", "柒拾伍元整", "驳回", "总部审核"),
     }[name]
     text = flat(pdf)
     for word in words:
