@@ -354,20 +354,3 @@ class HqClaimDecision(HqBase):
     approved_fen: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class HqWarrantyPolicy(HqBase):
-    """三包政策: the warranty policy as head office last published it (``policy import``).
-
-    One row per published revision; the newest (highest ``hq_seq``) is in force and is
-    re-sent in every snapshot. ``payload`` is the policy document
-    (``WarrantyPolicy.to_payload``); ``hq_seq`` is the change that published it, also the
-    policy's revision."""
-
-    __tablename__ = "hq_warranty_policies"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    label: Mapped[str] = mapped_column(String(64), default="")
-    payload: Mapped[str] = mapped_column(Text)
-    hq_seq: Mapped[int] = mapped_column(default=0, index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
