@@ -151,7 +151,6 @@ class ClaimSettlementPayload(TypedDict):
     deducted_fen: int
     payable_fen: int
     settled_at: str  # ISO UTC
-    deduct_reason: NotRequired[str]  # why head office deducted (printed on the statement)
 
 
 #: order fields head office may change with ``order_update``
@@ -183,3 +182,27 @@ class SyncConflictPayload(TypedDict):
     subject_id: str  # the order (or other row) the conflict is about
     detail: str  # human-readable, for the person resolving it
     hq_seq: NotRequired[int]  # the head-office change that clashed, when there was one
+    #: a stale head-office edit: each field side by side (values as text; base null when the
+    #: station does not know what head office last gave)
+    fields: NotRequired[dict[str, ConflictFieldValues]]
+    #: the same conflict again, settled by a person at the station: per field (or, for kinds
+    #: without fields, the key "action") what was chosen and the value kept
+    resolution: NotRequired[dict[str, ConflictChoice]]
+    resolved_by: NotRequired[str]  # the station user who settled it
+    resolved_at: NotRequired[str]  # ISO UTC
+    note: NotRequired[str]  # what the person wrote about it
+
+
+class ConflictFieldValues(TypedDict):
+    ours: str | None  # the station's value when the clash was found
+    theirs: str | None  # head office's edit
+    base: str | None  # the value both started from (as head office last gave it)
+
+
+class ConflictChoice(TypedDict):
+    """How one field (or a conflict without fields) was settled."""
+
+    #: ours | theirs | edited for a field; for kinds without fields: keep_completion |
+    #: cancel_order | acknowledged
+    choice: str
+    value: Any  # the value the order holds now (null for kinds without fields)

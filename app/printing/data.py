@@ -9,14 +9,7 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from app.domain.charges import Charge, total_fen
-from app.domain.enums import (
-    OrderSource,
-    OrderStatus,
-    OrderType,
-    Payer,
-    ServiceMode,
-    WarrantyStatus,
-)
+from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode, WarrantyStatus
 
 
 class Paper(StrEnum):
@@ -39,12 +32,8 @@ class StationHeader:
     phone: str = ""
 
 
-@dataclass(frozen=True)
-class ChargeRow(Charge):
-    """A charge line as printed: the domain's charge and who pays it (厂家/客户; None on a
-    paper built without an order, which then prints no payer column)."""
-
-    payer: Payer | None = None
+#: a charge line as printed: the domain's charge
+ChargeRow = Charge
 
 
 @dataclass(frozen=True)
@@ -89,11 +78,8 @@ class OrderSheet:
     closed_at: datetime | None = None
     #: 来电 / 到店 / 总部派单; None when not known (a paper built without an order)
     source: OrderSource | None = None
-    #: what the maker pays under warranty (厂家索赔), the sum of the maker's lines (the report
-    #: service derives it from ``charges``, never typed); the customer owes the rest
+    #: what the maker pays under warranty (厂家索赔); the customer owes the rest
     claimed_fen: int = 0
-    #: 保内/保外 and why (``app.services.payers.describe``), "" when not known
-    coverage_text: str = ""
     #: 1..5 from the return visit (回访), None when not asked yet
     satisfaction: int | None = None
     #: zone the times print in; None is the computer's own zone

@@ -18,13 +18,11 @@ from datetime import UTC, datetime, timedelta
 from app.domain.enums import ChargeKind, OrderSource, OrderStatus, OrderType, Role, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
-from app.services import demo_claims
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
 from app.services.order_warnings import Ack
 from app.services.orders import ChargeInput, NewOrder
-from app.services.warranty_policy import publish_demo_policy
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅志鹏海燕晨晓宇浩然子轩欣怡雨婷俊杰思远佳慧"
@@ -128,8 +126,6 @@ def generate(
         NewUser(manager.username, manager.display_name, Role.MANAGER, manager.password),
     )
     boss = services.users.login(manager.username, manager.password)
-    # the warranty policy is in force before any order: in-warranty work is the maker's
-    publish_demo_policy(services.policy, boss)
     for acc in accounts[1:]:
         services.users.create_user(boss, NewUser(acc.username, acc.display_name, acc.role,
                                                  acc.password))
@@ -185,7 +181,6 @@ def generate(
         if progress:
             progress(customers + i + 1, customers + orders)
     parts.finish()
-    demo_claims.generate(services, clock, boss=boss, clerk=clerk, tech=tech, end=end, seed=seed)
     clock.now = end
     return accounts
 

@@ -30,6 +30,7 @@ from app.domain.enums import (
 from app.domain.errors import RuleViolation
 from app.domain.numbering import order_number
 from app.domain.sla import Clock, Promise, SlaTimes, clocks
+from app.domain.warranty import warranty_status
 from app.domain.warranty_policy import MAX_KM, Coverage
 from app.services import events, payers
 from app.services import text_input as t
@@ -331,11 +332,14 @@ class OrderService:
             customer_address=new.customer.address if new.customer else "",
             product_id=new.product_id,
             serial_no=new.product.serial_no if new.product else "",
-            exclude_order_ids=())
+            exclude_order_ids=(new.related_order_id,) if new.related_order_id else ())
 
     def update(
-        self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int
+        self, actor: Actor, order_id: str, edit: OrderEdit, expected_revision: int,
+        *, also: Callable[[Session, ServiceOrder], None] | None = None,
     ) -> OrderDetail:
+        """Saves the edit. ``also`` runs in the same transaction after the order is journalled
+        (a settled sync conflict records its resolution with the edit, or neither)."""
         actor.require(Role.CLERK, doing="edit orders")
         fault = t.check_length(edit.fault_description, "fault_description", "Fault description",
                                v.MAX_TEXT, multiline=True)
@@ -367,6 +371,8 @@ class OrderService:
             s.flush()
             payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             self._journal(s, actor, order, "update")
+            if also is not None:
+                also(s, order)
             result = self._detail(self._load(s, order.id, full=True), actor)
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return result
@@ -595,10 +601,10 @@ class OrderService:
         status = OrderStatus(o.status)
         on = (o.called_at or now).astimezone().date()
         product = product_info(o.product, on) if o.product else None
-        # 保内/保外 by the warranty policy in force (the product's own months without one)
-        coverage = payers.order_coverage(current_policy(Session.object_session(o)),
-                                         o.product, on)
-        warranty = coverage.status if coverage is not None else WarrantyStatus.UNKNOWN
+        warranty = (
+            warranty_status(o.product.purchase_date, o.product.warranty_months, on)
+            if o.product else WarrantyStatus.UNKNOWN
+        )
         actions = (
             sm.available_actions(status, actor.role, is_assignee=o.technician_id == actor.user_id)
             if actor is not None else []
@@ -633,7 +639,8 @@ class OrderService:
                 for a in o.attachments
             ],
             actions=actions,
-            coverage=coverage,
+            coverage=payers.order_coverage(current_policy(Session.object_session(o)),
+                                           o.product, on),
             travel_km=o.travel_km,
         )
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.domain import state_machine as sm
 from app.domain import validation as v
 from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
+from app.services import conflict_fields as cf
 from app.services import events, old_parts, parts_orders, parts_sync, warranty_policy
 from app.services.claims_sync import apply_decision, apply_settlement
 from app.services.context import SYSTEM
@@ -68,23 +69,29 @@ def apply_change(s: Session, change: p.Change, now: datetime) -> set[str]:
 def add_conflict(
     s: Session, source_key: str, kind: str, entity: str, entity_id: str,
     local: str, remote: str, now: datetime, *, hq_seq: int | None = None,
+    fields: dict[str, dict[str, str | None]] | None = None,
 ) -> bool:
     """Records a conflict once per source (re-applying the same change adds nothing).
 
     A conflict found while applying a head-office change (``hq_seq`` given) is also pushed
     as a ``sync_conflict`` event, so the person at head office sees the same record.
+    ``fields`` (a stale edit's fields side by side, ``conflict_fields.side_by_side``) are
+    stored and sent with it.
     """
     if s.scalar(select(SyncConflict.id).where(SyncConflict.source_key == source_key)):
         return False
     conflict = SyncConflict(source_key=source_key, kind=kind, entity=entity,
                             entity_id=entity_id[:36], local_summary=local[:4000],
-                            remote_summary=remote[:4000], created_at=now)
+                            remote_summary=remote[:4000], created_at=now,
+                            fields=json.dumps(fields, ensure_ascii=False) if fields else "")
     s.add(conflict)
     s.flush()
     payload = None
     if hq_seq is not None:
         payload = {"kind": kind, "subject_entity": entity, "subject_id": entity_id[:36],
                    "detail": f"{local} / {remote}"[:2000], "hq_seq": hq_seq}
+        if fields:
+            payload["fields"] = fields
     record(s, SYSTEM, action="sync_conflict", entity="sync_conflict", entity_id=conflict.id,
            payload=payload, op=p.OpKind.EVENT.value, detail=f"{kind}: {remote[:500]}")
     return True
@@ -100,8 +107,10 @@ def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
     if existing is not None:
         link = s.get(HqOrderLink, order_id)
         if link is None:
-            s.add(HqOrderLink(order_id=order_id, hq_revision=int(data.get("hq_revision", 1)),
-                              applied_revision=1, last_hq_seq=change.hq_seq))
+            link = HqOrderLink(order_id=order_id, hq_revision=int(data.get("hq_revision", 1)),
+                               applied_revision=1, last_hq_seq=change.hq_seq)
+            cf.remember_hq_values(link, data)
+            s.add(link)
             s.flush()  # the page runs without autoflush: a later change must find the link
             return set()
         if int(data.get("hq_revision", 0)) > link.hq_revision:
@@ -134,8 +143,10 @@ def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
     )
     s.add(order)
     s.flush()
-    s.add(HqOrderLink(order_id=order.id, hq_revision=int(data.get("hq_revision", 1)),
-                      applied_revision=order.revision, last_hq_seq=change.hq_seq))
+    link = HqOrderLink(order_id=order.id, hq_revision=int(data.get("hq_revision", 1)),
+                       applied_revision=order.revision, last_hq_seq=change.hq_seq)
+    cf.remember_hq_values(link, cf.order_values(order))
+    s.add(link)
     # the page runs without autoflush, and s.get does not see a pending row: an edit of this
     # order later in the same page must find the link, or it looks like a stale edit
     s.flush()
@@ -222,9 +233,11 @@ def _order_update(s: Session, change: p.Change, now: datetime) -> set[str]:
             order.id, f"{order.number}: station revision {order.revision} ({order.status})",
             f"{order.number}: head office edit based on revision {base}: "
             + json.dumps(fields, ensure_ascii=False, sort_keys=True), now,
-            hq_seq=change.hq_seq)
+            hq_seq=change.hq_seq, fields=cf.side_by_side(order, link, fields))
         if link is not None and hq_revision > link.hq_revision:
             link.hq_revision = hq_revision
+        if link is not None:
+            cf.remember_hq_values(link, fields)  # the base of a later clash
         return {CONFLICTS}
     for key, value in fields.items():
         if key == "order_type":
@@ -240,6 +253,9 @@ def _order_update(s: Session, change: p.Change, now: datetime) -> set[str]:
             order.fault_description = str(value)[:4000]
     _journal(s, order, "hq_update", now)
     _link(s, order, hq_revision, change.hq_seq)
+    applied = s.get(HqOrderLink, order.id)
+    if applied is not None:
+        cf.remember_hq_values(applied, fields)  # what head office gave: the next base
     return {events.ORDERS, events.OUTBOX}
 
 

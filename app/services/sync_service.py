@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import requests
 from sqlalchemy import func, select, update
 
 from app.domain import validation as v
@@ -22,9 +23,12 @@ from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
 from app.services import events
 from app.services import text_input as t
+from app.services.conflict_fields import ACKNOWLEDGED, ACTION
 from app.services.context import Actor
 from app.services.errors import not_found
 from app.services.journal import record
+from app.services.sync_conflicts import ConflictInfo, conflict_info, list_conflicts, mark_settled
+from app.services.sync_errors import explain
 from app.services.sync_store import SYNC, StationSyncStore, sync_state
 from app.services.sync_token import TokenStore
 from app.store.base import utcnow
@@ -85,20 +89,6 @@ class SyncStatus:
 
 
 @dataclass(frozen=True)
-class ConflictInfo:
-    id: str
-    kind: str
-    entity: str
-    entity_id: str
-    local_summary: str
-    remote_summary: str
-    created_at: datetime
-    resolved_by: str | None
-    resolved_at: datetime | None
-    resolution_note: str
-
-
-@dataclass(frozen=True)
 class NoticeInfo:
     id: str
     title: str
@@ -152,19 +142,7 @@ class SyncService:
                                 field="station_code", local=local_code, code=code)
         hq_id = ""
         if check:
-            transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
-            try:
-                health = transport.health()
-                hq_id = health.hq_id
-                if p.PROTOCOL_VERSION not in health.protocols:
-                    raise SyncError(SyncError.UPGRADE_REQUIRED,
-                                    "Head office does not speak sync protocol {n}; please "
-                                    "upgrade the program.", n=p.PROTOCOL_VERSION)
-                # a real authenticated call; 410 (head office pruned its oldest changes) still
-                # proves the token: the first sync then takes a snapshot
-                transport.raise_for(transport.pull(0, 1), expected=(200, 410))
-            finally:
-                transport.close()
+            hq_id = self._check_registration(url, token, ca_bundle)
         self.tokens.save(token)
         with self.db.write() as s:
             reg = s.get(SyncRegistration, SINGLETON_ID)
@@ -187,6 +165,24 @@ class SyncService:
             record(s, actor, action="sync_register", entity="station", entity_id=code,
                    detail=url)
         self.bus.publish({SYNC})
+
+    def _check_registration(self, url: str, token: str, ca_bundle: str | None) -> str:
+        """Proves the token with head office; its identity. Failures in the user's words."""
+        transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
+        try:
+            health = transport.health()
+            if p.PROTOCOL_VERSION not in health.protocols:
+                raise SyncError(SyncError.UPGRADE_REQUIRED,
+                                "Head office does not speak sync protocol {n}; please "
+                                "upgrade the program.", n=p.PROTOCOL_VERSION)
+            # a real authenticated call; 410 (head office pruned its oldest changes) still
+            # proves the token: the first sync then takes a snapshot
+            transport.raise_for(transport.pull(0, 1), expected=(200, 410))
+            return health.hq_id
+        except (SyncError, p.ProtocolError, requests.RequestException) as exc:
+            raise explain(exc) from exc
+        finally:
+            transport.close()
 
     def is_registered(self) -> bool:
         with self.db.read() as s:
@@ -220,10 +216,9 @@ class SyncService:
         try:
             try:
                 report = SyncEngine(transport, self.store, code, progress).run()
-            except p.ProtocolError as exc:
-                raise SyncError(SyncError.PROTOCOL,
-                                "Head office sent an answer this program cannot read ({detail}).",
-                                detail=str(exc)[:200]) from exc
+            except (SyncError, p.ProtocolError, requests.RequestException) as exc:
+                # said as a person reads it, with what to do next (never "ConnectionError")
+                raise explain(exc) from exc
         except SyncError as exc:
             # the template and its parameters, so each window shows it in its own language
             self._note_result(exc.code, json.dumps({"template": exc.template,
@@ -276,15 +271,13 @@ class SyncService:
 
     # -- conflicts --------------------------------------------------------------------------
     def conflicts(self, include_resolved: bool = False, limit: int = 500) -> list[ConflictInfo]:
+        """Newest first, each with its fields side by side (``app.services.sync_conflicts``)."""
         with self.db.read() as s:
-            stmt = select(SyncConflict)
-            if not include_resolved:
-                stmt = stmt.where(SyncConflict.resolved_at.is_(None))
-            rows = s.scalars(stmt.order_by(SyncConflict.created_at.desc(), SyncConflict.id)
-                             .limit(limit))
-            return [_conflict_info(c) for c in rows]
+            return list_conflicts(s, include_resolved, limit)
 
     def resolve_conflict(self, actor: Actor, conflict_id: str, note: str = "") -> ConflictInfo:
+        """Marks a conflict settled with a note (settling fields or a cancel is
+        ``sync_conflicts.ConflictDesk``); head office hears of it when it knows the conflict."""
         actor.require(Role.MANAGER, doing="resolve sync conflicts")
         t.check_key(conflict_id, "conflict_id", "Conflict")
         note = v.check_length(note, "note", "Note", 2000, multiline=False)
@@ -293,13 +286,11 @@ class SyncService:
             if conflict is None:
                 raise not_found("conflict")
             if conflict.resolved_at is None:
-                conflict.resolved_at = self.clock()
-                conflict.resolved_by = actor.username
-                conflict.resolution_note = note
-                record(s, actor, action="resolve_conflict", entity=conflict.entity,
-                       entity_id=conflict.entity_id, detail=f"{conflict.kind}: {note[:500]}")
-            result = _conflict_info(conflict)
-        self.bus.publish({SYNC, "conflicts"})
+                mark_settled(s, actor, conflict,
+                             {ACTION: {"choice": ACKNOWLEDGED, "value": None}}, note,
+                             self.clock())
+            result = conflict_info(s, conflict)
+        self.bus.publish({SYNC, "conflicts", events.OUTBOX})
         return result
 
     # -- notices ----------------------------------------------------------------------------
@@ -318,11 +309,6 @@ class SyncService:
             if notice.read_at is None:
                 notice.read_at, notice.read_by = self.clock(), actor.username
         self.bus.publish({SYNC, "notices"})
-
-
-def _conflict_info(c: SyncConflict) -> ConflictInfo:
-    return ConflictInfo(c.id, c.kind, c.entity, c.entity_id, c.local_summary, c.remote_summary,
-                        c.created_at, c.resolved_by, c.resolved_at, c.resolution_note)
 
 
 def _check_url(raw: str) -> str:

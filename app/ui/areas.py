@@ -11,8 +11,6 @@ AREA_MODULES = [
     "app.ui.orders",
     "app.ui.customers",
     "app.ui.parts",
-    "app.ui.feedback",
-    "app.ui.claims",
     "app.ui.payments",
     "app.ui.users",
     "app.ui.printing",

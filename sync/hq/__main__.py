@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from sync.hq import catalogue, changes, claims, old_parts, policy
+from sync.hq import conflicts as hq_conflicts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.models import utcnow
@@ -229,9 +230,9 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
     elif cmd == "conflicts":
         rows = admin.conflicts(args.station)
         for r in rows:
-            print(f"{_time(r.created_at)}  {r.station}  {r.kind}  {r.subject}  "
-                  f"(found by {r.found_by})\n    {r.detail}")
-        print(f"{len(rows)} conflict(s).")
+            print(hq_conflicts.format_conflict(r, _time(r.created_at)))
+        settled = sum(1 for r in rows if r.settled)
+        print(f"{len(rows)} conflict(s). {settled} settled at the station.")
     elif cmd == "rejected":
         refused = admin.rejected(args.station)
         for x in refused:

@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 
 from app.domain.numbering import order_number
 from sync.hq import changes, parts_orders
+from sync.hq import conflicts as hq_conflicts
 from sync.hq.apply import FINISHED, record_conflict
 from sync.hq.auth import new_token, token_hash
 from sync.hq.checks import check_code, check_dispatch, check_fields
+from sync.hq.conflicts import ConflictRow as ConflictRow
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError as AdminError
 from sync.hq.inputs import DispatchInput as DispatchInput
 from sync.hq.models import (
-    HqConflict,
     HqHighWater,
     HqMeta,
     HqNotice,
@@ -74,16 +75,6 @@ class StationRow:
     def last_sync(self) -> datetime | None:
         times = [t for t in (self.last_push_at, self.last_pull_at) if t is not None]
         return max(times) if times else None
-
-
-@dataclass(frozen=True)
-class ConflictRow:
-    station: str
-    kind: str
-    subject: str
-    detail: str
-    found_by: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -313,13 +304,8 @@ class HqAdmin:
 
     def conflicts(self, code: str | None = None) -> list[ConflictRow]:
         with self.db.read() as s:
-            stmt = (select(HqConflict, HqStation.code)
-                    .join(HqStation, HqStation.id == HqConflict.station_id)
-                    .order_by(HqConflict.created_at))
-            if code:
-                stmt = stmt.where(HqStation.code == check_code(code))
-            return [ConflictRow(st, c.kind, f"{c.subject_entity} {c.subject_id}", c.detail,
-                                c.found_by, c.created_at) for c, st in s.execute(stmt)]
+            # with the fields side by side and how the station settled it (sync.hq.conflicts)
+            return hq_conflicts.list_conflicts(s, check_code(code) if code else None)
 
     def rejected(self, code: str | None = None, limit: int = 1000) -> list[RejectedRow]:
         """Station ops head office refused, newest first."""

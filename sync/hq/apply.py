@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync import entities as ent
+from sync.hq import conflicts as hq_conflicts
 from sync.hq import op_checks
 from sync.hq.auth import StationIdentity
 from sync.hq.db import HqDatabase
@@ -289,6 +290,8 @@ def _station_conflict(s: Session, station: StationIdentity, op: PushOp,
             clash = order.cancel_seq  # head office knows its cancel, whatever the report says
     record_conflict(s, station.id, kind, str(p.get("subject_entity") or ""), subject_id,
                     str(p.get("detail") or ""), "station", now, clash=clash)
+    # a stale edit's fields side by side; once settled at the station, how
+    hq_conflicts.note_report(s, station.id, kind, subject_id, clash, p, now)
     return Outcome(OpStatus.APPLIED)
 
 

@@ -234,6 +234,25 @@ class HqConflict(HqBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class HqConflictSettlement(HqBase):
+    """What a station reported of one conflict beyond its detail (``sync.hq.conflicts``): a
+    stale edit's fields side by side, and, once a person at the station settled it, how (per
+    field: ours / theirs / edited and the value kept), by whom and when. A table of its own,
+    so databases from before it only gain a table."""
+
+    __tablename__ = "hq_conflict_settlements"
+
+    conflict_id: Mapped[str] = mapped_column(ForeignKey("hq_conflicts.id"), primary_key=True)
+    #: JSON {field: {"ours", "theirs", "base"}} ("{}" for kinds without fields)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    #: JSON {field or "action": {"choice", "value"}} ("" while not settled)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str] = mapped_column(String(32), default="")
+    resolved_at: Mapped[str] = mapped_column(String(40), default="")  # ISO, as the station sent
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HqNotice(HqBase):
     __tablename__ = "hq_notices"
 

@@ -72,6 +72,14 @@ class SyncConflict(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(32), default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution_note: Mapped[str] = mapped_column(Text, default="")
+    #: JSON {field: {"ours": station's value, "theirs": head office's, "base": the value both
+    #: started from (null: not known)}} of a stale head-office edit; "" for older records and
+    #: kinds without fields (their summaries are all there is)
+    fields: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: JSON {field: {"choice": "ours"|"theirs"|"edited", "value": ...}} once settled (kinds
+    #: without fields: {"action": {"choice": ..., "value": null}}); "" while open or when only
+    #: marked resolved
+    resolution: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Notice(Base):
@@ -102,6 +110,9 @@ class HqOrderLink(Base):
     #: revision means the station changed the order since (an HQ edit based on less conflicts)
     applied_revision: Mapped[int] = mapped_column(default=1)
     last_hq_seq: Mapped[int] = mapped_column(default=0)
+    #: JSON of the head-office-editable fields as head office last gave them (dispatch, then
+    #: each edit, applied or not): the base of the next clash; "" for links from before 0008
+    hq_fields: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 __all__ = ["HqOrderLink", "Notice", "SyncConflict", "SyncRegistration", "SyncState"]
