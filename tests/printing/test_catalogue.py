@@ -51,7 +51,9 @@ def test_every_printed_text_has_chinese() -> None:
 
 
 def test_satisfaction_boxes_are_the_trade_words() -> None:
-    assert [TEXT_ZH[s] for s in order_blocks.SATISFACTION] == ["非常满意", "满意", "一般", "不满意"]
+    # the return visit's 1..5 scale, as recorded (app.domain.visits)
+    assert [TEXT_ZH[s] for s in order_blocks.SATISFACTION] == [
+        "非常不满意", "不满意", "一般", "满意", "非常满意"]
 
 
 def test_printing_catalogue_never_changes_another_areas_text() -> None:

@@ -77,7 +77,11 @@ def test_full_workflow_sets_sla_times(services, station, clock) -> None:
     order = services.orders.transition(tech, order.id, Action.COMPLETE)
     assert order.sla[Promise.CLEAR].state is ClockState.MET
     assert all(c.state is ClockState.MET for c in order.sla.values())
-    order = services.orders.transition(clerk, order.id, Action.VISIT, satisfaction=5)
+    # the visit is recorded with its four scores (app.services.visits), never as a bare move
+    with pytest.raises(RuleViolation):
+        services.orders.transition(clerk, order.id, Action.VISIT)
+    services.visits.record_visit(clerk, order.id, dict.fromkeys(
+        ("speed", "attitude", "quality", "price"), 5))
     order = services.orders.transition(clerk, order.id, Action.CLOSE)
     assert order.status is OrderStatus.CLOSED and order.satisfaction == 5
     assert order.actions == []

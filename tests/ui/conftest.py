@@ -86,6 +86,11 @@ class FakePrompts:
         self.asked.append("reason")
         return self.reason
 
-    def satisfaction(self, parent):
-        self.asked.append("satisfaction")
-        return self.satisfaction_value
+    def return_visit(self, parent, ctx, order_id):
+        """Answers the visit dialog: every aspect scored ``satisfaction``."""
+        self.asked.append("visit")
+        if self.satisfaction_value is None:
+            return False
+        ctx.services.visits.record_visit(ctx.actor, order_id, dict.fromkeys(
+            ("speed", "attitude", "quality", "price"), self.satisfaction_value))
+        return True

@@ -100,7 +100,7 @@ def test_create_find_move_and_see_in_history(qtbot, services, station, ctx_for, 
     closed = clerk_editor.current_order()
     assert closed.status is OrderStatus.CLOSED
     assert enabled_actions(clerk_editor) == set()  # only a manager may reopen
-    assert clerk_editor.prompts.asked == ["technician", "satisfaction"]
+    assert clerk_editor.prompts.asked == ["technician", "visit"]
     assert services.orders.detail(detail.id).status is OrderStatus.CLOSED
 
     # the orders page refreshed itself from the "orders" announcement

@@ -118,10 +118,10 @@ class OrderHeader(QWidget):
                 return
             kwargs["reason"] = reason
         elif action is Action.VISIT:
-            satisfaction = editor.prompts.satisfaction(editor)
-            if satisfaction is None:
-                return
-            kwargs["satisfaction"] = satisfaction
+            # the visit is recorded with its four scores by the visit dialog, never bare
+            if editor.prompts.return_visit(editor, ctx, detail.id):
+                editor.load()
+            return
         self._move(detail, action, **kwargs)
 
     def _assign(self, detail: OrderDetail, technicians: list[UserInfo]) -> None:

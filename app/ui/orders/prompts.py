@@ -1,4 +1,4 @@
-"""The questions a status move asks (which technician, why cancel, how satisfied).
+"""The questions a status move asks (which technician, why cancel, the return visit).
 
 One object so tests can answer them without modal dialogs.
 """
@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from app.i18n import tr
 from app.services.users import UserInfo
-
-SATISFACTION_LEVELS = (5, 4, 3, 2, 1)
 
 
 class Prompts:
@@ -30,19 +28,8 @@ class Prompts:
         text, ok = QInputDialog.getText(parent, tr("Cancel order"), tr("Reason for cancelling:"))
         return text if ok else None
 
-    def satisfaction(self, parent: QWidget) -> int | None:
-        items = [tr("{n} — {meaning}", n=n, meaning=tr(_MEANING[n])) for n in SATISFACTION_LEVELS]
-        choice, ok = QInputDialog.getItem(parent, tr("Customer visit"),
-                                          tr("Customer satisfaction:"), items, 0, False)
-        if not ok:
-            return None
-        return SATISFACTION_LEVELS[items.index(choice)]
+    def return_visit(self, parent: QWidget, ctx, order_id: str) -> bool:
+        """The return-visit dialog (four scores, comments, complaint); True once saved."""
+        from app.ui.visits.dialog import VisitDialog
 
-
-_MEANING = {
-    5: "very satisfied",
-    4: "satisfied",
-    3: "neutral",
-    2: "dissatisfied",
-    1: "very dissatisfied",
-}
+        return VisitDialog(ctx, order_id, parent).exec() == VisitDialog.DialogCode.Accepted

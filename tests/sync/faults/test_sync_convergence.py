@@ -54,8 +54,12 @@ def forward(rig: StationRig, order_id: str, steps: int) -> int:
         move = next((a for a in reversed(FORWARD) if a in detail.actions), None)
         if move is None:
             return done
+        if move is sm.Action.VISIT:  # a visit is recorded with its four scores
+            rig.services.visits.record_visit(actor, order_id, dict.fromkeys(
+                ("speed", "attitude", "quality", "price"), 5))
+            continue
         rig.services.orders.transition(
-            actor, order_id, move, satisfaction=5 if move is sm.Action.VISIT else None,
+            actor, order_id, move,
             technician_id=actor.user_id if move is sm.Action.ASSIGN else None)
     return steps
 
