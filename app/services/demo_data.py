@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from app.domain.enums import ChargeKind, OrderSource, OrderStatus, OrderType, Role, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
+from app.services import demo_claims
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
@@ -181,6 +182,7 @@ def generate(
         if progress:
             progress(customers + i + 1, customers + orders)
     parts.finish()
+    demo_claims.generate(services, clock, boss=boss, clerk=clerk, tech=tech, end=end, seed=seed)
     clock.now = end
     return accounts
 
