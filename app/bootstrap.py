@@ -30,6 +30,7 @@ from app.services.stock_queries import StockQueries
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
+from app.services.visits import VisitService
 from app.services.warranty_policy import PolicyService
 from app.store import migrate
 from app.store.base import utcnow
@@ -59,6 +60,7 @@ class Services:
     counts: CountService
     catalogue: PartCatalogue
     stock: StockQueries
+    visits: VisitService
     claims: ClaimService
     policy: PolicyService
     corrections: OrderCorrectionService
@@ -115,6 +117,7 @@ def build_services(
         counts=counts,
         catalogue=PartCatalogue(db, bus, clock),
         stock=StockQueries(db),
+        visits=VisitService(db, bus, orders, clock),
         claims=ClaimService(db, bus, clock),
         policy=PolicyService(db, bus, clock),
         corrections=OrderCorrectionService(db, bus, orders, clock),

@@ -17,7 +17,7 @@ from app.i18n.zh_cn import LABELS_ZH
 #: one catalogue module per area, so areas never edit each other's file
 CATALOGUES = ("zh_cn", "zh_ui", "zh_sync", "zh_printing", "zh_parts", "zh_order_parts",
               "zh_sales", "zh_parts_orders", "zh_parts_ui", "zh_warranty", "zh_claims",
-              "zh_feedback", "zh_order_desk", "zh_corrections",
+              "zh_feedback", "zh_visits", "zh_order_desk", "zh_corrections",
               "zh_claim_papers", "zh_conflicts")
 TEXT_ZH: dict[str, str] = {}
 for _name in CATALOGUES:

@@ -82,6 +82,10 @@ class OrderSheet:
     claimed_fen: int = 0
     #: 1..5 from the return visit (回访), None when not asked yet
     satisfaction: int | None = None
+    #: the return visit's four scores (speed, attitude, quality, price; each 1..5), None
+    #: before the visit: the paper ticks one box per aspect
+    visit_scores: tuple[int, int, int, int] | None = None
+    visit_comments: str = ""
     #: zone the times print in; None is the computer's own zone
     tz: tzinfo | None = field(default=None, compare=False)
 

@@ -75,7 +75,8 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
          Field("Closed at", when(sheet.closed_at))),
         *([Section("Customer feedback")] if a4 else []),
         Field("Satisfaction", satisfaction_boxes(sheet, paper), wide=True),
-        Field("Comments", "", wide=True, min_height=14 * unit),
+        # the customer's words at the return visit; blank before it, to write by hand
+        Field("Comments", sheet.visit_comments, wide=True, min_height=14 * unit),
         (Field("Customer signature", signed()), Field("Technician signature", signed()),
          Field("Station stamp", signed())),
     ]

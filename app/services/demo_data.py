@@ -22,6 +22,7 @@ from app.services import demo_claims
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
+from app.services.demo_visits import DemoVisits
 from app.services.order_warnings import Ack
 from app.services.orders import ChargeInput, NewOrder
 
@@ -136,6 +137,7 @@ def generate(
     parts = DemoParts(services, clock, seed=seed, orders=orders, boss=boss, clerk=clerk,
                       tech=tech, end=end)
     parts.setup()
+    visits = DemoVisits(services, clock, seed=seed, clerk=clerk, end=end)
     clock.now = end - timedelta(days=90)
 
     customer_ids: list[tuple[str, str, str | None, str]] = []
@@ -178,17 +180,18 @@ def generate(
         )
         target = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
         worker = rng.choice(workers)
-        _walk(services, clock, rng, order.id, target, clerk, boss, worker, end, parts)
+        _walk(services, clock, rng, order.id, target, clerk, boss, worker, end, parts, visits)
         if progress:
             progress(customers + i + 1, customers + orders)
     parts.finish()
+    visits.finish()
     demo_claims.generate(services, clock, boss=boss, clerk=clerk, tech=tech, end=end, seed=seed)
     clock.now = end
     return accounts
 
 
 def _walk(services, clock, rng, order_id, target, clerk: Actor, boss: Actor, worker: Actor,
-          end: datetime, parts: DemoParts) -> None:
+          end: datetime, parts: DemoParts, visits: DemoVisits) -> None:
     for action in PATHS[target]:
         step = {
             Action.ACCEPT: timedelta(minutes=rng.choice((5, 10, 20, 25, 40))),
@@ -210,7 +213,9 @@ def _walk(services, clock, rng, order_id, target, clerk: Actor, boss: Actor, wor
             actor = boss
             kwargs["reason"] = rng.choice(["用户自行解决", "重复报修", "用户已购新机"])
         if action is Action.VISIT:
-            kwargs["satisfaction"] = rng.choices([5, 4, 3, 2], [60, 30, 8, 2])[0]
+            if not visits.visit(order_id):  # four scores, maybe a complaint (demo_visits)
+                return  # the customer was not reached yet: the order waits in the queue
+            continue
         if action is Action.COMPLETE:
             # issues the parts the repair took from stock; its detail is the order after that
             repair = parts.repair(services.orders.detail(order_id, actor), actor)

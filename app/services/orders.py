@@ -49,6 +49,7 @@ from app.services.errors import PermissionDenied, not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
 from app.services.order_corrections import check_work_open
+from app.services.order_links import OrderLinks, links_of
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
@@ -97,6 +98,8 @@ class NewOrder:
     service_address: str = ""
     technician_id: str | None = None
     hq_reference: str = ""
+    #: a complaint (投诉) names the order it is about (app.services.visits opens them)
+    related_order_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,8 @@ class OrderDetail:
     repairs: list[RepairInfo] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
     actions: list[sm.Action] = field(default_factory=list)
+    #: the complaint links both ways and the return visit's scores
+    links: OrderLinks = field(default_factory=OrderLinks)
 
     #: the whole unit's warranty on the service date (None without a product)
     coverage: Coverage | None = None
@@ -258,48 +263,64 @@ class OrderService:
         """Creates the order (and a new customer and product with it). Every refused field
         is raised at once (``FieldErrors``); then the warnings (``warnings_for``) refuse with
         ``WarningsPending`` unless ``acknowledged`` covers each kind with a reason."""
+        with self.db.write() as s:
+            order = self.create_in(s, actor, new, self.clock(), acknowledged)
+            result = self._detail(self._load(s, order.id, full=True), actor)
+        self.bus.publish({events.ORDERS, events.CUSTOMERS, events.OUTBOX})
+        return result
+
+    def create_in(
+        self, s: Session, actor: Actor, new: NewOrder, now: datetime,
+        acknowledged: Ack | None = None,
+    ) -> ServiceOrder:
+        """``create`` in the caller's transaction (a complaint opened with its return visit);
+        the caller publishes the change. The warnings hold here too (a complaint's own
+        original order is not counted as a duplicate)."""
         actor.require(Role.CLERK, doing="create orders")
         t.check_key(new.customer_id, "customer_id", "Customer")
         t.check_key(new.product_id, "product_id", "Product")
         t.check_key(new.technician_id, "technician_id", "Technician")
-        now = self.clock()
+        t.check_key(new.related_order_id, "related_order_id", "Related order")
         today = now.astimezone().date()
         fault, phone, address, hq_ref = check_new_order(new, today)
-        with self.db.write() as s:
-            warned = self._new_warnings(s, new, address)
-            ack_reason = check_acknowledged(warned, acknowledged)
-            customer = self._customer_for(s, actor, new)
-            product_id = self._product_for(s, actor, customer.id, new, today)
-            if new.technician_id is not None:
-                self._check_assignable(s, new.technician_id)
-            order = ServiceOrder(
-                number=self._next_number(s, today),
-                order_type=OrderType(new.order_type).value,
-                source=OrderSource(new.source).value,
-                service_mode=ServiceMode(new.service_mode).value,
-                status=OrderStatus.RECEIVED.value,
-                customer_id=customer.id,
-                product_id=product_id,
-                contact_phone=phone,
-                contact_digits=v.phone_digits(phone),
-                service_address=address or customer.address,
-                fault_description=fault,
-                hq_reference=hq_ref,
-                created_by=actor.user_id or None,
-                called_at=now,
-            )
-            s.add(order)
-            s.flush()
-            self._journal(s, actor, order, "create")
-            if warned:
-                record_acknowledgement(s, actor, order, warned, ack_reason)
-            if new.technician_id is not None:
-                self._apply(s, actor, order, sm.Action.ACCEPT, now)
-                order.technician_id = new.technician_id
-                self._apply(s, actor, order, sm.Action.ASSIGN, now)
-            result = self._detail(self._load(s, order.id, full=True), actor)
-        self.bus.publish({events.ORDERS, events.CUSTOMERS, events.OUTBOX})
-        return result
+        warned = self._new_warnings(s, new, address)
+        ack_reason = check_acknowledged(warned, acknowledged)
+        customer = self._customer_for(s, actor, new)
+        product_id = self._product_for(s, actor, customer.id, new, today)
+        if new.technician_id is not None:
+            self._check_assignable(s, new.technician_id)
+        if new.related_order_id is not None:
+            related = s.get(ServiceOrder, new.related_order_id)
+            if related is None or related.customer_id != customer.id:
+                raise RuleViolation("A complaint can only name an order of the same "
+                                    "customer.", field="related_order_id")
+        order = ServiceOrder(
+            number=self._next_number(s, today),
+            order_type=OrderType(new.order_type).value,
+            source=OrderSource(new.source).value,
+            service_mode=ServiceMode(new.service_mode).value,
+            status=OrderStatus.RECEIVED.value,
+            customer_id=customer.id,
+            product_id=product_id,
+            contact_phone=phone,
+            contact_digits=v.phone_digits(phone),
+            service_address=address or customer.address,
+            fault_description=fault,
+            hq_reference=hq_ref,
+            created_by=actor.user_id or None,
+            called_at=now,
+            related_order_id=new.related_order_id,
+        )
+        s.add(order)
+        s.flush()
+        self._journal(s, actor, order, "create")
+        if warned:
+            record_acknowledgement(s, actor, order, warned, ack_reason)
+        if new.technician_id is not None:
+            self._apply(s, actor, order, sm.Action.ACCEPT, now)
+            order.technician_id = new.technician_id
+            self._apply(s, actor, order, sm.Action.ASSIGN, now)
+        return order
 
     def warnings_for(
         self, new_or_edit: NewOrder | OrderEdit, order_id: str | None = None
@@ -386,10 +407,13 @@ class OrderService:
         expected_revision: int | None = None,
         technician_id: str | None = None,
         reason: str = "",
-        satisfaction: int | None = None,
     ) -> OrderDetail:
-        """One move of the state machine, checked for state and role."""
+        """One move of the state machine, checked for state and role. A return visit is
+        not a bare move: ``VisitService.record_visit`` makes it with its four scores."""
         action = sm.Action(action)
+        if action is sm.Action.VISIT:
+            raise RuleViolation("Record the return visit with its four satisfaction scores "
+                                "(the return-visit form).", field="status")
         t.check_key(technician_id, "technician_id", "Technician")
         now = self.clock()
         with self.db.write() as s:
@@ -402,14 +426,19 @@ class OrderService:
                 self._check_assignable(s, technician_id)
             if action is sm.Action.CANCEL:
                 reason = t.check_required(reason, "reason", "Cancel reason", 200)
-            if action is sm.Action.VISIT and satisfaction is not None:
-                v.check_range(satisfaction, "satisfaction", "Satisfaction", 1, 5)
             sm.check_role(action, actor.role, is_assignee=order.technician_id == actor.user_id)
             self._apply(s, actor, order, action, now, technician_id=technician_id,
-                        reason=reason, satisfaction=satisfaction)
+                        reason=reason)
             result = self._detail(self._load(s, order.id, full=True), actor)
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return result
+
+    def visit_in(self, s: Session, actor: Actor, order: ServiceOrder, satisfaction: int,
+                 now: datetime) -> None:
+        """The VISIT move in the caller's transaction, checked for state and role; only
+        ``app.services.visits`` calls it, with the ReturnVisit row it writes alongside."""
+        sm.check_role(sm.Action.VISIT, actor.role, is_assignee=order.technician_id == actor.user_id)
+        self._apply(s, actor, order, sm.Action.VISIT, now, satisfaction=satisfaction)
 
     def add_repair_record(
         self, actor: Actor, order_id: str, diagnosis: str, actions: str, labour_minutes: int
@@ -639,6 +668,7 @@ class OrderService:
                 for a in o.attachments
             ],
             actions=actions,
+            links=links_of(Session.object_session(o), o),
             coverage=payers.order_coverage(current_policy(Session.object_session(o)),
                                            o.product, on),
             travel_km=o.travel_km,

@@ -239,6 +239,8 @@ def to_sheet(
         closed_at=d.closed_at,
         source=d.source,
         satisfaction=d.satisfaction,
+        visit_scores=d.links.visit_scores,
+        visit_comments=d.links.visit_comments,
         tz=tz,
     )
 

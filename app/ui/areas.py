@@ -16,6 +16,7 @@ AREA_MODULES = [
     "app.ui.users",
     "app.ui.printing",
     "app.ui.sync",
+    "app.ui.visits",
 ]
 
 

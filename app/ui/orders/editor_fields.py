@@ -6,6 +6,7 @@ order's times and people for reading.
 from __future__ import annotations
 
 from enum import Enum
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderType, Role, ServiceMode
+from app.domain.visits import ASPECT_LABELS
 from app.i18n import tr
 from app.services.customers import CustomerFile
 from app.services.orders import OrderDetail, OrderEdit
@@ -75,11 +77,15 @@ class OrderFieldsTab(QWidget):
             ("responded", "Accepted at"), ("arrived", "Service started"),
             ("cleared", "Completed at"), ("visited", "Visited at"), ("closed", "Closed at"),
             ("satisfaction", "Satisfaction"), ("cancel", "Cancel reason"),
+            ("related", "Related order:"), ("complaints", "Complaints about this order:"),
         ):
-            value = QLabel()
+            value = QLabel(objectName=f"fact_{key}")
             value.setWordWrap(True)
             self.fact_labels[key] = value
             self.facts.addRow(tr(text), value)
+        # a complaint and the order it is about open each other
+        for key in ("related", "complaints"):
+            self.fact_labels[key].linkActivated.connect(self._open_linked)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -119,7 +125,9 @@ class OrderFieldsTab(QWidget):
             "called": local_time(d.called_at), "responded": local_time(d.responded_at),
             "arrived": local_time(d.arrived_at), "cleared": local_time(d.cleared_at),
             "visited": local_time(d.visited_at), "closed": local_time(d.closed_at),
-            "satisfaction": str(d.satisfaction or ""), "cancel": d.cancel_reason,
+            "satisfaction": _satisfaction(d), "cancel": d.cancel_reason,
+            "related": _links([d.links.related_order] if d.links.related_order else []),
+            "complaints": _links(list(d.links.complaints)),
         }
         for key, text in facts.items():
             self.fact_labels[key].setText(text)
@@ -152,6 +160,26 @@ class OrderFieldsTab(QWidget):
         ctx, order_id, revision = self.editor.ctx, detail.id, detail.revision
         self.editor.run_service(
             lambda: ctx.services.orders.update(ctx.actor, order_id, edit, revision), self.form)
+
+
+    def _open_linked(self, order_id: str) -> None:
+        from app.ui.orders.editor_dialog import OrderEditor
+
+        OrderEditor(self.editor.ctx, order_id, parent=self.editor.parentWidget()).show()
+
+
+def _satisfaction(d: OrderDetail) -> str:
+    """The overall number, then the return visit's four scores when recorded."""
+    if d.links.visit_scores is None:
+        return str(d.satisfaction or "")
+    scores = "  ".join(f"{tr(text)} {score}" for text, score
+                       in zip(ASPECT_LABELS.values(), d.links.visit_scores, strict=True))
+    return f"{d.satisfaction or ''}  ({scores})"
+
+
+def _links(refs: list) -> str:
+    return "  ".join(f'<a href="{escape(r.id)}">{escape(r.number)}</a> {escape(label(r.status))}'
+                     for r in refs)
 
 
 def _product_text(model: str, serial: str) -> str:

@@ -35,10 +35,13 @@ class OrderHeader(QWidget):
         self.number.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.status = QLabel(objectName="order_status")
         self.warranty = QLabel(objectName="order_warranty")
+        #: why 保内/保外: the period that applied, the purchase date, the last covered day
+        self.coverage = QLabel(objectName="order_coverage")
         self.source = QLabel()
         self.customer = QLabel()
         top = QHBoxLayout()
-        for widget in (self.number, self.status, self.warranty, self.source, self.customer):
+        for widget in (self.number, self.status, self.warranty, self.coverage, self.source,
+                       self.customer):
             top.addWidget(widget)
         top.addStretch(1)
 
@@ -76,6 +79,8 @@ class OrderHeader(QWidget):
         self.warranty.setText(label(d.warranty))
         self.warranty.setStyleSheet(
             f"color: {WARRANTY_COLOURS[d.warranty]}; font-weight: bold; padding: 0 6px;")
+        self.coverage.setText(d.coverage_text)
+        self.coverage.setStyleSheet(f"color: {WARRANTY_COLOURS[d.warranty]};")
         source = label(d.source)
         if d.source is OrderSource.HEAD_OFFICE and d.hq_reference:
             source += f" ({d.hq_reference})"
