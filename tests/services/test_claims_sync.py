@@ -17,6 +17,7 @@ from app.store.models import ClaimBatch, ClaimLine, OutboxOp, SyncConflict
 from sync import protocol as p
 from tests.services.claims_helpers import CAP, Shape, add_parts, finished_order, publish_policy
 
+
 @pytest.fixture
 def batch(services, station):
     boss = station["manager"]
