@@ -17,6 +17,7 @@
         --line 2=adjust:YUAN:REASON --line 3=reject:REASON [--approve-rest]
     repair-station-hq --db URL claims settle BATCH_NUMBER [--deduct YUAN --reason R]
         [--statement-no NO]
+    repair-station-hq --db URL feedback list [--station CODE] [--cause C] [--model TEXT]
     repair-station-hq --db URL stations | conflicts | rejected | prune | after-restore
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
@@ -35,7 +36,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from sync.hq import catalogue, changes, claims, old_parts, policy
+from sync.hq import catalogue, changes, claims, feedback, old_parts, policy
 from sync.hq import conflicts as hq_conflicts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_commands(sub, [db_too])
     policy.add_commands(sub, [db_too])
     claims.add_commands(sub, [db_too])
+    feedback.add_commands(sub, [db_too])
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
     return parser
@@ -251,6 +253,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         return policy.run_command(args, admin.db, admin.clock)
     elif cmd == "claims":
         return claims.run_command(args, admin.db, admin.clock)
+    elif cmd == "feedback":
+        return feedback.run_command(args, admin.db, admin.clock)
     elif cmd == "prune":
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
         print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")
