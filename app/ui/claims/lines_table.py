@@ -33,8 +33,8 @@ WARNING_BG = QColor("#fff4e0")
 
 def make_lines_table() -> QTableWidget:
     table = make_table(LINE_HEADERS, "claim_lines_table",
-                       {0: 36, 1: 165, 2: 60, 3: 140, 4: 40, 5: 70, 6: 75, 7: 75, 8: 120,
-                        9: 260, 10: 60, 11: 70})
+                       {0: 36, 1: 165, 2: 60, 3: 130, 4: 40, 5: 70, 6: 75, 7: 75, 8: 170,
+                        9: 250, 10: 60, 11: 70})
     table.setWordWrap(True)
     return table
 
