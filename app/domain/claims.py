@@ -143,6 +143,7 @@ class ClaimFacts:
     responded_at: datetime | None = None
     arrived_at: datetime | None = None
     completed_at: datetime | None = None
+    #: the day the warranty is judged on (the call's day, as the payers were decided)
     service_date: date | None = None
     #: the last covered day of the unit, or for a part line of the part (None: unknown)
     warranty_ends: date | None = None

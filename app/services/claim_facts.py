@@ -57,8 +57,11 @@ def local_day(when: datetime) -> date:
 
 
 def service_date(order: ServiceOrder) -> date:
-    """The day the work was done: when the fault was cleared (else closed, else called)."""
-    return local_day(order.cleared_at or order.closed_at or order.called_at)
+    """The day the warranty is judged on: the day the customer called, as the payer of each
+    line is decided (``app.services.payers.service_date``). A claim served after the warranty
+    end is one whose data changed since its payers were set (a purchase date corrected from
+    the invoice, a policy with a shorter period): the checks hold it against today's data."""
+    return local_day(order.called_at)
 
 
 def _utc_bounds(period: str) -> tuple[datetime, datetime]:
