@@ -321,3 +321,35 @@ def test_technicians_are_refused_by_the_service_itself(services, station, clock)
     with pytest.raises(PermissionDenied) as err:
         services.visits.record_attempt(station["tech2"], order.id, "无人接听")
     assert err.value.params["doing"] == "make return visits"
+
+
+def test_a_complaint_opens_even_when_the_product_has_other_open_orders(
+        services, station, clock) -> None:
+    """The new-order warnings (another open order of the serial) do not stop a complaint:
+    it follows up an order, it is not a new call; the reason is kept in the audit."""
+    from app.domain.enums import OrderSource, ServiceMode
+    from app.services.order_warnings import ACK_ACTION, Ack
+    from app.services.orders import NewOrder
+
+    order = completed(services, station, clock)
+    services.orders.create(station["clerk"], NewOrder(
+        OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "又不制冷了",
+        order.contact_phone, customer_id=order.customer.id, product_id=order.product.id),
+        acknowledged=Ack("客户再次来电"))
+    result = services.visits.record_visit(station["clerk"], order.id, ALL_FIVE,
+                                          open_complaint=True, complaint_text="客户投诉")
+    assert result.complaint is not None
+    with services.db.read() as s:
+        reasons = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == ACK_ACTION, AuditEntry.entity_id == result.complaint.id)).all()
+    assert reasons and order.number in reasons[0]
+
+
+def test_the_order_move_itself_checks_the_role(services, station, clock) -> None:
+    """``OrderService.visit_in`` holds the state machine's role rule on its own."""
+    from app.store.models import ServiceOrder as Row
+
+    order = completed(services, station, clock)
+    with pytest.raises(RuleViolation), services.db.write() as s:
+        services.orders.visit_in(s, station["tech"], s.get(Row, order.id), 5, clock.now)
+    assert services.orders.detail(order.id).status is OrderStatus.COMPLETED
