@@ -55,4 +55,23 @@ TEXT_ZH: dict[str, str] = {
     "Submitted at": "提交时间",
     "Station manager": "站长",
     "Quality department": "质量部门",
+    # the screens (app/ui/feedback/)
+    "Quality feedback": "质量反馈",
+    "Quality feedback card": "质量反馈卡",
+    "Quality feedback card {number}": "质量反馈卡 {number}",
+    "Quality feedback card…": "填写质量反馈卡…",
+    "Fill in the product quality feedback card of this order": "填写本工单的产品质量反馈卡",
+    "The feedback card has changes that are not saved. Discard them?":
+        "质量反馈卡有未保存的修改，放弃这些修改吗？",
+    "Remove photo": "删除照片",
+    "Submit": "提交",
+    "Choose a feedback card, or start a new one.": "请选择一张质量反馈卡，或新建一张。",
+    "from order {number}": "来自工单 {number}",
+    "filled in by {name} {when}": "{name} 填于 {when}",
+    "Feedback card {number} saved.": "质量反馈卡 {number} 已保存。",
+    "Number, model, serial, part, fault or order": "卡号、型号、机身编号、零部件、故障或工单号",
+    "All": "全部",
+    "New feedback card": "新建反馈卡",
+    "Card number": "卡号",
+    "Filled in on": "填卡日期",
 }
