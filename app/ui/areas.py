@@ -11,6 +11,7 @@ AREA_MODULES = [
     "app.ui.orders",
     "app.ui.customers",
     "app.ui.parts",
+    "app.ui.feedback",
     "app.ui.claims",
     "app.ui.payments",
     "app.ui.users",
