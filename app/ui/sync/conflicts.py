@@ -1,18 +1,23 @@
-"""冲突: what sync could not settle on its own (a head-office cancel of finished work, a stale
-head-office edit, an op head office refused). A person reads both sides and marks it
-resolved with a note (managers; the service enforces it).
+"""冲突: what sync could not settle on its own, as a person settles it.
+
+The list above (newest first, open ones unless 显示已解决), the chosen conflict below
+(``ConflictDetail``): a stale head-office edit field by field, a late cancel of finished work
+with 确认保留完工 / 取消工单, other kinds explained with 标记已处理. Settling runs through
+``app.services.sync_conflicts.ConflictDesk`` off the GUI thread (managers; the services
+enforce it) and is synced to head office with the next sync.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPushButton,
+    QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,91 +26,152 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import Role
 from app.i18n import tr
-from app.services.sync_service import ConflictInfo
+from app.services.sync_conflicts import ConflictDesk, ConflictInfo
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
-from app.ui.widgets.messages import show_error
+from app.ui.sync.conflict_detail import KIND_TEXT, ConflictDetail
 
-WATCHED = frozenset({"conflicts", "sync"})
-HEADERS = ("Found", "Kind", "Record", "This station", "Head office", "Resolved")
-#: conflict kinds as people read them
-KIND_TEXT = {
-    "cancel_after_completion": "Head office cancelled finished work",
-    "stale_hq_edit": "Head office edited an order changed here",
-    "rejected_op": "Head office refused a change",
-    "hq_conflict": "Head office reported a clash",
-    "unknown_order": "Head office named an unknown order",
-    "unknown_change": "Head office sent something this version does not know",
-    "unreadable_change": "Head office sent a change that could not be applied",
-}
+WATCHED = frozenset({"conflicts", "sync", "orders"})
+HEADERS = ("Found", "Kind", "Record", "Resolved")
+
+
+def conflict_desk(ctx: UiContext) -> ConflictDesk:
+    services = ctx.services
+    return ConflictDesk(services.db, services.bus, services.orders, services.sync.clock)
 
 
 class ConflictsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.desk = conflict_desk(ctx)
         self.conflicts: list[ConflictInfo] = []
         self.header = QLabel(objectName="conflicts_header")
         self.show_resolved = QCheckBox(tr("Show resolved"), objectName="show_resolved")
         self.show_resolved.toggled.connect(self.refresh)
         self.table = QTableWidget(0, len(HEADERS), objectName="conflicts_table")
         self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
-        for column in (3, 4):
-            self.table.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.note = QLineEdit(objectName="resolution_note")
-        self.note.setPlaceholderText(tr("What was done about it"))
-        self.resolve_button = QPushButton(tr("Mark resolved"), objectName="resolve_button")
-        self.resolve_button.clicked.connect(self.resolve_selected)
-        self.resolve_button.setEnabled(ctx.actor.role is Role.MANAGER)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.detail = ConflictDetail(ctx.actor.role is Role.MANAGER)
+        self.detail.settle_fields.connect(self._settle_fields)
+        self.detail.settle_cancel.connect(self._settle_cancel)
+        self.detail.acknowledge.connect(self._acknowledge)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.detail)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 2)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.show_resolved)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.note, 1)
-        bottom.addWidget(self.resolve_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table)
-        layout.addLayout(bottom)
+        layout.addWidget(splitter)
         ctx.changes.changed.connect(self._on_changed)
         self.refresh()
 
+    # -- the list -----------------------------------------------------------------------------
     def refresh(self) -> None:
         include = self.show_resolved.isChecked()
-        self.ctx.tasks.run(lambda: self.ctx.services.sync.conflicts(include), self._show,
-                           owner=self)
+        self.ctx.tasks.run(lambda: self.desk.conflicts(include), self._show, owner=self)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & WATCHED:
             self.refresh()
 
     def _show(self, conflicts: list[ConflictInfo]) -> None:
+        current = self._current_id()
         self.conflicts = conflicts
+        self.table.blockSignals(True)
         self.table.setRowCount(len(conflicts))
+        chosen = -1
         for row, c in enumerate(conflicts):
-            resolved = ""
+            resolved = tr("Waiting to be settled")
             if c.resolved_at is not None:
-                resolved = f"{local_time(c.resolved_at)} {c.resolved_by or ''} {c.resolution_note}"
-            cells = (local_time(c.created_at), tr(KIND_TEXT.get(c.kind, c.kind)),
-                     f"{c.entity} {c.entity_id}", c.local_summary, c.remote_summary, resolved)
+                resolved = tr("Settled {time} by {user}", time=local_time(c.resolved_at),
+                              user=c.resolved_by or "?")
+                if c.resolution_note:
+                    resolved += f" · {c.resolution_note}"
+            subject = c.order_number or f"{tr(c.entity)} {c.entity_id}"
+            cells = (local_time(c.created_at), tr(KIND_TEXT.get(c.kind, c.kind)), subject,
+                     resolved)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeRowsToContents()
+            if c.id == current:
+                chosen = row
+        self.table.blockSignals(False)
+        if chosen >= 0:
+            self.table.selectRow(chosen)
+        self._selected()
         open_count = sum(1 for c in conflicts if c.resolved_at is None)
         self.header.setText(tr("Sync conflicts to review: {n}", n=open_count))
 
-    def resolve_selected(self) -> None:
+    def _current_id(self) -> str | None:
         row = self.table.currentRow()
-        if not 0 <= row < len(self.conflicts):
+        return self.conflicts[row].id if 0 <= row < len(self.conflicts) else None
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        conflict = self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+        shown = self.detail.conflict
+        same = (conflict is not None and shown is not None and conflict.id == shown.id
+                and conflict.resolved_at == shown.resolved_at
+                and conflict.order_status == shown.order_status)
+        if not same:  # a refresh of the same conflict keeps the choices being made
+            self.detail.show_conflict(conflict)
+
+    def select(self, conflict_id: str) -> None:
+        """Shows the conflict ``conflict_id`` below (tests, links)."""
+        for row, c in enumerate(self.conflicts):
+            if c.id == conflict_id:
+                self.table.selectRow(row)
+                return
+
+    # -- settling -----------------------------------------------------------------------------
+    def _settle_fields(self, choices: dict, note: str) -> None:  # type: ignore[type-arg]
+        conflict = self.detail.conflict
+        if conflict is None:
             return
-        conflict_id, note = self.conflicts[row].id, self.note.text()
-        self.ctx.tasks.run(
-            lambda: self.ctx.services.sync.resolve_conflict(self.ctx.actor, conflict_id, note),
-            lambda _info: self.note.clear(), lambda exc: show_error(self.window(), exc),
-            owner=self)
+        actor, conflict_id = self.ctx.actor, conflict.id
+        self._run(lambda: self.desk.settle_fields(actor, conflict_id, choices, note))
+
+    def _settle_cancel(self, choice: str, note: str) -> None:
+        conflict = self.detail.conflict
+        if conflict is None:
+            return
+        actor, conflict_id = self.ctx.actor, conflict.id
+        self._run(lambda: self.desk.settle_cancel(actor, conflict_id, choice, note))
+
+    def _acknowledge(self, note: str) -> None:
+        conflict = self.detail.conflict
+        if conflict is None:
+            return
+        actor, conflict_id = self.ctx.actor, conflict.id
+        self._run(lambda: self.desk.acknowledge(actor, conflict_id, note))
+
+    def _run(self, work) -> None:  # type: ignore[no-untyped-def]
+        self.detail.setEnabled(False)
+        self.ctx.tasks.run(work, self._settled, self._failed, owner=self)
+
+    def _settled(self, info: ConflictInfo) -> None:
+        self.detail.setEnabled(True)
+        self.ctx.status_message(tr("Conflict settled; head office hears of it at the next "
+                                   "sync."))
+        self.detail.show_conflict(info)
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.detail.setEnabled(True)
+        self.detail.show_error(exc)

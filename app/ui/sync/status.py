@@ -2,6 +2,13 @@
 and unread notices; "立即同步" (F9) with inline progress; a background sync every few minutes
 when the station is registered.
 
+F9 works from every window of the program (an application shortcut, and the action is added
+to whichever window becomes active, so a modal dialog takes it too). Registration is always
+reachable: the menu beside 立即同步 (managers), and 立即同步 itself while unregistered. The
+indicator follows the registration row: polled cheaply off the GUI thread every few seconds
+and when the program comes back to the front, so a ``repair-station register`` on the
+command line is noticed without a restart.
+
 Syncs run on the task runner's slow pool (network), never on the database worker, so the
 counter's own reads and writes never wait behind the line. A background failure only changes
 the indicator; a sync the user asked for also shows the reason.
@@ -10,8 +17,16 @@ the indicator; a sync the user asked for also shows the reason.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QToolButton, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.domain.enums import Role
 from app.i18n import render, tr
@@ -28,6 +43,8 @@ BACKGROUND_INTERVAL_MS = 5 * 60 * 1000
 #: the first background sync after the window opens (let the counter start first)
 FIRST_SYNC_DELAY_MS = 15 * 1000
 WATCHED = frozenset({SYNC, events.OUTBOX, "conflicts", "notices"})
+#: how often the registration row is looked at (one primary-key read on the database worker)
+REGISTRATION_POLL_MS = 5 * 1000
 
 
 class SyncStatusWidget(QWidget):
@@ -48,7 +65,8 @@ class SyncStatusWidget(QWidget):
         self.sync_action = QAction(tr("Sync now"), self)
         self.sync_action.setObjectName("sync_now")
         self.sync_action.setShortcut(QKeySequence("F9"))
-        self.sync_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # from any window of the program, the order editor included
+        self.sync_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.sync_action.triggered.connect(lambda: self.sync_now(manual=True))
         self.addAction(self.sync_action)
         self.button = QToolButton(objectName="sync_button")
@@ -71,11 +89,18 @@ class SyncStatusWidget(QWidget):
         self.timer.timeout.connect(lambda: self.sync_now(manual=False))
         self.timer.setSingleShot(True)
         self.timer.start(FIRST_SYNC_DELAY_MS)
+        self.watch = QTimer(self)
+        self.watch.setObjectName("registration_watch")
+        self.watch.timeout.connect(self.check_registration)
+        self.watch.start(REGISTRATION_POLL_MS)
         ctx.changes.changed.connect(self._on_changed)
         # closing the program must not wait out a slow line: stop the sync at its next step
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(ctx.services.sync.cancel)
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
+            app.focusWindowChanged.connect(self._window_activated)
         self.refresh()
 
     # -- status -------------------------------------------------------------------------------
@@ -109,12 +134,17 @@ class SyncStatusWidget(QWidget):
         self.label.setStyleSheet(f"color: {colour};" if colour else "")
         error = status.last_error
         self.label.setToolTip(render(error) if error is not None else status.hq_url)
-        self.sync_action.setEnabled(status.registered and not self.running)
+        self.sync_action.setEnabled(not self.running)
+        self.sync_action.setToolTip(tr("Sync now") if status.registered else tr(
+            "Register with head office first (manager: the arrow beside 立即同步)."))
 
     # -- syncing ------------------------------------------------------------------------------
     def sync_now(self, manual: bool) -> bool:
         """Starts one sync off the GUI thread; False when one is running or not registered."""
         registered = self.status is not None and self.status.registered
+        if manual and not registered and not self.running:
+            self._not_registered()
+            return False
         if self.running or (not manual and not registered):
             self._schedule()
             return False
@@ -168,6 +198,36 @@ class SyncStatusWidget(QWidget):
         self.timer.start(BACKGROUND_INTERVAL_MS)
 
     # -- registration -------------------------------------------------------------------------
+    def check_registration(self) -> None:
+        """Looks at the registration row off the GUI thread; a change (a registration made on
+        the command line, or removed) refreshes the indicator."""
+        self.ctx.tasks.run(self.ctx.services.sync.is_registered, self._registration_seen,
+                           lambda _exc: None, owner=self)
+
+    def _registration_seen(self, registered: bool) -> None:
+        if self.status is None or self.status.registered != registered:
+            if registered and not self.running:
+                self.timer.start(FIRST_SYNC_DELAY_MS)  # registered elsewhere: sync soon
+            self.refresh()
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_registration()
+
+    def _window_activated(self, _window: object) -> None:
+        """F9 in a modal dialog too: the action joins whichever window is now active."""
+        active = QApplication.activeWindow()
+        if active is not None and self.sync_action not in active.actions():
+            active.addAction(self.sync_action)
+
+    def _not_registered(self) -> None:
+        if self.ctx.actor.role is Role.MANAGER:
+            self.open_register_dialog()
+        else:
+            show_message(self.window(), tr(
+                "This station is not registered with head office yet; ask the manager to "
+                "register it."))
+
     def open_register_dialog(self) -> None:
         from app.ui.sync.register_dialog import RegisterDialog
 
@@ -176,9 +236,13 @@ class SyncStatusWidget(QWidget):
         dialog.open()
 
     def _registered(self) -> None:
-        self.refresh()
         show_message(self.window(), tr("Registered. The first sync starts now."))
-        QTimer.singleShot(0, lambda: self.sync_now(manual=True))
+        # the first sync once the indicator knows the station is registered
+        self.ctx.tasks.run(self.ctx.services.sync.status, self._first_sync, owner=self)
+
+    def _first_sync(self, status: SyncStatus) -> None:
+        self._show_status(status)
+        self.sync_now(manual=True)
 
 
 def status_widget(ctx: UiContext) -> QWidget:

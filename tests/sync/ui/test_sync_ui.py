@@ -35,7 +35,7 @@ def test_register_then_sync_now_updates_the_indicator(qtbot, services, station, 
     settle(qtbot, runner)
     assert widget.label.text().startswith("未注册到总部")
     assert widget.sync_action.shortcut() == QKeySequence("F9")
-    assert not widget.sync_action.isEnabled()
+    assert widget.sync_action.isEnabled()  # unregistered, 立即同步 leads to registering
 
     dialog = RegisterDialog(ctx, widget)
     qtbot.addWidget(dialog)
@@ -54,7 +54,7 @@ def test_register_then_sync_now_updates_the_indicator(qtbot, services, station, 
 
     services.orders.create(station["clerk"], NewOrder(
         OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "不开机", "13800138000",
-        customer=CustomerInput("王五", ("13800138000",))))
+        customer=CustomerInput("王五", ("13800138000",)), service_address="北京市海淀区1号"))
     _dispatch(hq)
     hq.publish("notice", "n1", {"id": "n1", "title": "通知", "body": "内容"})
     settle(qtbot, runner)
@@ -116,19 +116,24 @@ def test_conflicts_page_lets_a_manager_resolve(qtbot, services, station, runner,
     page = ConflictsPage(ctx_for(station["manager"]))
     qtbot.addWidget(page)
     settle(qtbot, runner)
-    assert not clerk_page.resolve_button.isEnabled()
+    clerk_page.table.selectRow(0)
+    settle(qtbot, runner)
+    assert not clerk_page.detail.resolve_button.isEnabled()
     assert page.table.rowCount() == 1
     assert page.table.item(0, 1).text() == "总部发来了本版本不认识的数据"
     assert page.header.text() == "待处理的同步冲突：1"
     page.table.selectRow(0)
-    page.note.setText("已与总部确认")
-    qtbot.mouseClick(page.resolve_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert "本版本程序不认识" in page.detail.explain.text()
+    assert '"v": 1' in page.detail.sides.text()  # an old free-text record stays readable
+    page.detail.note.setText("已与总部确认")
+    qtbot.mouseClick(page.detail.resolve_button, Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
     page.show_resolved.setChecked(True)
     settle(qtbot, runner)
     assert page.table.rowCount() == 1
-    assert "已与总部确认" in page.table.item(0, 5).text()
+    assert "已与总部确认" in page.table.item(0, 3).text()
     assert fake_sync.status().open_conflicts == 0
 
 
