@@ -1,5 +1,6 @@
 """``print``: renders a registered document to a PDF file: a paper of an order (report,
-work-order), a sale's receipt, a count sheet, a shipment's manifest or old-part tags.
+work-order), a sale's receipt, a count sheet, a shipment's manifest or old-part tags, a
+quality feedback card (``print feedback-card QF-BJ001-20260601-0001 -o card.pdf``).
 
 ``repair-station --data-dir D print report SO-BJ001-20260601-0001 -o report.pdf --paper A5``,
 ``repair-station print receipt SA-BJ001-20260601-0001 -o r.pdf --paper 80MM``; every document
@@ -26,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("document", choices=names(), help="which document")
     parser.add_argument("order", metavar="NUMBER",
                         help="number of the order (SO-...), sale (SA-...), count (PC-...), "
-                             "shipment (RS-...) or claim batch (CB-...; for settlement also "
-                             "the statement's number) the document is about, or its id")
+                             "shipment (RS-...), claim batch (CB-...; for settlement also "
+                             "the statement's number) or feedback card (QF-...) the document "
+                             "is about, or its id")
     parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
     parser.add_argument("--paper", choices=[p.value for p in Paper], default=None,
                         type=str.upper,
