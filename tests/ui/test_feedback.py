@@ -270,3 +270,23 @@ def test_the_page_in_the_window_keeps_every_column_in_view(qtbot, qapp, services
         window.close()
     finally:
         qapp.setFont(before)
+
+
+def test_esc_on_the_page_asks_before_dropping_edits(qtbot, services, station, ctx_for,
+                                                    runner) -> None:
+    tech = station["tech"]
+    card = services.feedback.new(tech, CardFields(product_model="KFR-35GW"))
+    answers = Answers(discard=False)
+    page = FeedbackPage(ctx_for(tech), answers)
+    qtbot.addWidget(page)
+    settle(qtbot, runner)
+    page.table.selectRow(0)
+    settle(qtbot, runner)
+    assert page.form.detail.id == card.id
+    box = page.form.inputs["production_info"]
+    box.setText("2025-03")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert answers.asked == ["discard"] and box.text() == "2025-03"
+    answers.discard = True
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.text() == "" and not page.form.dirty()
