@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -214,6 +215,10 @@ class ConflictDetail(QWidget):
         self.cancel_button.clicked.connect(
             lambda: self.settle_cancel.emit(cf.CANCEL_ORDER, self.note.text()))
         self.resolve_button.clicked.connect(lambda: self.acknowledge.emit(self.note.text()))
+        # Ctrl+Enter: the conflict's main action (never the cancel, which must be clicked)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self._main_action,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         for button in (self.settle_button, self.keep_button, self.cancel_button,
@@ -323,6 +328,12 @@ class ConflictDetail(QWidget):
         return "\n".join(lines)
 
     # -- choosing -----------------------------------------------------------------------------
+    def _main_action(self) -> None:
+        for button in (self.settle_button, self.keep_button, self.resolve_button):
+            if button.isVisibleTo(self) and button.isEnabled():
+                button.click()
+                return
+
     def _settle(self) -> None:
         self.clear_errors()
         choices = {name: row.choice() for name, row in self.rows.items()}

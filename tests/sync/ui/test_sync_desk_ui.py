@@ -146,8 +146,14 @@ def test_a_late_cancel_offers_keep_the_completion(qtbot, services, station, runn
     assert detail.keep_button.isVisibleTo(page) and detail.cancel_button.isVisibleTo(page)
     assert not detail.settle_button.isVisibleTo(page)
     assert "完工之后" in detail.explain.text()
-    qtbot.mouseClick(detail.keep_button, Qt.MouseButton.LeftButton)
-    settle(qtbot, runner)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=3000)
+    detail.note.setFocus()
+    detail.note.setText("已上门维修")
+    qtbot.keyClick(detail.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, runner)  # Ctrl+Enter: the main action, keeping the completion
     qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
     assert fake_sync.conflicts(include_resolved=True)[0].resolution["action"]["choice"] \
         == "keep_completion"
