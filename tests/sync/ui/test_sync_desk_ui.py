@@ -247,3 +247,32 @@ def test_f9_syncs_from_an_open_order_window(qtbot, services, station, runner,
     assert fake_sync.status().unread_notices == 1
     editor.close()
     close_main_window(window)
+
+
+def test_f9_syncs_from_a_modal_dialog_too(qtbot, services, station, runner, fake_sync,
+                                          hq) -> None:
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from app.ui.window import close_main_window, open_main_window
+
+    fake_sync.register(station["manager"], "https://hq.example.com", "BJ001", TOKEN)
+    window = open_main_window(services, station["manager"], runner)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, runner)
+    widget = window.findChild(SyncStatusWidget)
+    assert widget is not None
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+    dialog.setModal(True)
+    dialog.open()  # the main window is blocked: its own shortcuts do not reach it
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: widget.sync_action in dialog.actions(), timeout=3000)
+    with qtbot.waitSignal(widget.finished, timeout=10_000) as blocker:
+        qtbot.keyClick(field, Qt.Key.Key_F9)
+    assert blocker.args == [True]
+    dialog.close()
+    close_main_window(window)
