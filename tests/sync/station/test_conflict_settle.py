@@ -204,3 +204,22 @@ def test_the_same_settlement_through_the_sync_service_note(services, station, sy
     info = sync.resolve_conflict(station["manager"], conflict.id, "已知悉")
     assert info.resolution_note == "已知悉" and info.resolved_at is not None
     assert info.resolution["action"]["choice"] == "acknowledged"
+
+
+def test_text_no_font_or_database_can_hold_is_refused_naming_the_field(services, station, sync,
+                                                                        hq) -> None:
+    conflict = stale_edit(services, station, sync, hq)
+    d = desk(services, sync)
+    choices = {"service_address": ("edited", "北京\ud800"), "fault_description": ("ours", None)}
+    with pytest.raises(RuleViolation) as err:
+        d.settle_fields(station["manager"], conflict.id, choices)
+    assert err.value.field == "service_address"
+    ok = {"service_address": ("ours", None), "fault_description": ("ours", None)}
+    for call in (lambda: d.settle_fields(station["manager"], conflict.id, ok, "说明\ud800"),
+                 lambda: d.acknowledge(station["manager"], conflict.id, "说明\ud800"),
+                 lambda: d.settle_cancel(station["manager"], conflict.id, "keep_completion",
+                                         "说明\ud800")):
+        with pytest.raises(RuleViolation) as err:
+            call()
+        assert err.value.field == "note"
+    assert sync.conflicts()[0].resolved_at is None and resolution_events(services) == []
