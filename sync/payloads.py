@@ -151,6 +151,7 @@ class ClaimSettlementPayload(TypedDict):
     deducted_fen: int
     payable_fen: int
     settled_at: str  # ISO UTC
+    deduct_reason: NotRequired[str]  # why head office deducted (printed on the statement)
 
 
 #: order fields head office may change with ``order_update``

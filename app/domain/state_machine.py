@@ -2,7 +2,8 @@
 
 received -> accepted -> assigned -> in service (on site / in workshop / waiting for parts)
 -> completed -> visited -> closed; cancelled (with a reason) from any open state;
-a manager may reopen a closed or cancelled order.
+a manager may reopen a completed (back to its technician), closed or cancelled order.
+Who may make a move is the permission matrix's (``app.domain.permissions``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from enum import StrEnum
 
 from app.domain.enums import OrderStatus, Role
 from app.domain.errors import RuleViolation
+from app.domain.permissions import MATRIX, Permission, Scope, roles_with
 
 S = OrderStatus
 
@@ -41,52 +43,49 @@ class Move:
     special: tuple[tuple[OrderStatus, OrderStatus], ...] = ()
 
 
-ALL_ROLES = frozenset(Role)
-DESK = frozenset({Role.CLERK, Role.MANAGER})
-WORKERS = frozenset({Role.TECHNICIAN, Role.MANAGER})
-MANAGER = frozenset({Role.MANAGER})
+P = Permission
+
+#: which permission each move needs (its roles and a technician's own-orders scope come
+#: from app.domain.permissions.MATRIX, the one table)
+PERMISSION_OF: dict[Action, Permission] = {
+    Action.ACCEPT: P.ORDER_ACCEPT,
+    Action.ASSIGN: P.ORDER_ASSIGN,
+    Action.START_ON_SITE: P.ORDER_START,
+    Action.START_WORKSHOP: P.ORDER_START,
+    Action.WAIT_PARTS: P.ORDER_START,
+    Action.COMPLETE: P.ORDER_COMPLETE,
+    Action.VISIT: P.ORDER_VISIT,
+    Action.CLOSE: P.ORDER_CLOSE,
+    Action.CANCEL: P.ORDER_CANCEL,
+    Action.REOPEN: P.ORDER_REOPEN,
+}
 OPEN_STATES = frozenset(s for s in OrderStatus if s.open)
+
+
+def _move(action: Action, sources: set[OrderStatus], target: OrderStatus,
+          special: tuple[tuple[OrderStatus, OrderStatus], ...] = ()) -> Move:
+    permission = PERMISSION_OF[action]
+    own = any(reach is Scope.OWN for reach in MATRIX[permission].values())
+    return Move(action, frozenset(sources), target, roles_with(permission),
+                own_orders_only=own, special=special)
+
 
 MOVES: dict[Action, Move] = {
     m.action: m
     for m in (
-        Move(Action.ACCEPT, frozenset({S.RECEIVED}), S.ACCEPTED, DESK),
+        _move(Action.ACCEPT, {S.RECEIVED}, S.ACCEPTED),
         # re-assigning to another technician is allowed until work starts
-        Move(Action.ASSIGN, frozenset({S.ACCEPTED, S.ASSIGNED}), S.ASSIGNED, DESK),
-        Move(
-            Action.START_ON_SITE,
-            frozenset({S.ASSIGNED, S.IN_WORKSHOP, S.WAITING_PARTS}),
-            S.ON_SITE,
-            WORKERS,
-            own_orders_only=True,
-        ),
-        Move(
-            Action.START_WORKSHOP,
-            frozenset({S.ASSIGNED, S.ON_SITE, S.WAITING_PARTS}),
-            S.IN_WORKSHOP,
-            WORKERS,
-            own_orders_only=True,
-        ),
-        Move(
-            Action.WAIT_PARTS,
-            frozenset({S.ON_SITE, S.IN_WORKSHOP}),
-            S.WAITING_PARTS,
-            WORKERS,
-            own_orders_only=True,
-        ),
-        Move(
-            Action.COMPLETE,
-            frozenset({S.ON_SITE, S.IN_WORKSHOP}),
-            S.COMPLETED,
-            WORKERS,
-            own_orders_only=True,
-        ),
-        Move(Action.VISIT, frozenset({S.COMPLETED}), S.VISITED, DESK),
-        Move(Action.CLOSE, frozenset({S.VISITED}), S.CLOSED, DESK),
-        Move(Action.CANCEL, OPEN_STATES, S.CANCELLED, MANAGER),
+        _move(Action.ASSIGN, {S.ACCEPTED, S.ASSIGNED}, S.ASSIGNED),
+        _move(Action.START_ON_SITE, {S.ASSIGNED, S.IN_WORKSHOP, S.WAITING_PARTS}, S.ON_SITE),
+        _move(Action.START_WORKSHOP, {S.ASSIGNED, S.ON_SITE, S.WAITING_PARTS}, S.IN_WORKSHOP),
+        _move(Action.WAIT_PARTS, {S.ON_SITE, S.IN_WORKSHOP}, S.WAITING_PARTS),
+        _move(Action.COMPLETE, {S.ON_SITE, S.IN_WORKSHOP}, S.COMPLETED),
+        _move(Action.VISIT, {S.COMPLETED}, S.VISITED),
+        _move(Action.CLOSE, {S.VISITED}, S.CLOSED),
+        _move(Action.CANCEL, set(OPEN_STATES), S.CANCELLED),
         # a completed order reopened goes back to its technician: the work was not done
-        Move(Action.REOPEN, frozenset({S.COMPLETED, S.VISITED, S.CLOSED, S.CANCELLED}),
-             S.RECEIVED, MANAGER, special=((S.COMPLETED, S.ASSIGNED), (S.VISITED, S.ASSIGNED))),
+        _move(Action.REOPEN, {S.COMPLETED, S.VISITED, S.CLOSED, S.CANCELLED}, S.RECEIVED,
+              special=((S.COMPLETED, S.ASSIGNED), (S.VISITED, S.ASSIGNED))),
     )
 }
 

@@ -66,6 +66,8 @@ LABELS_ZH: dict[str, str] = {
     "WarrantyStatus.IN_WARRANTY": "保内",
     "WarrantyStatus.OUT_OF_WARRANTY": "保外",
     "WarrantyStatus.UNKNOWN": "未知",
+    "Payer.MAKER": "厂家",
+    "Payer.CUSTOMER": "客户",
     "Action.ACCEPT": "接单",
     "Action.ASSIGN": "派工",
     "Action.START_ON_SITE": "上门服务",

@@ -4,11 +4,6 @@
 TEXT_ZH: dict[str, str] = {
     # corrections (app/services/order_corrections.py)
     "Enter the arrival or the completion time.": "请填写到达时间或完工时间。",
-    "Only the assigned technician or the station manager may {doing}.":
-        "只有派工的维修工程师或站长可以{doing}。",
-    "correct repair records": "修改维修记录",
-    "void repair records": "作废维修记录",
-    "void photos": "作废照片",
     "enter service times": "补录服务时间",
     "The arrival time can be entered once service has started (the order is {status}).":
         "开始服务后才能补录到达时间（工单现为{status}）。",
@@ -56,8 +51,6 @@ TEXT_ZH: dict[str, str] = {
     "Payment is taken once the order is completed; order {number} is {status}.":
         "工单完工后才能收款；工单 {number} 现为{status}。",
     "Reason for waiving": "减免原因",
-    "Technicians may only take payment on orders assigned to them.":
-        "维修工程师只能为派给自己的工单收款。",
     "waive payments": "减免收款",
     "{amount} yuan is more than the {outstanding} yuan outstanding.":
         "{amount} 元超过了未收的 {outstanding} 元。",
@@ -86,6 +79,19 @@ TEXT_ZH: dict[str, str] = {
     "Refresh": "刷新",
     "{day}: takings {total} ({payments} order payments; counter sales {sales}); waived {waived}":
         "{day}：收款合计 {total}（工单收款 {payments} 笔；零件销售 {sales}）；减免 {waived}",
+    # the permission matrix's actions (app/domain/permissions.py DOING)
+    "accept orders": "接单",
+    "assign orders": "派工",
+    "start service on orders": "开始服务",
+    "complete orders": "完工",
+    "record return visits": "回访",
+    "close orders": "结单",
+    "cancel orders": "取消工单",
+    "reopen orders": "重新打开工单",
+    "correct repair records and photos": "修改或作废维修记录和照片",
+    "take payments": "收款",
+    "sell under the station price": "低于站内价销售",
+    "fill in quality feedback cards": "填写质量反馈卡",
 }
 
 LABELS_ZH: dict[str, str] = {

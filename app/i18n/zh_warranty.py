@@ -56,6 +56,8 @@ TEXT_ZH: dict[str, str] = {
     "Out of warranty: no invoice (the policy requires one)": "保外：无发票（政策要求凭发票保修）",
     "Warranty unknown: no purchase date": "保修未知：无购机日期",
     "Travel distance (km)": "上门距离（公里）",
+    "Payer": "付费方",
+    "Warranty basis": "保修依据",
     # the command line
     "Imported the warranty policy {name} from {file}.": "已从 {file} 导入三包政策 {name}。",
     "The warranty policy {name} is already in force; nothing was imported.":

@@ -9,7 +9,14 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from app.domain.charges import Charge, total_fen
-from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode, WarrantyStatus
+from app.domain.enums import (
+    OrderSource,
+    OrderStatus,
+    OrderType,
+    Payer,
+    ServiceMode,
+    WarrantyStatus,
+)
 
 
 class Paper(StrEnum):
@@ -32,8 +39,12 @@ class StationHeader:
     phone: str = ""
 
 
-#: a charge line as printed: the domain's charge
-ChargeRow = Charge
+@dataclass(frozen=True)
+class ChargeRow(Charge):
+    """A charge line as printed: the domain's charge and who pays it (厂家/客户; None on a
+    paper built without an order, which then prints no payer column)."""
+
+    payer: Payer | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,11 @@ class OrderSheet:
     closed_at: datetime | None = None
     #: 来电 / 到店 / 总部派单; None when not known (a paper built without an order)
     source: OrderSource | None = None
-    #: what the maker pays under warranty (厂家索赔); the customer owes the rest
+    #: what the maker pays under warranty (厂家索赔), the sum of the maker's lines (the report
+    #: service derives it from ``charges``, never typed); the customer owes the rest
     claimed_fen: int = 0
+    #: 保内/保外 and why (``app.services.payers.describe``), "" when not known
+    coverage_text: str = ""
     #: 1..5 from the return visit (回访), None when not asked yet
     satisfaction: int | None = None
     #: the return visit's four scores (speed, attitude, quality, price; each 1..5), None

@@ -48,6 +48,8 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         *customer_rows(sheet),
         *product_rows(sheet, paper,
                       Field("Source", label(sheet.source) if sheet.source else "")),
+        *([Field("Warranty basis", sheet.coverage_text, wide=True)] if sheet.coverage_text
+          else []),
         Section("Fault and repair"),
         Field("Reported fault", sheet.fault, wide=True),
         Field("Diagnosis", diagnosis, wide=True, min_height=12 * mm if a4 else 0),

@@ -180,40 +180,48 @@ def _value(value: object, styles: Styles) -> tuple[Flowable, ...]:
 def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float,
                  title: str = "Charge details") -> Table:
     """The section band, then 序号 | 类别 | 项目 | 数量 | 单价 | 金额; both repeated on every page,
-    then the total in figures and in Chinese capitals."""
-    shares = (0.07, 0.11, 0.44, 0.1, 0.14, 0.14)
+    then the total in figures and in Chinese capitals. Lines that carry their payer
+    (``ChargeRow.payer``) get a 付费方 column after the item."""
+    payers = any(getattr(line, "payer", None) is not None for line in charges)
+    shares = ((0.07, 0.1, 0.37, 0.09, 0.09, 0.14, 0.14) if payers
+              else (0.07, 0.11, 0.44, 0.1, 0.14, 0.14))
     widths = [width * s for s in shares]
-    head = [Paragraph(escape(tr(t)), styles.head) for t in
-            ("No.", "Charge type", "Item / part", "Qty", "Unit price (¥)", "Amount (¥)")]
-    band = [Paragraph(escape(tr(title)), styles.section), "", "", "", "", ""]
+    cols = len(shares)
+    heads = ("No.", "Charge type", "Item / part", *(("Payer",) if payers else ()), "Qty",
+             "Unit price (¥)", "Amount (¥)")
+    head = [Paragraph(escape(tr(t)), styles.head) for t in heads]
+    band = [Paragraph(escape(tr(title)), styles.section), *[""] * (cols - 1)]
     data: list[list[object]] = [band, head]
     for n, line in enumerate(charges, start=1):
+        payer = getattr(line, "payer", None)
         data.append([
             Paragraph(str(n), styles.head),
             Paragraph(escape(label(line.kind)), styles.head),
             para(line.description, styles.cell),
+            *((Paragraph(escape(label(payer)) if payer else "", styles.head),) if payers
+              else ()),
             Paragraph(str(line.quantity), styles.number),
             Paragraph(yuan(line.unit_price_fen), styles.number),
             Paragraph(yuan(line.amount_fen), styles.number),
         ])
     if not charges:
-        data.append([Paragraph(escape(tr("No charges")), styles.head), "", "", "", "", ""])
+        data.append([Paragraph(escape(tr("No charges")), styles.head), *[""] * (cols - 1)])
     total = total_fen(charges)
     total_row = len(data)
     data.append([Paragraph(escape(tr("Total")), styles.head), "",
-                 para(tr("RMB in words: {words}", words=rmb_upper(total)), styles.cell), "",
-                 "", Paragraph("¥ " + yuan(total), styles.number)])
+                 para(tr("RMB in words: {words}", words=rmb_upper(total)), styles.cell),
+                 *[""] * (cols - 4), Paragraph("¥ " + yuan(total), styles.number)])
     commands = [
         *grid_commands(styles),
         ("SPAN", (0, 0), (-1, 0)),
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("BACKGROUND", (0, 1), (-1, 1), SHADE),
         ("SPAN", (0, total_row), (1, total_row)),
-        ("SPAN", (2, total_row), (4, total_row)),
+        ("SPAN", (2, total_row), (cols - 2, total_row)),
         ("BACKGROUND", (0, total_row), (1, total_row), SHADE),
     ]
     if not charges:
-        commands.append(("SPAN", (0, 2), (5, 2)))
+        commands.append(("SPAN", (0, 2), (cols - 1, 2)))
     table = Table(data, colWidths=widths, repeatRows=2, splitByRow=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table

@@ -1,11 +1,15 @@
-"""Who is acting: the logged-in user, passed to every service call."""
+"""Who is acting: the logged-in user, passed to every service call, and the one way a
+service checks what the user may do (``app.domain.permissions``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain import permissions as perms
 from app.domain.enums import Role
 from app.services.errors import PermissionDenied
+
+_ANYWHERE = object()
 
 
 @dataclass(frozen=True)
@@ -15,9 +19,28 @@ class Actor:
     display_name: str
     role: Role
 
-    def require(self, *roles: Role, doing: str) -> None:
-        """Refuses unless the actor has one of ``roles`` (a manager may do everything)."""
-        if self.role is Role.MANAGER or self.role in roles:
+    def may(self, permission: perms.Permission, *,
+            assigned_to: str | None | object = _ANYWHERE) -> bool:
+        """May this user take the action (on an order assigned to ``assigned_to``)?"""
+        own = assigned_to is _ANYWHERE or (bool(self.user_id) and assigned_to == self.user_id)
+        return perms.allowed(self.role, permission, own=own)
+
+    def require(self, *what: Role | perms.Permission, doing: str = "",
+                assigned_to: str | None | object = _ANYWHERE) -> None:
+        """Refuses unless the permission matrix lets this user take the action; pass
+        ``assigned_to`` (the order's technician) for actions a technician may take only on
+        his own orders. (Given roles instead of a permission: one of them, or the manager.)"""
+        if what and isinstance(what[0], perms.Permission):
+            permission = what[0]
+            if self.may(permission, assigned_to=assigned_to):
+                return
+            doing = perms.DOING[permission]
+            if perms.scope(self.role, permission) is perms.Scope.OWN:
+                raise PermissionDenied("Technicians may only {doing} on orders assigned to "
+                                       "them.", doing=doing)
+            raise PermissionDenied("Your role ({role}) may not {doing}.", role=self.role,
+                                   doing=doing)
+        if self.role is Role.MANAGER or self.role in what:
             return
         raise PermissionDenied("Your role ({role}) may not {doing}.", role=self.role, doing=doing)
 

@@ -10,8 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import validation as v
-from app.domain.enums import Role, WarrantyStatus
+from app.domain.enums import WarrantyStatus
 from app.domain.errors import ErrorCollector, RuleViolation
+from app.domain.permissions import Permission
 from app.domain.warranty import warranty_status
 from app.services import events
 from app.services import text_input as t
@@ -187,7 +188,7 @@ class CustomerService:
         return self.clock().astimezone().date()
 
     def create(self, actor: Actor, data: CustomerInput) -> CustomerSummary:
-        actor.require(Role.CLERK, doing="create customers")
+        actor.require(Permission.CUSTOMER_CREATE)
         with self.db.write() as s:
             result = summary(add_customer(s, actor, data))
         self.bus.publish({events.CUSTOMERS, events.OUTBOX})
@@ -196,7 +197,7 @@ class CustomerService:
     def update(
         self, actor: Actor, customer_id: str, data: CustomerInput, expected_revision: int
     ) -> CustomerSummary:
-        actor.require(Role.CLERK, doing="edit customers")
+        actor.require(Permission.CUSTOMER_EDIT)
         t.check_key(customer_id, "customer_id", "Customer")
         name, phones, address, notes = validate_customer(data)
         with self.db.write() as s:
@@ -220,7 +221,7 @@ class CustomerService:
         return result
 
     def add_product(self, actor: Actor, customer_id: str, data: ProductInput) -> ProductInfo:
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="register products")
+        actor.require(Permission.PRODUCT_ADD)
         with self.db.write() as s:
             product = add_product(s, actor, customer_id, data, self._today())
             result = product_info(product, self._today())
@@ -230,7 +231,7 @@ class CustomerService:
     def update_product(
         self, actor: Actor, product_id: str, data: ProductInput, expected_revision: int
     ) -> ProductInfo:
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="edit products")
+        actor.require(Permission.PRODUCT_EDIT)
         t.check_key(product_id, "product_id", "Product")
         clean = validate_product(data, self._today())
         with self.db.write() as s:

@@ -25,6 +25,7 @@ from app.services.demo_parts import DemoParts
 from app.services.demo_visits import DemoVisits
 from app.services.order_warnings import Ack
 from app.services.orders import ChargeInput, NewOrder
+from app.services.warranty_policy import publish_demo_policy
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅志鹏海燕晨晓宇浩然子轩欣怡雨婷俊杰思远佳慧"
@@ -128,6 +129,8 @@ def generate(
         NewUser(manager.username, manager.display_name, Role.MANAGER, manager.password),
     )
     boss = services.users.login(manager.username, manager.password)
+    # the warranty policy is in force before any order: in-warranty work is the maker's
+    publish_demo_policy(services.policy, boss)
     for acc in accounts[1:]:
         services.users.create_user(boss, NewUser(acc.username, acc.display_name, acc.role,
                                                  acc.password))

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import (
     MAX_CARRIER,
@@ -28,6 +27,7 @@ from app.domain.parts import (
     OldPartStatus,
     ShipmentStatus,
 )
+from app.domain.permissions import Permission
 from app.printing.data import OldPartLabel, ShipmentSheet, StationHeader
 from app.services import events
 from app.services import stock_ledger as ledger
@@ -134,7 +134,7 @@ class OldPartService:
     # -- writing ------------------------------------------------------------------------------
     def create_shipment(self, actor: Actor, old_part_ids: Sequence[str]) -> ShipmentInfo:
         """Packs the collected old parts into a new numbered shipment (装箱中)."""
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="pack old parts")
+        actor.require(Permission.OLD_PART_PACK)
         ids = _check_ids(old_part_ids)
         now = self.clock()
         with self.db.write() as s:
@@ -153,7 +153,7 @@ class OldPartService:
     def add_to_shipment(self, actor: Actor, shipment_id: str,
                         old_part_ids: Sequence[str]) -> ShipmentInfo:
         """Packs more collected old parts into a shipment that has not left yet."""
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="pack old parts")
+        actor.require(Permission.OLD_PART_PACK)
         ids = _check_ids(old_part_ids)
         now = self.clock()
         with self.db.write() as s:
@@ -168,7 +168,7 @@ class OldPartService:
     def remove_from_shipment(self, actor: Actor, shipment_id: str,
                              old_part_id: str) -> ShipmentInfo:
         """Takes an old part out of a shipment before it ships; it is collected again."""
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="pack old parts")
+        actor.require(Permission.OLD_PART_PACK)
         t.check_key(old_part_id, "old_part_id", "Old part")
         now = self.clock()
         with self.db.write() as s:
@@ -189,7 +189,7 @@ class OldPartService:
 
     def ship(self, actor: Actor, shipment_id: str, carrier: str) -> ShipmentInfo:
         """The shipment leaves for head office with ``carrier`` (快递/物流 and waybill)."""
-        actor.require(Role.MANAGER, doing="ship old parts")
+        actor.require(Permission.OLD_PART_SHIP)
         carrier = t.check_required(carrier, "carrier", "Carrier", MAX_CARRIER)
         now = self.clock()
         with self.db.write() as s:

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from app.domain import validation as v
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
 from app.domain.errors import RuleViolation
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
-from app.services.errors import PermissionDenied, not_found, stale
+from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.store.base import utcnow
 from app.store.database import Database
@@ -52,16 +53,6 @@ def check_work_open(order: ServiceOrder) -> None:
                             status=status)
 
 
-def check_technician_or_manager(actor: Actor, order: ServiceOrder, doing: str) -> None:
-    """The assigned technician, or the manager; nobody else corrects the work."""
-    if actor.role is Role.MANAGER:
-        return
-    if actor.role is Role.TECHNICIAN and order.technician_id == actor.user_id:
-        return
-    raise PermissionDenied("Only the assigned technician or the station manager may {doing}.",
-                           doing=doing)
-
-
 class OrderCorrectionService:
     def __init__(self, db: Database, bus: events.ChangeBus, orders: OrderService,
                  clock: Callable[[], datetime] = utcnow) -> None:
@@ -83,7 +74,7 @@ class OrderCorrectionService:
         t.check_key(record_id, "record_id", "Repair record")
         with self.db.write() as s:
             order = _order(s, order_id)
-            check_technician_or_manager(actor, order, "correct repair records")
+            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
             check_work_open(order)
             rec = _record(s, order, record_id)
             before = f"{rec.diagnosis} / {rec.actions} / {rec.labour_minutes}"
@@ -101,7 +92,7 @@ class OrderCorrectionService:
         now = self.clock()
         with self.db.write() as s:
             order = _order(s, order_id)
-            check_technician_or_manager(actor, order, "void repair records")
+            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
             check_work_open(order)
             rec = _record(s, order, record_id)
             if rec.voided_at is not None:
@@ -120,7 +111,7 @@ class OrderCorrectionService:
         now = self.clock()
         with self.db.write() as s:
             order = _order(s, order_id)
-            check_technician_or_manager(actor, order, "void photos")
+            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
             check_work_open(order)
             att = s.get(Attachment, attachment_id)
             if att is None or att.order_id != order.id:
@@ -148,7 +139,7 @@ class OrderCorrectionService:
             order = _order(s, order_id)
             if order.revision != expected_revision:
                 raise stale("order")
-            check_technician_or_manager(actor, order, "enter service times")
+            actor.require(Permission.ORDER_TIMES, assigned_to=order.technician_id)
             status = OrderStatus(order.status)
             arrived = order.arrived_at if arrived_at is None else arrived_at
             cleared = order.cleared_at if cleared_at is None else cleared_at

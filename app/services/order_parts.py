@@ -34,14 +34,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import ChargeKind, OrderStatus, Payer, Role
+from app.domain.enums import ChargeKind, OrderStatus, Payer
 from app.domain.errors import RuleViolation
 from app.domain.parts import DocumentPrefix, MovementKind, OldPartStatus
+from app.domain.permissions import Permission
 from app.services import events, payers
 from app.services import stock_ledger as ledger
 from app.services import text_input as t
 from app.services.context import Actor
-from app.services.errors import PermissionDenied, not_found, stale
+from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.warranty_policy import current_policy
 from app.store.base import new_id, utcnow
@@ -155,7 +156,7 @@ class OrderPartService:
     def issue(self, actor: Actor, order_id: str, part_id: str, quantity: int,
               expected_revision: int | None = None) -> OrderDetail:
         """Takes ``quantity`` units of the part from stock onto the order."""
-        actor.require(Role.TECHNICIAN, doing="issue parts")
+        actor.require(Permission.PARTS_ISSUE)
         quantity = ledger.check_quantity(quantity)
         t.check_key(part_id, "part_id", "Part")
         now = self.clock()
@@ -196,7 +197,7 @@ class OrderPartService:
     def return_parts(self, actor: Actor, order_id: str, part_id: str, quantity: int,
                      expected_revision: int | None = None, reason: str = "") -> OrderDetail:
         """Puts ``quantity`` unused units of the part back into stock from the order."""
-        actor.require(Role.TECHNICIAN, doing="return parts")
+        actor.require(Permission.PARTS_ISSUE)
         quantity = ledger.check_quantity(quantity)
         t.check_key(part_id, "part_id", "Part")
         reason = t.check_length(reason, "reason", "Reason", MAX_RETURN_REASON)
@@ -234,7 +235,7 @@ class OrderPartService:
     def reserve(self, actor: Actor, order_id: str, part_id: str, quantity: int) -> Availability:
         """Sets ``quantity`` more units of the part aside for the order. Reserving more than
         is in stock is allowed: the order waits for them (orders to head office count it)."""
-        actor.require(Role.TECHNICIAN, doing="reserve parts")
+        actor.require(Permission.PARTS_ISSUE)
         quantity = ledger.check_quantity(quantity)
         t.check_key(part_id, "part_id", "Part")
         now = self.clock()
@@ -263,7 +264,7 @@ class OrderPartService:
 
     def release(self, actor: Actor, order_id: str, part_id: str) -> Availability:
         """Gives back to stock whatever is still reserved of the part for the order."""
-        actor.require(Role.TECHNICIAN, doing="release reserved parts")
+        actor.require(Permission.PARTS_ISSUE)
         t.check_key(part_id, "part_id", "Part")
         t.check_key(order_id, "order_id", "Order")
         now = self.clock()
@@ -327,9 +328,8 @@ def _name(part: Part) -> str:
 
 
 def _check_assignee(actor: Actor, order: ServiceOrder, doing: str) -> None:
-    if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
-        raise PermissionDenied("Technicians may only {doing} on orders assigned to them.",
-                               doing=doing)
+    """A technician takes parts only for the orders assigned to him (the matrix's scope)."""
+    actor.require(Permission.PARTS_ISSUE, assigned_to=order.technician_id)
 
 
 def _availability(s: Session, part_id: str, order_id: str | None) -> Availability:

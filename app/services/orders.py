@@ -30,7 +30,6 @@ from app.domain.enums import (
 from app.domain.errors import RuleViolation
 from app.domain.numbering import order_number
 from app.domain.sla import Clock, Promise, SlaTimes, clocks
-from app.domain.warranty import warranty_status
 from app.domain.warranty_policy import MAX_KM, Coverage
 from app.services import events, payers
 from app.services import text_input as t
@@ -630,10 +629,10 @@ class OrderService:
         status = OrderStatus(o.status)
         on = (o.called_at or now).astimezone().date()
         product = product_info(o.product, on) if o.product else None
-        warranty = (
-            warranty_status(o.product.purchase_date, o.product.warranty_months, on)
-            if o.product else WarrantyStatus.UNKNOWN
-        )
+        # 保内/保外 by the warranty policy in force (the product's own months without one)
+        coverage = payers.order_coverage(current_policy(Session.object_session(o)),
+                                         o.product, on)
+        warranty = coverage.status if coverage is not None else WarrantyStatus.UNKNOWN
         actions = (
             sm.available_actions(status, actor.role, is_assignee=o.technician_id == actor.user_id)
             if actor is not None else []
@@ -669,8 +668,7 @@ class OrderService:
             ],
             actions=actions,
             links=links_of(Session.object_session(o), o),
-            coverage=payers.order_coverage(current_policy(Session.object_session(o)),
-                                           o.product, on),
+            coverage=coverage,
             travel_km=o.travel_km,
         )
 

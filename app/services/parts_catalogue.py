@@ -22,6 +22,7 @@ from sqlalchemy import insert, or_, select, update
 from app.domain import parts as dp
 from app.domain import validation as v
 from app.domain.errors import RuleViolation
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
@@ -148,7 +149,7 @@ class PartCatalogue:
                     low_stock_threshold: int, expected_revision: int | None = None
                     ) -> PartInfo:
         """The part's shelf location (货位) and low-stock threshold (0: no warning)."""
-        actor.require(doing="change shelf locations and low-stock thresholds")
+        actor.require(Permission.PART_SETTINGS)
         t.check_key(part_id, "part_id", "Part")
         location = t.check_length(location, "location", "Shelf location", dp.MAX_LOCATION,
                                   multiline=False)
@@ -181,7 +182,7 @@ class PartCatalogue:
     def import_csv(self, actor: Actor, path: Path) -> ImportResult:
         """Loads head office's catalogue file: every row or none (``CatalogueFileError``
         names each bad row by line and column)."""
-        actor.require(doing="import the parts catalogue")
+        actor.require(Permission.CATALOGUE_IMPORT)
         try:
             data = parts_csv.read_file(Path(path))
         except OSError as exc:
@@ -191,7 +192,7 @@ class PartCatalogue:
 
     def import_bytes(self, actor: Actor, data: bytes, source: str = "") -> ImportResult:
         """``import_csv`` of a file already read (a window's drop, a download)."""
-        actor.require(doing="import the parts catalogue")
+        actor.require(Permission.CATALOGUE_IMPORT)
         return self._import(actor, data, source)
 
     def _import(self, actor: Actor, data: bytes, source: str) -> ImportResult:

@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import (
     MAX_REASON,
@@ -36,6 +35,7 @@ from app.domain.parts import (
     PartsOrderStatus,
     part_id,
 )
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import stock_ledger as ledger
 from app.services import text_input as t
@@ -268,7 +268,7 @@ class PartsOrderService:
         self, actor: Actor, lines: Sequence[LineInput] = (), note: str = ""
     ) -> PartsOrderDetail:
         """A new draft numbered PO-<station>-<yyyymmdd>-<nnnn> (lines may come later)."""
-        actor.require(doing="order parts from head office")
+        actor.require(Permission.PARTS_ORDER)
         note = t.check_length(note, "note", "Note", MAX_REASON)
         _check_lines(lines)
         now = self.clock()
@@ -292,7 +292,7 @@ class PartsOrderService:
         expected_revision: int,
     ) -> PartsOrderDetail:
         """Replaces a draft's lines and note as a whole (the editor saves the table)."""
-        actor.require(doing="order parts from head office")
+        actor.require(Permission.PARTS_ORDER)
         note = t.check_length(note, "note", "Note", MAX_REASON)
         _check_lines(lines)
         now = self.clock()
@@ -313,7 +313,7 @@ class PartsOrderService:
         self, actor: Actor, parts_order_id: str, expected_revision: int | None = None
     ) -> PartsOrderDetail:
         """Sends the draft to head office (at the next sync): from now on it travels."""
-        actor.require(doing="order parts from head office")
+        actor.require(Permission.PARTS_ORDER)
         now = self.clock()
         with self.db.write() as s:
             order = self._load(s, parts_order_id, expected_revision)
@@ -340,7 +340,7 @@ class PartsOrderService:
     ) -> PartsOrderDetail:
         """Cancels a draft, or a submitted order head office has not confirmed yet. Once
         head office confirmed it, parts are being picked: settle it with head office."""
-        actor.require(doing="order parts from head office")
+        actor.require(Permission.PARTS_ORDER)
         reason = t.check_required(reason, "reason", "Cancel reason", MAX_REASON)
         now = self.clock()
         with self.db.write() as s:
@@ -362,7 +362,7 @@ class PartsOrderService:
         """Books what arrived of a shipped order: one RECEIVED movement per line, never more
         than head office shipped and this station has not received yet. A receipt releases
         no reservation; orders waiting for the part can now be issued it."""
-        actor.require(Role.CLERK, doing="receive parts")
+        actor.require(Permission.PARTS_RECEIVE)
         _check_lines(lines)
         if not lines:
             raise RuleViolation("Enter the quantity received of at least one part.",

@@ -17,14 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import validation as v
-from app.domain.enums import OrderStatus, Payer, Role
+from app.domain.enums import OrderStatus, Payer
 from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
 from app.domain.payments import Balance, Entry, PaymentKind, PaymentStatus, balance
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
-from app.services.errors import PermissionDenied, not_found
+from app.services.errors import not_found
 from app.services.journal import record, row_payload
 from app.services.sales import SaleService, check_payment
 from app.store.base import utcnow
@@ -121,7 +122,7 @@ class PaymentService:
 
     def waive(self, actor: Actor, order_id: str, reason: str) -> OrderPayments:
         """The manager lets the customer off what is outstanding, saying why."""
-        actor.require(Role.MANAGER, doing="waive payments")
+        actor.require(Permission.PAYMENT_WAIVE)
         reason = t.check_required(reason, "reason", "Reason for waiving", MAX_REASON)
         now = self.clock()
         with self.db.write() as s:
@@ -171,8 +172,7 @@ class PaymentService:
 
 def _check_may_take(actor: Actor, order: ServiceOrder) -> None:
     """Clerks and the manager take payments; a technician only on his own order (on site)."""
-    if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
-        raise PermissionDenied("Technicians may only take payment on orders assigned to them.")
+    actor.require(Permission.PAYMENT_TAKE, assigned_to=order.technician_id)
 
 
 def _check_payable(order: ServiceOrder) -> None:
@@ -193,7 +193,7 @@ def _order(s: Session, order_id: str) -> ServiceOrder:
 def _state(s: Session, order: ServiceOrder) -> OrderPayments:
     due = due_fen(s.scalars(select(ChargeLine).where(ChargeLine.order_id == order.id)))
     rows = s.scalars(select(OrderPayment).where(OrderPayment.order_id == order.id)
-                     .order_by(OrderPayment.received_at, OrderPayment.id)).all()
+                     .order_by(OrderPayment.received_at, OrderPayment.kind, OrderPayment.id)).all()
     names = dict(s.execute(select(User.id, User.display_name)
                            .where(User.id.in_({r.received_by for r in rows if r.received_by})))
                  .all()) if rows else {}

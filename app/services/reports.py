@@ -229,8 +229,10 @@ def to_sheet(
         hq_reference=d.hq_reference,
         repairs=tuple(RepairNote(r.technician_name, r.diagnosis, r.actions, r.labour_minutes)
                       for r in d.repairs if not r.voided),
-        charges=tuple(ChargeRow(c.kind, c.description, c.quantity, c.unit_price_fen)
+        charges=tuple(ChargeRow(c.kind, c.description, c.quantity, c.unit_price_fen, c.payer)
                       for c in d.charges),
+        claimed_fen=d.claimed_fen,
+        coverage_text=d.coverage_text,
         called_at=d.called_at,
         responded_at=d.responded_at,
         arrived_at=d.arrived_at,

@@ -30,7 +30,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import validation as v
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import (
     MAX_REASON,
@@ -39,6 +38,7 @@ from app.domain.parts import (
     MovementKind,
     PaymentMethod,
 )
+from app.domain.permissions import Permission
 from app.i18n import label
 from app.printing.data import ReceiptSheet, StationHeader
 from app.printing.data import SaleLine as PrintedLine
@@ -167,7 +167,7 @@ class SaleService:
     # -- writing ------------------------------------------------------------------------------
     def sell(self, actor: Actor, new: NewSale) -> SaleDetail:
         """Records the sale and takes its stock, whole or not at all."""
-        actor.require(Role.CLERK, doing="sell parts")
+        actor.require(Permission.SALE_CREATE)
         payment = check_payment(new.payment_method)
         if not new.lines:
             raise RuleViolation("A sale needs at least one line.", field="lines")
@@ -208,7 +208,8 @@ class SaleService:
                     field="discount_fen", discount=v.format_fen(discount),
                     subtotal=v.format_fen(subtotal))
             cost = sum(line.quantity * line.part.station_price_fen for line in lines)
-            if discount and actor.role is not Role.MANAGER and subtotal - discount < cost:
+            if discount and not actor.may(Permission.SALE_BELOW_STATION_PRICE) \
+                    and subtotal - discount < cost:
                 raise PermissionDenied(
                     "Only the manager may sell under the station price: the sale comes to "
                     "{total} yuan, its parts cost the station {cost} yuan.",
@@ -241,7 +242,7 @@ class SaleService:
     def void(self, actor: Actor, sale: str, reason: str) -> SaleDetail:
         """The manager voids the sale (by id or number) once; its stock comes back by
         ``SALE_VOIDED`` movements, the sale and its lines stay as they were sold."""
-        actor.require(doing="void sales")
+        actor.require(Permission.SALE_VOID)
         t.check_key(sale, "sale", "Sale")
         reason = t.check_required(reason, "reason", "Void reason", MAX_REASON)
         now = self.clock()
@@ -329,7 +330,7 @@ class SaleService:
         if line.unit_price_fen is None and price <= 0:
             raise RuleViolation("{part} has no retail price in the catalogue; enter the "
                                 "unit price.", field="lines", part=f"{part.part_no} {part.name}")
-        if actor.role is not Role.MANAGER and price < part.station_price_fen:
+        if not actor.may(Permission.SALE_BELOW_STATION_PRICE) and price < part.station_price_fen:
             raise PermissionDenied(
                 "Only the manager may sell {part} under its station price ({price} yuan).",
                 field="lines", part=f"{part.part_no} {part.name}",

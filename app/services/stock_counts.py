@@ -30,7 +30,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain import validation as v
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import (
     MAX_COUNT_LINES,
@@ -41,6 +40,7 @@ from app.domain.parts import (
     MovementKind,
     part_id,
 )
+from app.domain.permissions import Permission
 from app.printing.data import CountLine, CountSheet, StationHeader
 from app.services import events
 from app.services import stock_ledger as ledger
@@ -160,7 +160,7 @@ class CountService:
     def open(self, actor: Actor, location_prefix: str = "") -> CountDetail:
         """Opens a count over the active parts whose shelf location starts with
         ``location_prefix`` (every active part when empty)."""
-        actor.require(doing="open stock counts")
+        actor.require(Permission.COUNT_OPEN)
         prefix = t.check_length(location_prefix, "location", "Shelf location", MAX_LOCATION)
         now = self.clock()
         with self.db.write() as s:
@@ -205,21 +205,21 @@ class CountService:
     def enter(self, actor: Actor, count: str, part: str, counted: int) -> CountLineInfo:
         """Records ``counted`` units of the part (by id) in the open count, with the on-hand
         of this moment as its book quantity. Counting again replaces the entry."""
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="enter counted quantities")
+        actor.require(Permission.COUNT_ENTER)
         t.check_key(part, "part_id", "Part")
         return self._enter(actor, count, counted, lambda s: s.get(Part, part))
 
     def enter_scanned(self, actor: Actor, count: str, scanned_text: str,
                       counted: int) -> CountLineInfo:
         """As ``enter``, the part given by its number (typed or scanned)."""
-        actor.require(Role.CLERK, Role.TECHNICIAN, doing="enter counted quantities")
+        actor.require(Permission.COUNT_ENTER)
         number = normalize_scan(scanned_text)
         return self._enter(actor, count, counted, lambda s: self._part_by_number(s, number))
 
     def post(self, actor: Actor, count: str, reason: str) -> PostResult:
         """Posts the open count once: a ``COUNT_ADJUSTMENT`` of ``counted - book`` for each
         counted line that differs; lines nobody counted are left alone and listed."""
-        actor.require(doing="post stock counts")
+        actor.require(Permission.COUNT_POST)
         t.check_key(count, "count", "Stock count")
         reason = t.check_required(reason, "reason", "Adjustment reason", MAX_REASON)
         now = self.clock()

@@ -13,6 +13,7 @@ from app.domain import validation as v
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import SYSTEM, Actor
@@ -129,7 +130,7 @@ class UserService:
 
     # -- users ------------------------------------------------------------------------------
     def create_user(self, actor: Actor, new: NewUser) -> UserInfo:
-        actor.require(Role.MANAGER, doing="manage users")
+        actor.require(Permission.USER_MANAGE)
         with self.db.write() as s:
             user = self._add_user(s, actor, new)
             info = _user_info(user)
@@ -159,7 +160,7 @@ class UserService:
 
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if actor.user_id != user_id:
-            actor.require(Role.MANAGER, doing="change other users' passwords")
+            actor.require(Permission.USER_PASSWORD_OTHERS)
         t.check_key(user_id, "user_id", "User")
         _check_password(password)
         with self.db.write() as s:
@@ -172,7 +173,7 @@ class UserService:
             record(s, actor, action="set_password", entity="user", entity_id=user.id)
 
     def set_active(self, actor: Actor, user_id: str, active: bool) -> None:
-        actor.require(Role.MANAGER, doing="manage users")
+        actor.require(Permission.USER_MANAGE)
         t.check_key(user_id, "user_id", "User")
         with self.db.write() as s:
             user = s.get(User, user_id)
@@ -189,7 +190,7 @@ class UserService:
 
     def set_role(self, actor: Actor, user_id: str, role: Role) -> UserInfo:
         """Changes a user's role; the station always keeps one active manager."""
-        actor.require(Role.MANAGER, doing="manage users")
+        actor.require(Permission.USER_MANAGE)
         t.check_key(user_id, "user_id", "User")
         role = Role(role)
         with self.db.write() as s:

@@ -30,6 +30,7 @@ from app.services.journal import record
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import WarrantyPolicyRow
+from sync import policy_csv
 from sync import protocol as p
 
 #: what a committed policy change announces on the ChangeBus
@@ -133,30 +134,32 @@ class PolicyService:
         """Loads a policy file (station manager only): every row or none
         (``PolicyFileError`` names each bad row by line and column)."""
         actor.require(doing="import the warranty policy")
-        from sync import policy_csv
-
         try:
             data = policy_csv.read_file(Path(path))
         except OSError as exc:
             raise RuleViolation("Cannot read {path}: {reason}", field="path", path=str(path),
                                 reason=exc.strerror or str(exc)) from None
-        return self.import_bytes(actor, data, Path(path).name)
+        return self._import(actor, data, Path(path).name)
 
     def import_bytes(self, actor: Actor, data: bytes, source: str = "") -> PolicyInfo:
         """``import_file`` of bytes already read; the same content as the policy in force
         stores nothing."""
         actor.require(doing="import the warranty policy")
-        from sync import policy_csv
-
-        policy = policy_csv.parse(data, check_text=t.check_drawable)
-        self.publish(actor, policy, source)
-        return self.current()
+        return self._import(actor, data, source)
 
     def publish(self, actor: Actor, policy: WarrantyPolicy, source: str = "") -> bool:
         """Makes ``policy`` the one in force (manager only); False when it already is."""
         actor.require(doing="import the warranty policy")
+        return self._publish(actor, policy, source)
+
+    def _import(self, actor: Actor, data: bytes, source: str) -> PolicyInfo:
+        self._publish(actor, policy_csv.parse(data, check_text=t.check_drawable), source)
+        return self.current()
+
+    def _publish(self, actor: Actor, policy: WarrantyPolicy, source: str) -> bool:
         with self.db.write() as s:
-            if current_policy(s).to_payload() == policy.to_payload() and _newest_row(s):
+            if _newest_row(s) is not None and current_policy(s).to_payload() == \
+                    policy.to_payload():
                 return False
             store_policy(s, actor, policy, source=SOURCE_FILE, revision=0, now=self.clock(),
                          detail=f"{source}: {policy.label}")

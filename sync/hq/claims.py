@@ -75,6 +75,7 @@ class ClaimLineRow:
     approved_fen: int | None
     reason: str
     flags: tuple[str, ...]  # "check: reason (user)" of each override
+    old_part_tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -355,8 +356,9 @@ def run_command(args: argparse.Namespace, db: HqDatabase,
 
 
 def _print_batch(row: ClaimBatchRow) -> None:
+    so_far = " so far" if row.status in ("submitted", "deciding") else ""
     print(f"{row.station}  {row.number}  {row.period}  {row.status}  claimed "
-          f"{_yuan(row.claimed_fen)}  approved {_yuan(row.approved_fen)}"
+          f"{_yuan(row.claimed_fen)}  approved{so_far} {_yuan(row.approved_fen)}"
           + (f"  deducted {_yuan(row.deducted_fen)}  payable {_yuan(row.payable_fen)}  "
              f"statement {row.statement_no}" if row.statement_no else ""))
     print(f"  {'#':>3} {'ORDER':<24} {'KIND':<8} {'CLAIMED':>12} {'DECISION':<9} "
@@ -365,7 +367,8 @@ def _print_batch(row: ClaimBatchRow) -> None:
         approved = _yuan(x.approved_fen) if x.approved_fen is not None else "-"
         print(f"  {x.position:>3} {x.order_number:<24} {x.kind:<8} {_yuan(x.amount_fen):>12} "
               f"{x.decision or 'pending':<9} {approved:>12}  {x.description}")
-        print(f"      line {x.line_id}")
+        print(f"      line {x.line_id}"
+              + (f"  old-part tag {x.old_part_tag}" if x.old_part_tag else ""))
         if x.reason:
             print(f"      reason: {x.reason}")
         for flag in x.flags:
@@ -541,7 +544,7 @@ def _row(s: Session, record: HqRecord, side: HqClaimBatch | None, seq: int) -> C
             str(line.get("kind") or ""), str(line.get("description") or ""),
             _fen(line.get("amount_fen")), d.decision if d else "",
             d.approved_fen if d else None, d.reason if d else "",
-            tuple(flags.get(str(line["id"]), ()))))
+            tuple(flags.get(str(line["id"]), ())), str(line.get("old_part_tag") or "")))
     station_status = str(batch.get("status") or "")
     settled = side is not None and side.settled_at is not None
     if station_status == "paid":

@@ -22,7 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync import entities as ent
-from sync.hq.models import HqConflict, HqOldPartInspection, HqOrder, HqPartsOrder, HqRecord
+from sync.hq.models import (
+    HqClaimBatch,
+    HqConflict,
+    HqOldPartInspection,
+    HqOrder,
+    HqPartsOrder,
+    HqRecord,
+)
 from sync.protocol import PushOp
 
 #: the largest integer both databases store (BIGINT; SQLite's INTEGER is 64 bits too)
@@ -43,6 +50,7 @@ _COLUMNS: dict[str, dict[str, int]] = {
                       for name in ("kind", "subject_entity", "subject_id")},
     "parts_order": {"number": _length(HqPartsOrder.__table__.c.number)},
     "old_part": {"tag_no": _length(HqOldPartInspection.__table__.c.tag_no)},
+    "claim_batch": {"number": _length(HqClaimBatch.__table__.c.number)},
 }
 #: payload fields that must be text when present (head office reads them as text)
 _TEXT = {"service_order": ("contact_phone", "hq_reference"), "sync_conflict": ("detail",)}
@@ -61,6 +69,8 @@ class Owners(dict[tuple[str, str], int]):
 
 #: the station states of a claim batch that head office has received as submitted
 CLAIM_SUBMITTED = frozenset({"submitted", "decided", "settled", "paid"})
+#: the most one claim line may claim, in fen (a batch's sum stays far inside 64 bits)
+CLAIM_MAX_FEN = 10**12
 #: a submitted batch's fields that never change (the lines and overrides are compared whole)
 _CLAIM_FIXED = ("number", "period", "submitted_at", "submitted_by")
 #: head office's own answer on a line, which a station may echo back
@@ -198,6 +208,9 @@ def _changed_claim(op: PushOp, station_id: int, known: Owners) -> str:
     if held is not None and held[0] != station_id:
         return ""  # another station's batch: applying refuses it
     new = op.payload
+    bad = _bad_claim_lines(new)
+    if bad:
+        return bad
     if held is not None and str(held[1].get("status") or "") in CLAIM_SUBMITTED:
         old = held[1]
         number = old.get("number") or op.entity_id
@@ -218,6 +231,30 @@ def _changed_claim(op: PushOp, station_id: int, known: Owners) -> str:
             return (f"claim batch {number} was submitted; its overrides cannot change "
                     "(only head office's decision changes a submitted claim)")
     claims[op.entity_id] = (station_id, new)
+    return ""
+
+
+def _bad_claim_lines(payload: dict[str, Any]) -> str:
+    """Why head office cannot decide the batch's lines ("" when it can): each line an object
+    with its own id (as long as a row id) and a whole amount in fen head office can add up."""
+    lines = payload.get("lines")
+    if lines is None:
+        return ""
+    if not isinstance(lines, list):
+        return "'lines' must be a list"
+    ids: set[str] = set()
+    for n, line in enumerate(lines, start=1):
+        if not isinstance(line, dict):
+            return f"line {n} must be an object"
+        line_id, amount = line.get("id"), line.get("amount_fen")
+        if not isinstance(line_id, str) or not line_id or len(line_id) > ID_LENGTH:
+            return f"line {n} needs an 'id' of at most {ID_LENGTH} characters"
+        if line_id in ids:
+            return f"line {n} repeats the id {line_id}"
+        ids.add(line_id)
+        if not isinstance(amount, int) or isinstance(amount, bool) or not (
+                0 <= amount <= CLAIM_MAX_FEN):
+            return f"line {n}: 'amount_fen' must be a whole number from 0 to {CLAIM_MAX_FEN}"
     return ""
 
 

@@ -50,6 +50,7 @@ def test_due_is_the_customer_lines_and_payments_add_up(services, station, clock)
     assert state.status is PaymentStatus.UNPAID
     state = services.payments.receive(clerk, order.id, 5000, PaymentMethod.WECHAT)
     assert state.status is PaymentStatus.PARTLY_PAID and state.balance.outstanding_fen == 5100
+    clock.now += timedelta(minutes=5)
     state = services.payments.receive(clerk, order.id, 5100, "cash")
     assert state.status is PaymentStatus.PAID and state.balance.outstanding_fen == 0
     assert [e.method for e in state.entries] == [PaymentMethod.WECHAT, PaymentMethod.CASH]

@@ -303,3 +303,25 @@ def test_within_one_push_the_second_op_is_compared_with_the_first(hq: Hq) -> Non
     draft["lines"].pop()
     draft["status"] = "submitted"
     assert push(hq, st, draft)["status"] == "applied"
+
+
+def test_lines_head_office_could_not_decide_are_refused_at_push(hq: Hq) -> None:
+    st = hq.station("BJ001")
+    bad = []
+    for change, message in (
+        (lambda b: b["lines"][0].update(amount_fen=2**63), "'amount_fen' must be a whole"),
+        (lambda b: b["lines"][0].update(amount_fen=-1), "'amount_fen' must be a whole"),
+        (lambda b: b["lines"][1].update(amount_fen="45.00"), "'amount_fen' must be a whole"),
+        (lambda b: b["lines"][0].update(id="x" * 37), "needs an 'id' of at most 36"),
+        (lambda b: b["lines"][1].update(id=b["lines"][0]["id"]), "repeats the id"),
+        (lambda b: b.update(lines={"a": 1}), "'lines' must be a list"),
+        (lambda b: b.update(number="N" * 41), "'number' is longer than 40"),
+    ):
+        payload = batch_payload()
+        change(payload)
+        result = push(hq, st, payload)
+        assert result["status"] == "rejected" and message in result["reason"], result
+        bad.append(payload["id"])
+    with hq.db.read() as s:
+        held = set(s.scalars(select(HqRecord.entity_id)))
+    assert held.isdisjoint(bad)
