@@ -128,8 +128,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.CLAIM_OVERRIDE: {M: ANY},
     P.CLAIM_SUBMIT: {M: ANY},
     P.CLAIM_MARK_PAID: {M: ANY},
-    # a technician writes the cards of his own orders (or cards on their own)
-    P.FEEDBACK_WRITE: {T: OWN, M: ANY},
+    # anyone drafts a card; a technician only for his own orders or the cards he started
+    P.FEEDBACK_WRITE: {C: ANY, T: OWN, M: ANY},
     P.FEEDBACK_SUBMIT: {T: OWN, M: ANY},
     P.VISIT_RECORD: {C: ANY, M: ANY},
 }

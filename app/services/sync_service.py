@@ -18,9 +18,9 @@ import requests
 from sqlalchemy import func, select, update
 
 from app.domain import validation as v
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.conflict_fields import ACKNOWLEDGED, ACTION
@@ -121,7 +121,7 @@ class SyncService:
         ca_bundle: str | None = None, check: bool = True,
     ) -> None:
         """Stores where head office is and the token, after proving the token works."""
-        actor.require(Role.MANAGER, doing="register the station with head office")
+        actor.require(Permission.SYNC_REGISTER)
         for value, name, label in ((hq_url, "hq_url", "Head-office address"),
                                    (station_code, "station_code", "Station code"),
                                    (token, "token", "Token"),
@@ -278,7 +278,7 @@ class SyncService:
     def resolve_conflict(self, actor: Actor, conflict_id: str, note: str = "") -> ConflictInfo:
         """Marks a conflict settled with a note (settling fields or a cancel is
         ``sync_conflicts.ConflictDesk``); head office hears of it when it knows the conflict."""
-        actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        actor.require(Permission.CONFLICT_RESOLVE)
         t.check_key(conflict_id, "conflict_id", "Conflict")
         note = v.check_length(note, "note", "Note", 2000, multiline=False)
         with self.db.write() as s:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import RuleViolation
+from app.domain.permissions import Permission
 from app.domain.warranty_policy import NO_POLICY, WarrantyPolicy
 from app.services import events
 from app.services import text_input as t
@@ -133,7 +134,7 @@ class PolicyService:
     def import_file(self, actor: Actor, path: Path) -> PolicyInfo:
         """Loads a policy file (station manager only): every row or none
         (``PolicyFileError`` names each bad row by line and column)."""
-        actor.require(doing="import the warranty policy")
+        actor.require(Permission.POLICY_IMPORT)
         try:
             data = policy_csv.read_file(Path(path))
         except OSError as exc:
@@ -144,12 +145,12 @@ class PolicyService:
     def import_bytes(self, actor: Actor, data: bytes, source: str = "") -> PolicyInfo:
         """``import_file`` of bytes already read; the same content as the policy in force
         stores nothing."""
-        actor.require(doing="import the warranty policy")
+        actor.require(Permission.POLICY_IMPORT)
         return self._import(actor, data, source)
 
     def publish(self, actor: Actor, policy: WarrantyPolicy, source: str = "") -> bool:
         """Makes ``policy`` the one in force (manager only); False when it already is."""
-        actor.require(doing="import the warranty policy")
+        actor.require(Permission.POLICY_IMPORT)
         return self._publish(actor, policy, source)
 
     def _import(self, actor: Actor, data: bytes, source: str) -> PolicyInfo:
