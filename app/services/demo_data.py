@@ -218,8 +218,8 @@ def _walk(services, clock, rng, order_id, target, clerk: Actor, boss: Actor, wor
             actor = boss
             kwargs["reason"] = rng.choice(["用户自行解决", "重复报修", "用户已购新机"])
         if action is Action.VISIT:
-            if not visits.visit(order_id):  # four scores, maybe a complaint (demo_visits)
-                return  # the customer was not reached yet: the order waits in the queue
+            # the customer's mood as the demo always drew it; four scores around it
+            visits.visit(order_id, rng.choices([5, 4, 3, 2], [60, 30, 8, 2])[0])
             continue
         if action is Action.COMPLETE:
             # issues the parts the repair took from stock; its detail is the order after that

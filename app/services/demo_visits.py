@@ -24,7 +24,7 @@ BAD_WORDS = {
 }
 NO_ANSWER = ["无人接听", "无人接听", "关机", "占线", "空号，需核实电话"]
 #: completed this long before the demo's end and still not called: most were called by now
-BACKLOG = timedelta(days=10)
+BACKLOG = timedelta(days=5)
 
 
 class DemoVisits:
@@ -38,33 +38,36 @@ class DemoVisits:
         self.complaints = 0
         self.dissatisfied = 0
 
-    def visit(self, order_id: str) -> bool:
-        """The VISIT step of an order's walk: maybe a call or two that reached nobody, then
-        the answers (the clock is left at the visit). False: nobody answered before the
-        demo's end, the order waits in the queue."""
+    def visit(self, order_id: str, mood: int) -> None:
+        """The VISIT step of an order's walk, at the clock's time: maybe a call or two that
+        reached nobody in the hours before (after the completion), then the answers around
+        ``mood``, the customer's overall satisfaction the demo's walk drew (so the rest of
+        the demo draws what it always did)."""
         rng = self.rng
+        at = self.clock.now
         if rng.random() < 0.2:
+            cleared = self.services.orders.detail(order_id).cleared_at or at
             for _ in range(rng.choice((1, 1, 2))):
-                self.services.visits.record_attempt(self.clerk, order_id, rng.choice(NO_ANSWER))
-                later = self.clock.now + timedelta(hours=rng.uniform(1, 20))
-                if later >= self.end:
-                    return False
-                self.clock.now = later
-        self._answer(order_id)
-        return True
+                earlier = at - timedelta(hours=rng.uniform(1, 20))
+                self.clock.now = max(earlier, cleared + timedelta(minutes=10))
+                if self.clock.now < at:
+                    self.services.visits.record_attempt(self.clerk, order_id,
+                                                        rng.choice(NO_ANSWER))
+            self.clock.now = at
+        self._answer(order_id, mood)
 
-    def _answer(self, order_id: str) -> None:
+    def _answer(self, order_id: str, mood: int | None = None) -> None:
         rng = self.rng
-        base = rng.choices([5, 4, 3], [62, 30, 8])[0]
-        scores = {a: max(1, min(5, base + rng.choices([0, -1, 1], [75, 20, 5])[0]))
+        base = mood if mood is not None else rng.choices([5, 4, 3], [62, 30, 8])[0]
+        scores = {a: max(1, min(5, base + rng.choices([0, -1, 1], [82, 12, 6])[0]))
                   for a in ASPECTS}
-        if rng.random() < 0.15:
-            scores[Aspect.PRICE] = max(1, scores[Aspect.PRICE] - 1)  # the usual grumble
-        if rng.random() < 0.06:
+        if rng.random() < 0.15 and scores[Aspect.PRICE] >= 4:
+            scores[Aspect.PRICE] -= 1  # the usual grumble
+        if rng.random() < 0.015:
             scores[rng.choice(ASPECTS)] = rng.choice((1, 2))
         low = [a for a in ASPECTS if scores[a] <= DISSATISFIED_AT]
         comments = "；".join(BAD_WORDS[a] for a in low) if low else rng.choice(GOOD_WORDS)
-        complaint = bool(low) and (self.complaints == 0 or rng.random() < 0.4)
+        complaint = bool(low) and (self.complaints == 0 or rng.random() < 0.2)
         text = f"回访客户不满意：{comments}。请站长跟进处理。" if complaint else ""
         self.services.visits.record_visit(
             self.clerk, order_id, {a.value: s for a, s in scores.items()}, comments,
@@ -73,14 +76,18 @@ class DemoVisits:
         self.complaints += complaint
 
     def finish(self) -> None:
-        """The morning's queue: the old backlog mostly called, attempts on some others."""
+        """The morning's queue: the old backlog mostly called, attempts on some others. The
+        calls are spread over the demo's last three hours (the clerk's morning), whatever
+        time the other areas' closing steps left the clock at."""
         rng = self.rng
-        self.clock.now = max(self.clock.now, self.end - timedelta(hours=3))
-        for row in self.services.visits.queue():
-            if self.clock.now >= self.end - timedelta(minutes=2):
-                break
-            self.clock.now += timedelta(minutes=rng.randint(1, 4))
-            if self.end - row.completed_at > BACKLOG and rng.random() < 0.7:
+        rows = self.services.visits.queue()
+        start = self.end - timedelta(hours=3)
+        step = (self.end - timedelta(minutes=1) - start) / (len(rows) + 1)
+        for index, row in enumerate(rows, start=1):
+            self.clock.now = max(start + step * index, row.completed_at + timedelta(minutes=5))
+            if self.clock.now >= self.end:
+                continue
+            if self.end - row.completed_at > BACKLOG and rng.random() < 0.8:
                 self._answer(row.order_id)
             elif rng.random() < 0.35:
                 self.services.visits.record_attempt(self.clerk, row.order_id,

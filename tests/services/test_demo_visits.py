@@ -66,7 +66,12 @@ def test_a_dissatisfied_visit_opened_a_linked_complaint(demo: Services) -> None:
 def test_the_queue_has_overdue_orders_and_attempts(demo: Services) -> None:
     queue = demo.visits.queue()
     assert queue
-    assert any(r.overdue for r in queue) and any(not r.overdue for r in queue)
-    assert any(r.attempts for r in queue)
+    # (the orders completed in the demo's last hours, not due yet, are too few to count on
+    # in a demo this small)
+    assert any(r.overdue for r in queue)
+    assert any(r.attempts for r in queue) and not all(r.attempts for r in queue)
+    # the backlog was mostly called: what waits is mostly from the last weeks
+    ages = sorted((demo.visits.clock() - r.completed_at).days for r in queue)
+    assert ages[len(ages) // 2] < 30
     detail = demo.orders.detail(queue[0].order_id)
     assert detail.status is OrderStatus.COMPLETED
