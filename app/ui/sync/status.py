@@ -231,7 +231,13 @@ class SyncStatusWidget(QWidget):
     def open_register_dialog(self) -> None:
         from app.ui.sync.register_dialog import RegisterDialog
 
+        open_one = self.window().findChild(RegisterDialog)
+        if open_one is not None and open_one.isVisible():  # F9 again inside it: the same one
+            open_one.raise_()
+            open_one.activateWindow()
+            return
         dialog = RegisterDialog(self.ctx, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.registered.connect(self._registered)
         dialog.open()
 

@@ -177,6 +177,9 @@ def test_a_manager_registers_from_an_unregistered_window(qtbot, services, statio
     widget.sync_action.trigger()  # F9 / 立即同步 while unregistered: the registration
     settle(qtbot, runner)
     [dialog] = _dialogs()
+    widget.sync_action.trigger()  # F9 again, inside the dialog: no second dialog
+    settle(qtbot, runner)
+    assert _dialogs() == [dialog]
     dialog.hq_url.setText("https://hq.example.com")
     dialog.token.setText(TOKEN)
     with qtbot.waitSignal(widget.finished, timeout=10_000) as blocker:
