@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain import validation as v
 from app.domain import visits as dv
-from app.domain.enums import OrderSource, OrderStatus, OrderType, Role, ServiceMode
+from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
 from app.domain.errors import RuleViolation
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
@@ -241,9 +242,7 @@ class VisitService:
 
     # -- internals ------------------------------------------------------------------------------
     def _callable_order(self, s: Session, actor: Actor, order_id: str) -> ServiceOrder:
-        # = app.domain.permissions VISIT_RECORD (clerk, manager), said without the matrix,
-        # which HEAD lost in cde81d0
-        actor.require(Role.CLERK, doing="make return visits")
+        actor.require(Permission.VISIT_RECORD)
         t.check_key(order_id, "order_id", "Order")
         order = s.get(ServiceOrder, order_id)
         if order is None:
