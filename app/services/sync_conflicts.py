@@ -21,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import state_machine as sm
-from app.domain.enums import OrderType, Role, ServiceMode
+from app.domain.enums import OrderType, ServiceMode
 from app.domain.errors import RuleViolation
+from app.domain.permissions import P
 from app.services import conflict_fields as cf
 from app.services import events
 from app.services import text_input as t
@@ -127,7 +128,7 @@ class ConflictDesk:
     def settle_fields(self, actor: Actor, conflict_id: str, choices: Mapping[str, Choice],
                       note: str = "") -> ConflictInfo:
         """Settles a stale head-office edit: one choice per field it names."""
-        actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        actor.require(P.CONFLICT_RESOLVE)
         note = self._note(conflict_id, note)
         with self.db.read() as s:
             conflict = self._open(s, conflict_id)
@@ -182,7 +183,7 @@ class ConflictDesk:
                       note: str = "") -> ConflictInfo:
         """Settles head office's late cancel of finished work: keep the completion, or cancel
         the order after all (only from a state the state machine allows it from)."""
-        actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        actor.require(P.CONFLICT_RESOLVE)
         note = self._note(conflict_id, note)
         if choice not in (cf.KEEP_COMPLETION, cf.CANCEL_ORDER):
             raise RuleViolation("Choose how to settle the cancel.", field="choice")
@@ -204,7 +205,7 @@ class ConflictDesk:
     def acknowledge(self, actor: Actor, conflict_id: str, note: str = "") -> ConflictInfo:
         """Takes note of a conflict nothing at the station can change (a refused op, a change
         this version cannot read): marked settled with what was done about it."""
-        actor.require(Role.MANAGER, doing="resolve sync conflicts")
+        actor.require(P.CONFLICT_RESOLVE)
         note = self._note(conflict_id, note)
         with self.db.write() as s:
             conflict = s.get(SyncConflict, conflict_id)

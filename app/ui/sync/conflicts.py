@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.permissions import P
 from app.i18n import tr
 from app.services.sync_conflicts import ConflictDesk, ConflictInfo
 from app.ui.extensions import UiContext
@@ -61,7 +61,7 @@ class ConflictsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._selected)
-        self.detail = ConflictDetail(ctx.actor.role is Role.MANAGER)
+        self.detail = ConflictDetail(ctx.actor.may(P.CONFLICT_RESOLVE))
         self.detail.settle_fields.connect(self._settle_fields)
         self.detail.settle_cancel.connect(self._settle_cancel)
         self.detail.acknowledge.connect(self._acknowledge)

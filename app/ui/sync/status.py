@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.permissions import P
 from app.i18n import render, tr
 from app.services import events
 from app.services.sync_service import SyncStatus
@@ -72,7 +72,7 @@ class SyncStatusWidget(QWidget):
         self.button = QToolButton(objectName="sync_button")
         self.button.setDefaultAction(self.sync_action)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        if ctx.actor.role is Role.MANAGER:
+        if ctx.actor.may(P.SYNC_REGISTER):
             menu = QMenu(self.button)
             self.register_action = menu.addAction(tr("Register with head office…"))
             self.register_action.triggered.connect(self.open_register_dialog)
@@ -200,7 +200,10 @@ class SyncStatusWidget(QWidget):
     # -- registration -------------------------------------------------------------------------
     def check_registration(self) -> None:
         """Looks at the registration row off the GUI thread; a change (a registration made on
-        the command line, or removed) refreshes the indicator."""
+        the command line, or removed) refreshes the indicator. Only while it is on screen: a
+        closed window's indicator follows nothing."""
+        if not self.isVisible():
+            return
         self.ctx.tasks.run(self.ctx.services.sync.is_registered, self._registration_seen,
                            lambda _exc: None, owner=self)
 
@@ -221,7 +224,7 @@ class SyncStatusWidget(QWidget):
             active.addAction(self.sync_action)
 
     def _not_registered(self) -> None:
-        if self.ctx.actor.role is Role.MANAGER:
+        if self.ctx.actor.may(P.SYNC_REGISTER):
             self.open_register_dialog()
         else:
             show_message(self.window(), tr(

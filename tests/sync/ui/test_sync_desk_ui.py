@@ -210,13 +210,23 @@ def test_a_registration_made_on_the_command_line_is_noticed(qtbot, services, sta
                                                             ctx_for, fake_sync, hq) -> None:
     widget = SyncStatusWidget(ctx_for(station["clerk"]))
     qtbot.addWidget(widget)
+    widget.show()
     settle(qtbot, runner)
     assert widget.label.text().startswith("未注册到总部")
     assert widget.watch.isActive()
     assert widget.watch.interval() == status_module.REGISTRATION_POLL_MS
-    # what `repair-station register` does, in another process
-    fake_sync.register(station["manager"], "https://hq.example.com", "BJ001", TOKEN)
-    widget.watch.timeout.emit()
+    # what `repair-station register` does, in another process: no change announced here
+    from app.services.events import ChangeBus
+    from app.services.sync_service import SyncService
+    from app.services.sync_token import FileTokenStore
+    from tests.sync.station.fake_hq import fake_transport_factory
+
+    elsewhere = SyncService(services.db, ChangeBus(), FileTokenStore(services.paths.root),
+                            transport_factory=fake_transport_factory(hq))
+    elsewhere.register(station["manager"], "https://hq.example.com", "BJ001", TOKEN)
+    settle(qtbot, runner)
+    assert widget.label.text().startswith("未注册到总部")
+    widget.watch.timeout.emit()  # the poll
     settle(qtbot, runner)
     qtbot.waitUntil(lambda: widget.label.text().startswith("尚未同步"), timeout=5000)
     # the first sync comes soon, not after the background interval
