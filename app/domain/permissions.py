@@ -185,6 +185,24 @@ DOING: dict[Permission, str] = {
 }
 
 
+class View(StrEnum):
+    """Pages that only read (every service lets anyone read): who is shown them, so a screen
+    is not offered to those it is not for. Actions on them are permissions above."""
+
+    CLAIMS = "claims"  # 三包索赔: the clerk follows it, only the manager acts on it
+    DAY_TAKINGS = "day_takings"  # 收款日结: the desk's cash, not a technician's
+
+
+VIEWS: dict[View, frozenset[Role]] = {
+    View.CLAIMS: frozenset({C, M}),
+    View.DAY_TAKINGS: frozenset({C, M}),
+}
+
+
+def sees(role: Role, view: View) -> bool:
+    return Role(role) in VIEWS[view]
+
+
 def scope(role: Role, permission: Permission) -> Scope | None:
     """How far ``role`` may take the action: anywhere, on own orders, or (None) not at all."""
     return MATRIX[permission].get(Role(role))
@@ -207,6 +225,9 @@ def check_table() -> None:
             raise ValueError(f"{permission}: give it a MATRIX row and a DOING text")
         if Role.MANAGER not in MATRIX[permission]:
             raise ValueError(f"{permission}: the station manager may do everything")
+    for view in View:
+        if Role.MANAGER not in VIEWS.get(view, ()):
+            raise ValueError(f"{view}: give it a VIEWS row the manager is in")
 
 
 check_table()

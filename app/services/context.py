@@ -25,6 +25,10 @@ class Actor:
         own = assigned_to is _ANYWHERE or (bool(self.user_id) and assigned_to == self.user_id)
         return perms.allowed(self.role, permission, own=own)
 
+    def sees(self, view: perms.View) -> bool:
+        """Is this user shown the reading page (``app.domain.permissions.VIEWS``)?"""
+        return perms.sees(self.role, view)
+
     def require(self, *what: Role | perms.Permission, doing: str = "",
                 assigned_to: str | None | object = _ANYWHERE) -> None:
         """Refuses unless the permission matrix lets this user take the action; pass

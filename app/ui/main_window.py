@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services import events
 from app.services.users import StationInfo
@@ -109,6 +110,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
         self.new_order_action = self._action("New order", "Ctrl+N", self.new_order)
+        # the matrix decides: a technician is never offered a form he may not save
+        self.new_order_action.setEnabled(self.ctx.actor.may(Permission.ORDER_CREATE))
         file_menu.addAction(self.new_order_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", "Ctrl+Q", self.close))
@@ -139,7 +142,8 @@ class MainWindow(QMainWindow):
         return False
 
     def new_order(self) -> None:
-        self._call_on_page("new_order", fallback_key="orders")
+        if self.ctx.actor.may(Permission.ORDER_CREATE):
+            self._call_on_page("new_order", fallback_key="orders")
 
     def focus_search(self) -> None:
         self._call_on_page("focus_search")

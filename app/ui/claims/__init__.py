@@ -6,7 +6,7 @@ read-only, and the services refuse anyone but the manager anyway.
 
 from __future__ import annotations
 
-from app.domain.enums import Role
+from app.domain.permissions import View
 from app.ui.extensions import PageSpec, UiContext, register_page
 
 
@@ -17,7 +17,7 @@ def _claims(ctx: UiContext):
 
 
 def _desk(actor) -> bool:
-    return actor.role is not Role.TECHNICIAN
+    return actor.sees(View.CLAIMS)
 
 
 register_page(PageSpec("claims", "Warranty claims", _claims, order=45, shortcut="Ctrl+Shift+W",

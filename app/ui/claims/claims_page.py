@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.claims import ClaimStatus, Severity
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.claims import CLAIMS, ClaimBatchDetail, ClaimBatchRow, ClaimLineInfo
 from app.ui.claims.lines_table import (
@@ -67,7 +67,7 @@ class ClaimsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.detail: ClaimBatchDetail | None = None
-        self.manager = ctx.actor.role is Role.MANAGER
+        self.manager = ctx.actor.may(Permission.CLAIM_MANAGE)
         self.prompts_dialog = OverrideDialog  # tests replace it with a non-modal stand-in
 
         self.period = QComboBox(objectName="claim_period")
@@ -264,7 +264,8 @@ class ClaimsPage(QWidget):
         self.print_button.setEnabled(d is not None)
         self.statement_button.setEnabled(
             d is not None and d.status in (ClaimStatus.SETTLED, ClaimStatus.PAID))
-        can_pay = d is not None and d.status is ClaimStatus.SETTLED and self.manager
+        can_pay = d is not None and d.status is ClaimStatus.SETTLED and \
+            self.ctx.actor.may(Permission.CLAIM_MARK_PAID)
         self.paid_button.setEnabled(can_pay)
         self.paid_note.setEnabled(can_pay)
         self.build_button.setEnabled(self.manager)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.customers import CustomerInput, CustomerSummary
 from app.services.errors import StaleEdit
@@ -67,7 +67,7 @@ class CustomerDetails(QWidget):
         self.address.setText(customer.address)
         self.address.setCursorPosition(0)
         self.notes.setPlainText(customer.notes)
-        may_edit = self.ctx.actor.role in (Role.CLERK, Role.MANAGER)
+        may_edit = self.ctx.actor.may(Permission.CUSTOMER_EDIT)
         for widget in (self.name, self.phones, self.address, self.notes, self.save_button):
             widget.setEnabled(may_edit)
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, OrderType, Role
+from app.domain.enums import OrderStatus, OrderType
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services import events
 from app.services.customers import CustomerFile, CustomerSummary
@@ -66,7 +67,7 @@ class CustomersPage(QWidget):
         self.new_customer_button.setToolTip("Ctrl+Shift+N")
         self.new_customer_button.setShortcut("Ctrl+Shift+N")
         self.new_customer_button.clicked.connect(self.new_customer)
-        self.new_customer_button.setVisible(ctx.actor.role in (Role.CLERK, Role.MANAGER))
+        self.new_customer_button.setVisible(ctx.actor.may(Permission.CUSTOMER_CREATE))
         left_layout.addWidget(self.search_box)
         left_layout.addWidget(self.new_customer_button)
         left_layout.addWidget(self.results)
@@ -76,6 +77,7 @@ class CustomersPage(QWidget):
         self.new_order_button = QPushButton(tr("New order for this customer"),
                                             objectName="customer_new_order")
         self.new_order_button.clicked.connect(self.new_order)
+        self.new_order_button.setVisible(ctx.actor.may(Permission.ORDER_CREATE))
         self.details = CustomerDetails(ctx, self._customer_saved, self.reload_file)
         self.products = ProductsTable(ctx, self.reload_file)
         self.history = QTableWidget(0, len(HISTORY_HEADERS), objectName="history_table")

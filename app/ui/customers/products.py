@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.domain.warranty import DEFAULT_WARRANTY_MONTHS
 from app.i18n import tr
 from app.services.customers import ProductInfo, ProductInput
@@ -159,9 +159,8 @@ class ProductsTable(QWidget):
                       p.invoice_no, f"{label(p.warranty)} ({p.warranty_months} {tr('months')})")
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
-        may_edit = self.ctx.actor.role in (Role.CLERK, Role.TECHNICIAN, Role.MANAGER)
-        self.add_button.setEnabled(may_edit)
-        self.edit_button.setEnabled(may_edit and bool(products))
+        self.add_button.setEnabled(self.ctx.actor.may(Permission.PRODUCT_ADD))
+        self.edit_button.setEnabled(self.ctx.actor.may(Permission.PRODUCT_EDIT) and bool(products))
 
     def add_product(self) -> ProductDialog | None:
         if self.customer_id is None:

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import feedback as fb
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.feedback import CAUSE_TEXT, STATUS_TEXT, CauseCategory
+from app.domain.permissions import Permission
 from app.i18n import render, tr
 from app.services.feedback import CardFields, FeedbackDetail, problems_of
 from app.ui.extensions import UiContext
@@ -268,7 +268,7 @@ class FeedbackForm(QWidget):
         self.add_photo_button.setEnabled(editable and not full)
         self.remove_photo_button.setEnabled(editable and bool(detail and detail.photos))
         self.save_button.setEnabled(editable)
-        self.submit_button.setEnabled(editable and self.ctx.actor.role is not Role.CLERK)
+        self.submit_button.setEnabled(editable and self.ctx.actor.may(Permission.FEEDBACK_SUBMIT))
         for button in self.paper_buttons:
             button.setEnabled(detail is not None)
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from app.domain.enums import OrderStatus
 from app.domain.feedback import FeedbackStatus
+from app.domain.permissions import Permission
 from app.i18n import render, tr
 from app.services.feedback import FeedbackDetail
 from app.services.orders import OrderDetail
@@ -63,7 +64,9 @@ class FeedbackOrderAction(QAction):
         self.triggered.connect(self.open_card)
 
     def _order_loaded(self, detail: OrderDetail) -> None:
-        self.setEnabled(detail is not None and detail.status is not OrderStatus.CANCELLED)
+        self.setEnabled(detail is not None and detail.status is not OrderStatus.CANCELLED
+                        and self.ctx.actor.may(Permission.FEEDBACK_WRITE,
+                                               assigned_to=detail.technician_id))
 
     def open_card(self) -> None:
         """The order's draft when it has one, else a new card from the order."""

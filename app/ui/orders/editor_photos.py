@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.order_corrections import WORK_STATES
 from app.services.orders import AttachmentInfo, OrderDetail
@@ -86,11 +87,10 @@ class PhotosTab(QWidget):
                 self._add_item(attachment)
         actor = self.editor.ctx.actor
         working = OrderStatus(d.status) in WORK_STATES
-        self.add_button.setEnabled(working and (
-            actor.role is not Role.TECHNICIAN or d.technician_id == actor.user_id))
-        self._may_correct = working and (
-            actor.role is Role.MANAGER
-            or (actor.role is Role.TECHNICIAN and d.technician_id == actor.user_id))
+        self.add_button.setEnabled(working and actor.may(Permission.ORDER_PHOTO,
+                                                         assigned_to=d.technician_id))
+        self._may_correct = working and actor.may(Permission.ORDER_CORRECT,
+                                                  assigned_to=d.technician_id)
         self._update_void()
 
     def selected_attachment(self) -> AttachmentInfo | None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.order_corrections import WORK_STATES
 from app.services.orders import OrderDetail, RepairInfo
@@ -106,11 +107,10 @@ class RepairsTab(QWidget):
                 self.table.setItem(row, col, item)
         actor = self.editor.ctx.actor
         working = OrderStatus(d.status) in WORK_STATES
-        may_add = working and (
-            actor.role is not Role.TECHNICIAN or d.technician_id == actor.user_id)
-        self._may_correct = working and (
-            actor.role is Role.MANAGER
-            or (actor.role is Role.TECHNICIAN and d.technician_id == actor.user_id))
+        may_add = working and actor.may(Permission.ORDER_REPAIR_RECORD,
+                                        assigned_to=d.technician_id)
+        self._may_correct = working and actor.may(Permission.ORDER_CORRECT,
+                                                  assigned_to=d.technician_id)
         for widget in (self.diagnosis, self.actions, self.minutes, self.add_button):
             widget.setEnabled(may_add)
         if self._editing and not any(r.id == self._editing for r in self._records):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrderStatus, OrderType, Role
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services import events
 from app.services.order_queries import OrderFilter
@@ -99,7 +100,9 @@ class OrdersPage(QWidget):
         self.new_button = QPushButton(tr("New order"), objectName="new_order")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_order)
-        self.toolbar.addWidget(self.new_button)
+        # a toolbar shows its widgets through their actions; the matrix decides
+        self.new_button_action = self.toolbar.addWidget(self.new_button)
+        self.new_button_action.setVisible(ctx.actor.may(Permission.ORDER_CREATE))
         self.selection_actions = [
             action for factory in REGISTRY.selection_actions
             if (action := factory(ctx, self)) is not None

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.order_corrections import ARRIVED_STATES, COMPLETED_STATES
 from app.services.orders import OrderDetail
@@ -34,9 +35,7 @@ from app.ui.widgets.forms import ErrorForm
 def may_enter_times(ctx: UiContext, detail: OrderDetail | None) -> bool:
     if detail is None or OrderStatus(detail.status) not in ARRIVED_STATES:
         return False
-    actor = ctx.actor
-    return actor.role is Role.MANAGER or (
-        actor.role is Role.TECHNICIAN and detail.technician_id == actor.user_id)
+    return ctx.actor.may(Permission.ORDER_TIMES, assigned_to=detail.technician_id)
 
 
 class _TimeRow(QWidget):
@@ -136,6 +135,6 @@ class TimesAction(QAction):
 
 def times_action(ctx: UiContext, editor: Any) -> QAction | None:
     """The factory ``register_order_action`` takes; clerks do not enter service times."""
-    if ctx.actor.role is Role.CLERK:
+    if not ctx.actor.may(Permission.ORDER_TIMES):
         return None
     return TimesAction(ctx, editor)

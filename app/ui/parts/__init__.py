@@ -6,7 +6,7 @@ and the services refuse anyone else anyway.
 
 from __future__ import annotations
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.ui.extensions import PageSpec, UiContext, register_order_action, register_page
 from app.ui.parts.order_parts import order_parts_action
 
@@ -41,14 +41,18 @@ def _old_parts(ctx: UiContext):
     return OldPartsPage(ctx)
 
 
-def _not_technician(actor) -> bool:
-    return actor.role is not Role.TECHNICIAN
+def _sells(actor) -> bool:
+    return actor.may(Permission.SALE_CREATE)
+
+
+def _orders_or_receives(actor) -> bool:
+    return actor.may(Permission.PARTS_ORDER) or actor.may(Permission.PARTS_RECEIVE)
 
 
 register_page(PageSpec("stock", "Parts stock", _stock, order=30))
-register_page(PageSpec("sales", "Parts sales", _sales, order=32, visible=_not_technician))
+register_page(PageSpec("sales", "Parts sales", _sales, order=32, visible=_sells))
 register_page(PageSpec("counts", "Stock taking", _counts, order=34))
 register_page(PageSpec("parts_orders", "Parts ordering", _parts_orders, order=36,
-                       visible=_not_technician))
+                       visible=_orders_or_receives))
 register_page(PageSpec("old_parts", "Old-part returns", _old_parts, order=38))
 register_order_action(order_parts_action)

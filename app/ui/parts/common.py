@@ -20,17 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
 from app.i18n import render, tr
-from app.services.context import Actor
 from app.ui.formatting import label
 from app.ui.widgets.forms import ERROR_STYLE
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def is_manager(actor: Actor) -> bool:
-    return actor.role is Role.MANAGER
 
 
 def enum_label(enum_type: type[Enum], value: Any) -> str:

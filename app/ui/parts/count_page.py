@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RuleViolation
 from app.domain.parts import CountStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.stock_counts import COUNTS, CountDetail, CountLineInfo, CountSummary, PostResult
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time, yuan
-from app.ui.parts.common import ErrorLine, enum_label, is_manager
+from app.ui.parts.common import ErrorLine, enum_label
 from app.ui.parts.count_table import CountTable
 from app.ui.parts.printing import PartsPrinter
 from app.ui.parts.sales_list import busy_bar
@@ -51,7 +52,6 @@ class CountPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.count: CountDetail | None = None
-        manager = is_manager(ctx.actor)
 
         self.counts = QComboBox(objectName="count_choice")
         self.counts.activated.connect(lambda _i: self.show_count(self.counts.currentData()))
@@ -67,7 +67,7 @@ class CountPage(QWidget):
         open_row.setContentsMargins(0, 0, 0, 0)
         open_row.addLayout(self.open_form, 1)
         open_row.addWidget(self.open_button)
-        open_box.setVisible(manager)
+        open_box.setVisible(ctx.actor.may(Permission.COUNT_OPEN))
 
         self.heading = QLabel(objectName="count_heading")
         self.heading.setStyleSheet("font-weight: bold;")
@@ -91,7 +91,7 @@ class CountPage(QWidget):
         post_row.setContentsMargins(0, 0, 0, 0)
         post_row.addLayout(self.post_form, 1)
         post_row.addWidget(self.post_button)
-        post_box.setVisible(manager)
+        post_box.setVisible(ctx.actor.may(Permission.COUNT_POST))
         self.post_box = post_box
 
         self.printer = PartsPrinter(ctx, parent=self)
@@ -213,9 +213,10 @@ class CountPage(QWidget):
 
     def _enable(self, is_open: bool) -> None:
         self.scan.setEnabled(is_open)
-        self.post_button.setEnabled(is_open and is_manager(self.ctx.actor))
-        self.reason.setEnabled(is_open and is_manager(self.ctx.actor))
-        self.open_button.setEnabled(not is_open and is_manager(self.ctx.actor))
+        may_post = self.ctx.actor.may(Permission.COUNT_POST)
+        self.post_button.setEnabled(is_open and may_post)
+        self.reason.setEnabled(is_open and may_post)
+        self.open_button.setEnabled(not is_open and self.ctx.actor.may(Permission.COUNT_OPEN))
         has = self.count is not None
         for button in (self.preview_button, self.print_button, self.save_button):
             button.setEnabled(has)

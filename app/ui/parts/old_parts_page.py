@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
 from app.domain.parts import InspectionResult, OldPartStatus, ShipmentStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.old_parts import OldPartInfo, ShipmentInfo
 from app.services.order_parts import OLD_PARTS
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
-from app.ui.parts.common import enum_label, fill, is_manager, make_table, row_key, selected_keys
+from app.ui.parts.common import enum_label, fill, make_table, row_key, selected_keys
 from app.ui.parts.printing import PartsPrinter
 from app.ui.parts.sales_list import busy_bar
 from app.ui.widgets.forms import ErrorForm
@@ -35,10 +35,6 @@ OLD_HEADERS = ("Tag", "Part number", "Part name", "Order", "Collected", "State",
                "Inspection")
 SHIP_HEADERS = ("Shipment", "State", "Created", "By", "Old parts", "Shipped at", "Carrier")
 PAPERS = (("manifest", "Manifest"), ("old-part-tags", "Tag labels"))
-
-
-def may_pack(role: Role) -> bool:
-    return role in (Role.CLERK, Role.TECHNICIAN, Role.MANAGER)
 
 
 class OldPartsPage(QWidget):
@@ -108,7 +104,7 @@ class OldPartsPage(QWidget):
         carrier_row.addWidget(self.ship_button)
         self.carrier_box = QWidget()
         self.carrier_box.setLayout(carrier_row)
-        self.carrier_box.setVisible(is_manager(ctx.actor))
+        self.carrier_box.setVisible(ctx.actor.may(Permission.OLD_PART_SHIP))
         ship_layout.addWidget(self.carrier_box)
         ship_layout.addLayout(papers)
 
@@ -172,9 +168,9 @@ class OldPartsPage(QWidget):
 
     def _update_buttons(self) -> None:
         ship = self.selected_shipment()
-        self.pack_button.setEnabled(may_pack(self.ctx.actor.role)
+        self.pack_button.setEnabled(self.ctx.actor.may(Permission.OLD_PART_PACK)
                                     and bool(selected_keys(self.old)))
-        self.ship_button.setEnabled(is_manager(self.ctx.actor) and ship is not None
+        self.ship_button.setEnabled(self.ctx.actor.may(Permission.OLD_PART_SHIP) and ship is not None
                                     and ship.status is ShipmentStatus.OPEN)
         for button in self.paper_buttons:
             button.setEnabled(ship is not None)

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.order_parts import (
     MAX_LINE_QUANTITY,
@@ -47,9 +48,7 @@ def may_take_parts(ctx: UiContext, detail: OrderDetail | None) -> bool:
     """The assigned technician or the manager, on an order still being worked on."""
     if detail is None or OrderStatus(detail.status) not in PARTS_STATES:
         return False
-    actor = ctx.actor
-    return actor.role is Role.MANAGER or (
-        actor.role is Role.TECHNICIAN and detail.technician_id == actor.user_id)
+    return ctx.actor.may(Permission.PARTS_ISSUE, assigned_to=detail.technician_id)
 
 
 class OrderPartsDialog(QDialog):
@@ -285,6 +284,6 @@ class OrderPartsAction(QAction):
 
 def order_parts_action(ctx: UiContext, editor: Any) -> QAction | None:
     """The factory ``register_order_action`` takes; clerks do not take parts."""
-    if ctx.actor.role is Role.CLERK:
+    if not ctx.actor.may(Permission.PARTS_ISSUE):
         return None
     return OrderPartsAction(ctx, editor)

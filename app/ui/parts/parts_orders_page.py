@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import PartsOrderStatus
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.parts_orders import (
     PARTS_ORDERS,
@@ -32,7 +32,7 @@ from app.services.parts_orders import (
 )
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
-from app.ui.parts.common import enum_label, fill, is_manager, make_table, row_key
+from app.ui.parts.common import enum_label, fill, make_table, row_key
 from app.ui.parts.parts_order_lines import PartsOrderLines
 from app.ui.parts.picker import PartPicker
 from app.ui.widgets.forms import ErrorForm
@@ -49,7 +49,7 @@ class PartsOrdersPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.detail: PartsOrderDetail | None = None
-        manager = is_manager(ctx.actor)
+        manager = ctx.actor.may(Permission.PARTS_ORDER)
         self.orders = make_table(HEADERS, "parts_orders_table",
                                  {0: 210, 1: 110, 2: 140, 3: 60, 4: 60})
         self.orders.itemSelectionChanged.connect(self._chosen)
@@ -163,7 +163,7 @@ class PartsOrdersPage(QWidget):
     def _show_detail(self, detail: PartsOrderDetail | None) -> None:
         self.detail = detail
         self.form.clear_errors()
-        manager = is_manager(self.ctx.actor)
+        manager = self.ctx.actor.may(Permission.PARTS_ORDER)
         draft = detail is not None and detail.editable
         receiving = detail is not None and detail.receivable
         if detail is None:
@@ -183,7 +183,7 @@ class PartsOrdersPage(QWidget):
                                  if detail.hq_note else "")
             self.note.setText(detail.note)
             self.lines.show_lines(detail.lines, draft, receiving)
-        may_receive = self.ctx.actor.role in (Role.CLERK, Role.MANAGER)
+        may_receive = self.ctx.actor.may(Permission.PARTS_RECEIVE)
         for widget in (self.picker, self.remove_button, self.save_button, self.submit_button,
                        self.note):
             widget.setEnabled(draft and manager)

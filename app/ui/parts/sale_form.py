@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
+from app.domain.permissions import Permission
 from app.domain.validation import parse_money_fen
 from app.i18n import tr
 from app.services.customers import CustomerSummary
@@ -31,10 +31,6 @@ from app.ui.formatting import label, yuan
 from app.ui.parts.picker import PartPicker
 from app.ui.parts.sale_lines import SaleLines
 from app.ui.widgets.forms import ErrorForm
-
-
-def may_sell(role: Role) -> bool:
-    return role in (Role.CLERK, Role.MANAGER)
 
 
 class SaleForm(QGroupBox):
@@ -106,7 +102,7 @@ class SaleForm(QGroupBox):
         layout.addLayout(left, 2)
         layout.addLayout(right, 1)
         scan.add_general_error_row()
-        self.setEnabled(may_sell(ctx.actor.role))
+        self.setEnabled(ctx.actor.may(Permission.SALE_CREATE))
         self._update_total()
 
     # -- lines --------------------------------------------------------------------------------

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.parts import PaymentMethod
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.printing.data import Paper
 from app.services.sales import SaleDetail, SaleSummary
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time, yuan
-from app.ui.parts.common import ErrorLine, enum_label, fill, is_manager, make_table, row_key
+from app.ui.parts.common import ErrorLine, enum_label, fill, make_table, row_key
 from app.ui.parts.printing import PAPER_KEY, PartsPrinter
 from app.ui.widgets.forms import ErrorForm
 
@@ -100,7 +101,7 @@ class SalesList(QGroupBox):
         void_row.addWidget(self.void_button)
         self.void_box = QWidget()
         self.void_box.setLayout(void_row)
-        self.void_box.setVisible(is_manager(ctx.actor))
+        self.void_box.setVisible(ctx.actor.may(Permission.SALE_VOID))
 
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Day")))
@@ -185,7 +186,7 @@ class SalesList(QGroupBox):
         sale = self.selected()
         for button in (self.preview_button, self.print_button, self.save_button):
             button.setEnabled(sale is not None)
-        self.void_button.setEnabled(is_manager(self.ctx.actor) and sale is not None
+        self.void_button.setEnabled(self.ctx.actor.may(Permission.SALE_VOID) and sale is not None
                                     and not sale.voided)
 
     # -- printing -----------------------------------------------------------------------------

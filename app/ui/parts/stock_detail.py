@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.parts import MovementKind
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.parts_catalogue import PartInfo
 from app.services.stock_queries import HistoryRow
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time, yuan
-from app.ui.parts.common import enum_label, fill, is_manager, make_table, signed
+from app.ui.parts.common import enum_label, fill, make_table, signed
 from app.ui.widgets.forms import ErrorForm
 
 HISTORY_HEADERS = ("Time", "Movement", "Quantity", "Balance", "By", "Document", "Reason")
@@ -68,7 +69,7 @@ class PartDetail(QWidget):
         self.form.addRow(self.save_button)
         self.settings_box = QGroupBox(tr("Shelf settings"))
         self.settings_box.setLayout(self.form)
-        manager = is_manager(ctx.actor)
+        manager = ctx.actor.may(Permission.PART_SETTINGS)
         for widget in (self.location, self.threshold, self.save_button):
             widget.setEnabled(False)
         self.settings_box.setVisible(manager)
@@ -118,7 +119,7 @@ class PartDetail(QWidget):
         self.location.setText(part.location)
         self.threshold.setValue(part.low_stock_threshold)
         for widget in (self.location, self.threshold, self.save_button):
-            widget.setEnabled(is_manager(self.ctx.actor))
+            widget.setEnabled(self.ctx.actor.may(Permission.PART_SETTINGS))
         self.loaded.emit()
 
     def save(self) -> None:

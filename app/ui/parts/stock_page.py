@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services import events
 from app.services.part_models import models_of
@@ -28,7 +29,7 @@ from app.services.parts_catalogue import ImportResult
 from app.services.stock_queries import StockRow
 from app.ui.extensions import UiContext
 from app.ui.formatting import yuan
-from app.ui.parts.common import ErrorLine, fill, is_manager, make_table, row_key
+from app.ui.parts.common import ErrorLine, fill, make_table, row_key
 from app.ui.parts.stock_detail import PartDetail
 from app.ui.widgets.messages import show_message
 
@@ -62,7 +63,7 @@ class StockPage(QWidget):
             box.toggled.connect(self.refresh)
         self.import_button = QPushButton(tr("Import catalogue CSV…"), objectName="import_csv")
         self.import_button.clicked.connect(self.import_catalogue)
-        self.import_button.setVisible(is_manager(ctx.actor))
+        self.import_button.setVisible(ctx.actor.may(Permission.CATALOGUE_IMPORT))
         self.summary = QLabel(objectName="stock_summary")
         self.error = ErrorLine("stock_error")
 

@@ -5,7 +5,7 @@ the services refuse anyone else anyway.
 
 from __future__ import annotations
 
-from app.domain.enums import Role
+from app.domain.permissions import View
 from app.ui.extensions import PageSpec, UiContext, register_order_action, register_page
 from app.ui.payments.payment_dialog import payment_action
 
@@ -17,5 +17,5 @@ def _day_summary(ctx: UiContext):
 
 
 register_page(PageSpec("day_summary", "Daily takings", _day_summary, order=40,
-                       visible=lambda actor: actor.role is not Role.TECHNICIAN))
+                       visible=lambda actor: actor.sees(View.DAY_TAKINGS)))
 register_order_action(payment_action)

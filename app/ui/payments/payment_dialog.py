@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
 from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
+from app.domain.permissions import Permission
 from app.domain.validation import format_fen, parse_money_fen
 from app.i18n import tr
 from app.services.orders import OrderDetail
@@ -39,8 +40,7 @@ HEADERS = ("Time", "Kind", "Method", "Amount", "By", "Reason")
 def may_take_payment(ctx: UiContext, detail: OrderDetail | None) -> bool:
     if detail is None or OrderStatus(detail.status) not in PAYABLE_STATES:
         return False
-    actor = ctx.actor
-    return actor.role is not Role.TECHNICIAN or detail.technician_id == actor.user_id
+    return ctx.actor.may(Permission.PAYMENT_TAKE, assigned_to=detail.technician_id)
 
 
 class PaymentDialog(QDialog):
@@ -75,7 +75,7 @@ class PaymentDialog(QDialog):
         self.waive_button.setToolTip(tr("The station manager lets the customer off what is "
                                         "outstanding, with a reason"))
         self.waive_button.clicked.connect(self.waive)
-        self.waive_button.setVisible(ctx.actor.role is Role.MANAGER)
+        self.waive_button.setVisible(ctx.actor.may(Permission.PAYMENT_WAIVE))
         close = QPushButton(tr("Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.errors import PermissionDenied
 from app.ui.extensions import UiContext
@@ -78,7 +78,7 @@ class RegisterDialog(QDialog):
             self.ca_bundle.setText(path)
 
     def save(self) -> None:
-        if self.ctx.actor.role is not Role.MANAGER:
+        if not self.ctx.actor.may(Permission.SYNC_REGISTER):
             self.form.show_error(PermissionDenied(
                 "Your role ({role}) may not {doing}.", role=self.ctx.actor.role,
                 doing="register the station with head office"))

@@ -5,7 +5,7 @@ Importing it registers the page, visible to managers; the users service enforces
 
 from __future__ import annotations
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.ui.extensions import PageSpec, UiContext, register_page
 
 
@@ -16,4 +16,4 @@ def _users_page(ctx: UiContext):
 
 
 register_page(PageSpec("users", "Users", _users_page, order=90,
-                       visible=lambda actor: actor.role is Role.MANAGER))
+                       visible=lambda actor: actor.may(Permission.USER_MANAGE)))

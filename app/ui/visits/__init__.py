@@ -5,7 +5,7 @@ not see the page; the service refuses them anyway.
 
 from __future__ import annotations
 
-from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.ui.extensions import PageSpec, UiContext, register_page
 
 
@@ -16,7 +16,7 @@ def _visits_page(ctx: UiContext):
 
 
 def _desk(actor) -> bool:
-    return actor.role is not Role.TECHNICIAN
+    return actor.may(Permission.VISIT_RECORD)
 
 
 register_page(PageSpec("visits", "Return visits", _visits_page, order=25, visible=_desk))
