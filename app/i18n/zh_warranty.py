@@ -58,6 +58,13 @@ TEXT_ZH: dict[str, str] = {
     "Travel distance (km)": "上门距离（公里）",
     "Payer": "付费方",
     "Warranty basis": "保修依据",
+    "(not entered)": "未填",
+    " km": " 公里",
+    "(on saving)": "保存后确定",
+    "Who pays is decided by the warranty policy when the charges are saved.":
+        "付费方由三包政策在保存费用时确定（保内由厂家索赔，保外由客户支付）。",
+    "Due from customer: {due}    Claimed from maker: {claimed}":
+        "客户应付：{due}    厂家索赔：{claimed}",
     # the command line
     "Imported the warranty policy {name} from {file}.": "已从 {file} 导入三包政策 {name}。",
     "The warranty policy {name} is already in force; nothing was imported.":

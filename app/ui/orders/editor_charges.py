@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import ChargeKind
+from app.domain.enums import ChargeKind, Payer
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.domain.validation import format_fen, parse_money_fen
@@ -33,8 +33,8 @@ from app.ui.widgets.forms import ERROR_STYLE
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
 
-HEADERS = ("Kind", "Description", "Quantity", "Unit price (yuan)", "Amount")
-COL_KIND, COL_DESCRIPTION, COL_QUANTITY, COL_PRICE, COL_AMOUNT = range(len(HEADERS))
+HEADERS = ("Kind", "Description", "Quantity", "Unit price (yuan)", "Amount", "Payer")
+COL_KIND, COL_DESCRIPTION, COL_QUANTITY, COL_PRICE, COL_AMOUNT, COL_PAYER = range(len(HEADERS))
 
 
 class ChargesTab(QWidget):
@@ -50,12 +50,14 @@ class ChargesTab(QWidget):
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         # the kind and quantity cells are widgets, which ResizeToContents does not measure
         for col, width in ((COL_KIND, 100), (COL_QUANTITY, 90), (COL_PRICE, 120),
-                           (COL_AMOUNT, 110)):
+                           (COL_AMOUNT, 110), (COL_PAYER, 80)):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(lambda _item: self._update_amounts())
 
         self.total = QLabel(objectName="charges_total")
         self.total.setStyleSheet("font-weight: bold;")
+        #: 客户应付 / 厂家索赔 of the saved lines (the payers are the policy's, decided on saving)
+        self.split = QLabel(objectName="charges_split")
         self.error = QLabel(objectName="charges_error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -71,6 +73,7 @@ class ChargesTab(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.split)
         buttons.addWidget(self.total)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -83,9 +86,11 @@ class ChargesTab(QWidget):
         self.table.setRowCount(0)
         for charge in d.charges:
             self.add_line(charge.kind, charge.description, charge.quantity,
-                          format_fen(charge.unit_price_fen))
+                          format_fen(charge.unit_price_fen), charge.payer)
         self.table.blockSignals(False)
         self._update_amounts()
+        self.split.setText(tr("Due from customer: {due}    Claimed from maker: {claimed}",
+                              due=yuan(d.customer_due_fen), claimed=yuan(d.claimed_fen)))
         self.error.hide()
         actor = self.editor.ctx.actor
         may_edit = d.status.open and actor.may(Permission.ORDER_CHARGES,
@@ -94,7 +99,8 @@ class ChargesTab(QWidget):
             widget.setEnabled(may_edit)
 
     def add_line(self, kind: ChargeKind = ChargeKind.LABOUR, description: str = "",
-                 quantity: int = 1, price_yuan: str = "0.00") -> int:
+                 quantity: int = 1, price_yuan: str = "0.00",
+                 payer: Payer | None = None) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         kinds = QComboBox()
@@ -115,6 +121,13 @@ class ChargesTab(QWidget):
         amount.setFlags(amount.flags() & ~Qt.ItemFlag.ItemIsEditable)
         amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table.setItem(row, COL_AMOUNT, amount)
+        # never typed: the warranty policy decides it when the lines are saved
+        paid_by = QTableWidgetItem(label(payer) if payer else tr("(on saving)"))
+        paid_by.setFlags(paid_by.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        paid_by.setData(Qt.ItemDataRole.UserRole, payer)
+        paid_by.setToolTip(tr("Who pays is decided by the warranty policy when the charges "
+                              "are saved."))
+        self.table.setItem(row, COL_PAYER, paid_by)
         self._update_amounts()
         return row
 

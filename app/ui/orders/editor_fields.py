@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.enums import OrderType, ServiceMode
 from app.domain.permissions import Permission
 from app.domain.visits import ASPECT_LABELS
+from app.domain.warranty_policy import MAX_KM
 from app.i18n import tr
 from app.services.customers import CustomerFile
 from app.services.orders import OrderDetail, OrderEdit
@@ -61,12 +63,19 @@ class OrderFieldsTab(QWidget):
         self.contact_phone = QLineEdit(objectName="contact_phone")
         self.service_address = QLineEdit(objectName="service_address")
         self.product = QComboBox(objectName="product")
+        # the distance to an on-site customer: claims use the policy's travel band for it
+        self.travel_km = QSpinBox(objectName="travel_km")
+        self.travel_km.setRange(-1, MAX_KM)
+        self.travel_km.setSpecialValueText(tr("(not entered)"))
+        self.travel_km.setSuffix(tr(" km"))
+        self.service_mode.currentIndexChanged.connect(lambda _i: self._enable_travel())
         self.form.add_row("Order type", self.order_type, "order_type")
         self.form.add_row("Service mode", self.service_mode, "service_mode")
         self.form.add_row("Fault description", self.fault, "fault_description")
         self.form.add_row("Contact phone", self.contact_phone, "contact_phone")
         self.form.add_row("Service address", self.service_address, "service_address")
         self.form.add_row("Product", self.product, "product_id")
+        self.form.add_row("Travel distance (km)", self.travel_km, "travel_km")
         self.form.add_general_error_row()
         self.save_button = QPushButton(tr("Save changes"), objectName="save_order")
         self.save_button.clicked.connect(self.save)
@@ -105,6 +114,7 @@ class OrderFieldsTab(QWidget):
         self.fault.setPlainText(d.fault_description)
         self.contact_phone.setText(d.contact_phone)
         self.service_address.setText(d.service_address)
+        self.travel_km.setValue(-1 if d.travel_km is None else d.travel_km)
         current = d.product.id if d.product else None
         if self._customer_id != d.customer.id:
             self._customer_id = d.customer.id
@@ -120,6 +130,7 @@ class OrderFieldsTab(QWidget):
         for widget in (self.order_type, self.service_mode, self.fault, self.contact_phone,
                        self.service_address, self.product, self.save_button):
             widget.setEnabled(may_edit)
+        self._enable_travel()
         facts = {
             "customer": f"{d.customer.name}  {'、'.join(d.customer.phones)}\n{d.customer.address}",
             "technician": d.technician_name,
@@ -132,6 +143,11 @@ class OrderFieldsTab(QWidget):
         }
         for key, text in facts.items():
             self.fact_labels[key].setText(text)
+
+    def _enable_travel(self) -> None:
+        """The distance is typed for an on-site order, by whoever may edit the order."""
+        on_site = self.service_mode.currentData() == ServiceMode.ON_SITE
+        self.travel_km.setEnabled(self.save_button.isEnabled() and on_site)
 
     def _show_customer_products(self, file: CustomerFile) -> None:
         detail = self.editor.current_order()
@@ -157,6 +173,7 @@ class OrderFieldsTab(QWidget):
             contact_phone=self.contact_phone.text(),
             service_address=self.service_address.text(),
             product_id=self.product.currentData(),
+            travel_km=None if self.travel_km.value() < 0 else self.travel_km.value(),
         )
         ctx, order_id, revision = self.editor.ctx, detail.id, detail.revision
         self.editor.run_service(
