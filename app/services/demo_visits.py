@@ -23,7 +23,8 @@ BAD_WORDS = {
     Aspect.PRICE: "收费太贵，事先没有说明价格",
 }
 NO_ANSWER = ["无人接听", "无人接听", "关机", "占线", "空号，需核实电话"]
-#: completed this long before the demo's end and still not called: most were called by now
+#: completed this long before the demo's end and still not called: most were called by now,
+#: all of those three times as old
 BACKLOG = timedelta(days=5)
 
 
@@ -76,19 +77,24 @@ class DemoVisits:
         self.complaints += complaint
 
     def finish(self) -> None:
-        """The morning's queue: the old backlog mostly called, attempts on some others. The
-        calls are spread over the demo's last three hours (the clerk's morning), whatever
-        time the other areas' closing steps left the clock at."""
+        """The morning's queue: the old backlog called, attempts on some others, and at
+        least one overdue order that nobody answers yet. The calls are spread over the demo's
+        last three hours (the clerk's morning), whatever time the other areas' closing
+        steps left the clock at."""
         rng = self.rng
         rows = self.services.visits.queue()
+        overdue = [r for r in rows if r.overdue]
+        kept = max(overdue, key=lambda r: r.completed_at).order_id if overdue else None
         start = self.end - timedelta(hours=3)
         step = (self.end - timedelta(minutes=1) - start) / (len(rows) + 1)
         for index, row in enumerate(rows, start=1):
             self.clock.now = max(start + step * index, row.completed_at + timedelta(minutes=5))
             if self.clock.now >= self.end:
                 continue
-            if self.end - row.completed_at > BACKLOG and rng.random() < 0.8:
+            age = self.end - row.completed_at
+            if row.order_id != kept and (
+                    age > 3 * BACKLOG or (age > BACKLOG and rng.random() < 0.6)):
                 self._answer(row.order_id)
-            elif rng.random() < 0.35:
+            elif row.order_id == kept or rng.random() < 0.35:
                 self.services.visits.record_attempt(self.clerk, row.order_id,
                                                     rng.choice(NO_ANSWER))
