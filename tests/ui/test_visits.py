@@ -177,3 +177,36 @@ def test_editor_visit_button_asks_the_visit_prompt(
     assert prompts.asked == ["visit"]
     assert editor.current_order().status is OrderStatus.VISITED
     assert "3" in editor.fields.fact_labels["satisfaction"].text()
+
+
+def test_the_editors_visit_button_opens_the_visit_dialog_for_real(
+        qtbot, runner, services, station, clock, ctx_for) -> None:
+    """Prompts.return_visit runs the modal dialog; the clerk scores the four aspects in it
+    and saves; the editor shows the visited order."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.orders.editor_dialog import OrderEditor
+
+    order = completed(services, station, clock)
+    editor = OrderEditor(ctx_for(station["clerk"]), order.id)
+    qtbot.addWidget(editor)
+    settle(qtbot, runner)
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, VisitDialog) or dialog.form.row is None:
+            QTimer.singleShot(50, answer)  # the dialog reads its order off the GUI thread
+            return
+        seen.append(dialog.windowTitle())
+        for aspect in ASPECTS:
+            dialog.form.rows[aspect].set_score(4)
+        dialog.form.save_button.click()
+
+    QTimer.singleShot(50, answer)
+    editor.header.buttons[Action.VISIT].click()  # returns when the dialog closes
+    settle(qtbot, runner)
+    assert seen and order.number in seen[0]
+    assert editor.current_order().status is OrderStatus.VISITED
+    assert services.orders.detail(order.id).links.visit_scores == (4, 4, 4, 4)
