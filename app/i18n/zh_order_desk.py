@@ -9,4 +9,20 @@ TEXT_ZH: dict[str, str] = {
     "Serial number {serial} already has {count} open orders: {orders}.":
         "序列号 {serial} 已有 {count} 张未结工单:{orders}。",
     "Reason for going on": "继续保存的原因",
+    # the new-order form's warnings box
+    "Check before saving": "保存前请确认",
+    "Open {number} ({status})": "打开 {number}({status})",
+    "Save anyway": "仍然保存",
+    "Why go on? (kept in the audit log)": "为什么仍要保存?(记入操作日志)",
+    # unsaved edits (Esc, the close button)
+    "Unsaved changes": "尚未保存的修改",
+    "This order has changes that are not saved yet.": "此工单有尚未保存的修改。",
+    "Save them before closing?": "关闭前保存吗?",
+    "Discard": "放弃",
+    # batch printing
+    "Include cancelled and closed orders?": "包含已取消/已结单的工单?",
+    "{finished} of the {total} selected orders are cancelled or closed.":
+        "选中的 {total} 张工单中有 {finished} 张已取消或已结单。",
+    "Include them": "包含",
+    "Leave them out": "不包含",
 }

@@ -331,7 +331,7 @@ class OrderService:
             if isinstance(new_or_edit, NewOrder):
                 for name, label_source in (("customer_id", "Customer"),
                                            ("product_id", "Product"),
-                                           ):
+                                           ("related_order_id", "Related order")):
                     t.check_key(getattr(new_or_edit, name), name, label_source)
                 return self._new_warnings(s, new_or_edit, new_or_edit.service_address)
             if order_id is None:

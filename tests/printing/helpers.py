@@ -24,6 +24,7 @@ from app.domain.state_machine import Action
 from app.printing.data import ChargeRow, OrderSheet, RepairNote, StationHeader
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
+from app.services.order_warnings import Ack
 from app.services.orders import ChargeInput, NewOrder, OrderDetail
 
 STATION_NAME = "北京海淀维修站"
@@ -75,7 +76,7 @@ def repaired_order(
         customer=CustomerInput(name, ("13812345678",), address),
         product=ProductInput("KFR-35GW/BP3DN1Y", "SN0001", date(2026, 1, 10)),
         service_address=address, technician_id=tech_id,
-    ))
+    ), acknowledged=Ack("测试:同一台机器的又一张工单"))  # several per test share SN0001
     clock.now += timedelta(hours=3)
     order = services.orders.transition(tech, order.id, Action.START_ON_SITE)
     order = services.orders.add_repair_record(tech, order.id, diagnosis, "更换启动电容", 40)

@@ -109,7 +109,7 @@ def test_registered_extensions_are_plugged_in(qtbot, services, station, runner):
 def test_self_test_shows_every_page(qtbot, services, station, runner, capsys):
     services.orders.create(station["clerk"], NewOrder(
         OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "不制冷", "13912345678",
-        customer=CustomerInput("刘德明", ("13912345678",))))
+        customer=CustomerInput("刘德明", ("13912345678",), "北京市海淀区学院路20号")))
     assert run_self_test(services, runner) == 0
     out = capsys.readouterr().out
     assert out.startswith("self-test: showed orders, customers, ") and out.rstrip().endswith(

@@ -39,7 +39,7 @@ def _create(services, station, clock, count: int) -> list[str]:
     clerk = station["clerk"]
     first = services.orders.create(clerk, NewOrder(
         OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "不制冷", "13912345678",
-        customer=CustomerInput("刘德明", ("13912345678",))))
+        customer=CustomerInput("刘德明", ("13912345678",), "北京市海淀区学院路20号")))
     ids = [first.id]
     for i in range(1, count):
         clock.now += timedelta(minutes=1)

@@ -5,6 +5,9 @@ other areas register (e.g. print) in its toolbar.
 All writes go through ``run_service``: the service call runs on the task runner, the fresh
 ``OrderDetail`` it returns is shown everywhere, and an error appears by its field; a stale
 edit shows a message and reloads the order.
+
+Esc or the close button on unsaved edits asks 保存 / 放弃 / 取消 (``desk_prompts``);
+Ctrl+Enter saves the new order or the tab in front.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -26,6 +30,7 @@ from app.i18n import render, tr
 from app.services.errors import NotFound, StaleEdit
 from app.services.orders import OrderDetail
 from app.ui.extensions import REGISTRY, UiContext
+from app.ui.orders.desk_prompts import DeskPrompts, Unsaved
 from app.ui.orders.editor_charges import ChargesTab
 from app.ui.orders.editor_fields import OrderFieldsTab
 from app.ui.orders.editor_header import OrderHeader
@@ -48,6 +53,9 @@ class OrderEditor(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.prompts = prompts or Prompts()
+        self.desk_prompts = DeskPrompts()
+        self._close_after_save = False
+        self._asking = False
         self._detail: OrderDetail | None = None
         self._order_id = order_id
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -97,6 +105,9 @@ class OrderEditor(QDialog):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
         layout.addWidget(self.pages, 1)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save_current,
+                      context=Qt.ShortcutContext.WindowShortcut)
         if order_id is not None:
             self.pages.setCurrentWidget(self.existing)
             self.load()
@@ -110,6 +121,66 @@ class OrderEditor(QDialog):
 
     def order_id(self) -> str | None:
         return self._order_id
+
+    # -- unsaved edits -------------------------------------------------------------------------
+    def unsaved_parts(self) -> list[QWidget]:
+        """The parts holding edits not saved yet (the new form, the details, the charges)."""
+        if self.new_form is not None and self.pages.currentWidget() is self.new_form:
+            return [self.new_form] if self.new_form.has_unsaved() else []
+        if self._detail is None:
+            return []
+        dirty: list[QWidget] = []
+        if self.fields.has_unsaved():
+            dirty.append(self.fields)
+        saved = [(c.kind, c.description, c.quantity, c.unit_price_fen)
+                 for c in self._detail.charges]
+        try:
+            typed = [(c.kind, c.description, c.quantity, c.unit_price_fen)
+                     for c in self.charges.lines()]
+        except Exception:  # a line that does not parse yet is an edit too
+            typed = None
+        if typed != saved and self.charges.isEnabled():
+            dirty.append(self.charges)
+        return dirty
+
+    def has_unsaved(self) -> bool:
+        return bool(self.unsaved_parts())
+
+    def save_current(self) -> None:
+        """Ctrl+Enter: saves the new order, or the tab in front (else the first edited part)."""
+        if self.new_form is not None and self.pages.currentWidget() is self.new_form:
+            self.new_form.save()
+            return
+        dirty = self.unsaved_parts()
+        front = self.tabs.currentWidget()
+        target = front if front in dirty or not dirty else dirty[0]
+        save = getattr(target, "save", None)
+        if callable(save):
+            save()
+
+    def reject(self) -> None:
+        """Esc and the close button: asks first when there are unsaved edits."""
+        dirty = self.unsaved_parts()
+        if not dirty:
+            super().reject()
+            return
+        if self._asking:
+            return
+        self._asking = True
+        self.desk_prompts.unsaved_changes(self, self._unsaved_answered)
+
+    def _unsaved_answered(self, answer: Unsaved) -> None:
+        self._asking = False
+        dirty = self.unsaved_parts()
+        if answer is Unsaved.DISCARD or not dirty:
+            super().reject()
+        elif answer is Unsaved.SAVE:
+            self._close_after_save = True
+            dirty[0].save()
+
+    def save_failed(self) -> None:
+        """A save asked for on closing failed: the window stays, showing why."""
+        self._close_after_save = False
 
     # -- loading and writing ----------------------------------------------------------------
     def load(self) -> None:
@@ -128,6 +199,10 @@ class OrderEditor(QDialog):
         for part in (self.header, self.fields, self.repairs, self.charges, self.photos):
             part.show_detail(detail)
         self.order_loaded.emit(detail)
+        if self._close_after_save:
+            self._close_after_save = False
+            if not self.has_unsaved():
+                self.accept()
 
     def run_service(
         self, call: Callable[[], OrderDetail], form: ErrorForm | None = None,
@@ -147,6 +222,7 @@ class OrderEditor(QDialog):
         self.ctx.tasks.run(call, done, lambda err: self.handle_error(err, form), owner=self)
 
     def handle_error(self, error: BaseException, form: ErrorForm | None = None) -> None:
+        self.save_failed()
         if isinstance(error, StaleEdit):
             self.show_message(render(error))
             show_error(self, error)

@@ -10,6 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from app.services.customers import CustomerFile
 from app.services.orders import OrderDetail, OrderEdit
 from app.ui.formatting import label, local_time
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.text_field import MultiLineField
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
@@ -55,10 +57,11 @@ class OrderFieldsTab(QWidget):
         self.editor = editor
         self._customer_id: str | None = None
         self._products: list[tuple[str, str]] = []
+        self._saved_values: list[object] | None = None
         self.form = ErrorForm()
         self.order_type = enum_combo(OrderType, "order_type")
         self.service_mode = enum_combo(ServiceMode, "service_mode")
-        self.fault = QPlainTextEdit(objectName="fault_description")
+        self.fault = MultiLineField(objectName="fault_description")
         self.fault.setMaximumHeight(90)
         self.contact_phone = QLineEdit(objectName="contact_phone")
         self.service_address = QLineEdit(objectName="service_address")
@@ -143,6 +146,26 @@ class OrderFieldsTab(QWidget):
         }
         for key, text in facts.items():
             self.fact_labels[key].setText(text)
+        self._saved_values = self._values()
+
+    def _values(self) -> list[object]:
+        """What the editable fields hold now (every field of the tab, whoever added it)."""
+        values: list[object] = []
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, QLineEdit) and not widget.isReadOnly():
+                values.append(widget.text())
+            elif isinstance(widget, QPlainTextEdit) and not widget.isReadOnly():
+                values.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                values.append(widget.currentData())
+            elif isinstance(widget, QAbstractSpinBox):
+                values.append(widget.text())
+        return values
+
+    def has_unsaved(self) -> bool:
+        """The user changed a field since the order was shown (and may still save it)."""
+        return (self.save_button.isEnabled() and self._saved_values is not None
+                and self._values() != self._saved_values)
 
     def _enable_travel(self) -> None:
         """The distance is typed for an on-site order, by whoever may edit the order."""
@@ -178,7 +201,6 @@ class OrderFieldsTab(QWidget):
         ctx, order_id, revision = self.editor.ctx, detail.id, detail.revision
         self.editor.run_service(
             lambda: ctx.services.orders.update(ctx.actor, order_id, edit, revision), self.form)
-
 
     def _open_linked(self, order_id: str) -> None:
         from app.ui.orders.editor_dialog import OrderEditor

@@ -1,6 +1,10 @@
 """A new order's form: find the customer by phone, name or serial number (their products are
 offered) or enter a new customer and product; then the order itself. The order service
 creates customer, product and order in one transaction, so a refused field stores nothing.
+
+Every refused field is marked at once; warnings (an on-site order without an address, a
+serial with open orders) show above the button with the orders to open, and the clerk goes
+on with a reason ("save anyway"). The whole form is walked with Tab in reading order.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,14 +26,17 @@ from PySide6.QtWidgets import (
 from app.domain.enums import OrderSource, OrderType, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.warranty import DEFAULT_WARRANTY_MONTHS
-from app.i18n import tr
+from app.i18n import render, tr
 from app.services.customers import CustomerFile, CustomerInput, CustomerSummary, ProductInput
+from app.services.order_warnings import Ack, OrderWarning, WarningsPending
 from app.services.orders import NewOrder, OrderDetail
 from app.services.users import UserInfo
+from app.ui.formatting import label
 from app.ui.orders.editor_fields import enum_combo, select_data
-from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.forms import ErrorForm, error_label
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.optional_date import OptionalDate
+from app.ui.widgets.text_field import MultiLineField
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
@@ -93,7 +100,7 @@ class NewOrderForm(QWidget):
         self.source = enum_combo(OrderSource, "source")
         select_data(self.source, OrderSource.PHONE)
         self.service_mode = enum_combo(ServiceMode, "service_mode")
-        self.fault = QPlainTextEdit(objectName="fault_description")
+        self.fault = MultiLineField(objectName="fault_description")
         self.fault.setMaximumHeight(80)
         self.contact_phone = QLineEdit(objectName="contact_phone")
         self.contact_phone.setPlaceholderText(tr("Same as the customer's phone when empty"))
@@ -115,7 +122,33 @@ class NewOrderForm(QWidget):
         self.save_button = QPushButton(tr("Create order"), objectName="create_order")
         # Enter in the lookup field (a scanner ends with Enter) must search, never save
         self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip("Ctrl+Enter")
+        self.save_button.clicked.connect(lambda _checked=False: self.save())
+
+        # warnings before saving: what the service warned of, the orders it lists, a reason
+        self.warnings_box = QGroupBox(tr("Check before saving"), objectName="order_warnings")
+        self.warnings_box.setStyleSheet("QGroupBox { background: #fff8e1; }")
+        self.warnings_text = error_label()
+        self.warnings_text.setObjectName("warnings_text")
+        self.warnings_text.setStyleSheet("color: #e65100;")
+        self.warned_orders = QHBoxLayout()
+        self.ack_reason = QLineEdit(objectName="ack_reason")
+        self.ack_reason.setPlaceholderText(tr("Why go on? (kept in the audit log)"))
+        self.ack_error = error_label()
+        self.save_anyway = QPushButton(tr("Save anyway"), objectName="save_anyway")
+        self.save_anyway.setAutoDefault(False)
+        self.save_anyway.clicked.connect(self.save_acknowledged)
+        ack_row = QHBoxLayout()
+        ack_row.addWidget(QLabel(tr("Reason for going on")))
+        ack_row.addWidget(self.ack_reason, 1)
+        ack_row.addWidget(self.save_anyway)
+        warnings_layout = QVBoxLayout(self.warnings_box)
+        warnings_layout.addWidget(self.warnings_text)
+        warnings_layout.addLayout(self.warned_orders)
+        warnings_layout.addLayout(ack_row)
+        warnings_layout.addWidget(self.ack_error)
+        self.warnings_box.hide()
+        self._warnings: list[OrderWarning] = []
 
         top = QHBoxLayout()
         for title, form in (("Customer", self.customer_form), ("Product", self.product_form)):
@@ -130,11 +163,24 @@ class NewOrderForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(order_box)
+        layout.addWidget(self.warnings_box)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self._forms = (self.customer_form, self.product_form, self.order_form)
+        # the whole order from the keyboard, in reading order (disabled fields are skipped)
+        chain = [self.lookup, find_button, self.customer_choice, self.customer_name,
+                 self.customer_phone, self.customer_address, self.product_choice, self.model,
+                 self.serial, self.purchase.known, self.purchase.edit, self.invoice,
+                 self.warranty_months, self.order_type, self.source, self.service_mode,
+                 self.fault, self.contact_phone, self.service_address, self.technician,
+                 self.hq_reference, self.ack_reason, self.save_anyway, self.save_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self.focus_chain = chain
+        self.opened_editors: list[QWidget] = []
         self._customers: dict[str, CustomerSummary] = {}
         self._product_choices_for(None)
+        self._pristine = self._values()
 
         self.ctx.tasks.run(self.ctx.services.users.technicians, self._fill_technicians,
                            owner=self)
@@ -172,6 +218,7 @@ class NewOrderForm(QWidget):
     def _preset_customer(self, file: CustomerFile) -> None:
         self._show_matches("", [file.customer])
         self._fill_products(file)
+        self._pristine = self._values()  # the preset customer is no edit of the user's
 
     def _customer_chosen(self) -> None:
         customer_id = self.customer_choice.currentData()
@@ -246,33 +293,118 @@ class NewOrderForm(QWidget):
             technician_id=self.technician.currentData(), hq_reference=self.hq_reference.text(),
         )
 
-    def save(self) -> None:
+    def save(self, acknowledged: Ack | None = None) -> None:
+        """Creates the order; the service's warnings come back as the warnings box."""
         for form in self._forms:
             form.clear_errors()
+        self.ack_error.hide()
+        if acknowledged is None:
+            self._show_warnings([])
         new = self.build_order()
         self.save_button.setEnabled(False)
+        self.save_anyway.setEnabled(False)
         ctx = self.ctx
-        ctx.tasks.run(lambda: ctx.services.orders.create(ctx.actor, new), self._created,
-                      self._failed, owner=self)
+        ctx.tasks.run(lambda: ctx.services.orders.create(ctx.actor, new, acknowledged),
+                      self._created, self._failed, owner=self)
+
+    def save_acknowledged(self) -> None:
+        """Saves despite the warnings shown, with the reason typed beside them."""
+        self.save(Ack.of(self._warnings, self.ack_reason.text()))
 
     def _created(self, detail: OrderDetail) -> None:
         self.ctx.status_message(tr("Order {number} created.", number=detail.number))
+        self._show_warnings([])
+        self._pristine = self._values()
         self.editor.show_detail(detail)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
+        self.save_anyway.setEnabled(True)
+        self.editor.save_failed()
+        if isinstance(error, WarningsPending):
+            self._show_warnings(list(error.warnings))
+            return
+        if getattr(error, "field", None) == "ack_reason":
+            self.ack_error.setText(render(error))
+            self.ack_error.show()
+            self.ack_reason.setFocus()
+            return
         self.show_error(error)
 
     def show_error(self, error: BaseException) -> None:
-        field = getattr(error, "field", None)
-        if field == "contact_phone" and not self.contact_phone.text().strip():
-            # the empty contact phone stood for the customer's phone: point at that one
-            self.customer_form.show_error(_with_field(error, "phones"))
-            return
-        form = next((f for f in self._forms if f.knows(field)), None)
-        (form or self.order_form).show_error(error)
+        """Marks every field the error names (``FieldErrors``: all of them at once) in the
+        form that holds it; the first one gets the cursor."""
+        errors = list(getattr(error, "errors", None) or [error])
+        contact_empty = not self.contact_phone.text().strip()
+        if contact_empty and any(getattr(e, "field", None) == "phones" for e in errors):
+            # the empty contact phone stands for the customer's phone: one message there
+            errors = [e for e in errors if getattr(e, "field", None) != "contact_phone"]
+        elif contact_empty:
+            errors = [_with_field(e, "phones") if getattr(e, "field", None) == "contact_phone"
+                      else e for e in errors]
+        first = True
+        for error_one in errors:
+            field = getattr(error_one, "field", None)
+            form = next((f for f in self._forms if f.knows(field)), self.order_form)
+            form.add_errors([error_one], focus=first)
+            first = False
         if getattr(error, "template", None) is None:
             show_error(self, error)
+
+    def _show_warnings(self, warnings: list[OrderWarning]) -> None:
+        self._warnings = warnings
+        while self.warned_orders.count():
+            item = self.warned_orders.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if not warnings:
+            self.warnings_box.hide()
+            self.ack_reason.clear()
+            return
+        self.warnings_text.setText("\n".join(
+            tr(w.template, **w.params) for w in warnings))
+        self.warnings_text.show()
+        for warning in warnings:
+            for ref in warning.orders:
+                button = QPushButton(tr("Open {number} ({status})", number=ref.number,
+                                        status=label(ref.status)),
+                                     objectName=f"open_warned_{ref.number}")
+                button.setAutoDefault(False)
+                button.clicked.connect(lambda _=False, oid=ref.id: self.open_warned(oid))
+                self.warned_orders.addWidget(button)
+        self.warned_orders.addStretch(1)
+        self.warnings_box.show()
+        self.ack_reason.setFocus()
+
+    def open_warned(self, order_id: str) -> QWidget:
+        """Opens an order a warning lists in its own window (this form stays as it is)."""
+        from app.ui.orders.editor_dialog import OrderEditor
+
+        editor = OrderEditor(self.ctx, order_id, parent=self.editor)
+        editor.show()
+        self.opened_editors.append(editor)
+        return editor
+
+    def warning_texts(self) -> list[str]:
+        return [] if self.warnings_box.isHidden() else self.warnings_text.text().splitlines()
+
+    # -- unsaved edits --------------------------------------------------------------------------
+    def _values(self) -> list[object]:
+        values: list[object] = []
+        for widget in self.focus_chain:
+            if isinstance(widget, QLineEdit) and widget is not self.ack_reason:
+                values.append(widget.text())
+            elif isinstance(widget, MultiLineField):
+                values.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                values.append(widget.currentData())
+            elif isinstance(widget, QSpinBox):
+                values.append(widget.value())
+        values.append(self.purchase.value())
+        return values
+
+    def has_unsaved(self) -> bool:
+        return self._values() != self._pristine
 
     def error_text(self, field: str | None = None) -> str:
         form = next((f for f in self._forms if f.knows(field)), self.order_form)

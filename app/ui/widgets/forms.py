@@ -2,6 +2,7 @@
 
 ``RuleViolation.field`` picks the row; the message appears in red under that field and the
 field gets the focus. Errors naming no known field appear in the form's general error line.
+``FieldErrors`` (several fields refused at once) marks every field it names together.
 """
 
 from __future__ import annotations
@@ -52,20 +53,38 @@ class ErrorForm(QFormLayout):
         return field is not None and field in self._rows
 
     def show_error(self, error: BaseException) -> None:
-        """Shows ``error`` by its field (focusing it), else in the general line."""
+        """Shows ``error`` by its field (focusing it), else in the general line; several
+        at once (``FieldErrors.errors``) each by its field, the first one focused."""
         self.clear_errors()
-        field = getattr(error, "field", None)
-        text = render(error)
-        if field in self._rows:
-            widget, label = self._rows[field]
-            label.setText(text)
-            label.show()
-            widget.setProperty(INVALID_PROPERTY, True)
-            widget.setStyleSheet("border: 1px solid #c62828;")
-            widget.setFocus()
-        else:
-            self.general.setText(text)
+        self.add_errors(list(getattr(error, "errors", None) or [error]), focus=True)
+
+    def add_errors(self, errors: list[BaseException], focus: bool = False) -> None:
+        """Marks each error by its field (the others go to the general line) without clearing
+        what is shown; ``focus`` puts the cursor in the first marked field."""
+        general: list[str] = []
+        focused = not focus
+        for error in errors:
+            field = getattr(error, "field", None)
+            text = render(error)
+            if field in self._rows:
+                widget, label = self._rows[field]
+                label.setText(text if label.isHidden() else f"{label.text()}\n{text}")
+                label.show()
+                widget.setProperty(INVALID_PROPERTY, True)
+                widget.setStyleSheet("border: 1px solid #c62828;")
+                if not focused:
+                    widget.setFocus()
+                    focused = True
+            else:
+                general.append(text)
+        if general:
+            shown = [] if self.general.isHidden() else [self.general.text()]
+            self.general.setText("\n".join(shown + general))
             self.general.show()
+
+    def invalid_fields(self) -> list[str]:
+        """The fields marked red now (for tests and screen readers)."""
+        return [name for name, (_w, label) in self._rows.items() if not label.isHidden()]
 
     def error_text(self, field: str | None = None) -> str:
         """The message shown for ``field`` (or the general one); for tests and screen readers."""
