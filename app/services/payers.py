@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from app.domain.enums import ChargeKind, Payer, WarrantyStatus
+from app.domain.enums import ChargeKind, OrderStatus, Payer, WarrantyStatus
 from app.domain.warranty_policy import (
     Coverage,
     CoverageBasis,
@@ -34,6 +34,7 @@ from app.domain.warranty_policy import (
     unit_coverage,
 )
 from app.i18n import tr
+from app.services.context import Actor
 from app.store.models import ChargeLine, Part, Product, ServiceOrder
 
 #: the kinds the maker pays while the unit is in warranty
@@ -124,3 +125,28 @@ def describe(coverage: Coverage | None, purchase_date: date | None = None) -> st
     if reason is CoverageReason.NO_INVOICE:
         return tr("Out of warranty: no invoice (the policy requires one)")
     return tr("Warranty unknown: no purchase date")
+
+
+def reassign_open_orders(s: Session, actor: Actor, policy: WarrantyPolicy,
+                         now: datetime) -> int:
+    """A new policy in force re-decides the payers of every order not yet completed (a finished
+    order keeps what it was completed with: its claim was built from that); each order whose
+    lines change is journalled (outbox), in ``s``'s transaction. Returns how many changed."""
+    from app.services.journal import journal_order  # (journal is a leaf; keeps imports light)
+
+    finished = {OrderStatus.COMPLETED, OrderStatus.VISITED, OrderStatus.CLOSED,
+                OrderStatus.CANCELLED}
+    open_states = [st.value for st in OrderStatus if st.open and st not in finished]
+    orders = s.scalars(select(ServiceOrder).where(ServiceOrder.status.in_(open_states))
+                       .options(selectinload(ServiceOrder.charge_lines),
+                                selectinload(ServiceOrder.product))).all()
+    changed = 0
+    for order in orders:
+        if not order.charge_lines:
+            continue
+        before = [c.payer for c in order.charge_lines]
+        assign_payers(s, order, policy, service_date(order, now))
+        if [c.payer for c in order.charge_lines] != before:
+            journal_order(s, actor, order, "policy_payers", now)
+            changed += 1
+    return changed

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.domain.warranty_policy import NO_POLICY, WarrantyPolicy
-from app.services import events
+from app.services import events, payers
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.journal import record
@@ -102,6 +102,9 @@ def apply_policy_change(s: Session, change: p.Change, now: datetime) -> set[str]
     policy = WarrantyPolicy.from_payload(document)
     store_policy(s, SYSTEM, policy, source=SOURCE_HQ, revision=revision, now=now,
                  detail=f"head office r{revision}: {policy.label}")
+    s.flush()
+    if payers.reassign_open_orders(s, SYSTEM, policy, now):
+        return {POLICY, events.ORDERS, events.OUTBOX}
     return {POLICY}
 
 
@@ -162,9 +165,11 @@ class PolicyService:
             if _newest_row(s) is not None and current_policy(s).to_payload() == \
                     policy.to_payload():
                 return False
-            store_policy(s, actor, policy, source=SOURCE_FILE, revision=0, now=self.clock(),
+            now = self.clock()
+            store_policy(s, actor, policy, source=SOURCE_FILE, revision=0, now=now,
                          detail=f"{source}: {policy.label}")
-        self.bus.publish({POLICY})
+            changed = payers.reassign_open_orders(s, actor, policy, now)
+        self.bus.publish({POLICY, events.ORDERS, events.OUTBOX} if changed else {POLICY})
         return True
 
 

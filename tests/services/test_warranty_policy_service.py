@@ -122,3 +122,34 @@ def test_cli_policy_import_and_show(services, station, tmp_path, capsys) -> None
                    encoding="utf-8")
     assert main(["--data-dir", str(services.paths.root), "policy", "import", str(bad)]) == 2
     assert "第 2 行「value」列" in capsys.readouterr().err
+
+
+def test_a_new_policy_re_decides_the_payers_of_open_orders_only(services, station) -> None:
+    from datetime import date
+
+    from app.domain.enums import ChargeKind, OrderSource, OrderType, Payer, ServiceMode
+    from app.domain.state_machine import Action
+    from app.services.customers import CustomerInput, ProductInput
+    from app.services.orders import ChargeInput, NewOrder
+
+    def order(serial: str):
+        made = services.orders.create(station["clerk"], NewOrder(
+            OrderType.REPAIR, OrderSource.PHONE, ServiceMode.ON_SITE, "不制冷", "13812345678",
+            customer=CustomerInput("李雷", ("13812345678",), "北京市海淀区学院路1号"),
+            product=ProductInput("BCD-470WDPG", serial, date(2025, 1, 10), "FP1", 24),
+            technician_id=station["tech"].user_id))
+        return services.orders.set_charges(station["tech"], made.id, [
+            ChargeInput(ChargeKind.LABOUR, "维修工时费", 1, 7000)], made.revision)
+
+    still_open, finished = order("SN1"), order("SN2")
+    services.orders.transition(station["tech"], finished.id, Action.START_ON_SITE)
+    finished = services.orders.transition(station["tech"], finished.id, Action.COMPLETE)
+    assert still_open.claimed_fen == finished.claimed_fen == 7000  # the product's 24 months
+    with services.db.read() as s:
+        pushed = s.scalar(select(func.count()).select_from(OutboxOp))
+    services.policy.import_bytes(station["manager"], DEMO, "demo")  # 冰箱: 12 months
+    again = services.orders.detail(still_open.id)
+    assert again.charges[0].payer is Payer.CUSTOMER and again.revision == still_open.revision + 1
+    assert services.orders.detail(finished.id).charges[0].payer is Payer.MAKER
+    with services.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxOp)) == pushed + 1
