@@ -100,6 +100,9 @@ class OrderSheet:
     #: before the visit: the paper ticks one box per aspect
     visit_scores: tuple[int, int, int, int] | None = None
     visit_comments: str = ""
+    #: 收款: what the customer has paid, by method, and what is still open (the payment
+    #: service's words); "" before any payment is due or taken
+    payment_text: str = ""
     #: zone the times print in; None is the computer's own zone
     tz: tzinfo | None = field(default=None, compare=False)
 

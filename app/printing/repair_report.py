@@ -59,7 +59,9 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
          Field("Head-office ref.", sheet.hq_reference)),
     ]
     amounts = [(Field("Due from customer", _amount(sheet.due_fen)),
-                Field("Claimed from maker", _amount(sheet.claimed_fen)))]
+                Field("Claimed from maker", _amount(sheet.claimed_fen))),
+               *([Field("Payment received", sheet.payment_text, wide=True)] if sheet.payment_text
+                 else [])]
 
     def when(value: datetime | None) -> str:
         return local_time(value, sheet.tz)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from app.domain.enums import ChargeKind, OrderSource, OrderStatus, OrderType, Role, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
-from app.services import demo_claims, demo_feedback
+from app.services import demo_claims, demo_feedback, demo_payments
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
@@ -190,6 +190,8 @@ def generate(
     visits.finish()
     demo_claims.generate(services, clock, boss=boss, clerk=clerk, tech=tech, end=end, seed=seed)
     demo_feedback.generate(services, clock, boss=boss, clerk=clerk, tech=tech, end=end,
+                           seed=seed)
+    demo_payments.generate(services, clock, clerk=clerk, boss=boss, tech=tech, end=end,
                            seed=seed)
     clock.now = end
     return accounts

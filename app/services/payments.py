@@ -22,6 +22,7 @@ from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
 from app.domain.payments import Balance, Entry, PaymentKind, PaymentStatus, balance
 from app.domain.permissions import Permission
+from app.i18n import label, tr
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
@@ -76,6 +77,31 @@ class DaySummary:
 
     def method_total(self, method: PaymentMethod) -> int:
         return self.orders[method] + self.sales[method]
+
+
+def describe(state: OrderPayments) -> str:
+    """The order's payment in words, for the paper and the order view: its status, what was
+    paid by which method, what was waived and why, what is still open."""
+    b = state.balance
+    by_method: dict[PaymentMethod, int] = {}
+    for e in state.entries:
+        if e.kind is PaymentKind.PAYMENT and e.method is not None:
+            by_method[e.method] = by_method.get(e.method, 0) + e.amount_fen
+    parts = []
+    if b.paid_fen:
+        methods = tr(", ").join(f"{label(m)} ¥{v.format_fen(fen)}" for m, fen in by_method.items())
+        parts.append(tr("paid ¥{amount} ({methods})", amount=v.format_fen(b.paid_fen),
+                        methods=methods))
+    reasons = tr("; ").join(e.reason for e in state.entries if e.kind is PaymentKind.WAIVER)
+    if b.waived_fen:
+        parts.append(tr("waived ¥{amount} ({reason})", amount=v.format_fen(b.waived_fen),
+                        reason=reasons))
+    if b.outstanding_fen:
+        parts.append(tr("outstanding ¥{amount}", amount=v.format_fen(b.outstanding_fen)))
+    if b.overpaid_fen:
+        parts.append(tr("overpaid ¥{amount}", amount=v.format_fen(b.overpaid_fen)))
+    return tr("{status}: {details}", status=label(state.status), details=tr("; ").join(parts)) \
+        if parts else label(state.status)
 
 
 def due_fen(lines: Iterable[ChargeLine]) -> int:
