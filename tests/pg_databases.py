@@ -8,12 +8,22 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 PG_ENV = "REPAIR_STATION_TEST_PG"
-#: SQLite always; PostgreSQL too where a server is configured (CI always has one)
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+SKIP_REASON = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:password@host/db "
+               "(a server where the tests may create databases)")
+#: SQLite always; PostgreSQL always collected, and skipped with the reason where no server is
+#: configured (CI always has one), so a run without it says what it left out
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=[
+        pytest.mark.postgres,
+        pytest.mark.skipif(not os.environ.get(PG_ENV), reason=SKIP_REASON),
+    ]),
+]
 
 
 @contextmanager

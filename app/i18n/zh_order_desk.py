@@ -25,4 +25,8 @@ TEXT_ZH: dict[str, str] = {
         "选中的 {total} 张工单中有 {finished} 张已取消或已结单。",
     "Include them": "包含",
     "Leave them out": "不包含",
+    # the order header, the customers page
+    "Source: {source}": "来源:{source}",
+    "Customer: {name} {phones}": "客户:{name} {phones}",
+    "No customer found for “{query}”.": "未找到“{query}”对应的客户。",
 }

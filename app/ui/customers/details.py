@@ -71,6 +71,14 @@ class CustomerDetails(QWidget):
         for widget in (self.name, self.phones, self.address, self.notes, self.save_button):
             widget.setEnabled(may_edit)
 
+    def clear(self) -> None:
+        """No customer shown (a search found nobody)."""
+        self.customer = None
+        self.form.clear_errors()
+        for widget in (self.name, self.phones, self.address):
+            widget.clear()
+        self.notes.clear()
+
     def save(self) -> None:
         if self.customer is None:
             return

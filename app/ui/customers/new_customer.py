@@ -21,7 +21,7 @@ from app.ui.widgets.forms import ErrorForm
 
 
 class NewCustomerDialog(QDialog):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, searched: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.created: CustomerSummary | None = None
@@ -42,11 +42,18 @@ class NewCustomerDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        # a phone the clerk searched for (and did not find) is the new customer's phone
+        searched = searched.strip()
+        if searched and searched.replace("-", "").replace(" ", "").isdigit():
+            self.phones.setText(searched)
+        self.name.setFocus()
 
     def save(self) -> None:
         self.form.clear_errors()

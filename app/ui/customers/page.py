@@ -68,8 +68,13 @@ class CustomersPage(QWidget):
         self.new_customer_button.setShortcut("Ctrl+Shift+N")
         self.new_customer_button.clicked.connect(self.new_customer)
         self.new_customer_button.setVisible(ctx.actor.may(Permission.CUSTOMER_CREATE))
+        self.not_found = QLabel(objectName="customer_not_found")
+        self.not_found.setWordWrap(True)
+        self.not_found.setStyleSheet("color: #e65100;")
+        self.not_found.hide()
         left_layout.addWidget(self.search_box)
         left_layout.addWidget(self.new_customer_button)
+        left_layout.addWidget(self.not_found)
         left_layout.addWidget(self.results)
 
         self.title = QLabel(objectName="customer_title")
@@ -132,14 +137,21 @@ class CustomersPage(QWidget):
 
     def run_search(self) -> None:
         text, customers = self.search_box.text(), self.ctx.services.customers
-        self.ctx.tasks.run(lambda: customers.search(text, limit=200), self._show_results,
-                           owner=self)
+        self.ctx.tasks.run(lambda: customers.search(text, limit=200),
+                           lambda found: self._show_results(found, text), owner=self)
 
     def refresh(self) -> None:
         self.run_search()
         self.reload_file()
 
-    def _show_results(self, found: list[CustomerSummary]) -> None:
+    def _show_results(self, found: list[CustomerSummary], text: str = "") -> None:
+        if not found and text.strip():
+            # nobody matches: the last customer's file must not stay as if it were the answer
+            self.clear_file()
+            self.not_found.setText(tr("No customer found for “{query}”.", query=text.strip()))
+            self.not_found.show()
+        else:
+            self.not_found.hide()
         current = self.file.customer.id if self.file else None
         self.results.blockSignals(True)
         self.results.clear()
@@ -169,6 +181,16 @@ class CustomersPage(QWidget):
     def show_customer(self, customer_id: str) -> None:
         customers = self.ctx.services.customers
         self.ctx.tasks.run(lambda: customers.file(customer_id), self._show_file, owner=self)
+
+    def clear_file(self) -> None:
+        """Shows no customer: the title, details, products and history emptied."""
+        self.file = None
+        self.title.clear()
+        self.details.clear()
+        self.products.show_products("", [])
+        self.products.customer_id = None  # nothing to add a product to
+        self.history.setRowCount(0)
+        self.right.setEnabled(False)
 
     def reload_file(self) -> None:
         if self.file is not None:
@@ -209,7 +231,7 @@ class CustomersPage(QWidget):
 
     def new_customer(self) -> NewCustomerDialog:
         """Opens the 新建客户 dialog; a saved customer's file is shown at once."""
-        dialog = NewCustomerDialog(self.ctx, self)
+        dialog = NewCustomerDialog(self.ctx, self, searched=self.search_box.text())
         dialog.accepted.connect(lambda: dialog.created and self._customer_created(dialog.created))
         dialog.open()
         return dialog

@@ -37,8 +37,8 @@ class OrderHeader(QWidget):
         self.warranty = QLabel(objectName="order_warranty")
         #: why 保内/保外: the period that applied, the purchase date, the last covered day
         self.coverage = QLabel(objectName="order_coverage")
-        self.source = QLabel()
-        self.customer = QLabel()
+        self.source = QLabel(objectName="order_source")
+        self.customer = QLabel(objectName="order_customer")
         top = QHBoxLayout()
         for widget in (self.number, self.status, self.warranty, self.coverage, self.source,
                        self.customer):
@@ -84,9 +84,11 @@ class OrderHeader(QWidget):
         source = label(d.source)
         if d.source is OrderSource.HEAD_OFFICE and d.hq_reference:
             source += f" ({d.hq_reference})"
-        self.source.setText(source)
+        # each value under its own caption: "Phone" alone before the name read as her phone
+        self.source.setText(tr("Source: {source}", source=source))
         phones = "、".join(d.customer.phones)
-        self.customer.setText(f"{d.customer.name}  {phones}")
+        self.customer.setText(tr("Customer: {name} {phones}", name=d.customer.name,
+                                 phones=phones).strip())
         for promise, indicator in self.sla.items():
             self._show_clock(indicator, d.sla[promise])
         for action, button in self.buttons.items():

@@ -5,6 +5,8 @@ selected orders. Double-click or Enter opens an order in its editor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import OrderStatus, OrderType, Role
 from app.domain.permissions import Permission
+from app.domain.sla import Promise
 from app.i18n import tr
 from app.services import events
 from app.services.order_queries import OrderFilter
 from app.services.users import UserInfo
 from app.ui.extensions import REGISTRY, UiContext
 from app.ui.formatting import label
+from app.ui.orders.desk_prompts import DeskPrompts
 from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.orders.table_model import (
     COL_CALLED,
@@ -37,6 +41,7 @@ from app.ui.orders.table_model import (
     COL_MODEL,
     COL_NUMBER,
     COL_PHONE,
+    COL_SLA,
     COL_STATUS,
     COL_TECH,
     COL_TYPE,
@@ -57,6 +62,7 @@ class OrdersPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.desk_prompts = DeskPrompts()
         self.editors: dict[str, OrderEditor] = {}
         self.model = OrdersTableModel(ctx.services.orders, ctx.tasks, ctx.services.orders.clock,
                                       self)
@@ -128,7 +134,9 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # the model column gives way so the SLA column stays on screen (1280 px and up)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_MODEL, QHeaderView.ResizeMode.Stretch)
         for col, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
         # type and status labels differ a lot in length between languages: measure them
@@ -136,6 +144,11 @@ class OrdersPage(QWidget):
         for col, members in ((COL_TYPE, OrderType), (COL_STATUS, OrderStatus)):
             widest = max(metrics.horizontalAdvance(label(m)) for m in members)
             self.table.setColumnWidth(col, widest + 16)
+        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance(
+            f"SO-BJ001-20260601-0001  {tr('HQ')}") + 16)
+        # one late promise fits; all three at once are elided, whole in the tooltip
+        self.table.setColumnWidth(COL_SLA, max(
+            metrics.horizontalAdvance(f"⚠ {label(p)}") for p in Promise) + 24)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -219,6 +232,27 @@ class OrdersPage(QWidget):
     def selected_order_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row_at(r).id for r in rows]
+
+    def order_ids_to_print(self, then: Callable[[list[str]], None]) -> None:
+        """The selected orders for a batch print, handed to ``then``; when cancelled or closed
+        orders are among them it first asks whether they go too (Cancel prints nothing)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        chosen = [self.model.row_at(r) for r in rows]
+        finished = {OrderStatus.CANCELLED.value, OrderStatus.CLOSED.value}
+        ids = [r.id for r in chosen]
+        still_open = [r.id for r in chosen if r.status not in finished]
+        if len(still_open) == len(ids):
+            then(ids)
+            return
+
+        def answered(include: bool | None) -> None:
+            if include is None:
+                return
+            wanted = ids if include else still_open
+            if wanted:
+                then(wanted)
+
+        self.desk_prompts.include_finished(self, len(ids) - len(still_open), len(ids), answered)
 
     def _on_selection(self) -> None:
         self.selection_changed.emit()

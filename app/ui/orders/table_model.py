@@ -141,7 +141,10 @@ class OrdersTableModel(QAbstractTableModel):
             self._tasks.default_error(error)
 
     def _late_text(self, row: OrderRow) -> str:
-        """Which promises are running late now (empty when none)."""
+        """Which promises are running late now (empty when none); a cancelled order's
+        promises are stopped."""
+        if row.status == OrderStatus.CANCELLED.value:
+            return label(ClockState.STOPPED)
         if not OrderStatus(row.status).open:
             return ""
         sla = clocks(SlaTimes(row.called_at, row.responded_at, row.arrived_at, row.cleared_at),
@@ -180,6 +183,8 @@ class OrdersTableModel(QAbstractTableModel):
                 return OVERDUE_TEXT
             if col == COL_NUMBER and row.source == OrderSource.HEAD_OFFICE.value:
                 return HEAD_OFFICE_TEXT
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_SLA:
+            return self._late[index.row()] or None  # whole, when the column elides it
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NUMBER \
                 and row.source == OrderSource.HEAD_OFFICE.value:
             return tr("Dispatched by head office")

@@ -87,8 +87,14 @@ class BatchPrintAction(_DocumentAction):
 
     def _run(self, document: str | None) -> None:
         page = self._owner()
-        if page is not None:
+        if page is None:
+            return
+        ask = getattr(page, "order_ids_to_print", None)  # asks about finished orders
+        if ask is None:
             self.controller.batch_print(page.selected_order_ids(), document)
+        else:
+            controller = self.controller
+            ask(lambda ids: controller.batch_print(ids, document))
 
 
 def order_action_factory(

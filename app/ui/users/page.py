@@ -59,6 +59,8 @@ class UserDialog(QDialog):
         self.user = user
         self.setWindowTitle(tr("Add user") if user is None else
                             tr("New password for {name}", name=user.display_name))
+        # room for a whole error message under its field (it wraps; the dialog grows)
+        self.setMinimumWidth(440)
         self.form = ErrorForm()
         if user is None:
             self.username = QLineEdit(objectName="username")
@@ -73,6 +75,8 @@ class UserDialog(QDialog):
         self.form.add_general_error_row()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -84,7 +88,7 @@ class UserDialog(QDialog):
         try:
             password = self.passwords.value()
         except RuleViolation as err:
-            self.form.show_error(err)
+            self.show_error(err)
             return
         ctx, users = self.ctx, self.ctx.services.users
         if self.user is None:
@@ -94,11 +98,29 @@ class UserDialog(QDialog):
         else:
             user_id = self.user.id
             call = lambda: users.set_password(ctx.actor, user_id, password)  # noqa: E731
-        ctx.tasks.run(call, lambda _r: self._saved(), self.form.show_error, owner=self)
+        ctx.tasks.run(call, lambda _r: self._saved(), self.show_error, owner=self)
+
+    def show_error(self, error: BaseException) -> None:
+        """The error under its field, whole: the dialog grows to the wrapped message."""
+        self.form.show_error(error)
+        grow_to_fit(self)
 
     def _saved(self) -> None:
         self.ctx.status_message(tr("Saved."))
         self.accept()
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Makes ``window`` tall enough for its wrapped labels at its current width (a top-level
+    window does not follow a label's height-for-width by itself)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = (layout.totalHeightForWidth(window.width()) if layout.hasHeightForWidth()
+              else layout.totalSizeHint().height())
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 class UsersPage(QWidget):
