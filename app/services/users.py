@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.domain import validation as v
 from app.domain.enums import Role
-from app.domain.errors import RuleViolation
+from app.domain.errors import ErrorCollector, RuleViolation
 from app.domain.numbering import STATION_CODE_RE
 from app.domain.permissions import Permission
 from app.services import events
@@ -138,14 +138,13 @@ class UserService:
         return info
 
     def _add_user(self, s, actor: Actor, new: NewUser) -> User:
-        username = v.clean_text(new.username, "username", "User name").lower()
-        if not USERNAME_RE.match(username):
-            raise RuleViolation(
-                "User name must be 2-32 lower-case letters, digits, '.', '_' or '-'.",
-                field="username",
-            )
-        display = t.check_required(new.display_name, "display_name", "Name", v.MAX_NAME)
-        _check_password(new.password)
+        # every refused field at once, so the form marks them together
+        c = ErrorCollector()
+        username = c.check(_check_username, new.username, default="")
+        display = c.check(t.check_required, new.display_name, "display_name", "Name",
+                          v.MAX_NAME)
+        c.check(_check_password, new.password)
+        c.raise_if_any()
         if s.scalar(select(User.id).where(User.username == username)):
             raise RuleViolation("User name '{name}' is taken.", field="username", name=username)
         user = User(
@@ -273,6 +272,16 @@ def _keep_a_manager(s, user: User) -> None:
 
 def _actor(user: User) -> Actor:
     return Actor(user.id, user.username, user.display_name, Role(user.role))
+
+
+def _check_username(raw: str) -> str:
+    username = v.clean_text(raw, "username", "User name").lower()
+    if not USERNAME_RE.match(username):
+        raise RuleViolation(
+            "User name must be 2-32 lower-case letters, digits, '.', '_' or '-'.",
+            field="username",
+        )
+    return username
 
 
 def _check_password(password: str) -> None:

@@ -179,3 +179,14 @@ def test_stopped_clocks_keep_what_was_met() -> None:
     assert not any(c.late for c in sla.values())
     running = clocks(SlaTimes(called), called + timedelta(minutes=1))
     assert running[Promise.CLEAR].state is ClockState.NOT_STARTED
+
+
+def test_a_new_user_gets_every_error_at_once(services, station) -> None:
+    from app.domain.enums import Role
+    from app.services.users import NewUser
+
+    before = len(services.users.list_users(active_only=False))
+    with pytest.raises(FieldErrors) as caught:
+        services.users.create_user(station["manager"], NewUser("A B", "", Role.CLERK, "x"))
+    assert [e.field for e in caught.value.errors] == ["username", "display_name", "password"]
+    assert len(services.users.list_users(active_only=False)) == before

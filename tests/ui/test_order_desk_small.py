@@ -183,3 +183,21 @@ def test_the_sla_column_is_on_screen_at_1280_px(qtbot, services, station, runner
         assert table.horizontalScrollBar().maximum() == 0
         window.close()
     set_language("zh_CN")
+
+
+def test_the_user_and_customer_dialogs_mark_every_field_at_once(qtbot, services, station,
+                                                                ctx_for, runner) -> None:
+    from app.ui.customers.new_customer import NewCustomerDialog
+
+    users = UserDialog(ctx_for(station["manager"]), None, None)
+    qtbot.addWidget(users)
+    users.show()
+    users.save()
+    settle(qtbot, runner)
+    assert users.form.invalid_fields() == ["username", "display_name", "password"]
+    customers = NewCustomerDialog(ctx_for(station["clerk"]))
+    qtbot.addWidget(customers)
+    customers.show()
+    customers.save()
+    settle(qtbot, runner)
+    assert customers.form.invalid_fields() == ["name", "phones"]
