@@ -294,3 +294,25 @@ def test_a_serial_with_open_orders_lists_them_to_open(qtbot, services, station, 
     with qtbot.waitSignal(editor.order_loaded, timeout=10_000):
         qtbot.mouseClick(form.save_anyway, Qt.MouseButton.LeftButton)
     assert _order_count(services) == 2
+
+
+def test_tab_leaves_the_repair_record_and_customer_notes_too(qtbot, services, station, ctx_for,
+                                                             runner) -> None:
+    from app.ui.customers.new_customer import NewCustomerDialog
+
+    editor = OrderEditor(ctx_for(station["clerk"]), None)
+    qtbot.addWidget(editor)
+    create_order_via_ui(qtbot, runner, editor)
+    for field in (editor.repairs.diagnosis, editor.repairs.actions):
+        assert field.tabChangesFocus()
+    dialog = NewCustomerDialog(ctx_for(station["clerk"]))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.notes.setFocus()
+    qtbot.keyClicks(dialog.notes, "call first")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Tab)
+    assert dialog.notes.toPlainText() == "call first"
+    assert QApplication.focusWidget() is not dialog.notes

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from app.services.errors import StaleEdit
 from app.ui.extensions import UiContext
 from app.ui.widgets.forms import ErrorForm
 from app.ui.widgets.messages import show_error
+from app.ui.widgets.text_field import MultiLineField
 
 
 def split_phones(text: str) -> tuple[str, ...]:
@@ -42,7 +42,7 @@ class CustomerDetails(QWidget):
         self.phones = QLineEdit(objectName="customer_phones")
         self.phones.setPlaceholderText(tr("Several numbers separated by commas"))
         self.address = QLineEdit(objectName="customer_address")
-        self.notes = QPlainTextEdit(objectName="customer_notes")
+        self.notes = MultiLineField(objectName="customer_notes")
         self.notes.setMaximumHeight(60)
         self.form.add_row("Customer name", self.name, "name")
         self.form.add_row("Phones", self.phones, "phones")

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +17,7 @@ from app.services.customers import CustomerInput, CustomerSummary
 from app.ui.customers.details import split_phones
 from app.ui.extensions import UiContext
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.text_field import MultiLineField
 
 
 class NewCustomerDialog(QDialog):
@@ -32,7 +32,7 @@ class NewCustomerDialog(QDialog):
         self.phones = QLineEdit(objectName="new_customer_phones")
         self.phones.setPlaceholderText(tr("Several numbers separated by commas"))
         self.address = QLineEdit(objectName="new_customer_address")
-        self.notes = QPlainTextEdit(objectName="new_customer_notes")
+        self.notes = MultiLineField(objectName="new_customer_notes")
         self.notes.setMaximumHeight(70)
         self.form.add_row("Customer name", self.name, "name")
         self.form.add_row("Phones", self.phones, "phones")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -28,6 +27,7 @@ from app.services.orders import OrderDetail, RepairInfo
 from app.ui.formatting import local_time
 from app.ui.widgets import reason
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.text_field import MultiLineField
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
@@ -48,8 +48,8 @@ class RepairsTab(QWidget):
             0, QHeaderView.ResizeMode.ResizeToContents)
 
         self.form = ErrorForm()
-        self.diagnosis = QPlainTextEdit(objectName="diagnosis")
-        self.actions = QPlainTextEdit(objectName="actions")
+        self.diagnosis = MultiLineField(objectName="diagnosis")
+        self.actions = MultiLineField(objectName="actions")
         for box in (self.diagnosis, self.actions):
             box.setMaximumHeight(70)
         self.minutes = QSpinBox(objectName="labour_minutes")
