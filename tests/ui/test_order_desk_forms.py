@@ -316,3 +316,17 @@ def test_tab_leaves_the_repair_record_and_customer_notes_too(qtbot, services, st
     qtbot.keyClick(dialog.notes, Qt.Key.Key_Tab)
     assert dialog.notes.toPlainText() == "call first"
     assert QApplication.focusWidget() is not dialog.notes
+
+
+def test_ctrl_enter_in_the_fault_description_saves_without_a_new_line(qtbot, services, station,
+                                                                      ctx_for, runner) -> None:
+    editor = OrderEditor(ctx_for(station["clerk"]), None)
+    qtbot.addWidget(editor)
+    fill_new_order(qtbot, runner, editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    editor.new_form.fault.setFocus()
+    with qtbot.waitSignal(editor.order_loaded, timeout=10_000) as blocker:
+        qtbot.keyClick(editor.new_form.fault, Qt.Key.Key_Return,
+                       Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args[0].fault_description == "空调不制冷,外机不转"
