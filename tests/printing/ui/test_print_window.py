@@ -21,6 +21,7 @@ from app.ui.printing import ORDER_ACTIONS, batch_print_factory
 from app.ui.printing.controller import PAPER_KEY, PrintController
 from tests.printing.helpers import ink_share, page_texts, repaired_order
 from tests.printing.ui.conftest import FakePrompts
+from tests.services.helpers import new_order
 
 WAIT = 20_000
 
@@ -244,7 +245,8 @@ def test_actions_are_registered_with_a_menu_of_documents(qtbot, services, statio
     assert [a.objectName() for a in ours] == [name for name, _, _ in ORDER_ACTIONS]
     assert [a.text() for a in ours] == ["打印预览", "打印", "另存为PDF", "用系统查看器打开"]
     assert not any(a.isEnabled() for a in ours)  # a new order has nothing to print yet
-    editor.order_loaded.emit(object())
+    # every area's action hears the same order (a real one: they read what they need)
+    editor.order_loaded.emit(new_order(services, station["clerk"]))
     assert all(a.isEnabled() for a in ours)
     menu = ours[0].menu()
     assert [a.text() for a in menu.actions()] == ["售后服务维修单", "派工单"]
