@@ -25,6 +25,7 @@ from app.domain import claims as c
 from app.domain.claims import Check, ClaimStatus, Decision, Finding, Severity
 from app.domain.errors import RuleViolation
 from app.domain.parts import DocumentPrefix
+from app.domain.permissions import Permission
 from app.services import claim_facts as facts
 from app.services import events
 from app.services import stock_ledger as ledger
@@ -183,7 +184,7 @@ class ClaimService:
     def build(self, actor: Actor, period: str) -> ClaimBatchDetail:
         """Gathers the period's finished, maker-paid orders not yet claimed into the period's
         draft batch (created when there is none)."""
-        actor.require(doing="build warranty claims")
+        actor.require(Permission.CLAIM_MANAGE)
         period = _period(period)
         now = self.clock()
         with self.db.write() as s:
@@ -202,7 +203,7 @@ class ClaimService:
     def add_order(self, actor: Actor, batch_id: str, order_key: str) -> ClaimBatchDetail:
         """Adds one order (by id or number) to a draft; an order that is not finished, has
         nothing under warranty or is already claimed is refused."""
-        actor.require(doing="build warranty claims")
+        actor.require(Permission.CLAIM_MANAGE)
         t.check_key(order_key, "order", "Order")
         now = self.clock()
         with self.db.write() as s:
@@ -232,7 +233,7 @@ class ClaimService:
 
     def remove_line(self, actor: Actor, batch_id: str, line_id: str) -> ClaimBatchDetail:
         """Drops a line from a draft (its overrides go with it)."""
-        actor.require(doing="build warranty claims")
+        actor.require(Permission.CLAIM_MANAGE)
         t.check_key(line_id, "line_id", "Claim line")
         now = self.clock()
         with self.db.write() as s:
@@ -253,7 +254,7 @@ class ClaimService:
         """The manager's written reason to send a line despite one of its warnings (a second
         reason for the same warning replaces the first). A blocked finding cannot be
         overridden."""
-        actor.require(doing="override a claim warning")
+        actor.require(Permission.CLAIM_OVERRIDE)
         t.check_key(line_id, "line_id", "Claim line")
         reason = t.check_required(reason, "reason", "Reason", c.MAX_OVERRIDE_REASON)
         try:
@@ -291,7 +292,7 @@ class ClaimService:
     def submit(self, actor: Actor, batch_id: str) -> ClaimBatchDetail:
         """Sends the draft to head office (at the next sync). Refused while a line is blocked
         or has a warning without the manager's reason; the message lists them."""
-        actor.require(doing="submit warranty claims")
+        actor.require(Permission.CLAIM_SUBMIT)
         now = self.clock()
         with self.db.write() as s:
             batch = self._editable(s, batch_id)
@@ -314,7 +315,7 @@ class ClaimService:
 
     def mark_paid(self, actor: Actor, batch_id: str, note: str = "") -> ClaimBatchDetail:
         """Head office's payment of a settled statement has arrived."""
-        actor.require(doing="mark a claim statement paid")
+        actor.require(Permission.CLAIM_MARK_PAID)
         note = t.check_length(note, "note", "Note", MAX_NOTE)
         now = self.clock()
         with self.db.write() as s:

@@ -30,15 +30,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import feedback as fb
-from app.domain.enums import OrderStatus, Role
+from app.domain.enums import OrderStatus
 from app.domain.errors import RuleViolation
 from app.domain.feedback import CauseCategory, FeedbackStatus
 from app.domain.parts import DocumentPrefix
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import stock_ledger as ledger
 from app.services import text_input as t
 from app.services.context import Actor
-from app.services.errors import PermissionDenied, not_found, stale
+from app.services.errors import not_found, stale
 from app.services.journal import record, row_payload
 from app.services.orders import OrderService
 from app.store.base import utcnow
@@ -207,6 +208,7 @@ class FeedbackService:
     # -- drafts -------------------------------------------------------------------------------
     def new(self, actor: Actor, card: CardFields | None = None) -> FeedbackDetail:
         """A draft on its own (no order), numbered QF-<station>-<yyyymmdd>-<nnnn>."""
+        actor.require(Permission.FEEDBACK_WRITE)  # a card of no order: any technician
         clean = check_fields(card or CardFields())
         with self.db.write() as s:
             row = self._create(s, actor, clean, None)
@@ -224,9 +226,7 @@ class FeedbackService:
                           options=[selectinload(ServiceOrder.charge_lines)])
             if order is None:
                 raise not_found("order")
-            if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
-                raise PermissionDenied("Technicians may only fill in feedback cards for "
-                                       "orders assigned to them.")
+            actor.require(Permission.FEEDBACK_WRITE, assigned_to=order.technician_id)
             if OrderStatus(order.status) is OrderStatus.CANCELLED:
                 raise RuleViolation("Order {number} was cancelled; no feedback card can be "
                                     "filled from it.", field="order_id", number=order.number)
@@ -317,12 +317,12 @@ class FeedbackService:
         """Sends the card to head office (at the next sync); from now on it is final. The
         model, the fault phenomenon and the cause category must be filled in: every one
         missing is named at once."""
-        actor.require(Role.TECHNICIAN, doing="submit quality feedback cards")
+        actor.require(Permission.FEEDBACK_SUBMIT)
         now = self.clock()
         with self.db.write() as s:
             row = self._load(s, card_id, expected_revision)
             self._check_may_change(s, actor, row, "Feedback card {number} was already "
-                                                  "submitted.")
+                                                  "submitted.", Permission.FEEDBACK_SUBMIT)
             missing = [RuleViolation("{label} is required.", field=name, label=LABELS[name])
                        for name in REQUIRED if not getattr(row, name)]
             if missing:
@@ -359,17 +359,17 @@ class FeedbackService:
             raise stale("feedback card")
         return row
 
-    def _check_may_change(self, s: Session, actor: Actor, row: FeedbackCard,
-                          not_draft: str) -> None:
-        """A draft, and (for a technician) one they started or of an order assigned to
-        them."""
-        if actor.role is Role.TECHNICIAN and row.created_by != actor.user_id:
+    def _check_may_change(self, s: Session, actor: Actor, row: FeedbackCard, not_draft: str,
+                          permission: Permission = Permission.FEEDBACK_WRITE) -> None:
+        """A draft, and (the matrix's own scope, for a technician) one they started or of an
+        order assigned to them: a card he started counts as his own."""
+        if actor.user_id and row.created_by == actor.user_id:
+            assignee: str | None = actor.user_id
+        else:
             assignee = (s.scalar(select(ServiceOrder.technician_id)
                                  .where(ServiceOrder.id == row.order_id))
                         if row.order_id else None)
-            if assignee != actor.user_id:
-                raise PermissionDenied("Technicians may only change feedback cards they "
-                                       "started or of orders assigned to them.")
+        actor.require(permission, assigned_to=assignee)
         if row.status != FeedbackStatus.DRAFT.value:
             raise RuleViolation(not_draft, field="status", number=row.number)
 

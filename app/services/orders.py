@@ -29,6 +29,7 @@ from app.domain.enums import (
 )
 from app.domain.errors import RuleViolation
 from app.domain.numbering import order_number
+from app.domain.permissions import Permission
 from app.domain.sla import Clock, Promise, SlaTimes, clocks
 from app.domain.warranty_policy import MAX_KM, Coverage
 from app.services import events, payers
@@ -44,7 +45,7 @@ from app.services.customers import (
     product_info,
     summary,
 )
-from app.services.errors import PermissionDenied, not_found, stale
+from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
 from app.services.order_corrections import check_work_open
@@ -275,7 +276,7 @@ class OrderService:
         """``create`` in the caller's transaction (a complaint opened with its return visit);
         the caller publishes the change. The warnings hold here too (a complaint's own
         original order is not counted as a duplicate)."""
-        actor.require(Role.CLERK, doing="create orders")
+        actor.require(Permission.ORDER_CREATE)
         t.check_key(new.customer_id, "customer_id", "Customer")
         t.check_key(new.product_id, "product_id", "Product")
         t.check_key(new.technician_id, "technician_id", "Technician")
@@ -360,7 +361,7 @@ class OrderService:
     ) -> OrderDetail:
         """Saves the edit. ``also`` runs in the same transaction after the order is journalled
         (a settled sync conflict records its resolution with the edit, or neither)."""
-        actor.require(Role.CLERK, doing="edit orders")
+        actor.require(Permission.ORDER_EDIT)
         fault = t.check_length(edit.fault_description, "fault_description", "Fault description",
                                v.MAX_TEXT, multiline=True)
         phone = v.check_phone(edit.contact_phone, "contact_phone")
@@ -425,7 +426,7 @@ class OrderService:
                 self._check_assignable(s, technician_id)
             if action is sm.Action.CANCEL:
                 reason = t.check_required(reason, "reason", "Cancel reason", 200)
-            sm.check_role(action, actor.role, is_assignee=order.technician_id == actor.user_id)
+            actor.require(sm.PERMISSION_OF[action], assigned_to=order.technician_id)
             self._apply(s, actor, order, action, now, technician_id=technician_id,
                         reason=reason)
             result = self._detail(self._load(s, order.id, full=True), actor)
@@ -436,7 +437,7 @@ class OrderService:
                  now: datetime) -> None:
         """The VISIT move in the caller's transaction, checked for state and role; only
         ``app.services.visits`` calls it, with the ReturnVisit row it writes alongside."""
-        sm.check_role(sm.Action.VISIT, actor.role, is_assignee=order.technician_id == actor.user_id)
+        actor.require(Permission.ORDER_VISIT, assigned_to=order.technician_id)
         self._apply(s, actor, order, sm.Action.VISIT, now, satisfaction=satisfaction)
 
     def add_repair_record(
@@ -451,7 +452,7 @@ class OrderService:
         v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
         with self.db.write() as s:
             order = self._load(s, order_id)
-            self._check_works_on(actor, order, "record repairs")
+            self._check_works_on(actor, order, Permission.ORDER_REPAIR_RECORD)
             rec = RepairRecord(order_id=order.id, technician_id=actor.user_id or None,
                                diagnosis=diagnosis, actions=actions,
                                labour_minutes=labour_minutes)
@@ -477,7 +478,7 @@ class OrderService:
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
-            self._check_works_on(actor, order, "edit charges")
+            self._check_works_on(actor, order, Permission.ORDER_CHARGES)
             order.charge_lines = _keep_part_lines(order.charge_lines, lines)
             payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             s.flush()
@@ -506,7 +507,7 @@ class OrderService:
             tmp.replace(target)
         with self.db.write() as s:
             order = self._load(s, order_id)
-            self._check_works_on(actor, order, "add photos")
+            self._check_works_on(actor, order, Permission.ORDER_PHOTO)
             att = Attachment(order_id=order.id, sha256=digest, filename=source.name[:200],
                              size=size)
             s.add(att)
@@ -568,10 +569,9 @@ class OrderService:
         if order.revision != expected:
             raise stale("order")
 
-    def _check_works_on(self, actor: Actor, order: ServiceOrder, doing: str) -> None:
-        if actor.role is Role.TECHNICIAN and order.technician_id != actor.user_id:
-            raise PermissionDenied("Technicians may only {doing} on orders assigned to them.",
-                                   doing=doing)
+    def _check_works_on(self, actor: Actor, order: ServiceOrder,
+                        permission: Permission) -> None:
+        actor.require(permission, assigned_to=order.technician_id)
         check_work_open(order)
 
     def _apply(
