@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +19,7 @@ from app.domain.claims import MAX_OVERRIDE_REASON, Check
 from app.i18n import tr
 from app.services.claims import ClaimLineInfo
 from app.ui.formatting import label
+from app.ui.widgets.text_field import MultiLineField
 
 
 class OverrideDialog(QDialog):
@@ -38,7 +38,7 @@ class OverrideDialog(QDialog):
         self.check.setCurrentIndex(first_open)
         self.detail = QLabel(objectName="claim_override_detail")
         self.detail.setWordWrap(True)
-        self.reason = QPlainTextEdit(objectName="claim_override_reason")
+        self.reason = MultiLineField(objectName="claim_override_reason")
         self.reason.setPlaceholderText(tr("Reason (required, at most {n} characters)",
                                           n=MAX_OVERRIDE_REASON))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -44,6 +44,7 @@ from app.ui.formatting import local_time
 from app.ui.parts.printing import PartsPrinter
 from app.ui.parts.sales_list import busy_bar
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.text_field import MultiLineField
 
 DOCUMENT = "feedback-card"
 THUMB = QSize(120, 90)
@@ -143,7 +144,7 @@ class FeedbackForm(QWidget):
                 box: QLineEdit | QPlainTextEdit = QLineEdit(objectName=f"feedback_{name}")
                 box.setMaxLength(limit)
             else:
-                box = QPlainTextEdit(objectName=f"feedback_{name}")
+                box = MultiLineField(objectName=f"feedback_{name}")
                 box.setTabChangesFocus(True)
                 box.setMinimumHeight(64)
             self.inputs[name] = box

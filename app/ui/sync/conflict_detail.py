@@ -33,6 +33,7 @@ from app.services import conflict_fields as cf
 from app.services.sync_conflicts import FIELD_LABELS, ConflictInfo
 from app.ui.formatting import local_time
 from app.ui.widgets.forms import ERROR_STYLE, error_label
+from app.ui.widgets.text_field import MultiLineField
 
 #: what each kind means, and what the person can do about it
 EXPLAIN = {
@@ -141,8 +142,8 @@ class FieldRow:
             combo.setCurrentIndex(max(index, 0))
             return combo
         if name == "fault_description":
-            text = QPlainTextEdit(start)
-            text.setTabChangesFocus(True)
+            text = MultiLineField()
+            text.setPlainText(start)
             text.setMaximumHeight(80)
             return text
         return QLineEdit(start)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QTextBrowser,
@@ -35,6 +34,7 @@ from app.services.visits import QueueRow, VisitInfo, VisitResult
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
 from app.ui.widgets.forms import ErrorForm
+from app.ui.widgets.text_field import MultiLineField
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in dv.SCORES}
 
@@ -105,11 +105,11 @@ class VisitForm(QWidget):
         self.script = QTextBrowser(objectName="visit_script")
         self.script.setMinimumWidth(280)
         self.rows = {aspect: AspectRow(aspect) for aspect in dv.ASPECTS}
-        self.comments = QPlainTextEdit(objectName="visit_comments")
+        self.comments = MultiLineField(objectName="visit_comments")
         self.comments.setTabChangesFocus(True)
         self.comments.setFixedHeight(64)
         self.complaint = QCheckBox(tr("Open a complaint (转投诉)"), objectName="visit_complaint")
-        self.complaint_text = QPlainTextEdit(objectName="visit_complaint_text")
+        self.complaint_text = MultiLineField(objectName="visit_complaint_text")
         self.complaint_text.setTabChangesFocus(True)
         self.complaint_text.setFixedHeight(56)
         self.note = QLineEdit(objectName="attempt_note")
