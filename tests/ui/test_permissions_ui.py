@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.domain.charges import Charge
@@ -128,6 +129,13 @@ def test_a_technician_sees_no_page_or_window_action_he_may_not_use(qtbot, servic
     # parts pages he may open: nothing of the manager's on them
     assert window.page("stock").import_button.isHidden()
     assert window.page("old_parts").carrier_box.isHidden()
+    # no page he is shown offers importing the warranty policy (三包政策: the manager's)
+    for key in window.page_keys():
+        page = window.page(key)
+        offers = [w.text() for w in page.findChildren(QPushButton) + page.findChildren(QAction)
+                  if "政策" in w.text() and w.isEnabled() and not (
+                      isinstance(w, QPushButton) and w.isHidden())]
+        assert not offers, (key, offers)
     counts = window.page("counts")
     assert not counts.open_button.isVisibleTo(counts) and not counts.post_button.isVisibleTo(
         counts)
