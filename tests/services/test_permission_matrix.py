@@ -40,7 +40,7 @@ from app.services.sales import NewSale, SaleLineInput
 from app.services.sync_conflicts import ConflictDesk
 from app.services.users import NewUser
 from app.services.warranty_policy import DEMO_POLICY_CSV
-from app.store.models import Product
+from app.store.models import Product, ServiceOrder
 from tests.services.claims_helpers import POLICY
 from tests.services.permission_world import (
     CATALOGUE_CSV,
@@ -261,9 +261,11 @@ PROBES: dict[str, Entry] = {
         a, w.card)),
     "VisitService.record_visit": Entry(P.VISIT_RECORD, lambda svc, a, w: svc.visits.record_visit(
         a, w.done, SCORES)),
-    # the VISIT move itself is made only with its visit (OrderService.visit_in)
-    "VisitService.record_visit:move": Entry(P.ORDER_VISIT, lambda svc, a, w: svc.visits
-                                            .record_visit(a, w.done, SCORES)),
+    # the in-transaction forms other services call (a visit's move, its complaint order)
+    "OrderService.visit_in": Entry(P.ORDER_VISIT, lambda svc, a, w: _in_session(
+        svc, lambda s: svc.orders.visit_in(s, a, s.get(ServiceOrder, w.done), 5, NOW))),
+    "OrderService.create_in": Entry(P.ORDER_CREATE, lambda svc, a, w: _in_session(
+        svc, lambda s: svc.orders.create_in(s, a, _new_order(w), NOW))),
     "VisitService.record_attempt": Entry(P.VISIT_RECORD, lambda svc, a, w: svc.visits
                                          .record_attempt(a, w.done, "无人接听")),
 }
@@ -271,11 +273,13 @@ PROBES: dict[str, Entry] = {
 #: entry points that take an actor but need no permission of their own, and why
 EXEMPT: dict[str, str] = {
     "OrderService.detail": "reads: the actor only decides which moves the detail offers",
-    "OrderService.create_in": "runs inside VisitService.record_visit's checked call (a "
-                              "complaint opened with its visit); it asks ORDER_CREATE itself",
-    "OrderService.visit_in": "runs inside VisitService.record_visit's checked call",
     "SyncService.mark_notice_read": "anyone marks a head-office notice read for the station",
 }
+
+
+def _in_session(svc: Services, call: Callable[[Any], Any]) -> Any:
+    with svc.db.write() as s:
+        return call(s)
 
 
 def _product_rev(svc: Services, w: World) -> int:
