@@ -105,7 +105,9 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.CUSTOMER_CREATE: {C: ANY, M: ANY},
     P.CUSTOMER_EDIT: {C: ANY, M: ANY},
     P.PRODUCT_ADD: {C: ANY, T: ANY, M: ANY},
-    P.PRODUCT_EDIT: {C: ANY, T: ANY, M: ANY},
+    # a product's purchase date and invoice decide the warranty, so the desk keeps them;
+    # a technician registers a new unit on site but does not rewrite an existing one
+    P.PRODUCT_EDIT: {C: ANY, M: ANY},
     P.USER_MANAGE: {M: ANY},
     P.USER_PASSWORD_OTHERS: {M: ANY},
     P.PARTS_ISSUE: {T: OWN, M: ANY},

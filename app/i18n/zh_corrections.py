@@ -65,6 +65,7 @@ TEXT_ZH: dict[str, str] = {
     ", ": "、",
     "; ": "；",
     "Payment received": "收款情况",
+    "Payment: {state}": "收款：{state}",
     "Payment recorded for order {number}.": "工单 {number} 收款已记录。",
     "Payment — {number}": "收款 — {number}",
     "Payment…": "收款…",

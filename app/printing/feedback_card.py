@@ -36,6 +36,8 @@ from app.printing.registry import DocumentSpec
 from app.printing.text import escape, local_time
 from app.printing.widgets import CheckBoxes, Field, Section, field_grid, gap, grid_commands
 
+#: Pillow modes reportlab embeds as they are (others are flattened onto white)
+PLAIN_MODES = frozenset({"RGB", "L"})
 TITLE = "Product quality feedback card"
 LABELS = 0.15
 #: the tallest a photo prints, so a row of two always fits a page
@@ -93,7 +95,7 @@ def photo_flowable(path: Path, width: float, height: float) -> Flowable | None:
         with PILImage.open(path) as source:
             image = ImageOps.exif_transpose(source)
             image.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
-            if image.mode not in ("RGB", "L"):
+            if image.mode not in PLAIN_MODES:
                 rgba = image.convert("RGBA")
                 image = PILImage.new("RGB", rgba.size, "white")
                 image.paste(rgba, mask=rgba.getchannel("A"))

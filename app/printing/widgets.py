@@ -177,6 +177,11 @@ def _value(value: object, styles: Styles) -> tuple[Flowable, ...]:
     return (para(value, styles.cell),)
 
 
+#: the charges table's headings; 付费方 only when the lines carry their payer
+CHARGE_HEADS = ("No.", "Charge type", "Item / part", "Payer", "Qty", "Unit price (¥)",
+                "Amount (¥)")
+
+
 def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float,
                  title: str = "Charge details") -> Table:
     """The section band, then 序号 | 类别 | 项目 | 数量 | 单价 | 金额; both repeated on every page,
@@ -187,8 +192,7 @@ def charge_table(charges: Sequence[ChargeRow], styles: Styles, width: float,
               else (0.07, 0.11, 0.44, 0.1, 0.14, 0.14))
     widths = [width * s for s in shares]
     cols = len(shares)
-    heads = ("No.", "Charge type", "Item / part", *(("Payer",) if payers else ()), "Qty",
-             "Unit price (¥)", "Amount (¥)")
+    heads = tuple(h for h in CHARGE_HEADS if payers or h != "Payer")
     head = [Paragraph(escape(tr(t)), styles.head) for t in heads]
     band = [Paragraph(escape(tr(title)), styles.section), *[""] * (cols - 1)]
     data: list[list[object]] = [band, head]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain import state_machine as sm
 from app.domain import validation as v
-from app.domain.charges import Charge, total_fen
 from app.domain.enums import (
     ChargeKind,
     OrderSource,
@@ -30,16 +28,13 @@ from app.domain.enums import (
 from app.domain.errors import RuleViolation
 from app.domain.numbering import order_number
 from app.domain.permissions import Permission
-from app.domain.sla import Clock, Promise, SlaTimes, clocks
-from app.domain.warranty_policy import MAX_KM, Coverage
+from app.domain.sla import SlaTimes, clocks
+from app.domain.warranty_policy import MAX_KM
 from app.services import events, payers
 from app.services import text_input as t
+from app.services.charge_lines import MAX_UNIT_PRICE_FEN, ChargeInput, keep_part_lines
 from app.services.context import Actor
 from app.services.customers import (
-    CustomerInput,
-    CustomerSummary,
-    ProductInfo,
-    ProductInput,
     add_customer,
     add_product,
     product_info,
@@ -49,13 +44,21 @@ from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
 from app.services.order_corrections import check_work_open
-from app.services.order_links import OrderLinks, links_of
+from app.services.order_links import links_of
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
     Cursor,
     OrderFilter,
     OrderRow,
     search_page,
+)
+from app.services.order_types import (
+    AttachmentInfo,
+    ChargeInfo,
+    NewOrder,
+    OrderDetail,
+    OrderEdit,
+    RepairInfo,
 )
 from app.services.order_warnings import (
     Ack,
@@ -64,12 +67,12 @@ from app.services.order_warnings import (
     order_warnings,
     record_acknowledgement,
 )
+from app.services.payments import order_payments
 from app.services.warranty_policy import current_policy
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import (
     Attachment,
-    ChargeLine,
     Customer,
     OrderCounter,
     Product,
@@ -79,136 +82,11 @@ from app.store.models import (
     User,
 )
 
+__all__ = ["MAX_UNIT_PRICE_FEN", "AttachmentInfo", "ChargeInfo", "ChargeInput", "NewOrder",
+           "OrderDetail", "OrderEdit", "OrderService", "RepairInfo"]
+
 MAX_CHARGE_LINES = 500
-MAX_UNIT_PRICE_FEN = 100_000_000  # ¥1,000,000
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class NewOrder:
-    order_type: OrderType
-    source: OrderSource
-    service_mode: ServiceMode
-    fault_description: str
-    contact_phone: str
-    customer_id: str | None = None
-    customer: CustomerInput | None = None
-    product_id: str | None = None
-    product: ProductInput | None = None
-    service_address: str = ""
-    technician_id: str | None = None
-    hq_reference: str = ""
-    #: a complaint (投诉) names the order it is about (app.services.visits opens them)
-    related_order_id: str | None = None
-
-
-@dataclass(frozen=True)
-class OrderEdit:
-    order_type: OrderType
-    service_mode: ServiceMode
-    fault_description: str
-    contact_phone: str
-    service_address: str
-    product_id: str | None
-    #: the distance to the customer (on-site orders); claims use the policy's travel band
-    travel_km: int | None = None
-
-
-#: what the editor saves: the line as typed
-ChargeInput = Charge
-
-
-@dataclass(frozen=True)
-class ChargeInfo(Charge):
-    """A stored line: the charge with its row id, and the catalogue part of a line issued
-    from stock (such a line changes only through ``OrderPartService``)."""
-
-    id: str = ""
-    part_id: str | None = None
-    #: who pays the line, decided by ``app.services.payers`` (never typed)
-    payer: Payer = Payer.CUSTOMER
-
-
-@dataclass(frozen=True)
-class RepairInfo:
-    id: str
-    technician_name: str
-    diagnosis: str
-    actions: str
-    labour_minutes: int
-    created_at: datetime
-    #: voided with a reason: kept and shown struck through, never printed
-    voided: bool = False
-    void_reason: str = ""
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    id: str
-    filename: str
-    path: Path
-    size: int
-    voided: bool = False
-    void_reason: str = ""
-
-
-@dataclass(frozen=True)
-class OrderDetail:
-    id: str
-    number: str
-    revision: int
-    order_type: OrderType
-    source: OrderSource
-    service_mode: ServiceMode
-    status: OrderStatus
-    customer: CustomerSummary
-    product: ProductInfo | None
-    warranty: WarrantyStatus
-    contact_phone: str
-    service_address: str
-    fault_description: str
-    technician_id: str | None
-    technician_name: str
-    cancel_reason: str
-    hq_reference: str
-    satisfaction: int | None
-    called_at: datetime
-    responded_at: datetime | None
-    arrived_at: datetime | None
-    cleared_at: datetime | None
-    visited_at: datetime | None
-    closed_at: datetime | None
-    sla: dict[Promise, Clock]
-    charges: list[ChargeInfo] = field(default_factory=list)
-    repairs: list[RepairInfo] = field(default_factory=list)
-    attachments: list[AttachmentInfo] = field(default_factory=list)
-    actions: list[sm.Action] = field(default_factory=list)
-    #: the complaint links both ways and the return visit's scores
-    links: OrderLinks = field(default_factory=OrderLinks)
-
-    #: the whole unit's warranty on the service date (None without a product)
-    coverage: Coverage | None = None
-    travel_km: int | None = None
-
-    @property
-    def total_fen(self) -> int:
-        return total_fen(self.charges)
-
-    @property
-    def customer_due_fen(self) -> int:
-        """客户应付: the lines the customer pays."""
-        return sum(c.amount_fen for c in self.charges if c.payer is Payer.CUSTOMER)
-
-    @property
-    def claimed_fen(self) -> int:
-        """厂家索赔: the lines the maker pays under warranty."""
-        return sum(c.amount_fen for c in self.charges if c.payer is Payer.MAKER)
-
-    @property
-    def coverage_text(self) -> str:
-        """保内/保外 and why, in the current language."""
-        return payers.describe(self.coverage,
-                               self.product.purchase_date if self.product else None)
 
 
 class OrderService:
@@ -479,7 +357,7 @@ class OrderService:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
             self._check_works_on(actor, order, Permission.ORDER_CHARGES)
-            order.charge_lines = _keep_part_lines(order.charge_lines, lines)
+            order.charge_lines = keep_part_lines(order.charge_lines, lines)
             payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
             s.flush()
             self._journal(s, actor, order, "set_charges")
@@ -670,54 +548,8 @@ class OrderService:
             links=links_of(Session.object_session(o), o),
             coverage=coverage,
             travel_km=o.travel_km,
+            payment=order_payments(Session.object_session(o), o),
         )
-
-
-def _keep_part_lines(current: list[ChargeLine], lines: list[ChargeInput]) -> list[ChargeLine]:
-    """The new charge lines: the free lines as given, the part lines kept as they are (the
-    same rows: old parts refer to them). A part line given back is matched by its id, or
-    without one by its content (an editor that round-trips plain charges)."""
-    parts = {c.id: c for c in current if c.part_id is not None}
-    unmatched = list(parts.values())
-    out: list[ChargeLine] = []
-    for i, line in enumerate(lines, start=1):
-        line_id = getattr(line, "id", "") or ""
-        row = parts.get(line_id)
-        if row is None and getattr(line, "part_id", None) is not None:
-            raise RuleViolation("Line {line}: parts from stock are added by issuing them to "
-                                "the order.", field="charges", line=i)
-        if row is None and not line_id:
-            row = next((c for c in unmatched if _same(c, line)), None)
-        if row is not None:
-            if row not in unmatched or not _same(row, line):
-                raise RuleViolation("Line {line}: the parts line '{description}' changes only "
-                                    "by issuing or returning parts.", field="charges", line=i,
-                                    description=row.description)
-            unmatched.remove(row)
-            out.append(row)
-            continue
-        c = _check_charge(i, line)
-        out.append(ChargeLine(kind=c.kind.value, description=c.description,
-                              quantity=c.quantity, unit_price_fen=c.unit_price_fen))
-    if unmatched:
-        raise RuleViolation("The parts line '{description}' can only be removed by returning "
-                            "the part to stock.", field="charges",
-                            description=unmatched[0].description)
-    for position, row in enumerate(out):
-        row.position = position
-    return out
-
-
-def _same(row: ChargeLine, line: ChargeInput) -> bool:
-    return (ChargeKind(row.kind) is ChargeKind(line.kind) and row.description == line.description
-            and row.quantity == line.quantity and row.unit_price_fen == line.unit_price_fen)
-
-
-def _check_charge(index: int, line: ChargeInput) -> ChargeInput:
-    description = t.check_required(line.description, "charges", "Charge description", 200)
-    v.check_range(line.quantity, "charges", "Quantity", 1, 10_000)
-    v.check_range(line.unit_price_fen, "charges", "Unit price (fen)", 0, MAX_UNIT_PRICE_FEN)
-    return ChargeInput(ChargeKind(line.kind), description, line.quantity, line.unit_price_fen)
 
 
 def _sha256(path: Path) -> str:

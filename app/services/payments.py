@@ -120,7 +120,7 @@ class PaymentService:
 
     def state(self, order_id: str) -> OrderPayments:
         with self.db.read() as s:
-            return _state(s, _order(s, order_id))
+            return order_payments(s, _order(s, order_id))
 
     def receive(self, actor: Actor, order_id: str, amount_fen: int,
                 method: PaymentMethod | str) -> OrderPayments:
@@ -132,7 +132,7 @@ class PaymentService:
             order = _order(s, order_id)
             _check_may_take(actor, order)
             _check_payable(order)
-            outstanding = _state(s, order).balance.outstanding_fen
+            outstanding = order_payments(s, order).balance.outstanding_fen
             if outstanding == 0:
                 raise RuleViolation("Nothing is outstanding on order {number}.",
                                     field="amount_fen", number=order.number)
@@ -142,7 +142,7 @@ class PaymentService:
                                     amount=v.format_fen(amount),
                                     outstanding=v.format_fen(outstanding))
             self._add(s, actor, order, PaymentKind.PAYMENT, chosen.value, amount, "", now)
-            result = _state(s, order)
+            result = order_payments(s, order)
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return result
 
@@ -154,12 +154,12 @@ class PaymentService:
         with self.db.write() as s:
             order = _order(s, order_id)
             _check_payable(order)
-            outstanding = _state(s, order).balance.outstanding_fen
+            outstanding = order_payments(s, order).balance.outstanding_fen
             if outstanding == 0:
                 raise RuleViolation("Nothing is outstanding on order {number}.",
                                     field="reason", number=order.number)
             self._add(s, actor, order, PaymentKind.WAIVER, "", outstanding, reason, now)
-            result = _state(s, order)
+            result = order_payments(s, order)
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return result
 
@@ -216,7 +216,8 @@ def _order(s: Session, order_id: str) -> ServiceOrder:
     return order
 
 
-def _state(s: Session, order: ServiceOrder) -> OrderPayments:
+def order_payments(s: Session, order: ServiceOrder) -> OrderPayments:
+    """The order's payments and balance, read in the caller's session."""
     due = due_fen(s.scalars(select(ChargeLine).where(ChargeLine.order_id == order.id)))
     rows = s.scalars(select(OrderPayment).where(OrderPayment.order_id == order.id)
                      .order_by(OrderPayment.received_at, OrderPayment.kind, OrderPayment.id)).all()

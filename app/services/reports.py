@@ -23,6 +23,8 @@ from app.printing.glyphs import undrawable_in
 from app.printing.registry import DocumentSpec, documents
 from app.services.errors import NotFound
 from app.services.orders import OrderDetail, OrderService
+from app.services.payments import PAYABLE_STATES
+from app.services.payments import describe as describe_payment
 from app.services.pdf_file import write_file
 from app.services.users import UserService
 from app.store.base import utcnow
@@ -243,8 +245,16 @@ def to_sheet(
         satisfaction=d.satisfaction,
         visit_scores=d.links.visit_scores,
         visit_comments=d.links.visit_comments,
+        payment_text=_payment_text(d),
         tz=tz,
     )
+
+
+def _payment_text(d: OrderDetail) -> str:
+    """收款情况 once the order is finished (before that nothing is due yet)."""
+    if d.payment is None or (d.status not in PAYABLE_STATES and not d.payment.entries):
+        return ""
+    return describe_payment(d.payment)
 
 
 def _paper(paper: Paper | str) -> Paper:

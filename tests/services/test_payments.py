@@ -17,6 +17,7 @@ from app.domain.state_machine import Action
 from app.services.errors import PermissionDenied
 from app.services.orders import ChargeInput
 from app.store.models import ChargeLine, OutboxOp
+from tests.printing.helpers import page_texts
 from tests.services.helpers import counts, new_order
 
 
@@ -114,3 +115,14 @@ def test_day_summary_adds_orders_and_sales_per_method(services, station, clock) 
     assert summary.waived_fen == 8000 + 2 * 3550 + 3000 - 6000
     assert summary.payments == 2 and summary.total_fen == 6000 + sum(summary.sales.values())
     assert services.payments.day_summary(day - timedelta(days=1)).total_fen == 0
+
+
+def test_the_order_and_its_paper_say_what_was_paid(services, station, clock) -> None:
+    order = _completed(services, station, clock, LINES, maker={"工时"})
+    services.payments.receive(station["clerk"], order.id, 5000, PaymentMethod.WECHAT)
+    detail = services.orders.detail(order.id)
+    assert detail.payment is not None and detail.payment.balance.paid_fen == 5000
+    sheet = services.reports.sheet(order.number)
+    assert sheet.payment_text == "部分收款：已收 ¥50.00（微信 ¥50.00）；未收 ¥51.00"
+    printed = "".join(page_texts(services.reports.pdf("report", sheet)))
+    assert "收款情况" in printed and "已收 ¥50.00" in printed.replace("\n", "")

@@ -80,6 +80,9 @@ def test_add_and_edit_product(qtbot, services, station, ctx_for, runner):
     assert [p.serial_no for p in page.file.products] == ["SN-FRIDGE-1", "SN-WASHER-2"]
     assert page.file.products[1].purchase_date == date(2026, 3, 1)
 
+    # the technician registers units on site; the desk keeps their warranty facts
+    assert not page.products.edit_button.isEnabled()
+    page = open_customer(qtbot, runner, ctx_for(station["clerk"]), "13600001111")
     page.products.table.selectRow(0)
     edit = page.products.edit_selected()
     settle(qtbot, runner)

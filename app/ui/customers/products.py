@@ -172,7 +172,7 @@ class ProductsTable(QWidget):
 
     def edit_selected(self) -> ProductDialog | None:
         rows = self.table.selectionModel().selectedRows()
-        if self.customer_id is None or not rows:
+        if self.customer_id is None or not rows or not self.ctx.actor.may(Permission.PRODUCT_EDIT):
             return None
         product = self.products[rows[0].row()]
         db = self.ctx.services.db

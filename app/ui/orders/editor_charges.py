@@ -26,7 +26,10 @@ from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.domain.validation import format_fen, parse_money_fen
 from app.i18n import render, tr
+from app.services.order_corrections import WORK_STATES
 from app.services.orders import ChargeInput, OrderDetail
+from app.services.payments import PAYABLE_STATES
+from app.services.payments import describe as describe_payment
 from app.ui.formatting import label, yuan
 from app.ui.widgets.forms import ERROR_STYLE
 
@@ -58,6 +61,9 @@ class ChargesTab(QWidget):
         self.total.setStyleSheet("font-weight: bold;")
         #: 客户应付 / 厂家索赔 of the saved lines (the payers are the policy's, decided on saving)
         self.split = QLabel(objectName="charges_split")
+        #: 收款情况 once the order is finished
+        self.payment = QLabel(objectName="charges_payment")
+        self.payment.setWordWrap(True)
         self.error = QLabel(objectName="charges_error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -79,6 +85,7 @@ class ChargesTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.payment)
         layout.addLayout(buttons)
 
     def show_detail(self, d: OrderDetail) -> None:
@@ -92,9 +99,13 @@ class ChargesTab(QWidget):
         self.split.setText(tr("Due from customer: {due}    Claimed from maker: {claimed}",
                               due=yuan(d.customer_due_fen), claimed=yuan(d.claimed_fen)))
         self.error.hide()
+        paid = d.payment is not None and (d.status in PAYABLE_STATES or d.payment.entries)
+        self.payment.setText(tr("Payment: {state}", state=describe_payment(d.payment))
+                             if paid else "")
+        self.payment.setVisible(bool(paid))
         actor = self.editor.ctx.actor
-        may_edit = d.status.open and actor.may(Permission.ORDER_CHARGES,
-                                               assigned_to=d.technician_id)
+        may_edit = d.status in WORK_STATES and actor.may(
+            Permission.ORDER_CHARGES, assigned_to=d.technician_id)
         for widget in (self.table, self.add_button, self.remove_button, self.save_button):
             widget.setEnabled(may_edit)
 
