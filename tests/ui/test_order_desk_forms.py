@@ -330,3 +330,27 @@ def test_ctrl_enter_in_the_fault_description_saves_without_a_new_line(qtbot, ser
         qtbot.keyClick(editor.new_form.fault, Qt.Key.Key_Return,
                        Qt.KeyboardModifier.ControlModifier)
     assert blocker.args[0].fault_description == "空调不制冷,外机不转"
+
+
+def test_a_repair_record_typed_but_not_added_counts_as_unsaved(qtbot, services, station,
+                                                               ctx_for, runner) -> None:
+    from app.domain.state_machine import Action
+    from tests.services.helpers import new_order
+
+    clerk, tech = station["clerk"], station["tech"]
+    order = new_order(services, clerk)
+    services.orders.transition(clerk, order.id, Action.ACCEPT)
+    services.orders.transition(clerk, order.id, Action.ASSIGN, technician_id=tech.user_id)
+    services.orders.transition(tech, order.id, Action.START_ON_SITE)
+    editor = OrderEditor(ctx_for(tech), order.id)
+    # closing deletes it (WA_DeleteOnClose): not handed to qtbot
+    editor.desk_prompts = prompts = AnswerUnsaved(Unsaved.SAVE)
+    _shown(qtbot, runner, editor)
+    assert not editor.has_unsaved()
+    editor.repairs.diagnosis.setPlainText("电容鼓包")
+    assert editor.has_unsaved()
+    with qtbot.waitSignal(editor.finished, timeout=10_000):
+        editor.close()
+    settle(qtbot, runner)
+    assert prompts.asked == 1
+    assert [r.diagnosis for r in services.orders.detail(order.id).repairs] == ["电容鼓包"]

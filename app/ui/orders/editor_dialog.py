@@ -124,7 +124,8 @@ class OrderEditor(QDialog):
 
     # -- unsaved edits -------------------------------------------------------------------------
     def unsaved_parts(self) -> list[QWidget]:
-        """The parts holding edits not saved yet (the new form, the details, the charges)."""
+        """The parts holding edits not saved yet (the new form, the details, the charges, a
+        repair record typed but not added)."""
         if self.new_form is not None and self.pages.currentWidget() is self.new_form:
             return [self.new_form] if self.new_form.has_unsaved() else []
         if self._detail is None:
@@ -141,6 +142,8 @@ class OrderEditor(QDialog):
             typed = None
         if typed != saved and self.charges.isEnabled():
             dirty.append(self.charges)
+        if self.repairs.has_unsaved():
+            dirty.append(self.repairs)
         return dirty
 
     def has_unsaved(self) -> bool:
@@ -214,10 +217,12 @@ class OrderEditor(QDialog):
             form.clear_errors()
 
         def done(detail: OrderDetail) -> None:
-            self.show_detail(detail)
-            self.ctx.status_message(tr("Order {number} saved.", number=detail.number))
+            # the part clears what it saved first, so the fresh order finds nothing unsaved
+            # (closing after "save" waits for exactly that)
             if on_done is not None:
                 on_done(detail)
+            self.show_detail(detail)
+            self.ctx.status_message(tr("Order {number} saved.", number=detail.number))
 
         self.ctx.tasks.run(call, done, lambda err: self.handle_error(err, form), owner=self)
 

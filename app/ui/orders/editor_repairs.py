@@ -170,6 +170,18 @@ class RepairsTab(QWidget):
             lambda: ctx.services.corrections.void_record(ctx.actor, order_id, record_id, why),
             self.form)
 
+    def has_unsaved(self) -> bool:
+        """A record typed (or a correction loaded) but not saved yet."""
+        typed = bool(self.diagnosis.toPlainText().strip() or self.actions.toPlainText().strip())
+        return typed and (self._editing is not None or self.add_button.isEnabled())
+
+    def save(self) -> None:
+        """Ctrl+Enter and 保存 when closing: adds the typed record, or saves the correction."""
+        if self._editing is not None:
+            self.save_correction()
+        else:
+            self.add_record()
+
     def add_record(self) -> None:
         detail = self.editor.current_order()
         if detail is None:
