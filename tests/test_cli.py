@@ -21,7 +21,9 @@ def test_demo_then_check(tmp_path, capsys) -> None:
             username, password = parts[3], parts[5]
             assert services.users.login(username, password).username == username
         rows = services.orders.search(OrderFilter(), limit=100)
-        assert len(rows) == 40
+        # the 40 asked for, plus the few the warranty demos add (complaints opened at return
+        # visits, the repairs the claims demo shapes to trip each check)
+        assert 40 <= len(rows) <= 60
         assert len({r.status for r in rows}) >= 4
         assert all(OrderStatus(r.status) for r in rows)
     finally:

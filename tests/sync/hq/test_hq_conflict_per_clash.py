@@ -37,6 +37,8 @@ def test_a_database_with_one_conflict_per_subject_is_upgraded(hq_db: HqDatabase)
     station_id = _station(hq_db)
     stamp = "TIMESTAMP WITH TIME ZONE" if not hq_db.is_sqlite else "DATETIME"
     with hq_db.engine.begin() as conn:
+        # head office's settlements refer to the conflicts: the old schema had neither
+        conn.execute(text("DROP TABLE IF EXISTS hq_conflict_settlements"))
         conn.execute(text("DROP TABLE hq_conflicts"))
         conn.execute(text(
             "CREATE TABLE hq_conflicts (id VARCHAR(36) NOT NULL, station_id INTEGER NOT NULL "

@@ -53,7 +53,7 @@ def test_submitted_cards_arrive_and_are_listed(hq: Hq, services, station, tmp_pa
     assert hq_feedback.cards(hq.db, code="SH001") == []
     assert [r.number for r in hq_feedback.cards(hq.db, model="kfr")] == [payloads[0]["number"]]
 
-    url = str(hq.db.engine.url)
+    url = hq.db.engine.url.render_as_string(hide_password=False)
     assert hq_main(["--db", url, "feedback", "list", "--cause", "material"]) == 0
     out = capsys.readouterr().out
     assert payloads[0]["number"] in out and "外机不转 有焦味" in out
