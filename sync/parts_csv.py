@@ -19,9 +19,6 @@ already uses for order numbers); the station passes its font check as ``check_te
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -32,10 +29,20 @@ from typing import Any
 from app.domain import parts as dp
 from app.domain import validation as v
 from app.domain.errors import RuleViolation
+from sync.csv_file import MAX_PROBLEMS as MAX_PROBLEMS  # the tests read it here
+from sync.csv_file import (
+    FileRefused,
+    Problem,
+    Problems,
+    decode,
+    empty_file,
+    header,
+    read_bounded,
+    records,
+)
 
 #: a catalogue of 50,000 parts is about 15 MB; more is not a parts file
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_PROBLEMS = 20
 #: the most a part may cost: the same bound as an order's charge line
 #: (app.services.orders.MAX_UNIT_PRICE_FEN), so a catalogue price always fits an order
 MAX_PRICE_FEN = 100_000_000
@@ -97,149 +104,56 @@ class CatalogueRow:
                 "warranty_months": self.warranty_months, "active": True}
 
 
-class CatalogueFileError(RuleViolation):
-    """The file was refused: ``problems`` (at most ``MAX_PROBLEMS``) name line and column;
-    ``total`` is how many there were. Nothing of the file may be stored."""
+class CatalogueFileError(FileRefused):
+    """The parts file was refused (see ``sync.csv_file.FileRefused``)."""
 
-    def __init__(self, problems: list[RuleViolation], total: int) -> None:
-        super().__init__("The parts file has {count} problem(s); nothing was imported:\n"
-                         "{problems}", field="file", count=total,
-                         problems=tuple(problems[:MAX_PROBLEMS]))
-        self.problems = tuple(problems[:MAX_PROBLEMS])
-        self.total = total
-
-    def lines(self) -> list[str]:
-        """The problems in English, one a line (head office's operators read these)."""
-        more = self.total - len(self.problems)
-        tail = [f"... and {more} more"] if more > 0 else []
-        return [str(p) for p in self.problems] + tail
+    template_text = "The parts file has {count} problem(s); nothing was imported:\n{problems}"
 
 
 def read_file(path: Path) -> bytes:
     """The file's bytes; refuses a file too large to be a parts catalogue (``OSError``
     propagates: the caller says it could not read the file)."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise RuleViolation("The file is larger than {limit} MB; it is not a parts catalogue.",
-                            field="file", limit=MAX_FILE_BYTES // (1024 * 1024))
-    return data
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) or GB18030 (a superset of GBK), strictly; anything else refused."""
-    if data.startswith(b"PK\x03\x04"):
-        raise RuleViolation("This is an Excel workbook, not a CSV file; in Excel choose "
-                            "Save As, then 'CSV UTF-8 (comma delimited)'.", field="file")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
-        raise RuleViolation("The file is UTF-16 ('Unicode text') or binary; save it as "
-                            "'CSV UTF-8 (comma delimited)' and import it again.", field="file")
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RuleViolation("The file says it is UTF-8 but byte {offset} is not; save it "
-                                "again as 'CSV UTF-8 (comma delimited)'.", field="file",
-                                offset=exc.start + len(codecs.BOM_UTF8)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise RuleViolation("The file is neither UTF-8 nor GBK/GB18030 text (byte {offset} "
-                            "fits neither); save it from Excel as 'CSV UTF-8 (comma "
-                            "delimited)' and import it again.", field="file",
-                            offset=exc.start) from None
+    return read_bounded(path, MAX_FILE_BYTES,
+                        "The file is larger than {limit} MB; it is not a parts catalogue.")
 
 
 def parse(data: bytes, check_text: TextCheck | None = None) -> list[CatalogueRow]:
     """Every row of the file, or ``CatalogueFileError`` listing what is wrong."""
     text = decode(data)
-    problems: list[RuleViolation] = []
-    total = 0
-
-    def problem(line: int, column: str, error: RuleViolation) -> None:
-        nonlocal total
-        total += 1
-        if len(problems) < MAX_PROBLEMS:
-            if column:
-                problems.append(RuleViolation("Line {line}, column {column}: {problem}",
-                                              field="file", line=line, column=column,
-                                              problem=error))
-            else:
-                problems.append(RuleViolation("Line {line}: {problem}", field="file",
-                                              line=line, problem=error))
-
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
+    found = Problems()
+    problem = found.problem
+    names: list[str] | None = None
     header_line = 0
     rows: list[CatalogueRow] = []
     first_line: dict[str, int] = {}
-    line = 1
-    try:
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header, header_line = _header(record, start, problem), start
-                if header is None:
-                    break
-                continue
-            row = _row(header, record, start, problem, check_text)
-            if row is None:
-                continue
-            seen = first_line.get(row.part_no)
-            if seen is not None:
-                problem(start, "part_no", RuleViolation(
-                    "Part number {part_no} is already on line {first}.", field="part_no",
-                    part_no=row.part_no, first=seen))
-                continue
-            first_line[row.part_no] = start
-            rows.append(row)
-    except csv.Error as exc:
-        problem(line, "", RuleViolation("The CSV is malformed here ({reason}).", field="file",
-                                        reason=str(exc)))
-    if header is None and not total:
-        problem(1, "", RuleViolation("The file is empty; the first row must name the "
-                                     "columns.", field="file"))
-    elif header is not None and not rows and not total:
+    for start, record in records(text, problem):
+        if names is None:
+            names, header_line = header(record, start, problem, COLUMNS, REQUIRED,
+                                        ALIASES), start
+            if names is None:
+                break
+            continue
+        row = _row(names, record, start, problem, check_text)
+        if row is None:
+            continue
+        seen = first_line.get(row.part_no)
+        if seen is not None:
+            problem(start, "part_no", RuleViolation(
+                "Part number {part_no} is already on line {first}.", field="part_no",
+                part_no=row.part_no, first=seen))
+            continue
+        first_line[row.part_no] = start
+        rows.append(row)
+    if names is None and not found.total:
+        empty_file(problem)
+    elif names is not None and not rows and not found.total:
         problem(header_line, "", RuleViolation("The file has no parts below its header.",
                                                field="file"))
-    if total:
-        raise CatalogueFileError(problems, total)
+    found.refuse_if_any(CatalogueFileError)
     return rows
 
 
-def _header(record: list[str], line: int, problem: Callable[[int, str, RuleViolation], None]
-            ) -> list[str] | None:
-    names: list[str] = []
-    bad = False
-    for cell in record:
-        raw = unicodedata.normalize("NFKC", cell).strip().lstrip("\ufeff")
-        name = ALIASES.get(raw, raw.lower())
-        if not raw:
-            name = ""  # a trailing empty column Excel adds
-        elif name not in COLUMNS:
-            problem(line, raw[:40], RuleViolation(
-                "Unknown column; the columns are {columns}.", field="file",
-                columns=", ".join(COLUMNS)))
-            bad = True
-        elif name in names:
-            problem(line, raw[:40], RuleViolation("This column appears twice.", field="file"))
-            bad = True
-        names.append(name)
-    for name in REQUIRED:
-        if name not in names:
-            problem(line, name, RuleViolation("The header lacks this column.", field="file"))
-            bad = True
-    return None if bad else names
-
-
-def _row(header: list[str], record: list[str], line: int,
-         problem: Callable[[int, str, RuleViolation], None],
+def _row(header: list[str], record: list[str], line: int, problem: Problem,
          check_text: TextCheck | None) -> CatalogueRow | None:
     if any(c.strip() for c in record[len(header):]):
         problem(line, "", RuleViolation(

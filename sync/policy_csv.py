@@ -23,11 +23,8 @@ BOM, or GB18030). A file is all or nothing: ``parse`` returns the policy or rais
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 from app.domain import validation as v
@@ -44,10 +41,20 @@ from app.domain.warranty_policy import (
     TravelBand,
     WarrantyPolicy,
 )
-from sync.parts_csv import TextCheck, decode
+from sync.csv_file import MAX_PROBLEMS as MAX_PROBLEMS  # the tests read it here
+from sync.csv_file import (
+    FileRefused,
+    Problem,
+    Problems,
+    decode,
+    empty_file,
+    header,
+    read_bounded,
+    records,
+)
+from sync.parts_csv import TextCheck
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_PROBLEMS = 20
 MAX_LABEL = 64
 MAX_NAME = 32
 MAX_PREFIX = 32
@@ -61,116 +68,52 @@ TRUE_WORDS = frozenset({"是", "yes", "y", "1", "true", "需要"})
 FALSE_WORDS = frozenset({"否", "no", "n", "0", "false", "不需要"})
 PREFIX_RE = re.compile(r"[A-Z0-9][A-Z0-9._/+#-]*")
 
-Problem = Callable[[int, str, RuleViolation], None]
 
 
-class PolicyFileError(RuleViolation):
-    """The file was refused: ``problems`` (at most ``MAX_PROBLEMS``) name line and column;
-    ``total`` is how many there were. Nothing of the file may be stored."""
+class PolicyFileError(FileRefused):
+    """The policy file was refused (see ``sync.csv_file.FileRefused``)."""
 
-    def __init__(self, problems: list[RuleViolation], total: int) -> None:
-        super().__init__("The policy file has {count} problem(s); nothing was imported:\n"
-                         "{problems}", field="file", count=total,
-                         problems=tuple(problems[:MAX_PROBLEMS]))
-        self.problems = tuple(problems[:MAX_PROBLEMS])
-        self.total = total
-
-    def lines(self) -> list[str]:
-        """The problems in English, one a line (head office's operators read these)."""
-        more = self.total - len(self.problems)
-        tail = [f"... and {more} more"] if more > 0 else []
-        return [str(p) for p in self.problems] + tail
+    template_text = "The policy file has {count} problem(s); nothing was imported:\n{problems}"
 
 
 def read_file(path: Path) -> bytes:
     """The file's bytes; refuses a file too large to be a policy (``OSError`` propagates)."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise RuleViolation("The file is larger than {limit} MB; it is not a warranty policy.",
-                            field="file", limit=MAX_FILE_BYTES // (1024 * 1024))
-    return data
+    return read_bounded(path, MAX_FILE_BYTES,
+                        "The file is larger than {limit} MB; it is not a warranty policy.")
 
 
 def parse(data: bytes, check_text: TextCheck | None = None) -> WarrantyPolicy:
     """The policy the file states, or ``PolicyFileError`` listing what is wrong."""
     text = decode(data)
-    problems: list[RuleViolation] = []
-    total = 0
-
-    def problem(line: int, column: str, error: RuleViolation) -> None:
-        nonlocal total
-        total += 1
-        if len(problems) < MAX_PROBLEMS:
-            if column:
-                problems.append(RuleViolation("Line {line}, column {column}: {problem}",
-                                              field="file", line=line, column=column,
-                                              problem=error))
-            else:
-                problems.append(RuleViolation("Line {line}: {problem}", field="file",
-                                              line=line, problem=error))
-
+    found = Problems()
+    problem = found.problem
     builder = _Builder(problem, check_text)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
+    names: list[str] | None = None
     header_line = 0
-    line = 1
-    try:
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header, header_line = _header(record, start, problem), start
-                if header is None:
-                    break
-                continue
-            if any(c.strip() for c in record[len(header):]):
-                problem(start, "", RuleViolation(
-                    "This row has {found} values but the header names {expected} columns.",
-                    field="file", found=len(record), expected=len(header)))
-                continue
-            # text (names, the label) is kept as typed; keys and numbers are read half-width
-            cells = {name: record[i].strip() if i < len(record) else ""
-                     for i, name in enumerate(header) if name}
-            cells.update({f"_{name}": unicodedata.normalize("NFKC", cells[name])
-                          for name in ("section", "key", "value") if name in cells})
-            builder.row(start, cells)
-    except csv.Error as exc:
-        problem(line, "", RuleViolation("The CSV is malformed here ({reason}).", field="file",
-                                        reason=str(exc)))
-    if header is None and not total:
-        problem(1, "", RuleViolation("The file is empty; the first row must name the "
-                                     "columns.", field="file"))
-    elif header is not None:
+    for start, record in records(text, problem):
+        if names is None:
+            names, header_line = header(record, start, problem, COLUMNS, REQUIRED,
+                                        ALIASES), start
+            if names is None:
+                break
+            continue
+        if any(c.strip() for c in record[len(names):]):
+            problem(start, "", RuleViolation(
+                "This row has {found} values but the header names {expected} columns.",
+                field="file", found=len(record), expected=len(names)))
+            continue
+        # text (names, the label) is kept as typed; keys and numbers are read half-width
+        cells = {name: record[i].strip() if i < len(record) else ""
+                 for i, name in enumerate(names) if name}
+        cells.update({f"_{name}": unicodedata.normalize("NFKC", cells[name])
+                      for name in ("section", "key", "value") if name in cells})
+        builder.row(start, cells)
+    if names is None and not found.total:
+        empty_file(problem)
+    elif names is not None:
         builder.finish(header_line)
-    if total:
-        raise PolicyFileError(problems, total)
+    found.refuse_if_any(PolicyFileError)
     return builder.policy()
-
-
-def _header(record: list[str], line: int, problem: Problem) -> list[str] | None:
-    names: list[str] = []
-    bad = False
-    for cell in record:
-        raw = unicodedata.normalize("NFKC", cell).strip().lstrip("\ufeff")
-        name = ALIASES.get(raw, raw.lower())
-        if not raw:
-            name = ""
-        elif name not in COLUMNS:
-            problem(line, raw[:40], RuleViolation(
-                "Unknown column; the columns are {columns}.", field="file",
-                columns=", ".join(COLUMNS)))
-            bad = True
-        elif name in names:
-            problem(line, raw[:40], RuleViolation("This column appears twice.", field="file"))
-            bad = True
-        names.append(name)
-    for name in REQUIRED:
-        if name not in names:
-            problem(line, name, RuleViolation("The header lacks this column.", field="file"))
-            bad = True
-    return None if bad else names
 
 
 class _Builder:
