@@ -30,7 +30,7 @@ def _run(tmp_path: Path, env_value: str | None) -> str:
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-rs", "-q", "-p", "no:cacheprovider",
-         "-p", "no:randomly", str(test)],
+         "-p", "no:randomly", "-n", "0", str(test)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     return done.stdout + done.stderr
 
