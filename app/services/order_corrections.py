@@ -64,18 +64,11 @@ class OrderCorrectionService:
     def edit_record(self, actor: Actor, order_id: str, record_id: str, diagnosis: str,
                     actions: str, labour_minutes: int) -> OrderDetail:
         """Rewrites a repair record while the work is open (the old text stays in the audit)."""
-        diagnosis = t.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT,
-                                   multiline=True)
-        actions = t.check_length(actions, "actions", "Actions taken", v.MAX_TEXT,
-                                 multiline=True)
-        if not diagnosis and not actions:
-            raise RuleViolation("Enter the diagnosis or the actions taken.", field="diagnosis")
-        v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
+        diagnosis, actions, labour_minutes = check_repair_text(diagnosis, actions,
+                                                               labour_minutes)
         t.check_key(record_id, "record_id", "Repair record")
         with self.db.write() as s:
-            order = _order(s, order_id)
-            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
-            check_work_open(order)
+            order = _open_work(s, actor, order_id)
             rec = _record(s, order, record_id)
             before = f"{rec.diagnosis} / {rec.actions} / {rec.labour_minutes}"
             rec.diagnosis, rec.actions, rec.labour_minutes = diagnosis, actions, labour_minutes
@@ -89,18 +82,12 @@ class OrderCorrectionService:
                     reason: str) -> OrderDetail:
         reason = t.check_required(reason, "reason", "Reason", MAX_VOID_REASON)
         t.check_key(record_id, "record_id", "Repair record")
-        now = self.clock()
         with self.db.write() as s:
-            order = _order(s, order_id)
-            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
-            check_work_open(order)
+            order = _open_work(s, actor, order_id)
             rec = _record(s, order, record_id)
             if rec.voided_at is not None:
                 raise RuleViolation("This repair record is already voided.", field="record_id")
-            rec.voided_at, rec.voided_by, rec.void_reason = now, actor.user_id or None, reason
-            s.flush()
-            record(s, actor, action="void", entity="repair_record", entity_id=rec.id,
-                   payload=row_payload(rec), detail=f"{order.number}: {reason}")
+            _void(s, actor, order, rec, "repair_record", reason, self.clock())
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return self.orders.detail(order_id, actor)
 
@@ -108,20 +95,14 @@ class OrderCorrectionService:
                    reason: str) -> OrderDetail:
         reason = t.check_required(reason, "reason", "Reason", MAX_VOID_REASON)
         t.check_key(attachment_id, "attachment_id", "Photo")
-        now = self.clock()
         with self.db.write() as s:
-            order = _order(s, order_id)
-            actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
-            check_work_open(order)
+            order = _open_work(s, actor, order_id)
             att = s.get(Attachment, attachment_id)
             if att is None or att.order_id != order.id:
                 raise not_found("photo")
             if att.voided_at is not None:
                 raise RuleViolation("This photo is already voided.", field="attachment_id")
-            att.voided_at, att.voided_by, att.void_reason = now, actor.user_id or None, reason
-            s.flush()
-            record(s, actor, action="void", entity="attachment", entity_id=att.id,
-                   payload=row_payload(att), detail=f"{order.number}: {reason}")
+            _void(s, actor, order, att, "attachment", reason, self.clock())
         self.bus.publish({events.ORDERS, events.OUTBOX})
         return self.orders.detail(order_id, actor)
 
@@ -185,6 +166,35 @@ def _check_bounds(order: ServiceOrder, arrived: datetime | None, cleared: dateti
     if arrived is not None and cleared is not None and cleared < arrived:
         raise RuleViolation("The completion time cannot be before the arrival time.",
                             field="cleared_at")
+
+
+def check_repair_text(diagnosis: str, actions: str, labour_minutes: int) -> tuple[str, str, int]:
+    """A repair record's text as kept (a new record or a correction): the diagnosis or the
+    actions, the minutes in range."""
+    diagnosis = t.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT, multiline=True)
+    actions = t.check_length(actions, "actions", "Actions taken", v.MAX_TEXT, multiline=True)
+    if not diagnosis and not actions:
+        raise RuleViolation("Enter the diagnosis or the actions taken.", field="diagnosis")
+    v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
+    return diagnosis, actions, labour_minutes
+
+
+def _open_work(s: Session, actor: Actor, order_id: str) -> ServiceOrder:
+    """The order whose work is corrected: the assigned technician's or the manager's, and
+    still in a working state."""
+    order = _order(s, order_id)
+    actor.require(Permission.ORDER_CORRECT, assigned_to=order.technician_id)
+    check_work_open(order)
+    return order
+
+
+def _void(s: Session, actor: Actor, order: ServiceOrder, row: RepairRecord | Attachment,
+          entity: str, reason: str, now: datetime) -> None:
+    """Marks the row void with who, when and why; audited and sent to head office."""
+    row.voided_at, row.voided_by, row.void_reason = now, actor.user_id or None, reason
+    s.flush()
+    record(s, actor, action="void", entity=entity, entity_id=row.id,
+           payload=row_payload(row), detail=f"{order.number}: {reason}")
 
 
 def _iso(value: datetime | None) -> str:

@@ -43,7 +43,7 @@ from app.services.customers import (
 from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
-from app.services.order_corrections import check_work_open
+from app.services.order_corrections import check_repair_text, check_work_open
 from app.services.order_links import links_of
 from app.services.order_parts import release_order_reservations
 from app.services.order_queries import (
@@ -321,13 +321,8 @@ class OrderService:
     def add_repair_record(
         self, actor: Actor, order_id: str, diagnosis: str, actions: str, labour_minutes: int
     ) -> OrderDetail:
-        diagnosis = t.check_length(diagnosis, "diagnosis", "Diagnosis", v.MAX_TEXT,
-                                   multiline=True)
-        actions = t.check_length(actions, "actions", "Actions taken", v.MAX_TEXT,
-                                 multiline=True)
-        if not diagnosis and not actions:
-            raise RuleViolation("Enter the diagnosis or the actions taken.", field="diagnosis")
-        v.check_range(labour_minutes, "labour_minutes", "Labour minutes", 0, 10_000)
+        diagnosis, actions, labour_minutes = check_repair_text(diagnosis, actions,
+                                                               labour_minutes)
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_works_on(actor, order, Permission.ORDER_REPAIR_RECORD)
