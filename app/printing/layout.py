@@ -64,6 +64,8 @@ SPECS: dict[Paper, PageSpec] = {
     Paper.ROLL80: PageSpec((80 * mm, 0), 4 * mm, 8, 12, 10, 18 * mm, 0),
 }
 ROLL_MIN_HEIGHT = 90 * mm
+#: how far inside the left margin the letterhead starts (room for a glyph's overhang)
+LETTERHEAD_INSET = 2.0
 
 
 @dataclass(frozen=True)
@@ -170,9 +172,13 @@ class _FormDoc(BaseDocTemplate):
         canvas.saveState()
         canvas.setFillColor(INK)
         y = top
-        for line in self._letterhead(right - left - spec.qr - 4 * mm, top - title_y - spec.title):
+        # a glyph's ink may reach past its advance (the hook of a J, an italic-like tail):
+        # the name starts a little inside the margin so no ink crosses it
+        inset = LETTERHEAD_INSET
+        for line in self._letterhead(right - left - spec.qr - 4 * mm - inset,
+                                     top - title_y - spec.title):
             y -= line.height
-            line.drawOn(canvas, left, y)
+            line.drawOn(canvas, left + inset, y)
         draw_qr(canvas, head.number, right - spec.qr, top - spec.qr, spec.qr)
         canvas.setFont(font, spec.title)
         canvas.drawCentredString(width / 2, title_y, head.title)
