@@ -25,6 +25,7 @@ from app.services.parts_orders import PartsOrderService
 from app.services.payments import PaymentService
 from app.services.reports import ReportService
 from app.services.sales import SaleService
+from app.services.station_reports import StationReportService
 from app.services.stock_counts import CountService
 from app.services.stock_queries import StockQueries
 from app.services.sync_service import SyncService
@@ -66,6 +67,7 @@ class Services:
     corrections: OrderCorrectionService
     payments: PaymentService
     feedback: FeedbackService
+    station_reports: StationReportService
 
     def close(self) -> None:
         self.db.dispose()
@@ -123,4 +125,5 @@ def build_services(
         corrections=OrderCorrectionService(db, bus, orders, clock),
         payments=PaymentService(db, bus, sales, clock),
         feedback=feedback,
+        station_reports=StationReportService(db, clock),
     )

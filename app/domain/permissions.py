@@ -76,6 +76,8 @@ class Permission(StrEnum):
     FEEDBACK_WRITE = "feedback.write"
     FEEDBACK_SUBMIT = "feedback.submit"
     VISIT_RECORD = "visit.record"
+    # the station's numbers (app/services/station_reports.py, dashboard.py)
+    REPORT_VIEW = "report.view"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -134,6 +136,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.FEEDBACK_WRITE: {C: ANY, T: OWN, M: ANY},
     P.FEEDBACK_SUBMIT: {T: OWN, M: ANY},
     P.VISIT_RECORD: {C: ANY, M: ANY},
+    # technicians' performance and the station's money are the manager's to read
+    P.REPORT_VIEW: {M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -184,6 +188,7 @@ DOING: dict[Permission, str] = {
     P.FEEDBACK_WRITE: "fill in quality feedback cards",
     P.FEEDBACK_SUBMIT: "submit quality feedback cards",
     P.VISIT_RECORD: "make return visits",
+    P.REPORT_VIEW: "read the station's reports",
 }
 
 
@@ -193,11 +198,13 @@ class View(StrEnum):
 
     CLAIMS = "claims"  # 三包索赔: the clerk follows it, only the manager acts on it
     DAY_TAKINGS = "day_takings"  # 收款日结: the desk's cash, not a technician's
+    MAINTENANCE = "maintenance"  # 保养提醒: the desk calls the customers
 
 
 VIEWS: dict[View, frozenset[Role]] = {
     View.CLAIMS: frozenset({C, M}),
     View.DAY_TAKINGS: frozenset({C, M}),
+    View.MAINTENANCE: frozenset({C, M}),
 }
 
 

@@ -16,7 +16,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.domain.enums import ChargeKind, OrderSource, OrderType, Role, ServiceMo
 from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
 from app.domain.permissions import DOING, MATRIX, Permission, Scope
+from app.domain.report_tables import ReportQuery
 from app.domain.state_machine import Action
 from app.i18n import render, set_language, tr
 from app.services.context import Actor
@@ -268,6 +269,9 @@ PROBES: dict[str, Entry] = {
         svc, lambda s: svc.orders.create_in(s, a, _new_order(w), NOW))),
     "VisitService.record_attempt": Entry(P.VISIT_RECORD, lambda svc, a, w: svc.visits
                                          .record_attempt(a, w.done, "无人接听")),
+    # the station's numbers
+    "StationReportService.run": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.station_reports.run(
+        a, "orders", ReportQuery(date(2026, 1, 1), date(2026, 12, 31)))),
 }
 
 #: entry points that take an actor but need no permission of their own, and why

@@ -1,0 +1,4 @@
+"""Chinese for the reports ui area (see app/i18n/__init__.py)."""
+
+TEXT_ZH: dict[str, str] = {
+}
