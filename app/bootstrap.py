@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
+from app.services import search_index
 from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.events import ChangeBus
@@ -91,6 +92,7 @@ def build_services(
     paths: DataPaths, db: Database, clock: Callable[[], datetime] = utcnow
 ) -> Services:
     bus = ChangeBus()
+    search_index.install(db)
     users = UserService(db, bus, clock)
     orders = OrderService(db, bus, paths.attachments, clock)
     old_parts = OldPartService(db, bus, clock)

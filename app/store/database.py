@@ -78,5 +78,10 @@ class Database:
         with self._write.begin() as session:
             yield session
 
+    @property
+    def write_sessions(self) -> sessionmaker[Session]:
+        """The factory of ``write()`` sessions (for listeners that follow every write)."""
+        return self._write
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -30,6 +30,7 @@ from app.store.models.parts import (
 )
 from app.store.models.payments import OrderPayment
 from app.store.models.policy import WarrantyPolicyRow
+from app.store.models.search import CustomerSearchDoc, KnowledgeDoc, OrderSearchDoc, SearchState
 from app.store.models.station import Setting, Station
 from app.store.models.sync import (
     HqOrderLink,
@@ -42,6 +43,10 @@ from app.store.models.users import User
 from app.store.models.visits import ReturnVisit, VisitAttempt
 
 __all__ = [
+    "CustomerSearchDoc",
+    "KnowledgeDoc",
+    "OrderSearchDoc",
+    "SearchState",
     "ClaimBatch",
     "ClaimLine",
     "ClaimOverride",
