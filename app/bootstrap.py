@@ -13,6 +13,7 @@ from app.paths import DataPaths, default_data_dir
 from app.services import search_index
 from app.services.claims import ClaimService
 from app.services.customers import CustomerService
+from app.services.dashboard import DashboardService
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
@@ -69,6 +70,7 @@ class Services:
     payments: PaymentService
     feedback: FeedbackService
     station_reports: StationReportService
+    dashboard: DashboardService
 
     def close(self) -> None:
         self.db.dispose()
@@ -128,4 +130,5 @@ def build_services(
         payments=PaymentService(db, bus, sales, clock),
         feedback=feedback,
         station_reports=StationReportService(db, clock),
+        dashboard=DashboardService(db, clock),
     )

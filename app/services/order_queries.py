@@ -48,6 +48,10 @@ class OrderFilter:
     technician_id: str | None = None
     overdue_only: bool = False
     customer_id: str | None = None
+    #: only orders not closed or cancelled (the dashboard's 未结工单)
+    open_only: bool = False
+    #: only orders called at or after this time (the dashboard's 今日新增: local midnight)
+    called_from: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class _Shape:
     technician: bool = False
     customer: bool = False
     overdue: bool = False
+    open_only: bool = False
+    called_from: bool = False
     after: bool = False
     #: the text matches so many orders that the page is found by walking ix_orders_called
     broad: bool = False
@@ -134,6 +140,11 @@ def plan(flt: OrderFilter, now: datetime, after: Cursor | None,
         if value:
             shape[key] = True
             params[key] = value
+    if flt.open_only:
+        shape["open_only"] = True
+    if flt.called_from is not None:
+        shape["called_from"] = True
+        params["called_from"] = _db_time(flt.called_from)
     if flt.overdue_only:
         shape["overdue"] = True
         params.update(respond_cut=_db_time(now - RESPOND_WITHIN),
@@ -240,6 +251,10 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         conditions.append(o.technician_id == bindparam("technician"))
     if shape.customer:
         conditions.append(o.customer_id == bindparam("customer"))
+    if shape.open_only:
+        conditions.extend(o.status != state for state in CLOSED_STATES)
+    if shape.called_from:
+        conditions.append(o.called_at >= bindparam("called_from"))
     if shape.overdue:
         conditions.append(and_(
             *(o.status != state for state in CLOSED_STATES),

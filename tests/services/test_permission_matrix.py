@@ -272,6 +272,7 @@ PROBES: dict[str, Entry] = {
     # the station's numbers
     "StationReportService.run": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.station_reports.run(
         a, "orders", ReportQuery(date(2026, 1, 1), date(2026, 12, 31)))),
+    "DashboardService.figures": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.dashboard.figures(a)),
 }
 
 #: entry points that take an actor but need no permission of their own, and why
