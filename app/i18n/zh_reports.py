@@ -12,4 +12,42 @@ TEXT_ZH: dict[str, str] = {
     "A report covers at most {days} days.": "一张报表最多统计 {days} 天。",
     "There is no report {name}; the reports are: {known}.": "没有报表 {name}；现有报表：{known}。",
     "read the station's reports": "查看本站报表",
+    # report sla (服务时效)
+    "Response time: from the call to the order's acceptance (promise: 30 minutes).":
+        "响应时间：从受理来电到接单（承诺 30 分钟内）。",
+    "Arrival time: from the call to the technician's arrival, on-site orders only "
+    "(promise: 24 hours). An order not yet arrived is left out of the arrival figures, "
+    "not counted as 0.":
+        "到场时间：从受理来电到工程师到达现场，只统计上门服务的工单（承诺 24 小时内）。"
+        "尚未到场的工单不计入到场时间（不按 0 计）。",
+    "Clearing time: from the arrival (start of work) to the fault cleared "
+    "(promise: 24 hours). An order not yet cleared is left out.":
+        "排除故障时间：从到场（开始维修）到故障排除（承诺 24 小时内）。尚未排除的工单不计入。",
+    "A time exactly at the promise counts as within it. The 90th percentile is the "
+    "smallest time that at least 90% of the measured orders did not exceed.":
+        "恰好等于承诺时限的计为达标。90 分位数是至少 90% 的工单未超过的最短时间。",
+    "An empty cell means no order was measured.": "空白表示没有可统计的工单。",
+    "Promise": "服务承诺",
+    "Orders measured": "统计工单数",
+    "Average": "平均",
+    "90th percentile": "90 分位数",
+    "Promised within": "承诺时限",
+    "Within the promise": "达标工单数",
+    "Share within the promise": "达标率",
+    "Service times by order type": "服务时效按工单类型",
+    "Response: average": "响应平均",
+    "Response: 90th percentile": "响应 90 分位",
+    "Response: share within": "响应达标率",
+    "Arrival: average": "到场平均",
+    "Arrival: 90th percentile": "到场 90 分位",
+    "Arrival: share within": "到场达标率",
+    "Clearing: average": "排除故障平均",
+    "Clearing: 90th percentile": "排除故障 90 分位",
+    "Clearing: share within": "排除故障达标率",
+    "By day": "按日",
+    "By week (from Monday)": "按周（周一起）",
+    "By month": "按月",
+    "Period starting": "统计期起始日",
+    "Share within the promise by type": "各类型工单达标率",
+    "Share within the promise over time": "达标率走势",
 }

@@ -31,6 +31,7 @@ from app.store.models import User
 #: name -> module; the name is what ``repair-station report NAME`` takes
 REPORT_MODULES: dict[str, str] = {
     "orders": "app.services.report_orders",
+    "sla": "app.services.report_sla",
 }
 
 
@@ -52,6 +53,14 @@ class ReportSource:
     def local_date(self, stored: str) -> date:
         """The local calendar day of a stored UTC time."""
         return parse_db_time(stored).astimezone(self.tz).date()
+
+    def offset_modifier(self, query: ReportQuery, sign: int = 1) -> str:
+        """An SQLite date modifier (``'+480 minutes'``) turning stored UTC into the local
+        time of the range (its zone's offset on the range's first day; ``sign=-1`` back)."""
+        moment = datetime.combine(query.start, time(12), self.tz)
+        offset = moment.utcoffset() or timedelta(0)
+        minutes = sign * int(offset.total_seconds() // 60)
+        return f"{minutes:+d} minutes"
 
     def models_in(self, category: str) -> list[str]:
         """Every stored product model the policy puts in ``category`` (longest prefix)."""
@@ -150,13 +159,17 @@ class StationReportService:
             pooled.close()
 
 
-def order_filter_sql(source: ReportSource, query: ReportQuery,
-                     alias: str = "o") -> tuple[str, list[object]]:
+def order_filter_sql(source: ReportSource, query: ReportQuery, alias: str = "o",
+                     time_column: str | None = "called_at") -> tuple[str, list[object]]:
     """The WHERE conditions (and their values) every order-based report shares: called in the
-    range, and the technician / type / source / product category filters."""
-    start, end = source.utc_bounds(query)
-    conditions = [f"{alias}.called_at >= ?", f"{alias}.called_at < ?"]
-    values: list[object] = [start, end]
+    range (``time_column`` in the range; None: any time), and the technician / type / source /
+    product category filters."""
+    conditions: list[str] = []
+    values: list[object] = []
+    if time_column is not None:
+        start, end = source.utc_bounds(query)
+        conditions += [f"{alias}.{time_column} >= ?", f"{alias}.{time_column} < ?"]
+        values += [start, end]
     if query.technician_id:
         conditions.append(f"{alias}.technician_id = ?")
         values.append(query.technician_id)
@@ -172,4 +185,9 @@ def order_filter_sql(source: ReportSource, query: ReportQuery,
         conditions.append(f"{alias}.product_id IN (SELECT id FROM products WHERE model IN "
                           f"({marks}))")
         values.extend(models)
-    return " AND ".join(conditions), values
+    return " AND ".join(conditions) or "1", values
+
+
+def has_order_filter(query: ReportQuery) -> bool:
+    """True when the query narrows the orders (technician, type, category or source)."""
+    return bool(query.technician_id or query.order_type or query.category or query.source)
