@@ -50,4 +50,30 @@ TEXT_ZH: dict[str, str] = {
     "Period starting": "统计期起始日",
     "Share within the promise by type": "各类型工单达标率",
     "Share within the promise over time": "达标率走势",
+    # report repeats (返修率)
+    "Repeat repairs": "返修率",
+    "First orders: the repair orders called in the range (of the chosen order type, when one "
+    "is chosen) that were completed and name a product; the filters apply to them.":
+        "首次工单：统计期内受理、已完工且登记了产品的报修工单（选了工单类型时为该类型）；"
+        "筛选条件作用于首次工单。",
+    "A repeat: the same product (the same product record, or another record of the same "
+    "model with the same serial number) comes back with a new repair order, not cancelled, "
+    "called after the first order's completion and at the latest on the 90th day after "
+    "the day of completion (local days: the 90th day counts, the 91st does not).":
+        "返修：同一产品（同一产品档案，或型号相同、机号相同的另一产品档案）在首次工单完工之后、"
+        "完工当日起第 90 天结束之前又报修（未取消的报修工单；按本地日期计，第 90 天算，"
+        "第 91 天不算）。",
+    "Repeat rate: repeats / first orders. The technician is the first order's; first "
+    "orders without a technician show an empty name.":
+        "返修率 = 返修数 / 首次工单数。工程师为首次工单的工程师；未派工的首次工单工程师一栏为空。",
+    "Still open: first orders whose 90 days have not all passed yet; their figure may "
+    "still grow.": "观察期未满：90 天尚未过完的首次工单，其返修数仍可能增加。",
+    "Repeat repairs by model": "返修率按型号",
+    "First orders": "首次工单数",
+    "Repeats": "返修数",
+    "Repeat rate": "返修率",
+    "Still open": "观察期未满",
+    "Repeat repairs by technician": "返修率按工程师",
+    "Repeat rate by model": "各型号返修率",
+    "Repeat rate by technician": "各工程师返修率",
 }

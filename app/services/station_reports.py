@@ -32,6 +32,7 @@ from app.store.models import User
 REPORT_MODULES: dict[str, str] = {
     "orders": "app.services.report_orders",
     "sla": "app.services.report_sla",
+    "repeats": "app.services.report_repeats",
 }
 
 
