@@ -17,6 +17,7 @@ from app.services.dashboard import DashboardService
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
+from app.services.maintenance import MaintenanceService
 from app.services.old_parts import OldPartService
 from app.services.order_corrections import OrderCorrectionService
 from app.services.order_parts import OrderPartService
@@ -70,6 +71,7 @@ class Services:
     payments: PaymentService
     feedback: FeedbackService
     station_reports: StationReportService
+    maintenance: MaintenanceService
     dashboard: DashboardService
 
     def close(self) -> None:
@@ -130,5 +132,6 @@ def build_services(
         payments=PaymentService(db, bus, sales, clock),
         feedback=feedback,
         station_reports=StationReportService(db, clock),
+        maintenance=MaintenanceService(db, bus, orders, clock),
         dashboard=DashboardService(db, clock),
     )

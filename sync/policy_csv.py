@@ -6,7 +6,10 @@ refuses a file, and the ``WarrantyPolicy`` it describes.
 Columns (a header row names them): ``section,category,key,value,name``. One row per fact:
 
 - ``category``: ``category`` = the category's name (空调), ``key`` = its model prefixes
-  separated by ``|`` (``KFR-|KF-``), ``value`` = the whole unit's warranty months;
+  separated by ``|`` (``KFR-|KF-``), ``value`` = the whole unit's warranty months, and the
+  optional column ``maintenance_months`` (保养周期) = the periodic-maintenance interval in
+  months (empty or 0: none; only a category row may fill it; a file without the column has
+  no intervals);
 - ``key_part``: ``category``, ``key`` = a part-number prefix, ``value`` = months,
   ``name`` = the part's name (压缩机);
 - ``labour``: ``category`` (or ``*`` for every category), ``key`` = the order type
@@ -58,10 +61,11 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_LABEL = 64
 MAX_NAME = 32
 MAX_PREFIX = 32
-COLUMNS = ("section", "category", "key", "value", "name")
+COLUMNS = ("section", "category", "key", "value", "name", "maintenance_months")
 REQUIRED = ("section", "key", "value")
 ALIASES = {"类型": "section", "项目": "section", "品类": "category", "类别": "category",
-           "键": "key", "值": "value", "名称": "name"}
+           "键": "key", "值": "value", "名称": "name", "保养周期": "maintenance_months",
+           "保养周期（月）": "maintenance_months", "保养月数": "maintenance_months"}
 SECTIONS = ("category", "key_part", "labour", "travel", "option", "label")
 OPTIONS = ("invoice_required",)
 TRUE_WORDS = frozenset({"是", "yes", "y", "1", "true", "需要"})
@@ -106,7 +110,8 @@ def parse(data: bytes, check_text: TextCheck | None = None) -> WarrantyPolicy:
         cells = {name: record[i].strip() if i < len(record) else ""
                  for i, name in enumerate(names) if name}
         cells.update({f"_{name}": unicodedata.normalize("NFKC", cells[name])
-                      for name in ("section", "key", "value") if name in cells})
+                      for name in ("section", "key", "value", "maintenance_months")
+                      if name in cells})
         builder.row(start, cells)
     if names is None and not found.total:
         empty_file(problem)
@@ -140,6 +145,10 @@ class _Builder:
                 value=section[:20], sections=", ".join(SECTIONS)))
             return
         with contextlib.suppress(_Bad):  # the row's problem is reported; the row dropped
+            if section != "category" and cells.get("_maintenance_months"):
+                raise self._fail(line, "maintenance_months", RuleViolation(
+                    "Only a category row takes a maintenance interval.",
+                    field="maintenance_months"))
             getattr(self, f"_{section}")(line, cells)
 
     def _fail(self, line: int, column: str, error: RuleViolation) -> _Bad:
@@ -158,6 +167,9 @@ class _Builder:
         for prefix in parts:
             prefixes.append(self._prefix(line, "key", prefix, "Model prefix"))
         months = self._months(line, cells)
+        raw_interval = cells.get("_maintenance_months", "")
+        interval = self._whole(line, "maintenance_months", raw_interval,
+                               "Maintenance interval (months)", MAX_MONTHS) if raw_interval else 0
         if name in self.categories:
             raise self._fail(line, "category", RuleViolation(
                 "Category {name} is already on line {first}.", field="category", name=name,
@@ -169,7 +181,7 @@ class _Builder:
                     prefix=prefix, first=self.prefixes[prefix]))
         for prefix in prefixes:
             self.prefixes[prefix] = line
-        self.categories[name] = (line, Category(name, tuple(prefixes), months))
+        self.categories[name] = (line, Category(name, tuple(prefixes), months, interval))
 
     def _key_part(self, line: int, cells: dict[str, str]) -> None:
         category = self._text(line, cells, "category", "Category", MAX_NAME, required=True)

@@ -78,6 +78,8 @@ class Permission(StrEnum):
     VISIT_RECORD = "visit.record"
     # the station's numbers (app/services/station_reports.py, dashboard.py)
     REPORT_VIEW = "report.view"
+    # maintenance reminders (app/services/maintenance.py): a call list with full phone numbers
+    CAMPAIGN_EXPORT = "campaign.export"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -138,6 +140,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.VISIT_RECORD: {C: ANY, M: ANY},
     # technicians' performance and the station's money are the manager's to read
     P.REPORT_VIEW: {M: ANY},
+    # the desk calls the customers; the list leaves the program with their phone numbers
+    P.CAMPAIGN_EXPORT: {C: ANY, M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -189,6 +193,7 @@ DOING: dict[Permission, str] = {
     P.FEEDBACK_SUBMIT: "submit quality feedback cards",
     P.VISIT_RECORD: "make return visits",
     P.REPORT_VIEW: "read the station's reports",
+    P.CAMPAIGN_EXPORT: "export customer lists for campaigns",
 }
 
 

@@ -2,7 +2,7 @@
 or one part on one day: 保内 or 保外, and why.
 
 A policy names product categories by model prefix (the longest prefix wins), each with its
-whole-unit period; key parts of a category (by part-number prefix) with their own, usually
+whole-unit period (and, optionally, its periodic-maintenance interval 保养周期); key parts of a category (by part-number prefix) with their own, usually
 longer, period; the labour fee per service type and category; and the travel fee per
 distance band. A part can be in warranty while the unit is not (a compressor's six years
 outlast the unit's one). Pure data and rules: the JSON document travels as the
@@ -46,6 +46,8 @@ class Category:
     name: str  # 空调, 冰箱, ...
     model_prefixes: tuple[str, ...]
     unit_months: int
+    #: periodic maintenance (保养) every this many months; 0: none (the maintenance reminders)
+    maintenance_months: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,7 @@ class WarrantyPolicy:
         return {
             "label": self.label,
             "invoice_required": self.invoice_required,
-            "categories": [{"name": c.name, "model_prefixes": list(c.model_prefixes),
-                            "unit_months": c.unit_months} for c in self.categories],
+            "categories": [_category_payload(c) for c in self.categories],
             "key_parts": [{"category": r.category, "part_prefix": r.part_prefix,
                            "name": r.name, "months": r.months} for r in self.key_parts],
             "labour": [{"category": f.category, "order_type": f.order_type.value,
@@ -153,7 +154,10 @@ class WarrantyPolicy:
                 invoice_required=bool(data.get("invoice_required", False)),
                 categories=tuple(
                     Category(str(c["name"]), tuple(str(p) for p in c["model_prefixes"]),
-                             _whole(c["unit_months"], 0, MAX_MONTHS, "unit_months"))
+                             _whole(c["unit_months"], 0, MAX_MONTHS, "unit_months"),
+                             # a document from before the maintenance reminders has none
+                             _whole(c.get("maintenance_months", 0), 0, MAX_MONTHS,
+                                    "maintenance_months"))
                     for c in data.get("categories") or ()),
                 key_parts=tuple(
                     KeyPartRule(str(r["category"]), str(r["part_prefix"]), str(r.get("name", "")),
@@ -220,6 +224,14 @@ def _cover(basis: CoverageBasis, months: int | None, rule: str, policy: Warranty
                         ends, rule, no_invoice)
     return Coverage(WarrantyStatus.OUT_OF_WARRANTY, CoverageReason.PERIOD_ENDED, basis, months,
                     ends, rule, no_invoice)
+
+
+def _category_payload(c: Category) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": c.name, "model_prefixes": list(c.model_prefixes),
+                            "unit_months": c.unit_months}
+    if c.maintenance_months:  # absent when 0: a policy without intervals reads as before
+        item["maintenance_months"] = c.maintenance_months
+    return item
 
 
 def _whole(value: Any, low: int, high: int, name: str) -> int:

@@ -174,17 +174,18 @@ class PolicyService:
 
 
 #: the demo station's policy (``repair-station demo``), in the file form head office sends;
-#: its categories and part-number prefixes are those of ``app.services.demo_catalogue``
+#: its categories and part-number prefixes are those of ``app.services.demo_catalogue``;
+#: air conditioners, water heaters (12 months) and range hoods (6) are due for 保养
 DEMO_POLICY_CSV = """\
-section,category,key,value,name
+section,category,key,value,name,maintenance_months
 label,,,2026版三包政策（演示）,
 option,,invoice_required,no,
-category,空调,KFR-|KF-,12,
+category,空调,KFR-|KF-,12,,12
 category,冰箱,BCD-,12,
 category,洗衣机,XQG,12,
-category,电热水器,EC,12,
+category,电热水器,EC,12,,12
 category,燃气灶,JZT-,12,
-category,油烟机,CXW-,12,
+category,油烟机,CXW-,12,,6
 key_part,空调,KT-0010-,72,压缩机
 key_part,空调,KT-3001-,36,室内机主板
 key_part,空调,KT-3003-,36,室外机主板

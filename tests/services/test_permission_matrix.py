@@ -35,6 +35,7 @@ from app.i18n import render, set_language, tr
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.errors import PermissionDenied
+from app.services.order_warnings import Ack
 from app.services.orders import NewOrder, OrderEdit
 from app.services.parts_orders import LineInput
 from app.services.sales import NewSale, SaleLineInput
@@ -272,6 +273,12 @@ PROBES: dict[str, Entry] = {
     # the station's numbers
     "StationReportService.run": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.station_reports.run(
         a, "orders", ReportQuery(date(2026, 1, 1), date(2026, 12, 31)))),
+    # maintenance reminders: the order through create_in (the product's open repairs
+    # acknowledged), the campaign's call list
+    "MaintenanceService.create_order": Entry(P.ORDER_CREATE, lambda svc, a, w: svc.maintenance
+                                             .create_order(a, w.product, Ack("顺便保养"))),
+    "MaintenanceService.export": Entry(P.CAMPAIGN_EXPORT, lambda svc, a, w: svc.maintenance
+                                       .export(a, w.root.parent / "files" / "due.csv")),
     "DashboardService.figures": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.dashboard.figures(a)),
 }
 
