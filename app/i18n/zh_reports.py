@@ -76,4 +76,32 @@ TEXT_ZH: dict[str, str] = {
     "Repeat repairs by technician": "返修率按工程师",
     "Repeat rate by model": "各型号返修率",
     "Repeat rate by technician": "各工程师返修率",
+    # report satisfaction (满意度)
+    "Orders are counted by the day they were called in; the filters apply to the visited "
+    "order.": "工单按受理日期统计；筛选条件作用于被回访的工单。",
+    "Scores come from the completed return visits (1 = very dissatisfied, 5 = very "
+    "satisfied); a dimension the customer did not score is left out of its average.":
+        "评分取自已完成的回访（1 分 = 非常不满意，5 分 = 非常满意）；客户未评分的项目不计入该项平均分。",
+    "All dimensions: the average of every score given, each dimension's score counted once.":
+        "全部项目：所有已给评分的平均分，每一项评分各计一次。",
+    "Complaints: the orders of type complaint called in the range; the filters apply to the "
+    "complaint order itself. The list shows at most 1,000 of them, the newest first.":
+        "投诉：统计期内受理的投诉工单；筛选条件作用于投诉工单本身。清单最多列出 1,000 张，最新的在前。",
+    "Satisfaction by dimension": "满意度按评价项目",
+    "Dimension": "评价项目",
+    "Scores given": "评分次数",
+    "Average score": "平均分",
+    "Score 1": "1 分",
+    "Score 2": "2 分",
+    "Score 3": "3 分",
+    "Score 4": "4 分",
+    "Score 5": "5 分",
+    "All dimensions": "全部项目",
+    "Complaints by status": "投诉按状态",
+    "Complaints": "投诉数",
+    "Complaint list": "投诉清单",
+    "About order": "被投诉工单",
+    "Technician of that order": "被投诉工单的工程师",
+    "Average score by dimension": "各项目平均分",
+    "Scores given by dimension": "各项目评分分布",
 }

@@ -33,6 +33,7 @@ REPORT_MODULES: dict[str, str] = {
     "orders": "app.services.report_orders",
     "sla": "app.services.report_sla",
     "repeats": "app.services.report_repeats",
+    "satisfaction": "app.services.report_satisfaction",
 }
 
 
