@@ -104,4 +104,46 @@ TEXT_ZH: dict[str, str] = {
     "Technician of that order": "被投诉工单的工程师",
     "Average score by dimension": "各项目平均分",
     "Scores given by dimension": "各项目评分分布",
+    # report parts (配件)
+    "Parts": "配件",
+    "Consumption: the units issued onto service orders in the range less those returned "
+    "unused, and the units sold over the counter less voided sales, by the day of the "
+    "movement; valued at today's station price.":
+        "消耗：统计期内领用到服务工单的数量减去退回数量，加上柜台销售数量减去作废销售数量，"
+        "按出入库日期统计；按当前服务站价计值。",
+    "With a technician, order type, category or source filter, only parts issued onto the "
+    "matching orders count and counter sales are left out.":
+        "按工程师、工单类型、产品类别或来源筛选时，只统计领用到符合条件工单的配件，不含柜台销售。",
+    "Stock value: the units in stock (the sum of the ledger's movements; old parts are not "
+    "stock) times today's station price, now and at the start and end of the range. The "
+    "filters do not apply to the stock, its turnover or the slow movers.":
+        "库存金额：库存数量（出入库流水之和；旧件不计入库存）乘以当前服务站价，"
+        "分别为当前、统计期初和统计期末。筛选条件不适用于库存、周转率和呆滞配件。",
+    "Turnover: the consumption of all parts in the range (at station price) divided by the "
+    "average stock value, the mean of the value at the start and at the end of the range.":
+        "周转率：统计期内全部配件的消耗金额（按服务站价）除以平均库存金额（期初与期末库存金额的平均值）。",
+    "Slow movers: parts in stock now with no issue or sale in the last 90 days (counted from "
+    "the last issue or sale, or from the first movement of a part never issued).":
+        "呆滞配件：当前有库存、最近 90 天没有领用或销售的配件（从最后一次领用或销售起算，"
+        "从未领用的从第一笔出入库起算）。",
+    "The consumption and slow-mover lists show the 200 largest by value; their totals cover "
+    "all parts.": "消耗清单和呆滞清单按金额列出前 200 项；合计包括全部配件。",
+    "Parts consumed": "配件消耗",
+    "Onto orders": "工单领用",
+    "Sold": "柜台销售",
+    "Units consumed": "消耗数量",
+    "Stock value and turnover": "库存金额与周转率",
+    "Parts in stock": "有库存的配件数",
+    "Units in stock": "库存数量",
+    "Stock value now": "当前库存金额",
+    "Stock value at the start": "期初库存金额",
+    "Stock value at the end": "期末库存金额",
+    "Average stock value": "平均库存金额",
+    "Consumption (all parts)": "消耗金额（全部配件）",
+    "Turnover": "周转率",
+    "Slow movers": "呆滞配件",
+    "Last issued or sold": "最后领用或销售",
+    "Days without issue": "未领用天数",
+    "Parts consumed by value": "配件消耗金额",
+    "Slow movers by value": "呆滞配件金额",
 }

@@ -34,6 +34,7 @@ REPORT_MODULES: dict[str, str] = {
     "sla": "app.services.report_sla",
     "repeats": "app.services.report_repeats",
     "satisfaction": "app.services.report_satisfaction",
+    "parts": "app.services.report_parts",
 }
 
 
