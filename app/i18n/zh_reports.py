@@ -146,4 +146,32 @@ TEXT_ZH: dict[str, str] = {
     "Days without issue": "未领用天数",
     "Parts consumed by value": "配件消耗金额",
     "Slow movers by value": "呆滞配件金额",
+    # report claims (索赔)
+    "Batches of the claim months the range touches (a month counts when any of its days is "
+    "in the range), once submitted; drafts are left out.":
+        "统计期涉及的索赔月份（该月任一天在统计期内即算）中已提交的索赔单；草稿不计。",
+    "Claimed: every line's amount. Approved: lines head office approved in full. Adjusted: "
+    "what head office granted for the lines it adjusted; Cut: what it took off them. "
+    "Rejected: the claimed amount of rejected lines. Undecided: lines not yet answered. "
+    "Claimed = approved + adjusted + cut + rejected + undecided; granted = approved + "
+    "adjusted.":
+        "索赔金额：各明细金额之和。核准：总部全额通过的明细。调整：总部对调整明细核定的金额；"
+        "核减：调整时减去的金额。驳回：被驳回明细的索赔金额。未审核：总部尚未答复的明细。"
+        "索赔金额 = 核准 + 调整 + 核减 + 驳回 + 未审核；实得 = 核准 + 调整。",
+    "The technician, order type, category and source filters apply to each line's order.":
+        "工程师、工单类型、产品类别和来源筛选作用于每条明细所属的工单。",
+    "Rejection reasons are head office's words, counted as written.":
+        "驳回原因为总部填写的原文，按原文分别计数。",
+    "Claims by month": "索赔按月份",
+    "Batches": "索赔单数",
+    "Line count": "明细条数",
+    "Adjusted": "调整后金额",
+    "Cut": "核减",
+    "Rejected": "驳回金额",
+    "Undecided": "未审核金额",
+    "Granted": "实得金额",
+    "Claims by batch": "索赔按索赔单",
+    "Batch number": "索赔单号",
+    "Rejection reasons": "驳回原因",
+    "Claimed amounts by decision": "索赔金额按审核结果",
 }

@@ -35,6 +35,7 @@ REPORT_MODULES: dict[str, str] = {
     "repeats": "app.services.report_repeats",
     "satisfaction": "app.services.report_satisfaction",
     "parts": "app.services.report_parts",
+    "claims": "app.services.report_claims",
 }
 
 
