@@ -22,4 +22,11 @@ TEXT_ZH: dict[str, str] = {
     "About these figures": "统计说明",
     "Report information": "报表信息",
     "{heading} (minutes)": "{heading}（分钟）",
+    # the printed paper (app/printing/report_sheet.py, app/services/report_papers.py)
+    "Statistics report": "统计报表",
+    "No data for this range.": "本期间没有数据。",
+    "No data to chart for this range.": "本期间没有可绘图的数据。",
+    "The chart shows the first {shown} of {total} rows.": "图中只画出前 {shown} 行（共 {total} 行）。",
+    "Others": "其他",
+    " (yuan)": "（元）",
 }

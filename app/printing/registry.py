@@ -24,6 +24,7 @@ DOCUMENT_MODULES: dict[str, str] = {
     "feedback-card": "app.printing.feedback_card",
     "claim-batch": "app.printing.claim_batch",
     "settlement": "app.printing.settlement",
+    "statistics": "app.printing.report_sheet",
 }
 
 

@@ -246,8 +246,15 @@ def sample_claim(**changes):
     return ClaimSheet(**values)
 
 
+def sample_statistics(**changes):
+    from tests.printing.test_report_sheet import sample_statistics as sample
+
+    return sample(**changes)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
             "shipment": sample_shipment, "feedback": sample_feedback,
-            "claim_batch": sample_claim, "claim_settlement": sample_claim}[subject](**changes)
+            "claim_batch": sample_claim, "claim_settlement": sample_claim,
+            "statistics": sample_statistics}[subject](**changes)

@@ -78,6 +78,12 @@ def _hostile_parts_sheet(subject: str):
         return sample_for(subject, lines=(replace(
             first, customer_name="<b>", description=IMG, decision_reason="<i>",
             overrides=(ClaimOverrideNote("repeat_repair", "&amp;", "boss"),)),))
+    if subject == "statistics":
+        from dataclasses import replace
+
+        table = sample_for(subject).tables[0]
+        return sample_for(subject, facts=(("<b>", IMG),), tables=(replace(
+            table, title="&amp;", rows=(("<i>", "1", "2", "3%"),), totals=None),))
     return sample_for("shipment", carrier=IMG, created_by="<b>", parts=(OldPartLabel(
         "OP-BJ001-20260601-0001", "<i>", "<font size=40>X</font>", "SO-BJ001-20260601-0001",
         None, "&amp;"),))
@@ -94,7 +100,8 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
                   "shipment": ("<i>", "<fontsize=40>X</font>", "&amp;"),
                   "feedback": ("<b>", IMG, "&amp;", "<i>"),
                   "claim_batch": ("<b>", IMG, "&amp;"),
-                  "claim_settlement": (IMG, "<i>")}[spec.subject]:
+                  "claim_settlement": (IMG, "<i>"),
+                  "statistics": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

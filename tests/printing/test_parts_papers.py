@@ -72,6 +72,8 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
                         "壹佰贰拾伍元零壹分", "站长"),
         "settlement": ("索赔结算单", "ST-BJ001-202605-01", "按站内价结算", "上门距离不足",
                        "¥75.00", "柒拾伍元整", "驳回", "总部审核"),
+        "statistics": ("工单统计", "RPT-ORDERS-20261101-20261130", "统计期间", "已结单", "1234.56",
+                       "合计", "本期间没有数据。"),
     }[name]
     text = flat(pdf)
     for word in words:

@@ -238,9 +238,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None
 # -- every real report ------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def small_station(tmp_path: Path):
-    svc: Services = open_services(tmp_path / "data")
+def small_services(folder: Path) -> Services:
+    """A station with three November orders whose customer and product hold formula-like
+    text (the reports that show them must export them neutralised)."""
+    svc: Services = open_services(folder)
     with svc.db.write() as s:
         c = Customer(name=EVIL_NAME)
         s.add(c)
@@ -255,6 +256,12 @@ def small_station(tmp_path: Path):
                                status=status.value, customer_id=c.id, product_id=p.id,
                                fault_description="不制冷",
                                called_at=datetime(2026, 11, day, 2, 0, tzinfo=UTC)))
+    return svc
+
+
+@pytest.fixture()
+def small_station(tmp_path: Path):
+    svc = small_services(tmp_path / "data")
     yield svc
     svc.close()
 
