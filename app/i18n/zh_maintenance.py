@@ -18,6 +18,27 @@ TEXT_ZH: dict[str, str] = {
     "Maintenance due": "保养到期名单",
     "Due by": "到期截至",
     "Listed on": "名单日期",
+    # the page (app/ui/maintenance/page.py)
+    "Maintenance reminders": "保养提醒",
+    "Horizon": "提醒范围",
+    "Due within {days} days": "{days} 天内到期",
+    "Create maintenance orders": "生成保养工单",
+    "Check before creating": "生成前请核对",
+    "Reason for creating anyway": "仍然生成的原因",
+    "Create anyway": "仍然生成",
+    "{count} products due by {horizon} ({overdue} overdue among those shown)":
+        "截至 {horizon} 共 {count} 台到期（所列其中 {overdue} 台已逾期）",
+    "Maintenance orders created: {numbers}": "已生成保养工单：{numbers}",
+    "Wrote {rows} products due for maintenance to {file}.":
+        "已将 {rows} 台到期保养的产品写入 {file}。",
+    "{days} days overdue": "已逾期 {days} 天",
+    "Due today": "今天到期",
+    "Due in {days} days": "{days} 天后到期",
+    # the command line (app/cli/maintenance_cmd.py)
+    "{count} products due for maintenance by {horizon} (today {today}).":
+        "截至 {horizon} 共 {count} 台产品到期保养（今天 {today}）。",
+    "... and {more} more; write the whole list with --csv or --xlsx (at most {limit} rows).":
+        "……另有 {more} 台；用 --csv 或 --xlsx 导出完整名单（最多 {limit} 行）。",
 }
 
 LABELS_ZH: dict[str, str] = {

@@ -18,6 +18,7 @@ AREA_MODULES = [
     "app.ui.printing",
     "app.ui.sync",
     "app.ui.visits",
+    "app.ui.maintenance",
 ]
 
 

@@ -336,3 +336,30 @@ def test_the_call_list_table_holds_every_due_row(services, desk) -> None:
     assert row[table.column("customer")] == "=1+1"  # kept exactly; the writers neutralise
     assert row[table.column("due_on")] == date(2026, 1, 1)
     assert row[table.column("overdue_days")] == (TODAY - date(2026, 1, 1)).days
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def test_the_command_lists_and_exports_the_due_products(services, desk, tmp_path,
+                                                        capsys) -> None:
+    from app.__main__ import main
+
+    product(services, desk["clerk"], "KFR-35GW", date(2025, 1, 10), name="李雷",
+            phone="13800000001")
+    root = str(services.paths.root)
+    assert main(["--data-dir", root, "maintenance", "due"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    # the command runs on the real clock (the test's product is long overdue by now)
+    assert "共 1 台产品到期保养" in out[0]
+    cells = out[1].split("\t")
+    assert cells[0] == "2026-01-10" and cells[1].startswith("已逾期")
+    assert cells[2:4] == ["李雷", "13800000001"]
+    assert main(["--data-dir", root, "maintenance", "due", "--days", "400"]) == 2
+    assert "0 到 366" in capsys.readouterr().err
+    target = tmp_path / "due.csv"
+    assert main(["--data-dir", root, "maintenance", "due", "--csv", str(target)]) == 0
+    assert "13800000001" in target.read_text(encoding="utf-8-sig")
+    with services.db.read() as s:
+        (who,) = s.scalars(select(AuditEntry.username).where(
+            AuditEntry.action == "maintenance.export"))
+    assert who == "cli"
