@@ -174,4 +174,24 @@ TEXT_ZH: dict[str, str] = {
     "Batch number": "索赔单号",
     "Rejection reasons": "驳回原因",
     "Claimed amounts by decision": "索赔金额按审核结果",
+    # report technicians (技师绩效)
+    "Technician performance": "技师绩效",
+    "Orders: the orders called in the range assigned to the technician; cleared: those of "
+    "them whose fault has been cleared. Orders without a technician are shown in a row with "
+    "an empty name.":
+        "工单数：统计期内受理、派给该工程师的工单；已排除：其中故障已排除的工单。"
+        "未派工的工单列在工程师一栏为空的一行。",
+    "Average times as in the service times report: response from the call to acceptance, "
+    "arrival from the call to arrival (on-site orders), clearing from arrival to cleared; "
+    "orders lacking either time are left out.":
+        "平均时间与服务时效报表相同：响应为受理到接单，到场为受理到到达现场（上门服务工单），"
+        "排除故障为到场到故障排除；缺少任一时间的工单不计入。",
+    "Repeat rate as in the repeat repairs report: completed repairs whose product came back "
+    "with a new repair within 90 days.":
+        "返修率与返修率报表相同：已完工的报修工单，其产品在 90 天内再次报修。",
+    "Satisfaction: the average of every score (1-5) given in the completed return visits of "
+    "the technician's orders.": "满意度：该工程师工单已完成回访中全部评分（1-5 分）的平均值。",
+    "Orders cleared": "已排除故障工单数",
+    "Orders cleared by technician": "各工程师排除故障工单数",
+    "Average score by technician": "各工程师平均分",
 }

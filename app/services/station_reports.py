@@ -36,6 +36,7 @@ REPORT_MODULES: dict[str, str] = {
     "satisfaction": "app.services.report_satisfaction",
     "parts": "app.services.report_parts",
     "claims": "app.services.report_claims",
+    "technicians": "app.services.report_technicians",
 }
 
 

@@ -1,0 +1,111 @@
+"""Report ``technicians`` (技师绩效): per technician, the orders called in the range assigned to
+them, how many were cleared, their average response, arrival and clearing times (as the
+``sla`` report counts them), their repeat rate (as ``repeats`` counts it) and the average
+of the return visits' scores (as ``satisfaction`` counts them).
+
+Each figure is one grouped statement over the range (``GROUP BY o.technician_id``); the
+totals row is the same statement without the grouping, so it is the station's figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.report_tables import (
+    Chart,
+    ChartKind,
+    Column,
+    ColumnKind,
+    ReportQuery,
+    ReportResult,
+    Table,
+)
+from app.domain.visits import VisitStatus
+from app.services.report_repeats import RepeatCounts, repeat_counts, technician_names
+from app.services.report_timing import EMPTY, MEASURES, time_stats
+from app.services.station_reports import ReportDef, ReportSource, order_filter_sql
+
+TITLE = "Technician performance"
+_SCORES = ("speed_score", "attitude_score", "quality_score", "price_score")
+
+NOTES = (
+    "Orders: the orders called in the range assigned to the technician; cleared: those of "
+    "them whose fault has been cleared. Orders without a technician are shown in a row with "
+    "an empty name.",
+    "Average times as in the service times report: response from the call to acceptance, "
+    "arrival from the call to arrival (on-site orders), clearing from arrival to cleared; "
+    "orders lacking either time are left out.",
+    "Repeat rate as in the repeat repairs report: completed repairs whose product came back "
+    "with a new repair within 90 days.",
+    "Satisfaction: the average of every score (1-5) given in the completed return visits of "
+    "the technician's orders.",
+)
+
+
+def _orders(source: ReportSource, query: ReportQuery, group: str) -> dict[Any, tuple[int, int]]:
+    where, values = order_filter_sql(source, query)
+    rows = source.raw.execute(
+        f"SELECT {group}, count(*), count(o.cleared_at) FROM service_orders o WHERE {where}"
+        " GROUP BY 1", values)
+    return {g: (n, cleared) for g, n, cleared in rows}
+
+
+def _satisfaction(source: ReportSource, query: ReportQuery,
+                  group: str) -> dict[Any, tuple[float | None, int]]:
+    where, values = order_filter_sql(source, query)
+    total = " + ".join(f"coalesce(v.{c}, 0)" for c in _SCORES)
+    given = " + ".join(f"(v.{c} IS NOT NULL)" for c in _SCORES)
+    rows = source.raw.execute(
+        f"SELECT {group}, sum({total}), sum({given}) FROM return_visits v"
+        f" JOIN service_orders o ON o.id = v.order_id WHERE {where} AND v.status = ?"
+        " GROUP BY 1", [*values, VisitStatus.DONE.value])
+    return {g: (points / n if n else None, int(n)) for g, points, n in rows}
+
+
+def _figures(source: ReportSource, query: ReportQuery, group: str) -> dict[Any, tuple]:
+    """Every figure but the name, by the value of ``group``."""
+    orders = _orders(source, query, group)
+    times = {m.key: time_stats(source, query, m, group) for m in MEASURES}
+    repeats = repeat_counts(source, query, group)
+    scores = _satisfaction(source, query, group)
+    out = {}
+    for key, (n, cleared) in orders.items():
+        averages = [times[m.key].get(key, EMPTY).average for m in MEASURES]
+        rep = repeats.get(key, RepeatCounts())
+        average, given = scores.get(key, (None, 0))
+        out[key] = (n, cleared, *averages, rep.completed, rep.rate, average, given)
+    return out
+
+
+def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
+    figures = _figures(source, query, "o.technician_id")
+    overall = _figures(source, query, "''").get("")
+    names = technician_names(source)
+    ordered = sorted(figures.items(), key=lambda kv: (
+        kv[0] is None, -kv[1][1], names.get(kv[0], "") if kv[0] else ""))
+    rows = tuple((names.get(tech) if tech else None, *cells) for tech, cells in ordered)
+    totals = ("Total", *overall) if overall else (
+        "Total", 0, 0, None, None, None, 0, None, None, 0)
+    table = Table("by_technician", "Technician performance", (
+        Column("technician", "Technician"),
+        Column("orders", "Order count", ColumnKind.COUNT),
+        Column("cleared", "Orders cleared", ColumnKind.COUNT),
+        Column("response_average", "Response: average", ColumnKind.MINUTES),
+        Column("arrival_average", "Arrival: average", ColumnKind.MINUTES),
+        Column("clearing_average", "Clearing: average", ColumnKind.MINUTES),
+        Column("first_orders", "First orders", ColumnKind.COUNT),
+        Column("repeat_rate", "Repeat rate", ColumnKind.SHARE),
+        Column("satisfaction", "Average score", ColumnKind.NUMBER),
+        Column("scores", "Scores given", ColumnKind.COUNT),
+    ), rows, totals)
+    charts = (
+        Chart("by_technician", ChartKind.BAR, "technician", ("cleared",),
+              "Orders cleared by technician"),
+        Chart("by_technician", ChartKind.BAR, "technician", ("satisfaction",),
+              "Average score by technician"),
+    )
+    return ReportResult("technicians", TITLE, query, (table,), charts, computed_at=source.now,
+                        notes=NOTES)
+
+
+REPORT = ReportDef("technicians", TITLE, compute)
