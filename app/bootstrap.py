@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
-from app.services import search_index
+from app.services import search_docs, search_index
 from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
@@ -97,6 +97,7 @@ def build_services(
 ) -> Services:
     bus = ChangeBus()
     search_index.install(db)
+    search_docs.install()
     users = UserService(db, bus, clock)
     orders = OrderService(db, bus, paths.attachments, clock)
     old_parts = OldPartService(db, bus, clock)

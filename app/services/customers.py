@@ -14,7 +14,7 @@ from app.domain.enums import WarrantyStatus
 from app.domain.errors import ErrorCollector, RuleViolation
 from app.domain.permissions import Permission
 from app.domain.warranty import warranty_status
-from app.services import events
+from app.services import events, search_any
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
@@ -253,7 +253,8 @@ class CustomerService:
         return result
 
     def search(self, text: str, limit: int = 100) -> list[CustomerSummary]:
-        """By phone (digits, prefix), name prefix or a product's serial number."""
+        """By phone (digits, prefix), name prefix or a product's serial number; then by any
+        part (phone's last digits, given name, part of a serial, model, address words)."""
         query = v.clean_text(text, "text", "Search text")
         with self.db.read() as s:
             stmt = select(Customer).options(selectinload(Customer.phones))
@@ -279,7 +280,15 @@ class CustomerService:
                         )
                     )
                 stmt = stmt.where(or_(*options)).order_by(Customer.name, Customer.id)
-            return [summary(c) for c in s.scalars(stmt.limit(limit))]
+            found = [summary(c) for c in s.scalars(stmt.limit(limit))]
+            if query and len(found) < limit:  # then any part, newest first (search_any)
+                more = search_any.more_customers(s.connection(), query,
+                                                 {c.id for c in found}, limit - len(found))
+                by_id = {c.id: c for c in s.scalars(
+                    select(Customer).options(selectinload(Customer.phones))
+                    .where(Customer.id.in_(more)))}
+                found += [summary(by_id[i]) for i in more if i in by_id]
+            return found
 
     def get(self, customer_id: str) -> CustomerSummary:
         t.check_key(customer_id, "customer_id", "Customer")

@@ -16,13 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Column, and_, bindparam, false, func, literal_column, not_, or_, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import aliased
 
 from app.domain import validation as v
 from app.domain.enums import OrderStatus
 from app.domain.sla import ARRIVE_WITHIN, CLEAR_WITHIN, RESPOND_WITHIN
+from app.services import search_any
 from app.store.models import Customer, CustomerPhone, Product, ServiceOrder, User
 
 PAGE_SIZE = 100
@@ -96,6 +97,9 @@ class _Shape:
     broad: bool = False
     #: the called_at bounds of a year or month named by an order number prefix
     called_range: bool = False
+    #: the any-part tier (``app.services.search_any``): the FTS5 table matched, newest
+    #: document first, leaving out what the prefix options above find
+    any_part: str = ""
 
 
 def _db_time(value: datetime) -> str:
@@ -207,11 +211,13 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     of the parameters fixed in the statement itself (the closed states)."""
     o = ServiceOrder
     technician = aliased(User)
-    stmt = (
-        select(o.id, o.number, o.order_type, o.source, o.service_mode, o.status, o.customer_id,
+    columns = (o.id, o.number, o.order_type, o.source, o.service_mode, o.status, o.customer_id,
                Customer.name, o.contact_phone, Product.model, Product.serial_no,
                technician.display_name, o.called_at, o.responded_at, o.arrived_at,
                o.cleared_at)
+    fts = search_any.any_part_source(shape.any_part) if shape.any_part else None
+    stmt = (
+        (select(*columns) if fts is None else select(*columns, fts.doc).select_from(fts.source))
         .join(Customer, Customer.id == o.customer_id)
         .outerjoin(Product, Product.id == o.product_id)
         .outerjoin(technician, technician.id == o.technician_id)
@@ -240,6 +246,8 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
             select(Customer.id).where(Customer.name >= bindparam("name_lo"),
                                       Customer.name < bindparam("name_hi"))))
     conditions = [or_(*text_options)] if text_options else []
+    if fts is not None:
+        conditions = [fts.match, *(not_(func.coalesce(c, false())) for c in conditions)]
     if shape.called_range:
         conditions.append(and_(o.called_at >= bindparam("called_lo"),
                                o.called_at < bindparam("called_hi")))
@@ -265,14 +273,17 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
                      o.arrived_at < bindparam("clear_cut")),
             ),
         ))
-    if shape.after:
+    if shape.after and fts is not None:
+        conditions.append(fts.doc < bindparam("after_doc"))
+    elif shape.after:
         conditions.append(or_(
             o.called_at < bindparam("after_called"),
             and_(o.called_at == bindparam("after_called"), o.id < bindparam("after_id")),
         ))
     if conditions:
         stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(o.called_at.desc(), o.id.desc()).limit(bindparam("limit"))
+    order = (fts.doc.desc(),) if fts is not None else (o.called_at.desc(), o.id.desc())
+    stmt = stmt.order_by(*order).limit(bindparam("limit"))
     compiled = stmt.compile(dialect=sqlite_dialect.dialect())
     return str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
 
@@ -290,12 +301,23 @@ def prepare(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
 
 def search_page(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
                 after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[OrderRow]:
-    """One page on a DBAPI connection (in autocommit: the read is its own snapshot)."""
+    """One page on a DBAPI connection (in autocommit: the read is its own snapshot): what the
+    prefix search finds first, then what the any-part search adds (``search_any``)."""
+    return search_any.order_page(raw, flt, now, after, limit)
+
+
+def prefix_page(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+                after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[OrderRow]:
+    """One page of the prefix search alone (number, phone digits, name, exact serial)."""
     sql, values = prepare(raw, flt, now, after, limit)
-    cursor = raw.execute(sql, values)
+    return rows_of(raw.execute(sql, values).fetchall())
+
+
+def rows_of(rows: list[tuple]) -> list[OrderRow]:
+    """A page's rows as ``OrderRow`` (columns beyond the sixteen are left out)."""
     return [
         OrderRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "",
                  r[10] or "", r[11] or "", _parse_time(r[12]), _parse_time(r[13]),
                  _parse_time(r[14]), _parse_time(r[15]))
-        for r in cursor.fetchall()
+        for r in rows
     ]
