@@ -29,4 +29,16 @@ TEXT_ZH: dict[str, str] = {
     "The chart shows the first {shown} of {total} rows.": "图中只画出前 {shown} 行（共 {total} 行）。",
     "Others": "其他",
     " (yuan)": "（元）",
+    # repair-station report (app/cli/report_cmd.py)
+    "Name a report, or give --list to see them.": "请给出报表名称，或用 --list 查看全部报表。",
+    "Give the range with --from YYYY-MM-DD and --to YYYY-MM-DD.":
+        "请用 --from YYYY-MM-DD 和 --to YYYY-MM-DD 给出统计期间。",
+    "{option} takes a date as YYYY-MM-DD, not {value}.":
+        "{option} 需要 YYYY-MM-DD 格式的日期，而不是 {value}。",
+    "{option} takes one of: {known}; not {value}.": "{option} 只能是：{known}；不能是 {value}。",
+    "There is no product category {value}; the warranty policy names: {known}.":
+        "没有产品类别 {value}；三包政策中的类别：{known}。",
+    "There is no technician with the user name {username}.": "没有用户名为 {username} 的维修工程师。",
+    "{label}: {value}": "{label}：{value}",
+    "Wrote {file}.": "已写入 {file}。",
 }
