@@ -19,6 +19,8 @@ AREA_MODULES = [
     "app.ui.sync",
     "app.ui.visits",
     "app.ui.maintenance",
+    "app.ui.reports",
+    "app.ui.dashboard",
 ]
 
 

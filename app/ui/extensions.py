@@ -13,7 +13,10 @@ Contracts the factories can rely on:
   and the signal ``order_loaded(object)`` (the fresh ``OrderDetail``) after every (re)load;
 - the orders page has ``selected_order_ids() -> list[str]`` and ``selection_changed()``;
 - a page may offer ``refresh()``, ``focus_search()`` and ``new_order()``; the window's F5,
-  Ctrl+F and Ctrl+N call them when present.
+  Ctrl+F and Ctrl+N call them when present;
+- ``ctx.open_page(key, **what)`` shows another page (None when this user has none of that
+  key) and hands ``what`` to its ``show_with(**what)`` when it has one: the dashboard opens the
+  list behind a figure this way (``open_page("orders", overdue=True)``).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class UiContext:
     changes: Changes
     settings: UiSettings
     status_message: Callable[[str], None] = field(default=lambda text: None)
+    #: ``open_page(key, **what)`` -> the page shown (the window sets it), see the module doc
+    open_page: Callable[..., QWidget | None] = field(default=lambda key, **what: None)
 
 
 PageFactory = Callable[[UiContext], QWidget]

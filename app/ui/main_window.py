@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.specs: list[PageSpec] = registry.pages(ctx.actor)
         self._pages: dict[str, QWidget] = {}
         ctx.status_message = self._status_message
+        ctx.open_page = self.open_page
         ctx.tasks.default_error = lambda err: show_error(self, err)
 
         title = tr("Repair Station")
@@ -88,6 +89,17 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         return self.page(key)
+
+    def open_page(self, key: str, **what: object) -> QWidget | None:
+        """Shows page ``key`` with ``show_with(**what)`` (a filter) when the page has it;
+        None when this user has no such page."""
+        if key not in self.page_keys():
+            return None
+        page = self.show_page(key)
+        show_with = getattr(page, "show_with", None)
+        if what and show_with is not None:
+            show_with(**what)
+        return page
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()

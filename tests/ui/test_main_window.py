@@ -43,12 +43,14 @@ def test_shortcuts_switch_pages_and_start_a_new_order(qtbot, services, station, 
     qtbot.addWidget(window)
     window.show()
     settle(qtbot, runner)
-    assert window.page_keys()[:2] == ["orders", "customers"] and "users" in window.page_keys()
+    # the manager starts on the dashboard (总览)
+    assert window.page_keys()[:3] == ["dashboard", "orders", "customers"]
+    assert "users" in window.page_keys()
     shortcuts = {a.shortcut().toString() for a in window.findChildren(QAction)}
     assert {"Ctrl+N", "Ctrl+F", "F5", "Ctrl+Q", "Ctrl+1", "Ctrl+2", "Ctrl+3"} <= shortcuts
 
     action = next(a for a in window.findChildren(QAction)
-                  if a.shortcut() == QKeySequence("Ctrl+2"))
+                  if a.shortcut() == QKeySequence("Ctrl+3"))
     action.trigger()
     assert window.current_page() is window.page("customers")
     window.nav.setCurrentRow(window.page_keys().index("users"))
@@ -112,8 +114,8 @@ def test_self_test_shows_every_page(qtbot, services, station, runner, capsys):
         customer=CustomerInput("刘德明", ("13912345678",), "北京市海淀区学院路20号")))
     assert run_self_test(services, runner) == 0
     out = capsys.readouterr().out
-    assert out.startswith("self-test: showed orders, customers, ") and out.rstrip().endswith(
-        "; ok")
+    assert out.startswith("self-test: showed dashboard, orders, customers, ") and out.rstrip(
+        ).endswith("; ok")
     assert "users" in out and "order editor" in out and "report with rare characters" in out
 
 
@@ -123,7 +125,7 @@ def test_english_everywhere(qtbot, services, station, runner):
     qtbot.addWidget(window)
     settle(qtbot, runner)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles[:2] == ["Orders", "Customer files"] and "Users" in titles
+    assert titles[:3] == ["Overview", "Orders", "Customer files"] and "Users" in titles
     assert window.windowTitle() == "Repair Station — 北京海淀维修站"
     assert window.menuBar().actions()[0].text() == "&File"
     orders = window.page("orders")

@@ -49,6 +49,8 @@ from app.ui.orders.table_model import (
 )
 
 REFRESH_DELAY_MS = 300
+#: the status filter's entry for every order neither closed nor cancelled
+OPEN = "open"
 #: fixed widths: measuring a lazily loaded table's contents would read rows it has not got
 COLUMN_WIDTHS = {
     COL_NUMBER: 235, COL_TYPE: 60, COL_STATUS: 95, COL_CUSTOMER: 80, COL_PHONE: 125,
@@ -77,6 +79,7 @@ class OrdersPage(QWidget):
 
         self.status_filter = QComboBox(objectName="status_filter")
         self.status_filter.addItem(tr("All states"), None)
+        self.status_filter.addItem(tr("Open orders"), OPEN)
         for status in OrderStatus:
             self.status_filter.addItem(label(status), status)
         self.type_filter = QComboBox(objectName="type_filter")
@@ -90,6 +93,8 @@ class OrdersPage(QWidget):
             self.tech_filter.addItem(ctx.actor.display_name, ctx.actor.user_id)
             self.tech_filter.setCurrentIndex(1)
         self.overdue_only = QCheckBox(tr("Overdue only"), objectName="overdue_only")
+        self.today_only = QCheckBox(tr("Called today"), objectName="today_only")
+        self.today_only.toggled.connect(self.apply_filter)
         for combo in (self.status_filter, self.type_filter, self.tech_filter):
             combo.activated.connect(self.apply_filter)
         self.overdue_only.toggled.connect(self.apply_filter)
@@ -101,6 +106,7 @@ class OrdersPage(QWidget):
         filters.addWidget(self.type_filter)
         filters.addWidget(self.tech_filter)
         filters.addWidget(self.overdue_only)
+        filters.addWidget(self.today_only)
 
         self.toolbar = QToolBar()
         self.new_button = QPushButton(tr("New order"), objectName="new_order")
@@ -175,11 +181,31 @@ class OrdersPage(QWidget):
         status = self.status_filter.currentData()
         return OrderFilter(
             text=self.search_box.text().strip(),
-            status=OrderStatus(status) if status else None,
+            status=OrderStatus(status) if status and status != OPEN else None,
             order_type=self.type_filter.currentData(),
             technician_id=self.tech_filter.currentData(),
             overdue_only=self.overdue_only.isChecked(),
+            open_only=status == OPEN,
+            called_from=(self.ctx.services.dashboard.local_midnight()
+                         if self.today_only.isChecked() else None),
         )
+
+    def show_with(self, *, status: str | None = None, overdue: bool = False,
+                  today: bool = False) -> None:
+        """Shows the orders of one filter, every other filter cleared (the dashboard's tiles):
+        ``status`` an OrderStatus value or "open" (neither closed nor cancelled), ``overdue``
+        the late ones, ``today`` those called since midnight."""
+        self.search_box.clear()
+        self.type_filter.setCurrentIndex(0)
+        self.tech_filter.setCurrentIndex(0)
+        wanted = [i for i in range(self.status_filter.count())
+                  if status is not None and self.status_filter.itemData(i) == status]
+        self.status_filter.setCurrentIndex(wanted[0] if wanted else 0)
+        for box, on in ((self.overdue_only, overdue), (self.today_only, today)):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())

@@ -113,6 +113,15 @@ class StockPage(QWidget):
         self.search_box.setText(text)
         self.refresh()
 
+    def show_with(self, *, low: bool = False) -> None:
+        """The whole held stock, or only the low-stock parts (the dashboard's 低库存)."""
+        self.search_box.clear()
+        for box, on in ((self.low_only, low), (self.whole_catalogue, False)):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
+        self.refresh()
+
     def refresh(self) -> None:
         self._load(None)
 
