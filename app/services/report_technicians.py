@@ -4,7 +4,8 @@ them, how many were cleared, their average response, arrival and clearing times 
 of the return visits' scores (as ``satisfaction`` counts them).
 
 Each figure is one grouped statement over the range (``GROUP BY o.technician_id``); the
-totals row is the same statement without the grouping, so it is the station's figure.
+totals row adds the groups up (averages weighted by their counts), so it is the station's
+figure.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.domain.report_tables import (
 )
 from app.domain.visits import VisitStatus
 from app.services.report_repeats import RepeatCounts, repeat_counts, technician_names
-from app.services.report_timing import EMPTY, MEASURES, time_stats
+from app.services.report_timing import EMPTY, MEASURES, TimeStats, time_stats
 from app.services.station_reports import ReportDef, ReportSource, order_filter_sql
 
 TITLE = "Technician performance"
@@ -51,7 +52,8 @@ def _orders(source: ReportSource, query: ReportQuery, group: str) -> dict[Any, t
 
 
 def _satisfaction(source: ReportSource, query: ReportQuery,
-                  group: str) -> dict[Any, tuple[float | None, int]]:
+                  group: str) -> dict[Any, tuple[int, int]]:
+    """(points, scores given) by ``group``."""
     where, values = order_filter_sql(source, query)
     total = " + ".join(f"coalesce(v.{c}, 0)" for c in _SCORES)
     given = " + ".join(f"(v.{c} IS NOT NULL)" for c in _SCORES)
@@ -59,33 +61,43 @@ def _satisfaction(source: ReportSource, query: ReportQuery,
         f"SELECT {group}, sum({total}), sum({given}) FROM return_visits v"
         f" JOIN service_orders o ON o.id = v.order_id WHERE {where} AND v.status = ?"
         " GROUP BY 1", [*values, VisitStatus.DONE.value])
-    return {g: (points / n if n else None, int(n)) for g, points, n in rows}
+    return {g: (int(points), int(n)) for g, points, n in rows}
 
 
-def _figures(source: ReportSource, query: ReportQuery, group: str) -> dict[Any, tuple]:
-    """Every figure but the name, by the value of ``group``."""
+def _weighted(stats: list[TimeStats]) -> float | None:
+    """The average of all the groups' times together."""
+    count = sum(st.count for st in stats)
+    return sum(st.average * st.count for st in stats if st.average is not None) / count \
+        if count else None
+
+
+def _cells(orders: tuple[int, int], times: list[float | None], rep: RepeatCounts,
+           scores: tuple[int, int]) -> tuple:
+    points, given = scores
+    return (*orders, *times, rep.completed, rep.rate, points / given if given else None,
+            given)
+
+
+def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
+    group = "o.technician_id"
     orders = _orders(source, query, group)
     times = {m.key: time_stats(source, query, m, group) for m in MEASURES}
     repeats = repeat_counts(source, query, group)
     scores = _satisfaction(source, query, group)
-    out = {}
-    for key, (n, cleared) in orders.items():
-        averages = [times[m.key].get(key, EMPTY).average for m in MEASURES]
-        rep = repeats.get(key, RepeatCounts())
-        average, given = scores.get(key, (None, 0))
-        out[key] = (n, cleared, *averages, rep.completed, rep.rate, average, given)
-    return out
-
-
-def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
-    figures = _figures(source, query, "o.technician_id")
-    overall = _figures(source, query, "''").get("")
     names = technician_names(source)
-    ordered = sorted(figures.items(), key=lambda kv: (
-        kv[0] is None, -kv[1][1], names.get(kv[0], "") if kv[0] else ""))
-    rows = tuple((names.get(tech) if tech else None, *cells) for tech, cells in ordered)
-    totals = ("Total", *overall) if overall else (
-        "Total", 0, 0, None, None, None, 0, None, None, 0)
+    ordered = sorted(orders, key=lambda t: (t is None, -orders[t][1], names.get(t, "")
+                                            if t else ""))
+    rows = tuple(
+        (names.get(tech) if tech else None,
+         *_cells(orders[tech], [times[m.key].get(tech, EMPTY).average for m in MEASURES],
+                 repeats.get(tech, RepeatCounts()), scores.get(tech, (0, 0))))
+        for tech in ordered)
+    totals = ("Total", *_cells(
+        (sum(n for n, _ in orders.values()), sum(c for _, c in orders.values())),
+        [_weighted(list(times[m.key].values())) for m in MEASURES],
+        RepeatCounts(sum(r.completed for r in repeats.values()),
+                     sum(r.repeats for r in repeats.values())),
+        (sum(p for p, _ in scores.values()), sum(n for _, n in scores.values()))))
     table = Table("by_technician", "Technician performance", (
         Column("technician", "Technician"),
         Column("orders", "Order count", ColumnKind.COUNT),
