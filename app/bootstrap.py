@@ -17,6 +17,7 @@ from app.services.dashboard import DashboardService
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
+from app.services.knowledge import KnowledgeService
 from app.services.maintenance import MaintenanceService
 from app.services.old_parts import OldPartService
 from app.services.order_corrections import OrderCorrectionService
@@ -73,6 +74,7 @@ class Services:
     station_reports: StationReportService
     maintenance: MaintenanceService
     dashboard: DashboardService
+    knowledge: KnowledgeService
 
     def close(self) -> None:
         self.db.dispose()
@@ -135,4 +137,5 @@ def build_services(
         station_reports=StationReportService(db, clock),
         maintenance=MaintenanceService(db, bus, orders, clock),
         dashboard=DashboardService(db, clock),
+        knowledge=KnowledgeService(db, clock),
     )

@@ -58,7 +58,8 @@ class CustomerSearchDoc(Base):
 
 class KnowledgeDoc(Base):
     """A past repair for the repair knowledge (维修知识库): the order's fault with the
-    record's diagnosis and actions as ``words``, the product model apart."""
+    record's diagnosis and actions as ``words``, the product model apart, and in ``tags`` the
+    model's and its family's tag words (so a search can keep to one family in the index)."""
 
     __tablename__ = "repair_knowledge"
 
@@ -69,6 +70,7 @@ class KnowledgeDoc(Base):
         ForeignKey("service_orders.id", ondelete="CASCADE"), index=True)
     model: Mapped[str] = mapped_column(String(64), default="")
     words: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(Text, default="")
 
 
 class SearchState(Base):

@@ -25,7 +25,7 @@ _INDEXES = (
                              ("order_words_fts", ("names", "words"), "unicode61"))),
     ("customer_search", "doc", (("customer_codes_fts", ("codes",), "trigram"),
                                 ("customer_words_fts", ("names",), "unicode61"))),
-    ("repair_knowledge", "doc", (("knowledge_fts", ("words",), "unicode61"),)),
+    ("repair_knowledge", "doc", (("knowledge_fts", ("words", "tags"), "unicode61"),)),
 )
 
 
@@ -74,6 +74,8 @@ def upgrade() -> None:
                   sa.ForeignKey("service_orders.id", ondelete="CASCADE"), nullable=False),
         sa.Column("model", sa.String(64), nullable=False),
         sa.Column("words", sa.Text(), nullable=False),
+        # the model's and its family's tag words (app.services.knowledge.model_tags)
+        sa.Column("tags", sa.Text(), nullable=False),
         sa.UniqueConstraint("record_id"),
     )
     op.create_index("ix_repair_knowledge_order_id", "repair_knowledge", ["order_id"])
