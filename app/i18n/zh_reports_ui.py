@@ -34,6 +34,8 @@ TEXT_ZH: dict[str, str] = {
     "No data": "无数据",
     "{title} (yuan)": "{title}（元）",
     "{title} (%)": "{title}（%）",
+    "{title} (first {count})": "{title}（前 {count} 项）",
+    "Other": "其他",
     # the dashboard (总览)
     "Overview": "总览",
     "New today": "今日新增",

@@ -171,3 +171,60 @@ def test_presets_cover_local_days_up_to_today() -> None:
     assert preset_range("last_30_days", today) == (date(2026, 4, 16), today)
     assert preset_range("last_month", date(2026, 1, 3)) == (date(2025, 12, 1),
                                                           date(2025, 12, 31))
+
+
+def _generic_result():
+    from app.domain.report_tables import (
+        Chart,
+        ChartKind,
+        Column,
+        ColumnKind,
+        ReportResult,
+        Table,
+    )
+
+    cols = (Column("day", "Day", ColumnKind.DATE), Column("paid", "Amount", ColumnKind.FEN),
+            Column("share", "Share", ColumnKind.SHARE),
+            Column("wait", "Average", ColumnKind.MINUTES))
+    days = Table("days", "By day", cols, (
+        (date(2026, 6, 1), 12_345, 0.5, 75.0),
+        (date(2026, 6, 2), None, None, None),
+        (date(2026, 6, 3), 100, 1.0, 30.0)), ("Total", 12_445, 0.75, 60.0))
+    many = Table("many", "Many", (Column("name", "Name"), Column("n", "Count", ColumnKind.COUNT)),
+                 tuple((f"P{i:02d}", 20 - i) for i in range(20)))
+    return ReportResult("generic", "Order statistics", ReportQuery(date(2026, 6, 1),
+                                                                     date(2026, 6, 3)),
+                        (days, many),
+                        (Chart("days", ChartKind.STACKED_BAR, "day", ("paid",), "By day"),
+                         Chart("days", ChartKind.LINE, "day", ("share", "wait"), "By day"),
+                         Chart("many", ChartKind.BAR, "name", ("n",), "Many"),
+                         Chart("many", ChartKind.PIE, "name", ("n",), "Many")))
+
+
+def test_any_result_shows_generically(qtbot) -> None:
+    from PySide6.QtCharts import QLineSeries, QStackedBarSeries
+
+    from app.ui.reports.charts import MAX_BARS, MAX_SLICES
+    from app.ui.reports.result_view import ResultView
+
+    view = ResultView(_generic_result(), None)
+    qtbot.addWidget(view)
+    model = view.tables["days"].model()
+    assert [model.data(model.index(r, 1)) for r in range(4)] == ["123.45", "", "1.00", "124.45"]
+    assert model.data(model.index(0, 3)) == "1:15" and model.data(model.index(0, 0)) == \
+        "2026-06-01"
+    stacked, line = view.charts["days"]
+    series = stacked.chart().series()[0]
+    assert isinstance(series, QStackedBarSeries)
+    assert [series.barSets()[0].at(i) for i in range(3)] == [123.45, 0.0, 1.0]  # yuan
+    lines = line.chart().series()
+    assert all(isinstance(s, QLineSeries) for s in lines)
+    # shares in percent; the empty day draws no point rather than a 0
+    assert [(p.x(), p.y()) for p in lines[0].points()] == [(0.0, 50.0), (2.0, 100.0)]
+    bars, pie = view.charts["many"]
+    assert bars.chart().series()[0].barSets()[0].count() == MAX_BARS
+    assert tr("Many") in bars.chart().title() and str(MAX_BARS) in bars.chart().title()
+    slices = pie.chart().series()[0].slices()
+    assert len(slices) == MAX_SLICES
+    assert slices[-1].label().startswith("其他") and slices[-1].value() == sum(
+        20 - i for i in range(MAX_SLICES - 1, 20))

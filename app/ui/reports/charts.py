@@ -35,14 +35,19 @@ CHART_HEIGHT = 300
 CHART_MIN_WIDTH = 360
 #: more categories than this and the axis labels turn to fit
 UPRIGHT_LABELS = 6
+#: a bar chart draws this many rows at most (the table holds them all)
+MAX_BARS = 15
+#: a pie shows this many slices at most, the smallest together as 其他
+MAX_SLICES = 8
 #: slices thinner than this are named by the legend only
 PIE_LABEL_SHARE = 0.08
 
 
-def drawn_value(value: Any, column: Column) -> float:
-    """The number a chart draws for a cell (None draws as 0)."""
+def drawn_value(value: Any, column: Column) -> float | None:
+    """The number a chart draws for a cell; None (an empty cell) draws no point and a bar
+    of 0."""
     if value is None:
-        return 0.0
+        return None
     if column.kind is ColumnKind.FEN:
         return int(value) / 100
     if column.kind is ColumnKind.SHARE:
@@ -59,20 +64,38 @@ def series_title(column: Column) -> str:
     return title
 
 
+Values = list[float | None]
+
+
 def chart_data(chart: Chart, table: Table,
-               tz: tzinfo | None = None) -> tuple[list[str], list[tuple[Column, list[float]]]]:
-    """The row labels and, per value column, the values drawn."""
+               tz: tzinfo | None = None) -> tuple[list[str], list[tuple[Column, Values]]]:
+    """The row labels and, per value column, the values drawn. Bars show the first
+    ``MAX_BARS`` rows (reports list the biggest first), a pie the first ``MAX_SLICES - 1``
+    and the rest as one slice 其他."""
     label_col = table.column(chart.label_column)
     labels = [cell_text(row[label_col], table.columns[label_col], tz) for row in table.rows]
-    series = []
+    series: list[tuple[Column, Values]] = []
     for key in chart.value_columns:
         col = table.column(key)
         column = table.columns[col]
         series.append((column, [drawn_value(row[col], column) for row in table.rows]))
+    if chart.kind in (ChartKind.BAR, ChartKind.STACKED_BAR) and len(labels) > MAX_BARS:
+        labels = labels[:MAX_BARS]
+        series = [(c, values[:MAX_BARS]) for c, values in series]
+    elif chart.kind is ChartKind.PIE and len(labels) > MAX_SLICES:
+        keep = MAX_SLICES - 1
+        labels = [*labels[:keep], tr("Other")]
+        series = [(c, [*values[:keep], sum(v or 0.0 for v in values[keep:])])
+                  for c, values in series]
     return labels, series
 
 
-def has_data(series: Sequence[tuple[Column, list[float]]]) -> bool:
+def shortened(chart: Chart, table: Table) -> bool:
+    """Whether the chart draws fewer bars than the table has rows."""
+    return chart.kind in (ChartKind.BAR, ChartKind.STACKED_BAR) and len(table.rows) > MAX_BARS
+
+
+def has_data(series: Sequence[tuple[Column, Values]]) -> bool:
     return any(v for _column, values in series for v in values)
 
 
@@ -87,13 +110,13 @@ def _font(size_delta: int = 0, bold: bool = False) -> QFont:
 class ReportChartView(QChartView):
     """A chart of a report; ``spec`` and ``series_values`` say what it draws (for tests)."""
 
-    def __init__(self, spec: Chart, labels: list[str],
-                 series: list[tuple[Column, list[float]]], parent: QWidget | None = None) -> None:
+    def __init__(self, spec: Chart, labels: list[str], series: list[tuple[Column, Values]],
+                 title: str = "", parent: QWidget | None = None) -> None:
         self.spec = spec
         self.labels = labels
         self.series_values = {tr(c.title): values for c, values in series}
         chart = QChart()
-        chart.setTitle(tr(spec.title) if spec.title else "")
+        chart.setTitle(title)
         chart.setTitleFont(_font(1, bold=True))
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -104,7 +127,7 @@ class ReportChartView(QChartView):
         self.setMinimumSize(CHART_MIN_WIDTH, CHART_HEIGHT)
         self.setFrameShape(QFrame.Shape.NoFrame)
         if spec.kind is ChartKind.PIE:
-            self._pie(chart, labels, series[0][1] if series else [])
+            self._pie(chart, labels, [v or 0.0 for v in series[0][1]] if series else [])
         else:
             self._axes(chart, spec.kind, labels, series)
 
@@ -123,7 +146,7 @@ class ReportChartView(QChartView):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
     def _axes(self, chart: QChart, kind: ChartKind, labels: list[str],
-              series: list[tuple[Column, list[float]]]) -> None:
+              series: list[tuple[Column, Values]]) -> None:
         added: list[QAbstractSeries] = []
         if kind is ChartKind.LINE:
             for column, values in series:
@@ -131,14 +154,15 @@ class ReportChartView(QChartView):
                 line.setName(series_title(column))
                 line.setPointsVisible(True)
                 for x, value in enumerate(values):
-                    line.append(float(x), value)
+                    if value is not None:  # an empty period draws no point, not a 0
+                        line.append(float(x), value)
                 chart.addSeries(line)
                 added.append(line)
         else:
             bars = QStackedBarSeries() if kind is ChartKind.STACKED_BAR else QBarSeries()
             for column, values in series:
                 bar_set = QBarSet(series_title(column))
-                bar_set.append(values)
+                bar_set.append([v or 0.0 for v in values])
                 bars.append(bar_set)
             chart.addSeries(bars)
             added.append(bars)
@@ -151,14 +175,18 @@ class ReportChartView(QChartView):
         values_axis = QValueAxis()
         values_axis.setLabelsFont(_font(-1))
         whole = all(c.kind is ColumnKind.COUNT for c, _ in series)
-        values_axis.setLabelFormat("%d" if whole else "%.1f")
+        shares = all(c.kind is ColumnKind.SHARE for c, _ in series)
         if kind is ChartKind.STACKED_BAR:
-            top = max((sum(v) for v in zip(*(vals for _, vals in series), strict=True)),
-                      default=0.0)
+            top = max((sum(v or 0.0 for v in row)
+                       for row in zip(*(vals for _, vals in series), strict=True)), default=0.0)
         else:
-            top = max((v for _, vals in series for v in vals), default=0.0)
-        values_axis.setRange(0, max(top * 1.1, 1.0))
-        values_axis.applyNiceNumbers()
+            top = max((v or 0.0 for _, vals in series for v in vals), default=0.0)
+        if shares and top <= 100:
+            values_axis.setRange(0, 100)
+        else:
+            values_axis.setRange(0, max(top * 1.1, 1.0))
+            values_axis.applyNiceNumbers()
+        values_axis.setLabelFormat("%d" if whole or values_axis.max() >= 10 else "%.1f")
         if whole:
             values_axis.setTickType(QValueAxis.TickType.TicksDynamic)
             values_axis.setTickAnchor(0)
@@ -181,6 +209,9 @@ def make_chart(spec: Chart, table: Table, tz: tzinfo | None = None) -> QWidget:
         empty.setToolTip(tr(spec.title) if spec.title else "")
         empty.setStyleSheet("color: #757575; border: 1px dashed #bdbdbd;")
         return empty
-    view = ReportChartView(spec, labels, series)
+    title = tr(spec.title) if spec.title else ""
+    if shortened(spec, table):
+        title = tr("{title} (first {count})", title=title, count=MAX_BARS)
+    view = ReportChartView(spec, labels, series, title)
     view.setObjectName(f"chart_{spec.table}")
     return view

@@ -29,7 +29,9 @@ ROW_HEIGHT = 24
 MAX_VISIBLE_ROWS = 18
 MIN_COLUMN = 70
 #: a wider table scrolls sideways (its charts keep the rest of the row)
-MAX_TABLE_WIDTH = 760
+MAX_TABLE_WIDTH = 1080
+#: a table at most this wide has its charts beside it; a wider one has them under it
+BESIDE_WIDTH = 560
 
 
 def _heading(text: str, delta: int = 2) -> QLabel:
@@ -59,13 +61,13 @@ def table_view(table: Table, tz: tzinfo | None) -> QTableView:
     view.resizeColumnsToContents()
     rows = min(model.rowCount(), MAX_VISIBLE_ROWS)
     height = header.sizeHint().height() + max(rows, 1) * ROW_HEIGHT + 2 * view.frameWidth() + 2
-    if model.rowCount() > MAX_VISIBLE_ROWS:
-        height += view.horizontalScrollBar().sizeHint().height()
-    view.setFixedHeight(height)
     width = sum(header.sectionSize(c) for c in range(model.columnCount()))
     width += 2 * view.frameWidth()
     if model.rowCount() > MAX_VISIBLE_ROWS:
         width += view.verticalScrollBar().sizeHint().width()
+    if width > MAX_TABLE_WIDTH:  # it scrolls sideways: the scroll bar must not hide a row
+        height += view.horizontalScrollBar().sizeHint().height()
+    view.setFixedHeight(height)
     view.setFixedWidth(min(width, MAX_TABLE_WIDTH))
     view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return view
@@ -91,18 +93,26 @@ class ResultView(QWidget):
                                 objectName="result_range"))
         for table in result.tables:
             layout.addWidget(_heading(tr(table.title)))
-            row = QHBoxLayout()
             view = table_view(table, tz)
             self.tables[table.key] = view
+            charts = [make_chart(spec, table, tz) for spec in result.charts
+                      if spec.table == table.key]
+            if charts:
+                self.charts[table.key] = charts
+            row = QHBoxLayout()
             row.addWidget(view, 0, Qt.AlignmentFlag.AlignTop)
-            for spec in result.charts:
-                if spec.table == table.key:
-                    chart = make_chart(spec, table, tz)
-                    self.charts.setdefault(table.key, []).append(chart)
+            if charts and view.width() <= BESIDE_WIDTH:
+                for chart in charts:
                     row.addWidget(chart, 1)
-            if table.key not in self.charts:
-                row.addStretch(1)
+                layout.addLayout(row)
+                continue
+            row.addStretch(1)
             layout.addLayout(row)
+            if charts:  # under a wide table, side by side across the page
+                under = QHBoxLayout()
+                for chart in charts:
+                    under.addWidget(chart, 1)
+                layout.addLayout(under)
         # charts over a table not in the result would be a report's bug: they are not drawn
         if result.notes:
             notes = QLabel("\n".join(f"· {tr(n)}" for n in result.notes), objectName="notes")

@@ -17,6 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+#: text cells longer than this show whole in a tooltip
+TOOLTIP_FROM = 12
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -63,6 +65,10 @@ class ReportTableModel(QAbstractTableModel):
             return cell_text(value, column, self.tz)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if column.kind in NUMERIC_KINDS else LEFT
+        if role == Qt.ItemDataRole.ToolTipRole and column.kind not in NUMERIC_KINDS:
+            # a long text (a complaint) is cut by its column: whole in the tooltip
+            text = self.data(index)
+            return text if text and len(text) > TOOLTIP_FROM else None
         if role == Qt.ItemDataRole.FontRole and self.is_totals(row):
             return self._bold
         if role == RAW_ROLE:
