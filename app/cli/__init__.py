@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "app.cli.sync_cmd",
     "app.cli.parts_cmd",
     "app.cli.policy_cmd",
+    "app.cli.knowledge_cmd",
     "app.cli.report_cmd",
     "app.cli.maintenance_cmd",
 ]

@@ -29,7 +29,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
@@ -176,7 +176,7 @@ class Suggestion:
     #: past repairs with this diagnosis and these actions among the matches
     times: int
     parts: tuple[PartUse, ...]
-    #: the newest of them: when, which order, its fault and model
+    #: the newest of them: when (UTC), which order, its fault and model
     last_at: datetime
     order_number: str
     fault: str
@@ -283,6 +283,7 @@ class KnowledgeService:
                 group.same_model |= same_model
                 group.same_family |= same_family
                 when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+                when = when.replace(tzinfo=UTC)  # stored as naive UTC
                 group.members.append((when, order_id, number, fault, doc_model, diagnosis,
                                       actions))
         for group in groups.values():

@@ -220,3 +220,47 @@ def test_a_new_words_version_builds_again(services, past, monkeypatch) -> None:
     assert not services.knowledge.progress().complete
     assert services.knowledge.build().complete
     assert _diagnoses(services, "不制冷") == ["过滤网脏堵"]
+
+
+# -- the command line ------------------------------------------------------------------------
+def _cli(services: Services, capsys, *args: str) -> tuple[int, str, str]:
+    from app.__main__ import main
+
+    try:
+        code = main(["--data-dir", str(services.paths.root), "knowledge", *args])
+    except SystemExit as exc:  # argparse's own refusal
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_command_prints_the_suggestions_in_chinese(services, past, capsys) -> None:
+    code, out, _err = _cli(services, capsys, "不出热水", "--model", HEATER, "--limit", "3")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "与“不出热水”相似的维修："
+    assert lines[1] == "1. 诊断：加热管烧坏" and lines[2] == "   处理：更换加热管"
+    assert lines[3] == "   配件：RS-1001 加热管 ×1"
+    assert lines[4].startswith("   共 1 次；最近 ") and lines[4].endswith(f"{HEATER}（同型号）")
+
+
+def test_the_command_says_when_nothing_is_similar(services, past, capsys) -> None:
+    code, out, _err = _cli(services, capsys, "压缩机异响")
+    assert (code, out.strip()) == (0, "没有与“压缩机异响”相似的维修记录。")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("  ",), "请输入故障现象"), (("不制冷", "--limit", "0"), "1 到 50"),
+    (("不制冷", "--limit", "x"), "invalid int value")])
+def test_the_command_refuses_a_bad_argument_with_exit_2(services, past, capsys, args,
+                                                         message) -> None:
+    code, _out, err = _cli(services, capsys, *args)
+    assert code == 2 and message in err
+
+
+def test_the_command_builds_an_unbuilt_index_first(services, past, capsys) -> None:
+    with services.db.write() as s:
+        s.execute(text("DELETE FROM repair_knowledge"))
+        s.execute(text("DELETE FROM search_state"))
+    code, out, err = _cli(services, capsys, "不制冷")
+    assert code == 0 and "正在建立维修知识库 100%" in err and "过滤网脏堵" in out
