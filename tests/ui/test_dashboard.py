@@ -4,7 +4,7 @@ the visit queue); other roles start on the orders page and never see it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -76,6 +76,13 @@ def test_the_manager_starts_on_the_dashboard_and_each_tile_opens_its_list(
     assert stock is window.page("stock") and stock.low_only.isChecked()
     settle(qtbot, runner)
     assert [r.part_no for r in stock.rows] == ["GR-FAN-12"]
+    # the SLA share opens the SLA report of this month
+    reports = dashboard.open_list("sla")
+    assert reports is window.page("reports")
+    settle(qtbot, runner)
+    assert reports.result is not None and reports.result.name == "sla"
+    assert (reports.result.query.start, reports.result.query.end) == (date(2026, 6, 1),
+                                                                       date(2026, 6, 1))
     assert dashboard.open_list("visits") is window.page("visits")
     assert dashboard.open_list("claims") is window.page("claims")
     _quiet(qtbot, runner)

@@ -144,6 +144,18 @@ def test_export_writes_the_shown_result(qtbot, runner, ctx_for, station, orders,
     assert page.saved_label.text() == f"已保存到 {target}"
 
 
+def test_print_saves_the_pdf_and_opens_it(qtbot, runner, ctx_for, station, orders,
+                                          tmp_path: Path) -> None:
+    target = tmp_path / "工单统计.pdf"
+    prompts = FakePrompts(target)
+    page = _page(qtbot, runner, ctx_for, station["manager"], prompts)
+    assert page.pdf_button.shortcut().toString() == "Ctrl+P"
+    with qtbot.waitSignal(page.exported, timeout=30_000) as done:
+        page.pdf_button.click()
+    assert done.args[0] == target and prompts.opened == [target]
+    assert target.read_bytes().startswith(b"%PDF")
+
+
 def test_export_before_a_result_says_so(qtbot, runner, ctx_for, station) -> None:
     page = ReportsPage(ctx_for(station["manager"]), FakePrompts())
     qtbot.addWidget(page)
