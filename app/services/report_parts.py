@@ -4,12 +4,17 @@ end and its turnover, and the slow movers (in stock, no issue or sale for ``SLOW
 
 Everything reads the stock ledger (``stock_movements``, sellable kinds only: old parts are
 never stock) and prices units at today's station price, as the parts area values its stock
-(``app.services.stock_queries.VALUE_SQL``). Each table is one set-based statement grouped by
-part; the long lists keep their top ``MAX_LISTED`` rows, their totals (a window sum) cover all.
+(``app.services.stock_queries.VALUE_SQL``). One grouped pass over the ledger's covering index
+(``ix_stock_movements_part``) gives every part's line (units now, at the range's start and
+end, consumed in the range, last issue); the tables add those per-part lines up (a station
+has thousands of parts, not millions). With an order filter the consumption is its own
+statement joined to the orders. The long lists keep their top ``MAX_LISTED`` rows; their
+totals cover all.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain.parts import MovementKind
@@ -58,61 +63,81 @@ NOTES = (
 )
 
 
-def _consumption(source: ReportSource, query: ReportQuery) -> Table:
+@dataclass(frozen=True)
+class PartLine:
+    """One part's ledger over all time, as the report needs it."""
+
+    part_no: str
+    name: str
+    price_fen: int
+    units: int  # in stock now
+    opening: int  # in stock when the range began
+    closing: int  # in stock when the range ended
+    on_orders: int  # consumed onto orders in the range (issued less returned)
+    sold: int  # sold over the counter in the range (less voided)
+    last_out: str | None  # the last issue or sale (stored UTC)
+    first_in: str  # the part's first movement
+
+
+def ledger(source: ReportSource, query: ReportQuery) -> list[PartLine]:
+    """Every part that has sellable movements: one grouped pass over the ledger's index."""
     start, end = source.utc_bounds(query)
-    if has_order_filter(query):
-        where, values = order_filter_sql(source, query, time_column=None)
-        join = f" JOIN service_orders o ON o.id = m.order_id AND {where}"
-        kinds = _ON_ORDERS
-    else:
-        join, values, kinds = "", [], f"{_ON_ORDERS}, {_COUNTER}"
-    sql = (
-        "WITH u AS (SELECT m.part_id,"
-        f" sum(CASE WHEN m.kind IN ({_ON_ORDERS}) THEN -m.quantity ELSE 0 END) AS orders,"
-        f" sum(CASE WHEN m.kind IN ({_COUNTER}) THEN -m.quantity ELSE 0 END) AS sold"
-        f" FROM stock_movements m{join}"
-        f" WHERE m.created_at >= ? AND m.created_at < ? AND m.kind IN ({kinds})"
-        " GROUP BY m.part_id),"
-        " v AS (SELECT p.part_no, p.name, u.orders, u.sold, u.orders + u.sold AS units,"
-        " (u.orders + u.sold) * p.station_price_fen AS value FROM u JOIN parts p"
-        " ON p.id = u.part_id WHERE u.orders <> 0 OR u.sold <> 0)"
-        " SELECT part_no, name, orders, sold, units, value, sum(orders) OVER (),"
-        " sum(sold) OVER (), sum(units) OVER (), sum(value) OVER ()"
-        " FROM v ORDER BY value DESC, part_no LIMIT ?")
-    rows = source.raw.execute(sql, [*values, start, end, MAX_LISTED]).fetchall()
-    totals = ("Total", None, *(rows[0][6:] if rows else (0, 0, 0, 0)))
-    return Table("consumption", "Parts consumed", (
-        Column("part_no", "Part number"),
-        Column("name", "Part name"),
-        Column("on_orders", "Onto orders", ColumnKind.COUNT),
-        Column("sold", "Sold", ColumnKind.COUNT),
-        Column("units", "Units consumed", ColumnKind.COUNT),
-        Column("value_fen", "Value", ColumnKind.FEN),
-    ), tuple(tuple(r[:6]) for r in rows), totals)
+    rows = source.raw.execute(
+        "SELECT p.part_no, p.name, p.station_price_fen, t.units, t.opening, t.closing,"
+        " t.on_orders, t.sold, t.last_out, t.first_in FROM (SELECT part_id,"
+        " sum(quantity) AS units,"
+        " sum(CASE WHEN created_at < ?1 THEN quantity ELSE 0 END) AS opening,"
+        " sum(CASE WHEN created_at < ?2 THEN quantity ELSE 0 END) AS closing,"
+        f" sum(CASE WHEN created_at >= ?1 AND created_at < ?2 AND kind IN ({_ON_ORDERS})"
+        " THEN -quantity ELSE 0 END) AS on_orders,"
+        f" sum(CASE WHEN created_at >= ?1 AND created_at < ?2 AND kind IN ({_COUNTER})"
+        " THEN -quantity ELSE 0 END) AS sold,"
+        f" max(CASE WHEN kind IN ({_OUT}) THEN created_at END) AS last_out,"
+        " min(created_at) AS first_in"
+        f" FROM stock_movements WHERE kind IN ({_SELLABLE}) GROUP BY part_id) AS t"
+        " JOIN parts AS p ON p.id = t.part_id", (start, end)).fetchall()
+    return [PartLine(*row) for row in rows]
 
 
-def _per_part(columns: str) -> str:
-    """Per part sums of the sellable ledger joined to the catalogue (``t`` and ``p``)."""
-    return (f"(SELECT part_id, sum(quantity) AS units, {columns}"
-            f" FROM stock_movements WHERE kind IN ({_SELLABLE}) GROUP BY part_id) AS t"
-            " JOIN parts AS p ON p.id = t.part_id")
+_CONSUMPTION_COLUMNS = (
+    Column("part_no", "Part number"),
+    Column("name", "Part name"),
+    Column("on_orders", "Onto orders", ColumnKind.COUNT),
+    Column("sold", "Sold", ColumnKind.COUNT),
+    Column("units", "Units consumed", ColumnKind.COUNT),
+    Column("value_fen", "Value", ColumnKind.FEN),
+)
 
 
-def _stock(source: ReportSource, query: ReportQuery) -> Table:
+def _consumption_table(rows: list[tuple]) -> Table:
+    """(part_no, name, on_orders, sold) rows with their price: the largest by value."""
+    lines = [(no, name, orders, sold, orders + sold, (orders + sold) * price)
+             for no, name, price, orders, sold in rows if orders or sold]
+    totals = ("Total", None, *(sum(line[i] for line in lines) for i in range(2, 6)))
+    lines.sort(key=lambda line: (-line[5], line[0]))
+    return Table("consumption", "Parts consumed", _CONSUMPTION_COLUMNS,
+                 tuple(lines[:MAX_LISTED]), totals)
+
+
+def _filtered_consumption(source: ReportSource, query: ReportQuery) -> Table:
+    """Parts issued onto the orders the filters choose (counter sales have no order)."""
     start, end = source.utc_bounds(query)
-    parts = _per_part(
-        "sum(CASE WHEN created_at < ? THEN quantity ELSE 0 END) AS opening,"
-        " sum(CASE WHEN created_at < ? THEN quantity ELSE 0 END) AS closing,"
-        f" sum(CASE WHEN created_at >= ? AND created_at < ? AND kind IN ({_ON_ORDERS},"
-        f" {_COUNTER}) THEN -quantity ELSE 0 END) AS used")
-    row = source.raw.execute(
-        "SELECT count(CASE WHEN t.units <> 0 THEN 1 END), coalesce(sum(t.units), 0),"
-        " coalesce(sum(t.units * p.station_price_fen), 0),"
-        " coalesce(sum(t.opening * p.station_price_fen), 0),"
-        " coalesce(sum(t.closing * p.station_price_fen), 0),"
-        f" coalesce(sum(t.used * p.station_price_fen), 0) FROM {parts}",
-        [start, end, start, end]).fetchone()
-    count, units, value, opening, closing, used = row
+    where, values = order_filter_sql(source, query, time_column=None)
+    rows = source.raw.execute(
+        "SELECT p.part_no, p.name, p.station_price_fen, u.orders, 0 FROM"
+        " (SELECT m.part_id, sum(-m.quantity) AS orders FROM stock_movements m"
+        f" JOIN service_orders o ON o.id = m.order_id AND {where}"
+        f" WHERE m.created_at >= ? AND m.created_at < ? AND m.kind IN ({_ON_ORDERS})"
+        " GROUP BY m.part_id) AS u JOIN parts p ON p.id = u.part_id",
+        [*values, start, end]).fetchall()
+    return _consumption_table(rows)
+
+
+def _stock(parts: list[PartLine]) -> Table:
+    value = sum(p.units * p.price_fen for p in parts)
+    opening = sum(p.opening * p.price_fen for p in parts)
+    closing = sum(p.closing * p.price_fen for p in parts)
+    used = sum((p.on_orders + p.sold) * p.price_fen for p in parts)
     average = (opening + closing) / 2
     turnover = used / average if average else None
     return Table("stock", "Stock value and turnover", (
@@ -124,29 +149,24 @@ def _stock(source: ReportSource, query: ReportQuery) -> Table:
         Column("average_fen", "Average stock value", ColumnKind.FEN),
         Column("used_fen", "Consumption (all parts)", ColumnKind.FEN),
         Column("turnover", "Turnover", ColumnKind.NUMBER),
-    ), ((count, units, value, opening, closing, round(average), used, turnover),))
+    ), ((sum(1 for p in parts if p.units), sum(p.units for p in parts), value, opening,
+         closing, round(average), used, turnover),))
 
 
-def _slow_movers(source: ReportSource) -> Table:
-    now = source.now
-    cutoff = db_time(now - timedelta(days=SLOW_DAYS))
-    parts = _per_part(f"max(CASE WHEN kind IN ({_OUT}) THEN created_at END) AS last_out,"
-                      " min(created_at) AS first_in")
-    rows = source.raw.execute(
-        "WITH s AS (SELECT p.part_no, p.name, t.units, t.units * p.station_price_fen AS value,"
-        " t.last_out, coalesce(t.last_out, t.first_in) AS idle_since"
-        f" FROM {parts} WHERE t.units > 0 AND coalesce(t.last_out, t.first_in) < ?)"
-        " SELECT part_no, name, units, value, last_out, idle_since, sum(units) OVER (),"
-        " sum(value) OVER () FROM s ORDER BY value DESC, part_no LIMIT ?",
-        [cutoff, MAX_LISTED]).fetchall()
-    today = now.astimezone(source.tz).date()
+def _slow_movers(source: ReportSource, parts: list[PartLine]) -> Table:
+    cutoff = db_time(source.now - timedelta(days=SLOW_DAYS))
+    today = source.now.astimezone(source.tz).date()
+    slow = [p for p in parts if p.units > 0 and (p.last_out or p.first_in) < cutoff]
+    slow.sort(key=lambda p: (-p.units * p.price_fen, p.part_no))
 
     def local(stored: str | None) -> date | None:
         return source.local_date(stored) if stored else None
 
-    out = tuple((part_no, name, units, value, local(last), (today - local(idle)).days)  # type: ignore[operator]
-                for part_no, name, units, value, last, idle, _, _ in rows)
-    totals = ("Total", None, rows[0][6] if rows else 0, rows[0][7] if rows else 0, None, None)
+    rows = tuple((p.part_no, p.name, p.units, p.units * p.price_fen, local(p.last_out),
+                  (today - source.local_date(p.last_out or p.first_in)).days)
+                 for p in slow[:MAX_LISTED])
+    totals = ("Total", None, sum(p.units for p in slow),
+              sum(p.units * p.price_fen for p in slow), None, None)
     return Table("slow_movers", "Slow movers", (
         Column("part_no", "Part number"),
         Column("name", "Part name"),
@@ -154,11 +174,15 @@ def _slow_movers(source: ReportSource) -> Table:
         Column("value_fen", "Value", ColumnKind.FEN),
         Column("last_out", "Last issued or sold", ColumnKind.DATE),
         Column("idle_days", "Days without issue", ColumnKind.COUNT),
-    ), out, totals)
+    ), rows, totals)
 
 
 def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
-    tables = (_consumption(source, query), _stock(source, query), _slow_movers(source))
+    parts = ledger(source, query)
+    consumption = (_filtered_consumption(source, query) if has_order_filter(query) else
+                   _consumption_table([(p.part_no, p.name, p.price_fen, p.on_orders, p.sold)
+                                       for p in parts]))
+    tables = (consumption, _stock(parts), _slow_movers(source, parts))
     charts = (
         Chart("consumption", ChartKind.BAR, "part_no", ("value_fen",), "Parts consumed by value"),
         Chart("slow_movers", ChartKind.BAR, "part_no", ("value_fen",), "Slow movers by value"),
