@@ -98,6 +98,7 @@ def _cancel():
 def test_the_tiles_follow_committed_changes(qtbot, services, station, runner) -> None:
     window = open_main_window(services, station["manager"], runner)
     qtbot.addWidget(window)
+    window.show()
     settle(qtbot, runner)
     dashboard = window.page("dashboard")
     assert dashboard.tiles["today_new"].figure.text() == "0"
@@ -105,6 +106,14 @@ def test_the_tiles_follow_committed_changes(qtbot, services, station, runner) ->
     new_order(services, station["clerk"])
     qtbot.waitUntil(lambda: dashboard.tiles["today_new"].figure.text() == "1", timeout=5000)
     assert dashboard.tiles["open"].figure.text() == "1"
+    # hidden, it reads nothing; shown again, it catches up
+    window.show_page("orders")
+    _quiet(qtbot, runner)
+    new_order(services, station["clerk"], phone="13800000009", serial="SN-9")
+    _quiet(qtbot, runner)
+    assert dashboard.tiles["today_new"].figure.text() == "1"
+    window.show_page("dashboard")
+    qtbot.waitUntil(lambda: dashboard.tiles["today_new"].figure.text() == "2", timeout=5000)
     _quiet(qtbot, runner)
     close_main_window(window)
 

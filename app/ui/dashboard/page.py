@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import OrderStatus
@@ -89,6 +90,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.figures: DashboardFigures | None = None
+        self._stale = False
         self.tiles: dict[str, Tile] = {}
         title = QLabel(tr("Overview"), objectName="dashboard_title")
         font = title.font()
@@ -143,7 +145,17 @@ class DashboardPage(QWidget):
                            owner=self)
 
     def _on_changed(self, _kinds: frozenset[str]) -> None:
-        self._timer.start()
+        # a hidden dashboard reads nothing; it catches up when it is shown again
+        if self.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _show(self, figures: DashboardFigures) -> None:
         self.error.clear_error()
