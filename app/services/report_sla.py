@@ -16,8 +16,8 @@ from app.domain.report_tables import (
     ReportResult,
     Table,
 )
-from app.services.report_timing import EMPTY, MEASURES, TimeStats, period_sql, time_stats
-from app.services.station_reports import ReportDef, ReportSource, order_filter_sql
+from app.services.report_timing import EMPTY, MEASURES, TimeStats, period_sql, time_table
+from app.services.station_reports import ReportDef, ReportSource
 
 TITLE = "Service times"
 #: a range up to this many days is shown by day, up to ``WEEKS_UP_TO`` by week, else by month
@@ -97,38 +97,26 @@ def _type_cells(count: int, stats: list[TimeStats]) -> tuple:
     return tuple(cells)
 
 
-def _counts(source: ReportSource, query: ReportQuery, group: str,
-            group_values: list[object] | None = None) -> dict:
-    where, values = order_filter_sql(source, query)
-    rows = source.raw.execute(
-        f"SELECT {group}, count(*) FROM service_orders o WHERE {where} GROUP BY 1",
-        [*(group_values or ()), *values])
-    return dict(rows.fetchall())
-
-
 def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
-    overall = {m.key: time_stats(source, query, m).get("", EMPTY) for m in MEASURES}
-    total = sum(_counts(source, query, "''").values())
+    unit = period_unit(query)
+    group, shift = period_sql(source, query, unit)
+    stats, counts = time_table(source, query, {"all": ("''", []), "type": ("o.order_type", []),
+                                               "period": (group, shift)})
+    overall = {m.key: stats[(m.key, "all")].get("", EMPTY) for m in MEASURES}
+    total = counts["all"].get("", 0)
 
-    by_type = {m.key: time_stats(source, query, m, "o.order_type") for m in MEASURES}
-    type_counts = _counts(source, query, "o.order_type")
     type_rows = tuple(
-        (t, *_type_cells(type_counts.get(t.value, 0),
-                         [by_type[m.key].get(t.value, EMPTY) for m in MEASURES]))
+        (t, *_type_cells(counts["type"].get(t.value, 0),
+                         [stats[(m.key, "type")].get(t.value, EMPTY) for m in MEASURES]))
         for t in OrderType)
     type_totals = ("Total", *_type_cells(total, [overall[m.key] for m in MEASURES]))
 
-    unit = period_unit(query)
-    group, shift = period_sql(source, query, unit)
-    by_period = {m.key: time_stats(source, query, m, group, group_values=shift)
-                 for m in MEASURES}
-    period_counts = _counts(source, query, group, shift)
     period_rows = []
     for day in periods(query, unit):
         key = day.isoformat()
-        stats = [by_period[m.key].get(key, EMPTY) for m in MEASURES]
-        period_rows.append((day, period_counts.get(key, 0), *(st.share for st in stats),
-                            *(st.average for st in stats)))
+        cells = [stats[(m.key, "period")].get(key, EMPTY) for m in MEASURES]
+        period_rows.append((day, counts["period"].get(key, 0), *(st.share for st in cells),
+                            *(st.average for st in cells)))
     period_title = {"day": "By day", "week": "By week (from Monday)", "month": "By month"}[unit]
     period_table = Table("by_period", period_title, (
         Column("period", "Period starting", ColumnKind.DATE),

@@ -23,7 +23,7 @@ from app.domain.report_tables import (
 )
 from app.domain.visits import VisitStatus
 from app.services.report_repeats import RepeatCounts, repeat_counts, technician_names
-from app.services.report_timing import EMPTY, MEASURES, TimeStats, time_stats
+from app.services.report_timing import EMPTY, MEASURES, TimeStats, time_table
 from app.services.station_reports import ReportDef, ReportSource, order_filter_sql
 
 TITLE = "Technician performance"
@@ -81,7 +81,8 @@ def _cells(orders: tuple[int, int], times: list[float | None], rep: RepeatCounts
 def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
     group = "o.technician_id"
     orders = _orders(source, query, group)
-    times = {m.key: time_stats(source, query, m, group) for m in MEASURES}
+    stats, _ = time_table(source, query, {"tech": (group, [])})
+    times = {m.key: stats[(m.key, "tech")] for m in MEASURES}
     repeats = repeat_counts(source, query, group)
     scores = _satisfaction(source, query, group)
     names = technician_names(source)

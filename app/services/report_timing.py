@@ -2,8 +2,9 @@
 clearing times of the orders of a range, as count, average, 90th percentile and the count
 within the promise of ``app.domain.sla``, grouped by any SQL expression.
 
-Each figure is one set-based statement: the times are computed in SQL from the stored UTC
-texts (``julianday``, rounded to the millisecond so a time exactly at the promise counts as
+All of a report's times are one set-based statement (``time_table``): one pass over the
+range's orders into a materialized CTE, the times computed in SQL from the stored UTC texts
+(``julianday``, rounded to the millisecond so a time exactly at the promise counts as
 within), the 90th percentile by ``row_number()`` over each group (nearest rank: the smallest
 time with at least 90 % of the group's times at or below it).
 """
@@ -59,26 +60,43 @@ def seconds_sql(measure: Measure, alias: str = "o") -> str:
             " * 86400.0, 3)")
 
 
-def time_stats(source: ReportSource, query: ReportQuery, measure: Measure,
-               group: str = "''", join: str = "", group_values: list[object] | None = None
-               ) -> dict[Any, TimeStats]:
-    """The measure's figures over the range's filtered orders, by the value of ``group``
-    (an SQL expression over ``o`` and ``join``'s tables); orders lacking either event are
-    left out."""
+def time_table(source: ReportSource, query: ReportQuery,
+               groupings: dict[str, tuple[str, list[object]]]
+               ) -> tuple[dict[tuple[str, str], dict[Any, TimeStats]], dict[str, dict[Any, int]]]:
+    """Every measure by every grouping in ONE statement (one pass over the range's orders,
+    kept in a materialized CTE): ``groupings`` names SQL expressions over ``o`` (with their
+    parameters). Returns {(measure key, grouping): {group value: TimeStats}} and
+    {grouping: {group value: orders called}}; orders lacking either event of a measure are
+    left out of it."""
     where, values = order_filter_sql(source, query)
-    extra = f" AND {measure.condition}" if measure.condition else ""
+    names = list(groupings)
+    picked = ", ".join(f"{groupings[k][0]} AS g{i}" for i, k in enumerate(names))
+    seconds = ", ".join(
+        (f"CASE WHEN {m.condition} THEN {seconds_sql(m)} END" if m.condition
+         else seconds_sql(m)) + f" AS s_{m.key}" for m in MEASURES)
+    parts = [f"SELECT '{m.key}' AS m, {i} AS k, g{i} AS g, s_{m.key} AS s,"
+             f" {m.within.total_seconds()} AS lim FROM v WHERE s_{m.key} IS NOT NULL"
+             for m in MEASURES for i in range(len(names))]
+    counts = [f" UNION ALL SELECT '', {i}, g{i}, count(*), NULL, NULL, NULL FROM v GROUP BY g{i}"
+              for i in range(len(names))]
     sql = (
-        f"WITH v AS (SELECT {group} AS g, {seconds_sql(measure)} AS s"
-        f" FROM service_orders o {join} WHERE {where}"
-        f" AND o.{measure.start} IS NOT NULL AND o.{measure.end} IS NOT NULL{extra}),"
-        " r AS (SELECT g, s, row_number() OVER (PARTITION BY g ORDER BY s) AS rn,"
-        " count(*) OVER (PARTITION BY g) AS n FROM v)"
-        " SELECT g, count(*), avg(s), max(CASE WHEN rn = (9 * n + 9) / 10 THEN s END),"
-        " sum(s <= ?) FROM r GROUP BY g")
-    rows = source.raw.execute(sql, [*(group_values or ()), *values,
-                                    measure.within.total_seconds()])
-    return {g: TimeStats(n, avg / 60.0, p90 / 60.0, int(within))
-            for g, n, avg, p90, within in rows}
+        f"WITH v AS MATERIALIZED (SELECT {picked}, {seconds} FROM service_orders o"
+        f" WHERE {where}),"
+        f" a AS ({' UNION ALL '.join(parts)}),"
+        " r AS (SELECT m, k, g, s, lim, row_number() OVER (PARTITION BY m, k, g ORDER BY s)"
+        " AS rn, count(*) OVER (PARTITION BY m, k, g) AS n FROM a)"
+        " SELECT m, k, g, count(*), avg(s), max(CASE WHEN rn = (9 * n + 9) / 10 THEN s END),"
+        f" sum(s <= lim) FROM r GROUP BY m, k, g{''.join(counts)}")
+    params = [v for k in names for v in groupings[k][1]] + values
+    stats: dict[tuple[str, str], dict[Any, TimeStats]] = {
+        (m.key, k): {} for m in MEASURES for k in names}
+    orders: dict[str, dict[Any, int]] = {k: {} for k in names}
+    for m, k, g, n, avg, p90, within in source.raw.execute(sql, params):
+        if m == "":
+            orders[names[k]][g] = n
+        else:
+            stats[(m, names[k])][g] = TimeStats(n, avg / 60.0, p90 / 60.0, int(within))
+    return stats, orders
 
 
 def period_sql(source: ReportSource, query: ReportQuery, unit: str, column: str = "o.called_at"
