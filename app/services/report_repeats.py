@@ -5,8 +5,8 @@ and by the technician of the first order.
 
 Days are local calendar days: a repair completed on day D comes back when the new repair
 order is called after the completion and on day D + 90 at the latest (day 91 is too late).
-One set-based statement per table; the comeback is an indexed ``EXISTS`` per first order
-(``ix_orders_product``, ``ix_products_serial_no``).
+One set-based statement for both tables; the comeback is an indexed ``EXISTS`` per first
+order (``ix_orders_product``, ``ix_products_serial_no``), looked up once.
 """
 
 from __future__ import annotations
@@ -68,23 +68,38 @@ def _comeback(alias: str) -> str:
             f" AND p2.id <> {alias}.product_id AND {later})))")
 
 
-def repeat_counts(source: ReportSource, query: ReportQuery, group: str,
-                  join: str = "") -> dict[Any, RepeatCounts]:
-    """First orders, repeats and still-open windows by the value of ``group`` (SQL over
-    ``o``, ``pa`` (the product) and ``join``'s tables)."""
+def repeat_table(source: ReportSource, query: ReportQuery,
+                 groupings: dict[str, str]) -> dict[str, dict[Any, RepeatCounts]]:
+    """First orders, repeats and still-open windows by each grouping (SQL over ``o`` and
+    ``pa``, the product), in one statement: the comeback is looked up once per first order
+    (a materialized CTE), then counted by every grouping."""
     where, values = order_filter_sql(source, query)
     kind = query.order_type or OrderType.REPAIR.value
+    names = list(groupings)
+    picked = ", ".join(f"{groupings[k]} AS g{i}" for i, k in enumerate(names))
+    kept = ", ".join(f"f.g{i}" for i in range(len(names)))
+    counted = " UNION ALL ".join(
+        f"SELECT {i}, g{i}, count(*), sum(rep), sum(pending) FROM x GROUP BY g{i}"
+        for i in range(len(names)))
     sql = (
         "WITH f AS (SELECT o.id, o.product_id, o.cleared_at, pa.serial_no AS serial,"
-        f" pa.model AS model, {group} AS g,"
-        " datetime(date(o.cleared_at, ?), ?, ?) AS bound"
-        f" FROM service_orders o JOIN products pa ON pa.id = o.product_id {join}"
-        f" WHERE {where} AND o.cleared_at IS NOT NULL AND o.order_type = ?)"
-        f" SELECT g, count(*), sum({_comeback('f')}), sum(f.bound > ?) FROM f GROUP BY g")
+        f" pa.model AS model, {picked}, datetime(date(o.cleared_at, ?), ?, ?) AS bound"
+        " FROM service_orders o JOIN products pa ON pa.id = o.product_id"
+        f" WHERE {where} AND o.cleared_at IS NOT NULL AND o.order_type = ?),"
+        f" x AS MATERIALIZED (SELECT {kept}, {_comeback('f')} AS rep, f.bound > ? AS pending"
+        f" FROM f) {counted}")
     params = [source.offset_modifier(query), f"+{WINDOW_DAYS + 1} days",
               source.offset_modifier(query, -1), *values, kind, db_time(source.now)]
-    return {g: RepeatCounts(n, int(rep), int(pending))
-            for g, n, rep, pending in source.raw.execute(sql, params)}
+    out: dict[str, dict[Any, RepeatCounts]] = {k: {} for k in names}
+    for i, g, n, rep, pending in source.raw.execute(sql, params):
+        out[names[i]][g] = RepeatCounts(n, int(rep), int(pending))
+    return out
+
+
+def repeat_counts(source: ReportSource, query: ReportQuery,
+                  group: str) -> dict[Any, RepeatCounts]:
+    """``repeat_table`` by one grouping."""
+    return repeat_table(source, query, {"g": group})["g"]
 
 
 def technician_names(source: ReportSource) -> dict[str, str]:
@@ -113,8 +128,8 @@ def _rows(counts: dict[Any, RepeatCounts], label: Any) -> tuple:
 
 
 def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
-    by_model = repeat_counts(source, query, "pa.model")
-    by_tech = repeat_counts(source, query, "o.technician_id")
+    counts = repeat_table(source, query, {"model": "pa.model", "tech": "o.technician_id"})
+    by_model, by_tech = counts["model"], counts["tech"]
     names = technician_names(source)
     tables = (
         Table("by_model", "Repeat repairs by model", _columns(Column("model", "Model")),
