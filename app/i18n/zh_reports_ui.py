@@ -59,6 +59,7 @@ TEXT_ZH: dict[str, str] = {
     "Changes not yet received by head office": "总部尚未收到的本站变更",
     "Updated {time}": "更新于 {time}",
     "Click or press Enter to open the list": "单击或按回车键打开明细",
+    "Opens the sync conflicts; F9 sends the changes now": "打开同步冲突；按 F9 立即上传变更",
     "Each figure opens the list behind it (click, or Tab to it and press Enter).":
         "单击数字（或用 Tab 键选中后按回车）即可打开对应的明细列表。",
     # the orders page's filters the dashboard opens

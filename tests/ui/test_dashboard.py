@@ -85,6 +85,7 @@ def test_the_manager_starts_on_the_dashboard_and_each_tile_opens_its_list(
                                                                        date(2026, 6, 1))
     assert dashboard.open_list("visits") is window.page("visits")
     assert dashboard.open_list("claims") is window.page("claims")
+    assert dashboard.open_list("outbox") is window.page("conflicts")
     _quiet(qtbot, runner)
     close_main_window(window)
 

@@ -39,6 +39,8 @@ class TileSpec:
     what: dict[str, Any]
     #: (figure, detail, colour) from the figures
     show: Callable[[DashboardFigures], tuple[str, str, str]]
+    #: English source text of the tooltip saying what a click opens
+    opens: str = "Click or press Enter to open the list"
 
 
 def _sla(f: DashboardFigures) -> tuple[str, str, str]:
@@ -78,7 +80,8 @@ TILES: tuple[TileSpec, ...] = (
                            amount=yuan(f.claims_waiting_fen)), NORMAL)),
     TileSpec("outbox", "Waiting for head office", "conflicts", {},
              lambda f: (str(f.outbox_pending), tr("Changes not yet received by head office"),
-                        NORMAL)),
+                        NORMAL),
+             "Opens the sync conflicts; F9 sends the changes now"),
 )
 
 
@@ -115,7 +118,7 @@ class DashboardPage(QWidget):
         grid.setSpacing(12)
         for position, spec in enumerate(TILES):
             tile = Tile(spec.key, tr(spec.caption))
-            tile.setToolTip(tr("Click or press Enter to open the list"))
+            tile.setToolTip(tr(spec.opens))
             tile.activated.connect(lambda s=spec: self.open_list(s.key))
             self.tiles[spec.key] = tile
             grid.addWidget(tile, position // COLUMNS, position % COLUMNS)
