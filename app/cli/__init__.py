@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "app.cli.knowledge_cmd",
     "app.cli.report_cmd",
     "app.cli.maintenance_cmd",
+    "app.cli.search_cmd",
 ]
 
 

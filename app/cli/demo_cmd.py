@@ -10,6 +10,7 @@ from app.domain.errors import RuleViolation
 from app.i18n import label, render, tr
 from app.paths import DataPaths, default_data_dir
 from app.services.demo_data import WalkingClock, default_start, generate
+from app.services.search_build import build_all
 from app.store import migrate
 from app.store.database import Database
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         except RuleViolation as exc:
             print(f"\n{render(exc)}", file=sys.stderr)
             return 2
+        build_all(db)  # the search indexes, complete before the window first opens
         raw = db.engine.raw_connection()  # outside any transaction: make it all durable
         try:
             raw.driver_connection.execute("PRAGMA synchronous = FULL")

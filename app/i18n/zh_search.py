@@ -1,6 +1,15 @@
 """Chinese for the search area (see app/i18n/__init__.py)."""
 
 TEXT_ZH: dict[str, str] = {
+    # the command line (app/cli/search_cmd.py)
+    "complete": "已完成",
+    "not complete": "未完成",
+    "Building the search index {percent}%": "正在建立搜索索引 {percent}%",
+    "Search index complete in {seconds} s.": "搜索索引已建立，用时 {seconds} 秒。",
+    # the status bar (app/ui/search/status.py)
+    "Until it is done, search finds only the start of numbers, phones and names.":
+        "建立完成前，只能按单号、电话、姓名的开头查找。",
+    "The search index could not be built: {message}": "搜索索引未能建立：{message}",
     # -- repair knowledge (维修知识库): app/services/knowledge.py, app/cli/knowledge_cmd.py,
     # app/ui/knowledge/ ----------------------------------------------------------------------
     "Type a symptom to look up similar repairs.": "请输入故障现象再查找相似维修。",
@@ -25,6 +34,7 @@ TEXT_ZH: dict[str, str] = {
         "按用户的描述输入故障现象，例如：不制冷",
     "{times}×": "{times}次",
     "Copy to repair record": "填入维修记录",
+    "No repair record can be added to this order now.": "此工单现在不能添加维修记录。",
     "Copy the selected suggestion's diagnosis and actions into the repair record form":
         "把选中建议的诊断和处理填入维修记录",
     "Looking up similar repairs…": "正在查找相似维修……",

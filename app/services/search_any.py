@@ -119,19 +119,28 @@ def order_page(raw: sqlite3.Connection, flt: Any, now: datetime, after: Any,
     return rows + _tier_one(raw, flt, now, kinds, after_doc, limit - len(rows))
 
 
+def tier_one_sql(flt: Any, now: datetime, kind: str, match: str, after_doc: int | None,
+                 limit: int) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and positional values of one tier-1 index's page (the benchmark runs the
+    same); its rows carry the document key as a seventeenth column."""
+    from app.services import order_queries as q
+
+    shape, params = q.plan(flt, now, None, limit)
+    shape = dataclasses.replace(shape, any_part=kind, broad=False, called_range=False,
+                                after=after_doc is not None)
+    sql, order, fixed = q.page_sql(shape)
+    values = {**fixed, **params, "match": match, "after_doc": after_doc}
+    return sql, tuple(values[k] for k in order)
+
+
 def _tier_one(raw: sqlite3.Connection, flt: Any, now: datetime,
               kinds: list[tuple[str, str]], after_doc: int | None, limit: int) -> list[Any]:
     from app.services import order_queries as q
 
     found: dict[int, Any] = {}
     for kind, match in kinds:
-        shape, params = q.plan(flt, now, None, limit)
-        shape = dataclasses.replace(shape, any_part=kind, broad=False, called_range=False,
-                                    after=after_doc is not None)
-        sql, order, fixed = q.page_sql(shape)
-        values = {**fixed, **params, "match": match, "after_doc": after_doc}
-        cursor = raw.execute(sql, tuple(values[k] for k in order))
-        raw_rows = cursor.fetchall()
+        sql, values = tier_one_sql(flt, now, kind, match, after_doc, limit)
+        raw_rows = raw.execute(sql, values).fetchall()
         for row, parsed in zip(raw_rows, q.rows_of(raw_rows), strict=True):
             found.setdefault(row[16], parsed)
     return [found[k] for k in sorted(found, reverse=True)[:limit]]

@@ -20,6 +20,7 @@ AREA_MODULES = [
     "app.ui.visits",
     "app.ui.maintenance",
     "app.ui.reports",
+    "app.ui.search",
     "app.ui.dashboard",
 ]
 

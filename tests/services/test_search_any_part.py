@@ -50,6 +50,14 @@ def world(services, station, clock):
     return made
 
 
+def _fts_in_step(services) -> None:
+    """FTS5's own check that each index holds exactly its documents' text."""
+    with services.db.write() as s:
+        for fts in ("order_codes_fts", "order_words_fts", "customer_codes_fts",
+                    "customer_words_fts"):
+            s.execute(text(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"))
+
+
 def _number(world, key: str) -> str:
     return world[key].number
 
@@ -130,6 +138,7 @@ def test_a_voided_record_no_longer_finds_the_order(services, world, station) -> 
                                      world["ming_record"], "录错了")
     assert _orders(services, "压缩机") == []
     assert _orders(services, "不制冷") == [_number(world, "ming")]  # the fault stays
+    _fts_in_step(services)
 
 
 def test_a_renamed_customer_is_found_by_the_new_name(services, world, station) -> None:
@@ -140,6 +149,7 @@ def test_a_renamed_customer_is_found_by_the_new_name(services, world, station) -
     assert _orders(services, "大明") == [_number(world, "ming")]
     assert _orders(services, "小明") == []
     assert _customers(services, "大明") == ["张大明"]
+    _fts_in_step(services)
 
 
 def test_a_rollback_leaves_no_document(services, world, station) -> None:
@@ -211,6 +221,7 @@ def test_builder_indexes_rows_written_behind_the_orms_back_and_resumes(services,
     assert _orders(services, "3333") == ["SO-BJ001-20261101-0004"]  # phone's last digits
     assert _orders(services, "四丰") == ["SO-BJ001-20261101-0004"]  # given name
     assert _customers(services, "SN00002") == ["孙三丰"]
+    _fts_in_step(services)
 
 
 def index_ready_now(services) -> bool:
