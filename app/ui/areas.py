@@ -21,6 +21,7 @@ AREA_MODULES = [
     "app.ui.maintenance",
     "app.ui.reports",
     "app.ui.search",
+    "app.ui.knowledge",
     "app.ui.dashboard",
 ]
 

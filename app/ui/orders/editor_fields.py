@@ -31,6 +31,7 @@ from app.i18n import tr
 from app.services.customers import CustomerFile
 from app.services.orders import OrderDetail, OrderEdit
 from app.ui.formatting import label, local_time
+from app.ui.knowledge.order_editor import order_panel
 from app.ui.widgets.forms import ErrorForm
 from app.ui.widgets.text_field import MultiLineField
 
@@ -106,6 +107,8 @@ class OrderFieldsTab(QWidget):
         left = QVBoxLayout()
         left.addLayout(self.form)
         left.addLayout(buttons)
+        self.knowledge = order_panel(editor, self.fault)  # 相似维修 as the fault is typed
+        left.addWidget(self.knowledge)
         left.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)

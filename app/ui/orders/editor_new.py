@@ -32,6 +32,7 @@ from app.services.order_warnings import Ack, OrderWarning, WarningsPending
 from app.services.orders import NewOrder, OrderDetail
 from app.services.users import UserInfo
 from app.ui.formatting import label
+from app.ui.knowledge.order_editor import new_order_panel
 from app.ui.orders.editor_fields import enum_combo, select_data
 from app.ui.widgets.forms import ErrorForm, error_label
 from app.ui.widgets.messages import show_error
@@ -156,7 +157,10 @@ class NewOrderForm(QWidget):
             box.setLayout(form)
             top.addWidget(box)
         order_box = QGroupBox(tr("Order"))
-        order_box.setLayout(self.order_form)
+        order_row = QHBoxLayout(order_box)
+        order_row.addLayout(self.order_form, 3)
+        self.knowledge = new_order_panel(editor, self.fault, self.model)  # 相似维修
+        order_row.addWidget(self.knowledge, 2)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
