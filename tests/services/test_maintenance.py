@@ -363,3 +363,10 @@ def test_the_command_lists_and_exports_the_due_products(services, desk, tmp_path
         (who,) = s.scalars(select(AuditEntry.username).where(
             AuditEntry.action == "maintenance.export"))
     assert who == "cli"
+
+
+def test_the_demo_station_has_products_due(demo_station) -> None:
+    page = demo_station.maintenance.due(366)
+    assert page.total > 0
+    assert {r.category for r in page.rows} <= {"空调", "电热水器", "油烟机"}
+    assert any(r.overdue for r in page.rows)
