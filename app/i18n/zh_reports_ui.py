@@ -46,7 +46,9 @@ TEXT_ZH: dict[str, str] = {
     "A promise running late right now": "当前有服务承诺已超时",
     "SLA this month": "本月时效达标率",
     "No orders this month yet": "本月尚无工单",
-    "{within} of {orders} orders within the promises": "{orders} 单中 {within} 单达标",
+    "{within} of {orders} orders within the promises": "{orders} 单中 {within} 单各项承诺均达标",
+    "Opens this month's service-time report (each promise on its own)":
+        "打开本月服务时效报表（按每项承诺分别统计）",
     "Waiting for parts": "待件工单",
     "Orders in status waiting for parts": "状态为待件的工单",
     "Low stock": "低库存配件",

@@ -61,8 +61,9 @@ TILES: tuple[TileSpec, ...] = (
     TileSpec("overdue", "Overdue orders", "orders", {"overdue": True},
              lambda f: (str(f.overdue), tr("A promise running late right now"),
                         ALERT if f.overdue else GOOD)),
+    # an order counts when it kept every promise; the report it opens counts each promise
     TileSpec("sla", "SLA this month", "reports", {"report": "sla", "preset": "this_month"},
-             _sla),
+             _sla, "Opens this month's service-time report (each promise on its own)"),
     TileSpec("waiting_parts", "Waiting for parts", "orders",
              {"status": OrderStatus.WAITING_PARTS.value},
              lambda f: (str(f.waiting_parts), tr("Orders in status waiting for parts"),
