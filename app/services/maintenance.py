@@ -277,7 +277,7 @@ def due_page(raw: Any, policy: WarrantyPolicy, local_now: datetime, days: int, l
         ORDER BY page.due_on, page.id
     """
     rows = raw.execute(sql, params).fetchall()
-    if not rows and offset:
+    if not rows and (offset or not limit):  # past the end: the total all the same
         total = due_page(raw, policy, local_now, days, 1, 0).total
     else:
         total = rows[0][12] if rows else 0

@@ -91,7 +91,7 @@ class MaintenancePage(QWidget):
 
         self.table = make_table(HEADERS, "maintenance_table",
                                 {0: 96, 1: 110, 2: 90, 3: 120, 5: 150, 6: 130, 7: 80,
-                                 8: 130}, stretch=4)
+                                 8: 150}, stretch=4)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.create_orders())
