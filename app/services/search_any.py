@@ -34,6 +34,7 @@ from sqlalchemy import (
     bindparam,
     column,
     literal_column,
+    select,
     table,
 )
 
@@ -85,16 +86,30 @@ class FtsSource:
     match: ColumnElement[bool]
 
 
-@lru_cache(maxsize=4)
-def any_part_source(kind: str) -> FtsSource:
+#: a tier-1 shape driven by its filter, not by the FTS index (``kind + FILTERED``)
+FILTERED = ":filtered"
+
+
+@lru_cache(maxsize=8)
+def any_part_source(shape_kind: str) -> FtsSource:
+    """The FROM of a tier-1 page. Plain ``kind``: the FTS index is walked newest first and
+    the filters checked on each match, so a page of a word in every order stops early.
+    ``kind + FILTERED`` (a customer's orders, today's orders): the filter's few orders are
+    walked and each checked against the index by rowid, so a selective filter with a common
+    word does not walk a million matches to find none."""
     from app.store.models import ServiceOrder
 
+    kind, _, filtered = shape_kind.partition(":")
     name = FTS[kind][0]
     fts = table(name, column("rowid", Integer))
     docs = table(ORDERS.name, column("doc", Integer), column("order_id", String))
+    match = literal_column(name).op("MATCH")(bindparam("match"))
+    if filtered:
+        source = ServiceOrder.__table__.join(docs, docs.c.order_id == ServiceOrder.id)
+        exists = select(fts.c.rowid).where(match, fts.c.rowid == docs.c.doc).exists()
+        return FtsSource(source, docs.c.doc, exists)
     source = fts.join(docs, docs.c.doc == fts.c.rowid).join(
         ServiceOrder, ServiceOrder.id == docs.c.order_id)
-    match = literal_column(name).op("MATCH")(bindparam("match"))
     return FtsSource(source, fts.c.rowid, match)
 
 
@@ -126,8 +141,9 @@ def tier_one_sql(flt: Any, now: datetime, kind: str, match: str, after_doc: int 
     from app.services import order_queries as q
 
     shape, params = q.plan(flt, now, None, limit)
-    shape = dataclasses.replace(shape, any_part=kind, broad=False, called_range=False,
-                                after=after_doc is not None)
+    selective = flt.customer_id is not None or flt.called_from is not None
+    shape = dataclasses.replace(shape, any_part=kind + (FILTERED if selective else ""),
+                                broad=False, called_range=False, after=after_doc is not None)
     sql, order, fixed = q.page_sql(shape)
     values = {**fixed, **params, "match": match, "after_doc": after_doc}
     return sql, tuple(values[k] for k in order)

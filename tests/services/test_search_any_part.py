@@ -130,6 +130,9 @@ def test_filters_still_apply_to_any_part_matches(services, world, station) -> No
     assert _orders(services, "35GW", customer_id=world["lei"].customer.id) == [
         _number(world, "lei")]
     assert _orders(services, "35GW", status=OrderStatus.CLOSED) == []
+    assert _orders(services, "35GW", called_from=world["nana"].called_at) == [
+        _number(world, k) for k in ("han", "lei", "nana")]
+    assert _orders(services, "8000", open_only=True) == [_number(world, "ming")]
 
 
 def test_a_voided_record_no_longer_finds_the_order(services, world, station) -> None:
@@ -246,3 +249,18 @@ def test_mark_stale_falls_back_until_rebuilt(services, world) -> None:
     assert _orders(services, "张小") == [_number(world, "ming")]
     assert build_all(services.db)
     assert _orders(services, "小明") == [_number(world, "ming")]
+
+
+def test_the_command_line_rebuilds_and_reports(services, world, capsys) -> None:
+    from app.__main__ import main
+
+    folder = str(services.paths.root)
+    with services.db.write() as s:
+        mark_stale(s.connection())
+    assert main(["--data-dir", folder, "search", "status"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["orders: 未完成", "customers: 未完成"]
+    assert main(["--data-dir", folder, "search", "rebuild"]) == 0
+    assert "搜索索引已建立" in capsys.readouterr().out
+    assert main(["--data-dir", folder, "search", "status"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["orders: 已完成", "customers: 已完成"]
+    assert _orders(services, "8000") == [_number(world, "ming")]
