@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
 from app.services import search_docs, search_index
+from app.services.backups import BackupService, read_settings
 from app.services.claims import ClaimService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
@@ -38,11 +39,12 @@ from app.services.users import UserService
 from app.services.visits import VisitService
 from app.services.warranty_policy import PolicyService
 from app.store import migrate
+from app.store.backup_checks import DatabaseDamaged, health_check
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.migrate import DatabaseTooNew
 
-__all__ = ["DatabaseTooNew", "Services", "build_services", "open_services"]
+__all__ = ["DatabaseDamaged", "DatabaseTooNew", "Services", "build_services", "open_services"]
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Services:
     maintenance: MaintenanceService
     dashboard: DashboardService
     knowledge: KnowledgeService
+    backups: BackupService
 
     def close(self) -> None:
         self.db.dispose()
@@ -85,9 +88,12 @@ def open_services(
 ) -> Services:
     """Opens (creating if needed) the station in ``data_dir``, migrating it after a backup."""
     paths = DataPaths(data_dir or default_data_dir()).ensure()
+    damage = health_check(paths.database)  # never open (and write to) a damaged file
+    if damage is not None:
+        raise DatabaseDamaged(paths.database, damage)
     db = Database.open(paths.database)
     try:
-        migrate.upgrade(db.engine, paths.database, paths.backups)
+        migrate.upgrade(db.engine, paths.database, read_settings(paths).folder)
     except Exception:
         db.dispose()
         raise
@@ -111,6 +117,7 @@ def build_services(
     reports.register_subject("shipment", old_parts.sheet)
     feedback = FeedbackService(db, bus, orders, clock)
     reports.register_subject("feedback", sheet_builder(feedback, clock))
+    sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
     return Services(
         paths=paths,
         db=db,
@@ -120,7 +127,7 @@ def build_services(
         orders=orders,
         outbox=OutboxStatus(db),
         reports=reports,
-        sync=SyncService(db, bus, DeferredTokenStore(paths.root), clock),
+        sync=sync,
         parts_orders=PartsOrderService(db, bus, clock),
         order_parts=OrderPartService(db, bus, orders, clock),
         old_parts=old_parts,
@@ -138,4 +145,5 @@ def build_services(
         maintenance=MaintenanceService(db, bus, orders, clock),
         dashboard=DashboardService(db, clock),
         knowledge=KnowledgeService(db, clock),
+        backups=BackupService(paths, sync._running, clock),  # no backup during a sync
     )

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
+from collections.abc import Callable
+
+from app.i18n import tr
 
 COMMAND_MODULES = [
     "app.cli.demo_cmd",
@@ -20,6 +24,7 @@ COMMAND_MODULES = [
     "app.cli.report_cmd",
     "app.cli.maintenance_cmd",
     "app.cli.search_cmd",
+    "app.cli.backup_cmd",
 ]
 
 
@@ -27,3 +32,31 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    for command in subparsers.choices.values():
+        handler = command.get_default("handler")
+        if handler is not None:
+            command.set_defaults(handler=_guarded(handler))
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace],
+                                                                         int]:
+    """A damaged station database ends every command with the recovery offer and exit code 3,
+    never a traceback (``app.services.recovery``)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from app.store.backup_checks import DatabaseDamaged
+
+        try:
+            return handler(args)
+        except DatabaseDamaged as exc:
+            from app.paths import DataPaths
+            from app.services.recovery import EXIT_DAMAGED, offer_lines, recovery_offer
+
+            offer = recovery_offer(DataPaths(exc.db_path.parent), exc.problem)
+            print("\n".join(offer_lines(offer)), file=sys.stderr)
+            if offer.backup is not None:
+                print(tr("To restore it: repair-station restore \"{path}\"",
+                         path=offer.backup.path), file=sys.stderr)
+            return EXIT_DAMAGED
+
+    return run

@@ -80,6 +80,9 @@ class Permission(StrEnum):
     REPORT_VIEW = "report.view"
     # maintenance reminders (app/services/maintenance.py): a call list with full phone numbers
     CAMPAIGN_EXPORT = "campaign.export"
+    # backups (app/services/backups.py): anyone at the desk backs up; the manager sets where
+    BACKUP_MAKE = "backup.make"
+    BACKUP_SETTINGS = "backup.settings"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -142,6 +145,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.REPORT_VIEW: {M: ANY},
     # the desk calls the customers; the list leaves the program with their phone numbers
     P.CAMPAIGN_EXPORT: {C: ANY, M: ANY},
+    P.BACKUP_MAKE: {C: ANY, M: ANY},
+    P.BACKUP_SETTINGS: {M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -194,6 +199,8 @@ DOING: dict[Permission, str] = {
     P.VISIT_RECORD: "make return visits",
     P.REPORT_VIEW: "read the station's reports",
     P.CAMPAIGN_EXPORT: "export customer lists for campaigns",
+    P.BACKUP_MAKE: "back up the station",
+    P.BACKUP_SETTINGS: "change where and when the station is backed up",
 }
 
 

@@ -9,8 +9,6 @@ Batch migrations rebuild tables, so they run with foreign keys off (otherwise
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,21 +65,13 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def backup_database(db_path: Path, backup_dir: Path, label: str) -> Path:
-    """A consistent copy through the online backup API; returns its path."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backup_dir / f"{db_path.stem}-{label}-{stamp}.sqlite3"
-    source = sqlite3.connect(db_path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    return target
+def backup_database(db_path: Path, backup_dir: Path, label: str = "") -> Path:
+    """A before-migration backup (``app.store.backups``: online API copy, checked, with the
+    attachments beside the database); returns the path of its database file."""
+    from app.store.backups import make_backup
+
+    return make_backup(db_path, backup_dir, db_path.parent / "attachments",
+                       "before-migration").database
 
 
 def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> str | None:

@@ -280,6 +280,10 @@ PROBES: dict[str, Entry] = {
     "MaintenanceService.export": Entry(P.CAMPAIGN_EXPORT, lambda svc, a, w: svc.maintenance
                                        .export(a, w.root.parent / "files" / "due.csv")),
     "DashboardService.figures": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.dashboard.figures(a)),
+    # backups: the desk backs up; the manager says where and when
+    "BackupService.backup_now": Entry(P.BACKUP_MAKE, lambda svc, a, w: svc.backups.backup_now(a)),
+    "BackupService.configure": Entry(P.BACKUP_SETTINGS, lambda svc, a, w: svc.backups.configure(
+        a, "", 3)),
 }
 
 #: entry points that take an actor but need no permission of their own, and why

@@ -1,0 +1,101 @@
+"""What the start-up offers when the station database is damaged: the newest good backup, its
+date and what restoring it loses, in words the window's dialog and the headless commands both
+show; and the restore itself. Qt-free.
+
+What a restore loses and what comes back: the changes made at this station after the backup
+are gone from this computer. What of them had been sent stays at head office (it is not sent
+back to the station). Head office's own changes (dispatched orders, edits, cancellations,
+notices) come again on the next sync, because the restored pull position is older and every
+pulled change is applied idempotently. The restored outbox numbers start above anything the
+lost database can have sent (``app.store.backups._seq_floor``), so head office takes every new
+change as new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from app.i18n import tr
+from app.paths import DataPaths
+from app.services.backups import BackupInfo, read_settings
+from app.store import backups as store
+from app.store.backup_checks import BackupProblem
+from app.store.file_lock import FileLock, LockHeld
+
+#: a window holds this in the data folder while it runs; a restore refuses while it is held
+RUNNING_LOCK = "running.lock"
+#: the exit code of a headless command that found the station database damaged
+EXIT_DAMAGED = 3
+
+
+@dataclass(frozen=True)
+class RecoveryOffer:
+    paths: DataPaths
+    problem: BackupProblem
+    backup: BackupInfo | None  # the newest backup that passes the restore checks
+
+
+def recovery_offer(paths: DataPaths, problem: BackupProblem) -> RecoveryOffer:
+    folder = read_settings(paths).folder
+    good = store.newest_good(folder)
+    info = None
+    if good is not None:
+        m = good.manifest
+        info = BackupInfo(good.path, m.created, m.kind, m.station_code, m.schema_revision,
+                          m.database_bytes, m.attachments, m.attachment_bytes)
+    return RecoveryOffer(paths, problem, info)
+
+
+def local_time(moment: datetime, tz: tzinfo | None = None) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def offer_lines(offer: RecoveryOffer, tz: tzinfo | None = None) -> list[str]:
+    """The explanation, one paragraph a line, in the current language."""
+    lines = [tr("The station data cannot be opened: {problem}",
+                problem=tr(offer.problem.template, **offer.problem.params))]
+    if offer.backup is None:
+        lines.append(tr("No usable backup was found in {folder}. The damaged file is left as "
+                        "it is; ask your dealer or head office for help.",
+                        folder=read_settings(offer.paths).folder))
+        return lines
+    b = offer.backup
+    lines.append(tr("The newest good backup is from {time} (station {station}).",
+                    time=local_time(b.created_at, tz), station=b.station_code or "-"))
+    lines.append(tr("Restoring it loses what was entered on this computer after {time}. "
+                    "Changes already sent to head office stay there; head office's "
+                    "dispatches, edits and notices come again at the next sync.",
+                    time=local_time(b.created_at, tz)))
+    lines.append(tr("The damaged file is kept in the backup folder (replaced-….sqlite3)."))
+    return lines
+
+
+class WindowRunning(Exception):
+    """A window holds the station (``running.lock``)."""
+
+
+def restore_offered(offer: RecoveryOffer) -> store.RestoreResult:
+    """Restores the offered backup (the caller checked there is one)."""
+    assert offer.backup is not None
+    return restore_file(offer.paths, offer.backup.path)
+
+
+def restore_file(paths: DataPaths, path: Path) -> store.RestoreResult:
+    """Restores ``path`` into the station, holding the running lock so no window starts
+    meanwhile; ``WindowRunning`` when a window (another process) holds it."""
+    lock = FileLock(paths.root / RUNNING_LOCK, blocking=False)
+    try:
+        lock.acquire()
+    except LockHeld:
+        raise WindowRunning(str(paths.root)) from None
+    try:
+        return store.restore(path, paths.database, read_settings(paths).folder,
+                             paths.attachments)
+    finally:
+        lock.release()
+
+
+__all__ = ["EXIT_DAMAGED", "RUNNING_LOCK", "RecoveryOffer", "WindowRunning", "offer_lines",
+           "recovery_offer", "restore_file", "restore_offered"]

@@ -1,0 +1,494 @@
+"""The station's backups: make one, list them, keep the right ones, restore one.
+
+A backup is a folder ``backups/<UTC time>-<kind>/`` holding ``station.sqlite3`` (a copy made
+through SQLite's online backup API, never a file copy, then ``integrity_check``-ed),
+``manifest.json`` (time, kind, schema revision, station, outbox high-water seq, sizes) and
+``attachments/`` (the photos). It is built under ``backups/.tmp-…`` and renamed into place
+last, so a backup cut off by a crash is never listed; the next backup removes the leftover.
+
+Attachments are content-addressed (``attachments/ab/abcdef…``) and never change, so a backup's
+copy of one is a hard link to the previous backup's copy (or to the live file), and only a
+file no earlier backup has is copied. On the same disk that costs no space; on a backup folder
+on another drive only the new photos are copied each day, and every backup folder is still
+whole on its own (deleting an old one never breaks a newer one).
+
+``repair-station backup --to FILE`` writes the same content as one ``.zip`` (``export_zip``).
+Kinds: ``daily`` (the automatic one), ``manual``, ``before-migration``, ``before-restore``.
+Retention (``retained``): the 14 newest daily/manual backups, plus the newest daily/manual one
+of each of the last 12 calendar months, plus every before-migration / before-restore backup
+younger than 90 days and the newest of each of those two kinds whatever its age.
+Qt-free; no services import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.store.backup_checks import (
+    BackupProblem,
+    DatabaseFacts,
+    check_candidate,
+    check_pages,
+    problem,
+    read_facts,
+    readable_facts,
+    restoring_path,
+)
+from app.store.file_lock import FileLock
+
+DB_NAME = "station.sqlite3"
+MANIFEST = "manifest.json"
+ATTACHMENTS = "attachments"
+KINDS = ("daily", "manual", "before-migration", "before-restore")
+ORDINARY = ("daily", "manual")
+KEEP_NEWEST = 14
+KEEP_MONTHS = 12
+KEEP_SPECIAL_DAYS = 90
+_NAME = re.compile(r"^(\d{8}T\d{12}Z)-(" + "|".join(KINDS) + r")$")
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    created_at: str  # ISO 8601, UTC
+    kind: str
+    schema_revision: str | None
+    station_code: str
+    station_name: str
+    outbox_seq: int
+    database_bytes: int
+    attachments: int
+    attachment_bytes: int
+
+    @property
+    def created(self) -> datetime:
+        return datetime.fromisoformat(self.created_at)
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One listed backup: its folder (or a bare ``.sqlite3`` file of an older program)."""
+
+    path: Path
+    database: Path
+    manifest: Manifest
+
+    @property
+    def attachments(self) -> Path | None:
+        folder = self.path / ATTACHMENTS
+        return folder if self.path.is_dir() and folder.is_dir() else None
+
+
+# -- making one ----------------------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as f:
+        os.fsync(f.fileno())
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """``source`` copied whole into a new file ``target`` through the online backup API (one
+    step: a consistent snapshot even while another process writes), then checked with
+    ``integrity_check`` and made a self-contained rollback-journal file."""
+    src = sqlite3.connect(source, timeout=10)
+    try:
+        src.execute("PRAGMA busy_timeout = 10000")
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+            rows = dest.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    if [tuple(r) for r in rows] != [("ok",)]:
+        raise problem("damaged", path=source, error="; ".join(str(r[0]) for r in rows[:3]))
+    _fsync_file(target)
+
+
+def _link_or_copy(candidates: Iterable[Path], target: Path) -> int:
+    """Hard-links ``target`` to the first candidate that exists (same disk), else copies the
+    first existing one; returns the bytes copied (0 for a link)."""
+    existing = [c for c in candidates if c.is_file()]
+    for source in existing:
+        try:
+            os.link(source, target)
+            return 0
+        except OSError:
+            continue
+    partial = target.with_name(target.name + ".part")
+    shutil.copyfile(existing[0], partial)
+    _fsync_file(partial)
+    os.replace(partial, target)
+    return target.stat().st_size
+
+
+def _attachment_files(folder: Path | None) -> Iterator[Path]:
+    if folder is None or not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*/*")):
+        if path.is_file() and not path.name.endswith(".part"):
+            yield path.relative_to(folder)
+
+
+def _copy_attachments(source: Path | None, target: Path,
+                      previous: Path | None) -> tuple[int, int]:
+    """Every attachment of ``source`` into ``target`` (linked to ``previous`` when it has it);
+    returns (files, bytes)."""
+    files = total = 0
+    for rel in _attachment_files(source):
+        assert source is not None
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        candidates = [previous / rel] if previous is not None else []
+        _link_or_copy([*candidates, source / rel], dest)
+        files += 1
+        total += dest.stat().st_size
+    return files, total
+
+
+def _remove_leftovers(backup_dir: Path) -> None:
+    for left in backup_dir.glob(".tmp-*"):
+        shutil.rmtree(left, ignore_errors=True)
+
+
+def make_backup(db_path: Path, backup_dir: Path, attachments_dir: Path | None, kind: str,
+                now: datetime | None = None) -> Backup:
+    """A new backup of the station database and its attachments; returns it listed."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    now = now or datetime.now(UTC)
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(backup_dir / ".lock"):
+        _remove_leftovers(backup_dir)
+        name = f"{now.astimezone(UTC).strftime(_STAMP)}-{kind}"
+        final = backup_dir / name
+        while final.exists():  # two backups within one microsecond
+            now += timedelta(microseconds=1)
+            name = f"{now.astimezone(UTC).strftime(_STAMP)}-{kind}"
+            final = backup_dir / name
+        work = backup_dir / f".tmp-{name}"
+        work.mkdir()
+        try:
+            copy_database(db_path, work / DB_NAME)
+            try:
+                facts = read_facts(work / DB_NAME)
+            except BackupProblem:  # not (yet) a station's schema: still worth keeping
+                facts = DatabaseFacts(None, "", "", 0)
+            previous = next((b.attachments for b in list_backups(backup_dir)
+                             if b.attachments is not None), None)
+            files, size = _copy_attachments(attachments_dir, work / ATTACHMENTS, previous)
+            manifest = Manifest(
+                created_at=now.astimezone(UTC).isoformat(), kind=kind,
+                schema_revision=facts.revision, station_code=facts.station_code,
+                station_name=facts.station_name, outbox_seq=facts.outbox_seq,
+                database_bytes=(work / DB_NAME).stat().st_size, attachments=files,
+                attachment_bytes=size)
+            (work / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False,
+                                                    indent=1), encoding="utf-8")
+            _fsync_file(work / MANIFEST)
+            _fsync_dir(work)
+            os.replace(work, final)
+            _fsync_dir(backup_dir)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    return Backup(final, final / DB_NAME, manifest)
+
+
+def export_zip(backup: Backup, target: Path) -> Path:
+    """One backup as a single ``.zip`` (database, manifest, attachments), written under a
+    temporary name and renamed, so ``target`` is whole or absent."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w") as archive:
+        archive.write(backup.database, DB_NAME, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(MANIFEST, json.dumps(asdict(backup.manifest), ensure_ascii=False,
+                                              indent=1))
+        folder = backup.attachments
+        for rel in _attachment_files(folder):
+            assert folder is not None
+            archive.write(folder / rel, f"{ATTACHMENTS}/{rel.as_posix()}",
+                          compress_type=zipfile.ZIP_STORED)  # photos are compressed already
+    _fsync_file(partial)
+    os.replace(partial, target)
+    return target
+
+
+# -- listing and retention -----------------------------------------------------------------------
+
+
+def _read_manifest(folder: Path) -> Manifest | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _legacy(path: Path) -> Backup:
+    """A bare copy an older program made before a migration (``station-before-0003-….sqlite3``)."""
+    created = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    kind = "before-migration" if "-before-" in path.name else "manual"
+    return Backup(path, path, Manifest(created.isoformat(), kind, None, "", "", 0,
+                                       path.stat().st_size, 0, 0))
+
+
+def list_backups(backup_dir: Path) -> list[Backup]:
+    """Every complete backup in ``backup_dir``, newest first (a replaced database kept aside
+    by a restore, ``replaced-….sqlite3``, is not a backup and is not listed)."""
+    if not backup_dir.is_dir():
+        return []
+    found: list[Backup] = []
+    for entry in backup_dir.iterdir():
+        if entry.is_dir() and _NAME.match(entry.name):
+            manifest = _read_manifest(entry)
+            if manifest is not None and (entry / DB_NAME).is_file():
+                found.append(Backup(entry, entry / DB_NAME, manifest))
+        elif (entry.is_file() and entry.suffix == ".sqlite3"
+              and not entry.name.startswith("replaced-")):
+            found.append(_legacy(entry))
+    return sorted(found, key=lambda b: b.manifest.created, reverse=True)
+
+
+def retained(entries: list[tuple[datetime, str]], now: datetime) -> set[int]:
+    """The indexes of ``entries`` (time, kind) the retention rule keeps (see the module doc)."""
+    keep: set[int] = set()
+    order = sorted(range(len(entries)), key=lambda i: entries[i][0], reverse=True)
+    ordinary = [i for i in order if entries[i][1] in ORDINARY]
+    keep.update(ordinary[:KEEP_NEWEST])
+    months: set[tuple[int, int]] = set()
+    year, month = now.year, now.month
+    for _ in range(KEEP_MONTHS):
+        months.add((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    seen: set[tuple[int, int]] = set()
+    for i in ordinary:
+        ym = (entries[i][0].year, entries[i][0].month)
+        if ym in months and ym not in seen:
+            seen.add(ym)
+            keep.add(i)
+    for kind in ("before-migration", "before-restore"):
+        special = [i for i in order if entries[i][1] == kind]
+        keep.update(special[:1])
+        keep.update(i for i in special
+                    if now - entries[i][0] <= timedelta(days=KEEP_SPECIAL_DAYS))
+    return keep
+
+
+def prune(backup_dir: Path, now: datetime | None = None) -> list[Path]:
+    """Deletes the backups the retention rule does not keep; returns what it deleted."""
+    now = now or datetime.now(UTC)
+    with FileLock(backup_dir / ".lock"):
+        backups = list_backups(backup_dir)
+        keep = retained([(b.manifest.created, b.manifest.kind) for b in backups], now)
+        gone = []
+        for i, backup in enumerate(backups):
+            if i in keep:
+                continue
+            if backup.path.is_dir():
+                shutil.rmtree(backup.path, ignore_errors=True)
+            else:
+                backup.path.unlink(missing_ok=True)
+            gone.append(backup.path)
+    return gone
+
+
+# -- restoring -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A checked file to restore from, with its attachments folder if it has one."""
+
+    database: Path
+    attachments: Path | None
+    facts: DatabaseFacts
+    created: datetime | None
+
+
+@contextlib.contextmanager
+def open_candidate(path: Path) -> Iterator[Candidate]:
+    """``path`` (a backup folder, its ``station.sqlite3`` or ``manifest.json``, a ``.zip`` from
+    ``backup --to``, or a bare ``.sqlite3``) checked for a restore; raises ``BackupProblem``."""
+    path = Path(path)
+    with contextlib.ExitStack() as stack:
+        if path.is_file() and zipfile.is_zipfile(path):
+            unpacked = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="restore-", dir=path.parent if os.access(path.parent, os.W_OK)
+                else None)))
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.namelist():
+                        if member.startswith(("/", "..")) or ".." in Path(member).parts:
+                            raise problem("not_station", path=path)
+                    archive.extractall(unpacked)
+            except (zipfile.BadZipFile, OSError):
+                raise problem("not_station", path=path) from None
+            path = unpacked
+        if path.is_file() and path.name == MANIFEST:
+            path = path.parent
+        folder = path if path.is_dir() else None
+        database = path / DB_NAME if folder is not None else path
+        facts = check_candidate(database)
+        manifest = _read_manifest(folder) if folder is not None else None
+        attachments = folder / ATTACHMENTS if folder is not None else None
+        yield Candidate(database, attachments if attachments and attachments.is_dir() else None,
+                        facts, manifest.created if manifest else None)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    replaced: Path | None  # the database moved aside, if there was one
+    before_restore: Backup | None  # the backup made first, when the database was sound
+    outbox_seq_floor: int  # the new outbox numbers start above this
+    attachments_added: int
+
+
+def _seq_floor(restored: DatabaseFacts, current: DatabaseFacts | None,
+               backups: list[Backup], now: datetime) -> int:
+    """Where the restored station's new outbox numbers must start. Head office keeps every
+    seq it ever took and skips a seq it already holds, so a new change must never get one the
+    lost database already sent. When that database is readable its last seq is the answer;
+    when it is not, nothing tells how far it went, so the floor is the clock in microseconds
+    (far above any count of changes, and higher at every later restore)."""
+    floor = max([restored.outbox_seq] + [b.manifest.outbox_seq for b in backups])
+    if current is not None:
+        return max(floor, current.outbox_seq)
+    return max(floor, int(now.timestamp() * 1_000_000))
+
+
+def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int) -> None:
+    """In the restored copy: the outbox counter moved to ``floor``; the day counters of order
+    and document numbers no lower than the replaced database's, so a number it issued is not
+    issued again for another order."""
+    if current is not None:
+        conn.execute("ATTACH DATABASE ? AS old", (str(current),))
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)",
+                         (floor,))
+        elif row[0] < floor:
+            conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (floor,))
+        if current is not None:
+            for table, keys in (("order_counters", ("day",)),
+                                ("document_counters", ("prefix", "day"))):
+                on = " AND ".join(f"t.{k} = o.{k}" for k in keys)
+                cols = ", ".join(keys)
+                conn.execute(f"UPDATE {table} AS t SET last = o.last FROM old.{table} AS o "
+                             f"WHERE {on} AND o.last > t.last")
+                conn.execute(f"INSERT INTO {table} ({cols}, last) SELECT {cols}, last FROM "
+                             f"old.{table} AS o WHERE NOT EXISTS (SELECT 1 FROM {table} AS t "
+                             f"WHERE {on})")
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        if current is not None:
+            conn.execute("DETACH DATABASE old")
+
+
+def _move_aside(db_path: Path, backup_dir: Path, now: datetime) -> Path | None:
+    """The replaced database (with its WAL, which belongs to it alone) moved to
+    ``backups/replaced-<time>.sqlite3``; nothing of it is left beside the new one."""
+    if not db_path.exists():
+        return None
+    target = backup_dir / f"replaced-{now.astimezone(UTC).strftime(_STAMP)}.sqlite3"
+    shutil.move(db_path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(str(db_path) + suffix)
+        if side.exists():
+            shutil.move(side, Path(str(target) + suffix))
+    return target
+
+
+def restore(path: Path, db_path: Path, backup_dir: Path, attachments_dir: Path,
+            now: datetime | None = None) -> RestoreResult:
+    """Replaces the station database with the backup at ``path`` (checked first). The caller
+    makes sure nothing has the database open. A sound current database is backed up first
+    (``before-restore``) and in any case moved aside; attachments the backup has and the data
+    folder lacks are put back (none is deleted: they are named by their content)."""
+    now = now or datetime.now(UTC)
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    with open_candidate(path) as candidate:
+        current = readable_facts(db_path) if db_path.exists() else None
+        before = (make_backup(db_path, backup_dir, attachments_dir, "before-restore", now)
+                  if current is not None else None)
+        floor = _seq_floor(candidate.facts, current, list_backups(backup_dir), now)
+        pending = restoring_path(db_path)
+        pending.unlink(missing_ok=True)
+        copy_database(candidate.database, pending)
+        conn = sqlite3.connect(pending, isolation_level=None)
+        try:
+            _carry_over(conn, db_path if current is not None else None, floor)
+        finally:
+            conn.close()
+        check_pages(pending, full=True)
+        _fsync_file(pending)
+        added = _restore_attachments(candidate.attachments, attachments_dir)
+        replaced = _move_aside(db_path, backup_dir, now)
+        os.replace(pending, db_path)
+        _fsync_dir(db_path.parent)
+    return RestoreResult(replaced, before, floor, added)
+
+
+def _restore_attachments(source: Path | None, target: Path) -> int:
+    added = 0
+    for rel in _attachment_files(source):
+        assert source is not None
+        dest = target / rel
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".part")
+        shutil.copyfile(source / rel, partial)
+        _fsync_file(partial)
+        os.replace(partial, dest)
+        added += 1
+    return added
+
+
+def newest_good(backup_dir: Path,
+                on_bad: Callable[[Backup, BackupProblem], None] | None = None) -> Backup | None:
+    """The newest listed backup that passes the restore checks (each bad one reported)."""
+    for backup in list_backups(backup_dir):
+        try:
+            check_candidate(backup.database)
+        except BackupProblem as exc:
+            if on_bad is not None:
+                on_bad(backup, exc)
+            continue
+        return backup
+    return None
+
+
+__all__ = ["Backup", "BackupProblem", "Candidate", "Manifest", "RestoreResult", "export_zip",
+           "list_backups", "make_backup", "newest_good", "open_candidate", "prune", "restore",
+           "retained"]
