@@ -107,6 +107,16 @@ def test_a_bad_interval_refuses_the_file_naming_the_row(bad: str) -> None:
         "whole number from 0 to 240."]
 
 
+def test_a_station_import_with_a_bad_interval_stores_nothing(services, station) -> None:
+    bad = DEMO_POLICY_CSV.replace("category,油烟机,CXW-,12,,6", "category,油烟机,CXW-,12,,0.5")
+    with pytest.raises(policy_csv.PolicyFileError) as err:
+        services.policy.import_bytes(station["manager"], bad.encode("utf-8"))
+    assert err.value.field == "file" and err.value.total == 1
+    assert err.value.lines() == ["Line 9, column maintenance_months: Maintenance interval "
+                                 "(months) must be a whole number from 0 to 240."]
+    assert services.policy.current().source == ""  # no policy stored
+
+
 def test_only_a_category_row_takes_an_interval() -> None:
     text = DEMO_POLICY_CSV.replace("travel,,10,20,", "travel,,10,20,,6")
     with pytest.raises(policy_csv.PolicyFileError) as err:
