@@ -56,13 +56,15 @@ class RepeatCounts:
 
 
 def _comeback(alias: str) -> str:
-    """An SQL EXISTS: a later repair of the first order's product inside its window."""
+    """An SQL EXISTS: a later repair of the first order's product inside its window (``d``:
+    the serials on several product records)."""
     later = (f"b.called_at > {alias}.cleared_at AND b.called_at < {alias}.bound"
              f" AND b.order_type = '{OrderType.REPAIR.value}'"
              f" AND b.status <> '{OrderStatus.CANCELLED.value}' AND b.id <> {alias}.id")
     return (f"(EXISTS (SELECT 1 FROM service_orders b WHERE b.product_id = {alias}.product_id"
             f" AND {later})"
-            f" OR ({alias}.serial <> '' AND EXISTS (SELECT 1 FROM products p2"
+            f" OR ({alias}.serial <> '' AND EXISTS (SELECT 1 FROM d WHERE d.serial_no ="
+            f" {alias}.serial AND d.model = {alias}.model) AND EXISTS (SELECT 1 FROM products p2"
             f" JOIN service_orders b ON b.product_id = p2.id"
             f" WHERE p2.serial_no = {alias}.serial AND p2.model = {alias}.model"
             f" AND p2.id <> {alias}.product_id AND {later})))")
@@ -82,7 +84,11 @@ def repeat_table(source: ReportSource, query: ReportQuery,
         f"SELECT {i}, g{i}, count(*), sum(rep), sum(pending) FROM x GROUP BY g{i}"
         for i in range(len(names)))
     sql = (
-        "WITH f AS (SELECT o.id, o.product_id, o.cleared_at, pa.serial_no AS serial,"
+        # the serials registered on more than one product record (few or none): only their
+        # first orders look for a comeback on another record
+        "WITH d AS MATERIALIZED (SELECT serial_no, model FROM products WHERE serial_no <> ''"
+        " GROUP BY serial_no, model HAVING count(*) > 1),"
+        " f AS (SELECT o.id, o.product_id, o.cleared_at, pa.serial_no AS serial,"
         f" pa.model AS model, {picked}, datetime(date(o.cleared_at, ?), ?, ?) AS bound"
         " FROM service_orders o JOIN products pa ON pa.id = o.product_id"
         f" WHERE {where} AND o.cleared_at IS NOT NULL AND o.order_type = ?),"

@@ -101,12 +101,13 @@ def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
     unit = period_unit(query)
     group, shift = period_sql(source, query, unit)
     stats, counts = time_table(source, query, {"all": ("''", []), "type": ("o.order_type", []),
-                                               "period": (group, shift)})
+                                               "period": (group, shift)},
+                               percentiles=("all", "type"))
     overall = {m.key: stats[(m.key, "all")].get("", EMPTY) for m in MEASURES}
-    total = counts["all"].get("", 0)
+    total = counts["all"].get("", (0, 0))[0]
 
     type_rows = tuple(
-        (t, *_type_cells(counts["type"].get(t.value, 0),
+        (t, *_type_cells(counts["type"].get(t.value, (0, 0))[0],
                          [stats[(m.key, "type")].get(t.value, EMPTY) for m in MEASURES]))
         for t in OrderType)
     type_totals = ("Total", *_type_cells(total, [overall[m.key] for m in MEASURES]))
@@ -115,7 +116,8 @@ def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
     for day in periods(query, unit):
         key = day.isoformat()
         cells = [stats[(m.key, "period")].get(key, EMPTY) for m in MEASURES]
-        period_rows.append((day, counts["period"].get(key, 0), *(st.share for st in cells),
+        period_rows.append((day, counts["period"].get(key, (0, 0))[0],
+                            *(st.share for st in cells),
                             *(st.average for st in cells)))
     period_title = {"day": "By day", "week": "By week (from Monday)", "month": "By month"}[unit]
     period_table = Table("by_period", period_title, (

@@ -43,14 +43,6 @@ NOTES = (
 )
 
 
-def _orders(source: ReportSource, query: ReportQuery, group: str) -> dict[Any, tuple[int, int]]:
-    where, values = order_filter_sql(source, query)
-    rows = source.raw.execute(
-        f"SELECT {group}, count(*), count(o.cleared_at) FROM service_orders o WHERE {where}"
-        " GROUP BY 1", values)
-    return {g: (n, cleared) for g, n, cleared in rows}
-
-
 def _satisfaction(source: ReportSource, query: ReportQuery,
                   group: str) -> dict[Any, tuple[int, int]]:
     """(points, scores given) by ``group``."""
@@ -80,8 +72,8 @@ def _cells(orders: tuple[int, int], times: list[float | None], rep: RepeatCounts
 
 def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
     group = "o.technician_id"
-    orders = _orders(source, query, group)
-    stats, _ = time_table(source, query, {"tech": (group, [])})
+    stats, counts = time_table(source, query, {"tech": (group, [])})
+    orders = counts["tech"]
     times = {m.key: stats[(m.key, "tech")] for m in MEASURES}
     repeats = repeat_counts(source, query, group)
     scores = _satisfaction(source, query, group)

@@ -2,11 +2,13 @@
 clearing times of the orders of a range, as count, average, 90th percentile and the count
 within the promise of ``app.domain.sla``, grouped by any SQL expression.
 
-All of a report's times are one set-based statement (``time_table``): one pass over the
-range's orders into a materialized CTE, the times computed in SQL from the stored UTC texts
-(``julianday``, rounded to the millisecond so a time exactly at the promise counts as
-within), the 90th percentile by ``row_number()`` over each group (nearest rank: the smallest
-time with at least 90 % of the group's times at or below it).
+All of a report's times come from one pass over the range's orders (``time_table``) into a
+temporary table: the times computed in SQL from the stored UTC texts (``julianday``, rounded
+to the millisecond so a time exactly at the promise counts as within), then one GROUP BY per
+grouping over that table, and the 90th percentile picked in Python from the sorted column
+of each group's times (nearest rank: the smallest time with at least 90 % of the group's
+times at or below it). Ranking in SQL (``row_number()`` over every grouping) took 39 s on a
+year of the 1,000,000-order benchmark station; this takes about 6 s on a busy machine.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class TimeStats:
 
 
 EMPTY = TimeStats()
+#: the temporary table of one report's pass (dropped before the report returns)
+_TEMP = "report_times"
 
 
 def seconds_sql(measure: Measure, alias: str = "o") -> str:
@@ -60,42 +64,69 @@ def seconds_sql(measure: Measure, alias: str = "o") -> str:
             " * 86400.0, 3)")
 
 
+def percentile_90(values: list[float]) -> float | None:
+    """The smallest value with at least 90 % of ``values`` at or below it (nearest rank)."""
+    if not values:
+        return None
+    rank = (9 * len(values) + 9) // 10  # ceil(0.9 n)
+    return sorted(values)[rank - 1]
+
+
 def time_table(source: ReportSource, query: ReportQuery,
-               groupings: dict[str, tuple[str, list[object]]]
-               ) -> tuple[dict[tuple[str, str], dict[Any, TimeStats]], dict[str, dict[Any, int]]]:
-    """Every measure by every grouping in ONE statement (one pass over the range's orders,
-    kept in a materialized CTE): ``groupings`` names SQL expressions over ``o`` (with their
-    parameters). Returns {(measure key, grouping): {group value: TimeStats}} and
-    {grouping: {group value: orders called}}; orders lacking either event of a measure are
-    left out of it."""
+               groupings: dict[str, tuple[str, list[object]]], percentiles: tuple[str, ...] = ()
+               ) -> tuple[dict[tuple[str, str], dict[Any, TimeStats]],
+                          dict[str, dict[Any, tuple[int, int]]]]:
+    """Every measure by every grouping from ONE pass over the range's orders.
+
+    ``groupings`` names SQL expressions over ``o`` (with their parameters). The pass keeps
+    each order's group values and times in a temporary table of the report's connection;
+    each grouping is then one GROUP BY over it, and the 90th percentiles of the groupings
+    named in ``percentiles`` are picked in Python from its time columns (nearest rank).
+    Returns {(measure key, grouping): {group value: TimeStats}} and {grouping: {group value:
+    (orders called, of them cleared)}}; orders lacking either event of a measure are left
+    out of it."""
     where, values = order_filter_sql(source, query)
     names = list(groupings)
     picked = ", ".join(f"{groupings[k][0]} AS g{i}" for i, k in enumerate(names))
     seconds = ", ".join(
         (f"CASE WHEN {m.condition} THEN {seconds_sql(m)} END" if m.condition
          else seconds_sql(m)) + f" AS s_{m.key}" for m in MEASURES)
-    parts = [f"SELECT '{m.key}' AS m, {i} AS k, g{i} AS g, s_{m.key} AS s,"
-             f" {m.within.total_seconds()} AS lim FROM v WHERE s_{m.key} IS NOT NULL"
-             for m in MEASURES for i in range(len(names))]
-    counts = [f" UNION ALL SELECT '', {i}, g{i}, count(*), NULL, NULL, NULL FROM v GROUP BY g{i}"
-              for i in range(len(names))]
-    sql = (
-        f"WITH v AS MATERIALIZED (SELECT {picked}, {seconds} FROM service_orders o"
-        f" WHERE {where}),"
-        f" a AS ({' UNION ALL '.join(parts)}),"
-        " r AS (SELECT m, k, g, s, lim, row_number() OVER (PARTITION BY m, k, g ORDER BY s)"
-        " AS rn, count(*) OVER (PARTITION BY m, k, g) AS n FROM a)"
-        " SELECT m, k, g, count(*), avg(s), max(CASE WHEN rn = (9 * n + 9) / 10 THEN s END),"
-        f" sum(s <= lim) FROM r GROUP BY m, k, g{''.join(counts)}")
     params = [v for k in names for v in groupings[k][1]] + values
-    stats: dict[tuple[str, str], dict[Any, TimeStats]] = {
-        (m.key, k): {} for m in MEASURES for k in names}
-    orders: dict[str, dict[Any, int]] = {k: {} for k in names}
-    for m, k, g, n, avg, p90, within in source.raw.execute(sql, params):
-        if m == "":
-            orders[names[k]][g] = n
-        else:
-            stats[(m, names[k])][g] = TimeStats(n, avg / 60.0, p90 / 60.0, int(within))
+    raw = source.raw
+    raw.execute(f"DROP TABLE IF EXISTS temp.{_TEMP}")
+    raw.execute(f"CREATE TEMP TABLE {_TEMP} AS SELECT {picked}, {seconds},"
+                " o.cleared_at IS NOT NULL AS cleared"
+                f" FROM service_orders o WHERE {where}", params)
+    try:
+        figures = ", ".join(f"count(s_{m.key}), avg(s_{m.key}),"
+                            f" sum(s_{m.key} <= {m.within.total_seconds()})" for m in MEASURES)
+        stats: dict[tuple[str, str], dict[Any, TimeStats]] = {}
+        orders: dict[str, dict[Any, tuple[int, int]]] = {}
+        for i, name in enumerate(names):
+            p90: dict[tuple[str, Any], float | None] = {}
+            if name in percentiles:
+                columns: dict[tuple[str, Any], list[float]] = {}
+                for m in MEASURES:
+                    for g, sec in raw.execute(f"SELECT g{i}, s_{m.key} FROM temp.{_TEMP}"
+                                              f" WHERE s_{m.key} IS NOT NULL"):
+                        columns.setdefault((m.key, g), []).append(sec)
+                p90 = {key: percentile_90(col) for key, col in columns.items()}
+            orders[name] = {}
+            for m in MEASURES:
+                stats[(m.key, name)] = {}
+            for g, n, cleared, *cells in raw.execute(
+                    f"SELECT g{i}, count(*), sum(cleared), {figures} FROM temp.{_TEMP}"
+                    f" GROUP BY g{i}"):
+                orders[name][g] = (n, int(cleared))
+                for j, m in enumerate(MEASURES):
+                    count, avg, within = cells[3 * j:3 * j + 3]
+                    if count:
+                        top = p90.get((m.key, g))
+                        stats[(m.key, name)][g] = TimeStats(
+                            count, avg / 60.0, top / 60.0 if top is not None else None,
+                            int(within))
+    finally:
+        raw.execute(f"DROP TABLE temp.{_TEMP}")
     return stats, orders
 
 
