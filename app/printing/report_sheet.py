@@ -95,8 +95,8 @@ def _display_width(text: str) -> int:
 
 def column_shares(table: SheetTable) -> list[float]:
     """Each column's share of the width after what it holds: a figure column as wide as its
-    widest figure (up to 16 characters), a short text column unwrapped (up to 10), longer
-    text sharing what is left (wrapping inside its cell)."""
+    widest figure (up to 16 characters), a short text column unwrapped (up to 10, a code
+    up to 22), longer text sharing what is left (wrapping inside its cell)."""
     least, wish = [], []
     for i, head in enumerate(table.headings):
         cells = [r[i] for r in table.rows] + ([table.totals[i]] if table.totals else [])
@@ -104,6 +104,9 @@ def column_shares(table: SheetTable) -> list[float]:
         if i in table.numeric:
             least.append(min(widest, 16))
             wish.append(min(widest, 16))
+        elif all(c.isascii() and " " not in c for c in cells):
+            least.append(min(widest, 22))  # codes (order numbers) read best unbroken
+            wish.append(min(widest, 36))
         else:
             least.append(min(widest, 10))
             wish.append(min(widest, 36))

@@ -1,0 +1,221 @@
+"""Each station report over one year on the 1,000,000-order station, through the report
+service (``StationReportService.run``: its read snapshot, its SQL, building the typed tables)
+and, in the same run, the same aggregates written directly in plain sqlite3 (a separate
+connection, the statements a person would write by hand: one grouped query per table, the
+90th percentile by ``row_number()``, the 90-day comeback as an ``EXISTS``). Goal: each
+report within 2x of plain sqlite3. A check column compares one headline figure of both sides
+(they must agree, or the comparison is of different work).
+
+    python -m benchmarks.big_station          # once: 1,000,000 orders, 200,000 customers
+    python -m benchmarks.reports_bench [--runs 3] [--reports orders,sla,...]
+
+The big station has no stock movements and no claim batches (``big_station`` does not make
+them), so ``parts`` and ``claims`` measure only the statements' fixed cost there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from datetime import time as dtime
+
+from app.bootstrap import open_services
+from app.cli.parts_cmd import CLI_ACTOR
+from app.domain.report_tables import ReportQuery, ReportResult
+from app.services.station_reports import REPORT_MODULES, StationReportService, db_time
+from benchmarks.big_station import DEFAULT_DIR, build
+
+SHANGHAI = timezone(timedelta(hours=8))
+LOCAL = "+480 minutes"
+#: the measures of the service-time figures: (start column, end column, condition, seconds)
+MEASURES = (("called_at", "responded_at", "1", 1800),
+            ("called_at", "arrived_at", "service_mode = 'on_site'", 86400),
+            ("arrived_at", "cleared_at", "1", 86400))
+SCORES = ("speed_score", "attitude_score", "quality_score", "price_score")
+
+
+def _seconds(start: str, end: str) -> str:
+    return f"round((julianday({end}) - julianday({start})) * 86400.0, 3)"
+
+
+class Plain:
+    """The reports' aggregates written by hand over a plain sqlite3 connection."""
+
+    def __init__(self, db: sqlite3.Connection, query: ReportQuery) -> None:
+        self.db = db
+        start = datetime.combine(query.start, dtime(0), SHANGHAI)
+        end = datetime.combine(query.end + timedelta(days=1), dtime(0), SHANGHAI)
+        self.bounds = (db_time(start), db_time(end))
+        self.range = "o.called_at >= ? AND o.called_at < ?"
+
+    def q(self, sql: str, *extra: object) -> list[tuple]:
+        return self.db.execute(sql, (*self.bounds, *extra)).fetchall()
+
+    # -- one function per report: returns its headline figure for the check -----------------
+    def orders(self) -> int:
+        total = 0
+        for column in ("status", "order_type", "source"):
+            rows = self.q(f"SELECT {column}, count(*) FROM service_orders o WHERE {self.range}"
+                          " GROUP BY 1")
+            total = sum(n for _g, n in rows)
+        return total
+
+    def _times(self, group: str) -> list[tuple]:
+        """count, average, within and p90 of the three measures by ``group``."""
+        out = []
+        for start, end, condition, limit in MEASURES:
+            s = _seconds(f"o.{start}", f"o.{end}")
+            inner = (f"SELECT {group} AS g, {s} AS s FROM service_orders o WHERE {self.range}"
+                     f" AND {condition} AND o.{end} IS NOT NULL AND o.{start} IS NOT NULL")
+            out += self.q(f"SELECT g, count(*), avg(s), sum(s <= {limit}) FROM ({inner})"
+                          " GROUP BY g")
+            out += self.q(f"SELECT g, s FROM (SELECT g, s, row_number() OVER (PARTITION BY g"
+                          f" ORDER BY s) AS rn, count(*) OVER (PARTITION BY g) AS n"
+                          f" FROM ({inner})) WHERE rn = (9 * n + 9) / 10")
+        return out
+
+    def sla(self) -> int:
+        month = f"date(o.called_at, '{LOCAL}', 'start of month')"
+        overall = self._times("''")
+        self._times("o.order_type")
+        self._times(month)
+        self.q(f"SELECT {month}, count(*) FROM service_orders o WHERE {self.range} GROUP BY 1")
+        return overall[0][1]  # responses measured
+
+    def _repeats(self, group: str) -> list[tuple]:
+        later = ("b.called_at > f.cleared_at AND b.called_at < f.bound"
+                 " AND b.order_type = 'repair' AND b.status <> 'cancelled' AND b.id <> f.id")
+        return self.q(
+            f"SELECT g, count(*), sum(EXISTS (SELECT 1 FROM service_orders b"
+            f" WHERE b.product_id = f.product_id AND {later})"
+            f" OR (f.serial <> '' AND EXISTS (SELECT 1 FROM products p2 JOIN service_orders b"
+            f" ON b.product_id = p2.id WHERE p2.serial_no = f.serial AND p2.model = f.model"
+            f" AND p2.id <> f.product_id AND {later}))) FROM (SELECT o.id, o.product_id,"
+            f" o.cleared_at, p.serial_no AS serial, p.model AS model, {group} AS g,"
+            f" datetime(date(o.cleared_at, '{LOCAL}'), '+91 days', '-480 minutes') AS bound"
+            " FROM service_orders o JOIN products p ON p.id = o.product_id"
+            f" WHERE {self.range} AND o.cleared_at IS NOT NULL AND o.order_type = 'repair') f"
+            " GROUP BY g")
+
+    def repeats(self) -> int:
+        by_model = self._repeats("p.model")
+        self._repeats("o.technician_id")
+        return sum(n for _g, n, _r in by_model)  # first orders
+
+    def satisfaction(self) -> int:
+        cells = ", ".join(f"count(v.{c}), avg(v.{c}), " + ", ".join(
+            f"sum(v.{c} = {n})" for n in range(1, 6)) for c in SCORES)
+        row = self.q(f"SELECT {cells} FROM return_visits v JOIN service_orders o"
+                     f" ON o.id = v.order_id WHERE {self.range} AND v.status = 'done'")[0]
+        self.q(f"SELECT status, count(*) FROM service_orders o WHERE {self.range}"
+               " AND o.order_type = 'complaint' GROUP BY 1")
+        self.q("SELECT o.number, o.called_at, o.status, r.number, u.display_name, c.name,"
+               " o.fault_description FROM service_orders o JOIN customers c ON"
+               " c.id = o.customer_id LEFT JOIN service_orders r ON r.id = o.related_order_id"
+               f" LEFT JOIN users u ON u.id = r.technician_id WHERE {self.range}"
+               " AND o.order_type = 'complaint' ORDER BY o.called_at DESC, o.number LIMIT 200")
+        return row[0]  # speed scores given
+
+    def parts(self) -> int:
+        rows = self.db.execute(
+            "SELECT m.part_id, sum(-m.quantity) FROM stock_movements m"
+            " WHERE m.created_at >= ? AND m.created_at < ? GROUP BY m.part_id",
+            self.bounds).fetchall()
+        self.db.execute("SELECT part_id, sum(quantity) FROM stock_movements GROUP BY part_id"
+                        ).fetchall()
+        return len(rows)
+
+    def claims(self) -> int:
+        rows = self.db.execute(
+            "SELECT b.period, count(DISTINCT b.id), sum(l.amount_fen) FROM claim_batches b"
+            " JOIN claim_lines l ON l.batch_id = b.id WHERE b.status <> 'draft'"
+            " GROUP BY b.period").fetchall()
+        return len(rows)
+
+    def technicians(self) -> int:
+        rows = self.q(f"SELECT o.technician_id, count(*), count(o.cleared_at)"
+                      f" FROM service_orders o WHERE {self.range} GROUP BY 1")
+        self._times("o.technician_id")
+        self._repeats("o.technician_id")
+        total = " + ".join(f"coalesce(v.{c}, 0)" for c in SCORES)
+        given = " + ".join(f"(v.{c} IS NOT NULL)" for c in SCORES)
+        self.q(f"SELECT o.technician_id, sum({total}), sum({given}) FROM return_visits v"
+               f" JOIN service_orders o ON o.id = v.order_id WHERE {self.range}"
+               " AND v.status = 'done' GROUP BY 1")
+        return sum(n for _t, n, _c in rows)  # orders
+
+
+def headline(name: str, result: ReportResult) -> int:
+    """The figure of the service's result that ``Plain``'s function returns."""
+    def total(table: str, column: int) -> int:
+        t = result.table(table)
+        return int(t.totals[column]) if t.totals is not None else sum(
+            int(r[column] or 0) for r in t.rows)
+
+    if name == "orders":
+        return total("by_source", 1)
+    if name == "sla":
+        return int(result.tables[0].rows[0][1])
+    if name == "repeats":
+        return total(result.tables[0].key, 1)
+    if name == "satisfaction":
+        return int(result.tables[0].rows[0][1])
+    if name == "technicians":
+        return total(result.tables[0].key, 1)
+    return -1  # parts, claims: the big station has none
+
+
+def _interleaved(service: Callable[[], object], plain: Callable[[], object],
+                 runs: int) -> tuple[float, float, object, object]:
+    """Median seconds of each side, the runs alternating (the machine is shared: a busy
+    moment then slows both sides alike), after one warm run of each (page and statement
+    caches)."""
+    got_service, got_plain = service(), plain()
+    a, b = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        got_service = service()
+        a.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        got_plain = plain()
+        b.append(time.perf_counter() - t)
+    return statistics.median(a), statistics.median(b), got_service, got_plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reports", default=",".join(REPORT_MODULES))
+    args = parser.parse_args()
+    build(DEFAULT_DIR, 200_000, 1_000_000)
+    services = open_services(DEFAULT_DIR)
+    reports = StationReportService(services.db, tz=SHANGHAI)
+    raw = sqlite3.connect(services.paths.database)
+    newest = raw.execute("SELECT max(called_at) FROM service_orders").fetchone()[0]
+    end = datetime.fromisoformat(newest).replace(tzinfo=UTC).astimezone(SHANGHAI).date()
+    end = end - timedelta(days=1)
+    query = ReportQuery(end - timedelta(days=364), end)
+    plain = Plain(raw, query)
+    orders = raw.execute("SELECT count(*) FROM service_orders WHERE called_at >= ?"
+                         " AND called_at < ?", plain.bounds).fetchone()[0]
+    print(f"range {query.start} .. {query.end} ({orders:,} orders called), "
+          f"median of {args.runs} warm runs")
+    print(f"{'report':<14}{'service s':>11}{'sqlite3 s':>11}{'ratio':>8}  check")
+    for name in args.reports.split(","):
+        service_s, raw_s, result, figure = _interleaved(
+            lambda n=name: reports.run(CLI_ACTOR, n, query), getattr(plain, name), args.runs)
+        want = headline(name, result)  # type: ignore[arg-type]
+        check = "-" if want < 0 else ("same" if want == figure else f"DIFFER {want} vs {figure}")
+        print(f"{name:<14}{service_s:>11.3f}{raw_s:>11.3f}{service_s / raw_s:>8.2f}  {check}",
+              flush=True)
+    raw.close()
+    services.close()
+
+
+if __name__ == "__main__":
+    main()
+
