@@ -32,9 +32,10 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from app.domain.parts import DocumentPrefix
 from app.store.backup_checks import (
     BackupProblem,
     DatabaseFacts,
@@ -381,10 +382,12 @@ def _seq_floor(restored: DatabaseFacts, current: DatabaseFacts | None,
     return max(floor, int(now.timestamp() * 1_000_000))
 
 
-def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int) -> None:
+def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int,
+                skip_days: list[date]) -> None:
     """In the restored copy: the outbox counter moved to ``floor``; the day counters of order
     and document numbers no lower than the replaced database's, so a number it issued is not
-    issued again for another order."""
+    issued again for another order (head office would refuse it). When that database cannot
+    be read, each counter of ``skip_days`` (the backup's day to today) jumps ``NUMBER_GAP``."""
     if current is not None:
         conn.execute("ATTACH DATABASE ? AS old", (str(current),))
     try:
@@ -405,6 +408,8 @@ def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int) -> N
                 conn.execute(f"INSERT INTO {table} ({cols}, last) SELECT {cols}, last FROM "
                              f"old.{table} AS o WHERE NOT EXISTS (SELECT 1 FROM {table} AS t "
                              f"WHERE {on})")
+        for day in skip_days:
+            _skip_numbers(conn, day)
         conn.execute("COMMIT")
     except sqlite3.Error:
         if conn.in_transaction:
@@ -413,6 +418,30 @@ def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int) -> N
     finally:
         if current is not None:
             conn.execute("DETACH DATABASE old")
+
+
+#: how many numbers of each day a restore over an unreadable database leaves out: more than
+#: a station issues in a day, far below head office's dispatch numbers (5001…)
+NUMBER_GAP = 300
+
+
+def _skip_numbers(conn: sqlite3.Connection, day: date) -> None:
+    conn.execute("INSERT INTO order_counters (day, last) VALUES (?, ?) ON CONFLICT (day) "
+                 "DO UPDATE SET last = last + ?", (day.isoformat(), NUMBER_GAP, NUMBER_GAP))
+    for prefix in DocumentPrefix:
+        conn.execute("INSERT INTO document_counters (prefix, day, last) VALUES (?, ?, ?) "
+                     "ON CONFLICT (prefix, day) DO UPDATE SET last = last + ?",
+                     (prefix.value, f"{day:%Y%m%d}", NUMBER_GAP, NUMBER_GAP))
+
+
+def _days_since(backup: datetime | None, now: datetime) -> list[date]:
+    """The local days from the backup's (or yesterday when unknown) to tomorrow: a day
+    counter's day is the station's local day, which may lie a day either side of UTC's."""
+    first = (backup or now - timedelta(days=1)).astimezone().date() - timedelta(days=1)
+    last = now.astimezone().date() + timedelta(days=1)
+    if (last - first).days > 400:
+        first = last - timedelta(days=400)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _move_aside(db_path: Path, backup_dir: Path, now: datetime) -> Path | None:
@@ -447,7 +476,8 @@ def restore(path: Path, db_path: Path, backup_dir: Path, attachments_dir: Path,
         copy_database(candidate.database, pending)
         conn = sqlite3.connect(pending, isolation_level=None)
         try:
-            _carry_over(conn, db_path if current is not None else None, floor)
+            _carry_over(conn, db_path if current is not None else None, floor,
+                        [] if current is not None else _days_since(candidate.created, now))
         finally:
             conn.close()
         check_pages(pending, full=True)
