@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{render(exc)}", file=sys.stderr)
             return 2
         build_all(db)  # the search indexes, complete before the window first opens
+        services.knowledge.build()  # 维修知识库 complete before the first log-in
         raw = db.engine.raw_connection()  # outside any transaction: make it all durable
         try:
             raw.driver_connection.execute("PRAGMA synchronous = FULL")

@@ -13,10 +13,11 @@ This module owns:
   (``search.knowledge.cursor``) and the state in ``search_state`` ("knowledge"), so it
   resumes where it stopped and starts again when ``WORDS_VERSION`` changes;
 - the query, ``KnowledgeService.similar``: bm25 over an OR of the symptom's telling words,
-  ranked within the newest ``WINDOW`` matches (and, with a model, also within the newest
-  ``WINDOW`` matches of that model's family, found in the index), a boost for the same model
-  and family, identical diagnosis and actions grouped with how often they occurred, newest
-  as the tie-break; the parts the group's orders took (their part charge lines).
+  ranked within the newest ``WINDOW`` matches (and, with a model of which few of those are,
+  also within the newest ``WINDOW`` matches of the model's family, kept to it by the index's
+  tags), a boost for the same model and family, identical diagnosis and actions grouped
+  with how often they occurred, newest as the tie-break; the parts the group's orders took
+  (their part charge lines).
 
 Reading needs no permission: every role at the station may learn from past repairs.
 """
@@ -30,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
@@ -50,7 +52,9 @@ DONE = (OrderStatus.COMPLETED.value, OrderStatus.VISITED.value, OrderStatus.CLOS
 BATCH = 2000
 #: matches ranked per query: the newest this many of the symptom's words (and as many again
 #: of the model's family); bm25 over every match of a very common word would read them all
-WINDOW = 1500
+WINDOW = 800
+#: same-family matches among the newest that make the family's own search unneeded
+FAMILY_ENOUGH = 100
 #: the symptom's words used at most (longest first): a pasted essay stays a quick query
 MAX_WORDS = 12
 MAX_SYMPTOM = 500
@@ -64,11 +68,13 @@ _CHUNK = 500
 
 
 # -- documents -------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
 def _model_key(model: str) -> str:
     folded = unicodedata.normalize("NFKC", model).lower()
     return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
 
+@lru_cache(maxsize=4096)
 def model_family(model: str) -> str:
     """The series a model belongs to: the model with its numbers (capacity, generation) left
     out, so KFR-26GW/BP3DN1Y and KFR-35GW/BP3DN1Y are one family, KFR-72LW/NhZbB1 another."""
@@ -83,17 +89,17 @@ def model_tags(model: str) -> str:
     return f"m{key} f{model_family(model)}"
 
 
+#: a record with what its document needs, and whether it is completed work
 _DOC_ROWS = (
     "SELECT r.id, r.order_id, r.diagnosis, r.actions, o.fault_description, "
-    "coalesce(p.model, '') FROM repair_records r "
+    "coalesce(p.model, ''), r.voided_at IS NULL "
+    "AND o.status IN ('completed', 'visited', 'closed') FROM repair_records r "
     "JOIN service_orders o ON o.id = r.order_id "
     "LEFT JOIN products p ON p.id = o.product_id "
-    "WHERE r.voided_at IS NULL AND o.status IN ('completed', 'visited', 'closed') "
-    "AND r.id IN ({marks})"
 )
-_UPSERT = text(
+_UPSERT = (
     "INSERT INTO repair_knowledge (record_id, order_id, model, words, tags) "
-    "VALUES (:record_id, :order_id, :model, :words, :tags) "
+    "VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (record_id) DO UPDATE SET order_id = excluded.order_id, "
     "model = excluded.model, words = excluded.words, tags = excluded.tags "
     "WHERE repair_knowledge.words IS NOT excluded.words "
@@ -113,22 +119,28 @@ def _marks(values: list) -> tuple[str, dict[str, object]]:
     return ", ".join(f":k{i}" for i in range(len(values))), params
 
 
+def _dbapi(conn: Connection):  # type: ignore[no-untyped-def]
+    """The sqlite3 cursor of ``conn``, inside its transaction (bulk rows, no SQL compiling)."""
+    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _write(cursor, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
+    """Documents for the completed work among ``rows`` (``_DOC_ROWS``), none for the rest."""
+    gone = [(row[0],) for row in rows if not row[6]]
+    if gone:
+        cursor.executemany("DELETE FROM repair_knowledge WHERE record_id = ?", gone)
+    cursor.executemany(_UPSERT, [
+        (rid, oid, model[:64], words(fault, diagnosis, actions), model_tags(model))
+        for rid, oid, diagnosis, actions, fault, model, done in rows if done])
+
+
 def refresh_records(conn: Connection, record_ids: Iterable[str]) -> None:
     """Rewrites the documents of ``record_ids``: made for completed work, gone otherwise."""
+    cursor = _dbapi(conn)
     for chunk in _chunks(record_ids):
-        marks, params = _marks(chunk)
-        rows = conn.execute(text(_DOC_ROWS.format(marks=marks)), params).all()
-        keep = {row[0] for row in rows}
-        gone = [rid for rid in chunk if rid not in keep]
-        if gone:
-            gone_marks, gone_params = _marks(gone)
-            conn.execute(text(f"DELETE FROM repair_knowledge WHERE record_id IN ({gone_marks})"),
-                         gone_params)
-        if rows:
-            conn.execute(_UPSERT, [
-                {"record_id": rid, "order_id": oid, "model": model[:64],
-                 "words": words(fault, diagnosis, actions), "tags": model_tags(model)}
-                for rid, oid, diagnosis, actions, fault, model in rows])
+        rows = cursor.execute(_DOC_ROWS + f"WHERE r.id IN ({', '.join('?' * len(chunk))})",
+                              chunk).fetchall()
+        _write(cursor, rows)
 
 
 def _ids(conn: Connection, sql: str, keys: set[str]) -> set[str]:
@@ -209,8 +221,8 @@ class _Group:
     diagnosis: str
     actions: str
     best: float
-    #: (at, order_id, number, fault, model, diagnosis, actions), newest first once grouped
-    members: list[tuple[datetime, str, str, str, str, str, str]]
+    #: (created_at as stored, order_id, model, diagnosis, actions), newest first once grouped
+    members: list[tuple[str, str, str, str, str]]
     same_model: bool = False
     same_family: bool = False
 
@@ -241,12 +253,19 @@ class KnowledgeService:
         with self._db.read() as session:
             conn = session.connection()
             hits = self._matches(conn, match)
-            if family:
-                hits.update(self._matches(conn, f"{match} AND tags : \"f{family}\""))
-            groups = self._groups(conn, hits, _model_key(model), family, exclude_order_id)
+            rows = self._details(conn, list(hits))
+            # the family's own repairs, when few of the newest matches are of it (a rare
+            # model's history lies further back than the newest matches of common words)
+            if family and sum(model_family(r[1]) == family for r in rows) < FAMILY_ENOUGH:
+                more = self._matches(conn, f"{match} AND tags : \"f{family}\"")
+                more = {doc: score for doc, score in more.items() if doc not in hits}
+                rows += self._details(conn, list(more))
+                hits.update(more)
+            groups = _group(rows, hits, _model_key(model), family, exclude_order_id)
             ranked = sorted(groups.values(), key=_rank_key, reverse=True)[:limit]
             parts = self._parts(conn, ranked)
-        return [_suggestion(g, parts.get(id(g), ())) for g in ranked]
+            examples = self._examples(conn, ranked)
+        return [_suggestion(g, parts.get(id(g), ()), examples) for g in ranked]
 
     @staticmethod
     def _matches(conn: Connection, match: str) -> dict[int, float]:
@@ -256,40 +275,29 @@ class KnowledgeService:
         return {doc: -score for doc, score in rows}
 
     @staticmethod
-    def _groups(conn: Connection, hits: dict[int, float], model_key: str, family: str,
-                exclude_order_id: str | None) -> dict[tuple[str, str], _Group]:
-        groups: dict[tuple[str, str], _Group] = {}
-        docs = list(hits)
+    def _details(conn: Connection, docs: list[int]) -> list[tuple]:
+        """(doc, model, order_id, diagnosis, actions, created_at) of ``docs``: thousands of
+        rows, read on the DBAPI cursor."""
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows: list[tuple] = []
         for i in range(0, len(docs), _CHUNK):
             chunk = docs[i:i + _CHUNK]
-            rows = conn.exec_driver_sql(
-                "SELECT k.doc, k.model, r.diagnosis, r.actions, r.created_at, k.order_id, "
-                "o.number, o.fault_description FROM repair_knowledge k "
-                "JOIN repair_records r ON r.id = k.record_id "
-                "JOIN service_orders o ON o.id = k.order_id "
-                f"WHERE k.doc IN ({', '.join('?' * len(chunk))})", tuple(chunk))
-            for doc, doc_model, diagnosis, actions, at, order_id, number, fault in rows:
-                if order_id == exclude_order_id:
-                    continue
-                same_model = bool(model_key) and _model_key(doc_model) == model_key
-                same_family = bool(family) and model_family(doc_model) == family
-                score = hits[doc] * (SAME_MODEL_BOOST if same_model else
-                                     SAME_FAMILY_BOOST if same_family else 1.0)
-                key = (_norm(diagnosis), _norm(actions))
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = _Group(diagnosis, actions, score, [])
-                group.best = max(group.best, score)
-                group.same_model |= same_model
-                group.same_family |= same_family
-                when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-                when = when.replace(tzinfo=UTC)  # stored as naive UTC
-                group.members.append((when, order_id, number, fault, doc_model, diagnosis,
-                                      actions))
-        for group in groups.values():
-            group.members.sort(reverse=True)
-            group.diagnosis, group.actions = (x.strip() for x in group.members[0][5:7])
-        return groups
+            rows += cursor.execute(
+                "SELECT k.doc, k.model, k.order_id, r.diagnosis, r.actions, r.created_at "
+                "FROM repair_knowledge k JOIN repair_records r ON r.id = k.record_id "
+                f"WHERE k.doc IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        return rows
+
+    @staticmethod
+    def _examples(conn: Connection, ranked: list[_Group]) -> dict[str, tuple[str, str]]:
+        """The number and fault of each group's newest order."""
+        ids = [g.members[0][1] for g in ranked]
+        if not ids:
+            return {}
+        rows = conn.exec_driver_sql(
+            "SELECT id, number, fault_description FROM service_orders "
+            f"WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids))
+        return {oid: (number, fault) for oid, number, fault in rows}
 
     @staticmethod
     def _parts(conn: Connection, ranked: list[_Group]) -> dict[int, tuple[PartUse, ...]]:
@@ -336,11 +344,12 @@ class KnowledgeService:
             if state is not None and state[0] == WORDS_VERSION and state[1]:
                 return BuildProgress(total, total, True)
             cursor = 0 if state is None or state[0] != WORDS_VERSION else _cursor(conn)
-            rows = conn.execute(text("SELECT rowid, id FROM repair_records WHERE rowid > :c "
-                                     "ORDER BY rowid LIMIT :n"), {"c": cursor, "n": batch}
-                                ).all()
+            raw = _dbapi(conn)
+            rows = raw.execute(_DOC_ROWS.replace("SELECT ", "SELECT r.rowid, ", 1) +
+                               "WHERE r.rowid > ? ORDER BY r.rowid LIMIT ?",
+                               (cursor, batch)).fetchall()
             if rows:
-                refresh_records(conn, [r[1] for r in rows])
+                _write(raw, [row[1:] for row in rows])
                 cursor = rows[-1][0]
             complete = len(rows) < batch
             conn.execute(text(
@@ -367,6 +376,49 @@ class KnowledgeService:
                 return state
 
 
+def _group(rows: list[tuple], hits: dict[int, float], model_key: str, family: str,
+           exclude_order_id: str | None) -> dict[tuple[str, str], _Group]:
+    """The matches grouped by diagnosis and actions, each scored by its best member."""
+    raw: dict[tuple[str, str], _Group] = {}
+    boost: dict[str, tuple[bool, bool, float]] = {}
+    for doc, doc_model, order_id, diagnosis, actions, at in rows:
+        if order_id == exclude_order_id:
+            continue
+        kin = boost.get(doc_model)
+        if kin is None:
+            same_model = bool(model_key) and _model_key(doc_model) == model_key
+            same_family = bool(family) and model_family(doc_model) == family
+            kin = boost[doc_model] = (same_model, same_family, (
+                SAME_MODEL_BOOST if same_model else
+                SAME_FAMILY_BOOST if same_family else 1.0))
+        score = hits[doc] * kin[2]
+        group = raw.get((diagnosis, actions))
+        if group is None:
+            group = raw[(diagnosis, actions)] = _Group(diagnosis, actions, score, [])
+        elif score > group.best:
+            group.best = score
+        group.same_model |= kin[0]
+        group.same_family |= kin[1]
+        # stored as ISO text: its order is the time order
+        group.members.append((str(at), order_id, doc_model, diagnosis, actions))
+    # the same words with other spaces or widths are the same repair
+    groups: dict[tuple[str, str], _Group] = {}
+    for group in raw.values():
+        key = (_norm(group.diagnosis), _norm(group.actions))
+        into = groups.get(key)
+        if into is None:
+            groups[key] = group
+            continue
+        into.best = max(into.best, group.best)
+        into.same_model |= group.same_model
+        into.same_family |= group.same_family
+        into.members.extend(group.members)
+    for group in groups.values():
+        group.members.sort(reverse=True)
+        group.diagnosis, group.actions = (x.strip() for x in group.members[0][3:5])
+    return groups
+
+
 def _cursor(conn: Connection) -> int:
     value = conn.execute(text("SELECT value FROM settings WHERE key = :k"),
                          {"k": CURSOR_KEY}).scalar()
@@ -376,15 +428,18 @@ def _cursor(conn: Connection) -> int:
         return 0
 
 
-def _rank_key(group: _Group) -> tuple[float, int, datetime]:
+def _rank_key(group: _Group) -> tuple[float, int, str]:
     # the best match, worth more the more often that repair was the answer; then newest
     times = len(group.members)
     return (round(group.best * (1 + 0.5 * math.log10(times)), 9), times,
             group.members[0][0])
 
 
-def _suggestion(group: _Group, parts: tuple[PartUse, ...]) -> Suggestion:
-    at, _order_id, number, fault, model = group.members[0][:5]
-    return Suggestion(group.diagnosis, group.actions, len(group.members), parts, at, number,
+def _suggestion(group: _Group, parts: tuple[PartUse, ...],
+                examples: dict[str, tuple[str, str]]) -> Suggestion:
+    at, order_id, model = group.members[0][:3]
+    number, fault = examples.get(order_id, ("", ""))
+    when = datetime.fromisoformat(at).replace(tzinfo=UTC)  # stored as naive UTC
+    return Suggestion(group.diagnosis, group.actions, len(group.members), parts, when, number,
                       fault, model, group.same_model, group.same_family,
                       round(group.best, 6))
