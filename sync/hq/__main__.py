@@ -19,9 +19,13 @@
         [--statement-no NO]
     repair-station-hq --db URL feedback list [--station CODE] [--cause C] [--model TEXT]
     repair-station-hq --db URL stations | conflicts | rejected | prune | after-restore
+    repair-station-hq --db URL migrate     (bring the database to this program's schema)
 
 Exit status: 0 done, 1 refused (the message says why), 2 bad command line.
-Head office's operators work in English here; the station program is the Chinese-first UI.
+It speaks Chinese to head office's operators; ``--lang en`` (anywhere on the line, or
+REPAIR_STATION_HQ_LANG=en) for English (``sync.hq.i18n``). The server and every command check
+the database's schema first: a new database gets it, an older one is refused until
+``migrate`` has run (``sync.hq.migrations``).
 """
 
 from __future__ import annotations
@@ -36,10 +40,20 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from sync.hq import catalogue, changes, claims, feedback, old_parts, policy
+from sync.hq import catalogue, changes, claims, feedback, migrations, old_parts, policy
 from sync.hq import conflicts as hq_conflicts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
+from sync.hq.i18n import (
+    LANG_ENV,
+    default_language,
+    language_code,
+    render,
+    set_language,
+    tr,
+    translate_parser,
+    translating_argparse,
+)
 from sync.hq.models import utcnow
 from sync.hq.parts_orders import parse_lines
 
@@ -50,10 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", default=DEFAULT_URL,
                         help=f"SQLAlchemy database URL (default {DEFAULT_URL}); PostgreSQL: "
                              "postgresql+psycopg://user:password@host/dbname")
+    parser.add_argument("--lang", default=argparse.SUPPRESS, metavar="{zh_CN,en}",
+                        help=f"the language of messages and help (default zh_CN; or {LANG_ENV})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # --db may also follow the command (``serve --db URL``); SUPPRESS keeps the global one
     db_too = argparse.ArgumentParser(add_help=False)
     db_too.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+    db_too.add_argument("--lang", default=argparse.SUPPRESS, metavar="{zh_CN,en}",
+                        help="the language of messages and help")
 
     serve = sub.add_parser("serve", parents=[db_too], help="run the sync server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -135,35 +153,86 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_commands(sub, [db_too])
     claims.add_commands(sub, [db_too])
     feedback.add_commands(sub, [db_too])
+    sub.add_parser("migrate", parents=[db_too],
+                   help="bring the database to this program's schema (back it up first)")
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
     prune.add_argument("--retention-days", type=int, default=changes.DEFAULT_RETENTION_DAYS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        set_language(_language_asked(argv))
+    except ValueError:
+        set_language(default_language())
+        print(tr("error: --lang must be zh_CN or en"), file=sys.stderr)
+        return 2
+    with translating_argparse():
+        parser = build_parser()
+        translate_parser(parser)
+        args = parser.parse_args(argv)
     try:
         safe_url = make_url(args.db).render_as_string(hide_password=True)
     except ArgumentError:
-        print(f"error: {args.db!r} is not a database URL", file=sys.stderr)
+        print(tr("error: {url} is not a database URL", url=repr(args.db)), file=sys.stderr)
         return 2
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "migrate":
+            return _migrate(args.db, safe_url)
         db = HqDatabase.open(args.db)
         try:
             return _admin(args, HqAdmin(db))
         finally:
             db.dispose()
-    except AdminError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (AdminError, migrations.HqSchemaError) as exc:
+        print(tr("error: {message}", message=render(exc)), file=sys.stderr)
         return 1
     except OperationalError as exc:
-        print(f"error: cannot use database {safe_url}: {exc.orig}", file=sys.stderr)
+        print(tr("error: cannot use database {url}: {reason}", url=safe_url,
+                 reason=str(exc.orig)), file=sys.stderr)
         return 1
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(tr("error: {message}", message=render(exc)), file=sys.stderr)
         return 1
+
+
+def _language_asked(argv: list[str]) -> str:
+    """The language --lang names anywhere on the line (else the default), read before the
+    parser is built so that its help and errors are in it too."""
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return language_code(argv[i + 1])
+        if word.startswith("--lang="):
+            return language_code(word.split("=", 1)[1])
+    return default_language()
+
+
+def _migrate(url: str, safe_url: str) -> int:
+    db = HqDatabase.open(url, create=False)
+    try:
+        with db.engine.connect() as conn:
+            found = migrations.state(conn)
+        if found == "head":
+            print(tr("The database {url} already has schema {head}; nothing to do.",
+                     url=safe_url, head=migrations.SCHEMA_HEAD))
+            return 0
+        before, after = migrations.upgrade(db.engine)
+        db.create_all()  # its counters and identity, where a new database lacks them
+    finally:
+        db.dispose()
+    if found == "empty":
+        print(tr("Head office's tables created in {url} (schema {head}).", url=safe_url,
+                 head=after))
+    elif found == "unstamped":
+        print(tr("The database {url} (made before head office had migrations) was recognised "
+                 "and brought to schema {head}; nothing was lost.", url=safe_url, head=after))
+    else:
+        print(tr("The database {url} was migrated from schema {before} to {head}.",
+                 url=safe_url, before=before, head=after))
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -172,7 +241,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sync.hq.api import DB_ENV, RETENTION_ENV, create_app
 
     if not 0 < args.port < 65536:
-        raise AdminError(f"port {args.port} is out of range")
+        raise AdminError("port {port} is out of range", port=args.port)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise AdminError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
     if not 1 <= args.workers <= 64:
@@ -182,7 +251,8 @@ def _serve(args: argparse.Namespace) -> int:
         app = create_app(args.db, retention_days=args.retention_days)
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **tls)
         return 0
-    HqDatabase.open(args.db).dispose()  # create the tables once, not in every worker at once
+    # the schema checked (a new database created) once, not in every worker at once
+    HqDatabase.open(args.db).dispose()
     os.environ[DB_ENV] = args.db
     os.environ[RETENTION_ENV] = str(args.retention_days)
     uvicorn.run("sync.hq.api:app_from_env", factory=True, workers=args.workers,
@@ -194,39 +264,43 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
     cmd = args.command
     if cmd == "add-station":
         token = admin.add_station(args.code, args.name)
-        print(f"Station {args.code.upper()} added. Its token is shown only now; give it to the "
-              "station (repair-station register --token-stdin):")
+        print(tr("Station {code} added. Its token is shown only now; give it to the station "
+                 "(repair-station register --token-stdin):", code=args.code.upper()))
         print(token)
     elif cmd == "revoke-station":
         admin.revoke_station(args.code)
-        print(f"Station {args.code.upper()}'s token is revoked.")
+        print(tr("Station {code}'s token is revoked.", code=args.code.upper()))
     elif cmd == "rotate-token":
         token = admin.rotate_token(args.code)
-        print(f"Station {args.code.upper()} has a new token; the old one no longer works:")
+        print(tr("Station {code} has a new token; the old one no longer works:",
+                 code=args.code.upper()))
         print(token)
     elif cmd == "dispatch":
         orders = _dispatch_inputs(args)
         for d in admin.dispatch(args.code, orders):
             print(f"{d.number}  {d.order_id}")
-        print(f"{len(orders)} order(s) dispatched to {args.code.upper()}.")
+        print(tr("{n} order(s) dispatched to {code}.", n=len(orders), code=args.code.upper()))
     elif cmd == "cancel":
         c = admin.cancel(args.order, args.reason)
         if c.conflict:
-            print(f"Order {c.number} was already finished at the station: the cancel is sent "
-                  "but recorded as a conflict for a person to settle.")
+            print(tr("Order {number} was already finished at the station: the cancel is sent "
+                     "but recorded as a conflict for a person to settle.", number=c.number))
         else:
-            print(f"Order {c.number} cancelled; the station learns it at its next sync.")
+            print(tr("Order {number} cancelled; the station learns it at its next sync.",
+                     number=c.number))
     elif cmd == "update-order":
         fields = {k: getattr(args, k) for k in ("fault_description", "contact_phone",
                                                 "service_address", "order_type",
                                                 "service_mode") if getattr(args, k) is not None}
         admin.update_order(args.order, fields)
-        print(f"Order {args.order} updated; the station learns it at its next sync.")
+        print(tr("Order {number} updated; the station learns it at its next sync.",
+                 number=args.order))
     elif cmd == "parts-order":
         _parts_order(args, admin)
     elif cmd == "notice":
         notice_id = admin.notice(args.title, args.body, args.station)
-        print(f"Notice {notice_id} published to {args.station.upper() if args.station else 'all stations'}.")
+        print(tr("Notice {id} published to {to}.", id=notice_id,
+                 to=args.station.upper() if args.station else tr("all stations")))
     elif cmd == "stations":
         _print_stations(admin)
     elif cmd == "conflicts":
@@ -234,17 +308,19 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         for r in rows:
             print(hq_conflicts.format_conflict(r, _time(r.created_at)))
         settled = sum(1 for r in rows if r.settled)
-        print(f"{len(rows)} conflict(s). {settled} settled at the station.")
+        print(tr("{n} conflict(s). {settled} settled at the station.", n=len(rows),
+                 settled=settled))
     elif cmd == "rejected":
         refused = admin.rejected(args.station)
         for x in refused:
             print(f"{_time(x.created_at)}  {x.station}  seq {x.seq}  {x.op} {x.entity} "
                   f"{x.entity_id}\n    {x.reason}")
-        print(f"{len(refused)} rejected op(s).")
+        print(tr("{n} rejected op(s).", n=len(refused)))
     elif cmd == "after-restore":
         first = admin.after_restore()
-        print(f"Change log moved on to {first}: every station re-downloads head office's data "
-              "(snapshot) at its next sync and re-sends what the backup lacks.")
+        print(tr("Change log moved on to {first}: every station re-downloads head office's "
+                 "data (snapshot) at its next sync and re-sends what the backup lacks.",
+                 first=first))
     elif cmd == "old-parts":
         return old_parts.run_command(args, admin.db, admin.clock)
     elif cmd == "parts":
@@ -257,7 +333,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         return feedback.run_command(args, admin.db, admin.clock)
     elif cmd == "prune":
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
-        print(f"{gone} change-log row(s) older than {args.retention_days} days removed.")
+        print(tr("{n} change-log row(s) older than {days} days removed.", n=gone,
+                 days=args.retention_days))
     return 0
 
 
@@ -267,11 +344,11 @@ def _parts_order(args: argparse.Namespace, admin: HqAdmin) -> None:
         answer = admin.confirm_parts_order(args.order, lines, args.note)
     else:
         answer = admin.ship_parts_order(args.order, lines)
-    print(f"{'PART':<32} {'ORDERED':>8} {'CONFIRMED':>10} {'SHIPPED':>8}")
+    print(f"{tr('PART'):<32} {tr('ORDERED'):>8} {tr('CONFIRMED'):>10} {tr('SHIPPED'):>8}")
     for line in answer.lines:
         print(f"{line.part_no:<32} {line.ordered:>8} {line.confirmed:>10} {line.shipped:>8}")
-    print(f"Parts order {answer.number} {answer.status}; the station learns it at its next "
-          "sync.")
+    print(tr("Parts order {number} {status}; the station learns it at its next sync.",
+             number=answer.number, status=tr(answer.status)))
 
 
 def _dispatch_inputs(args: argparse.Namespace) -> list[DispatchInput]:
@@ -292,16 +369,16 @@ def _dispatch_inputs(args: argparse.Namespace) -> list[DispatchInput]:
 
 def _print_stations(admin: HqAdmin) -> None:
     rows = admin.stations()
-    print(f"{'CODE':<16} {'NAME':<24} {'LAST SYNC (UTC)':<19} {'BACKLOG':>7} "
-          f"{'HIGH WATER':>10}  REVOKED")
+    print(f"{tr('CODE'):<16} {tr('NAME'):<24} {tr('LAST SYNC (UTC)'):<19} {tr('BACKLOG'):>7} "
+          f"{tr('HIGH WATER'):>10}  {tr('REVOKED')}")
     for r in rows:
         print(f"{r.code:<16} {r.name[:24]:<24} {_time(r.last_sync):<19} {r.backlog:>7} "
-              f"{r.high_water:>10}  {'yes' if r.revoked else 'no'}")
-    print(f"{len(rows)} station(s).")
+              f"{r.high_water:>10}  {tr('yes') if r.revoked else tr('no')}")
+    print(tr("{n} station(s).", n=len(rows)))
 
 
 def _time(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M:%S") if t else "never"
+    return t.strftime("%Y-%m-%d %H:%M:%S") if t else tr("never")
 
 
 if __name__ == "__main__":

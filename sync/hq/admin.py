@@ -103,8 +103,8 @@ class HqAdmin:
         token = new_token()
         with self.db.write() as s:
             if s.scalar(select(HqStation.id).where(HqStation.code == code)) is not None:
-                raise AdminError(f"Station {code} already exists; use rotate-token for a new "
-                                 "token.")
+                raise AdminError("Station {code} already exists; use rotate-token for a new "
+                                 "token.", code=code)
             station = HqStation(code=code, name=name, token_hash=token_hash(token),
                                 created_at=self.clock())
             s.add(station)
@@ -188,9 +188,11 @@ class HqAdmin:
         with self.db.write() as s:
             order = self._order(s, ref)
             if order.cancel_state:
-                raise AdminError(f"Order {order.number} was already cancelled by head office.")
+                raise AdminError("Order {number} was already cancelled by head office.",
+                                 number=order.number)
             if order.status == "cancelled":
-                raise AdminError(f"Order {order.number} is already cancelled at the station.")
+                raise AdminError("Order {number} is already cancelled at the station.",
+                                 number=order.number)
             conflict = order.status in FINISHED
             order.cancel_state = "conflict" if conflict else "pending"
             order.cancel_reason = reason
@@ -216,20 +218,21 @@ class HqAdmin:
         """
         unknown = set(fields) - HQ_EDITABLE_ORDER_FIELDS
         if unknown or not fields:
-            raise AdminError("Head office may edit only: "
-                             + ", ".join(sorted(HQ_EDITABLE_ORDER_FIELDS)) + ".")
+            raise AdminError("Head office may edit only: {fields}.",
+                             fields=", ".join(sorted(HQ_EDITABLE_ORDER_FIELDS)))
         clean = check_fields(fields)
         now = self.clock()
         with self.db.write() as s:
             order = self._order(s, ref)
             if not order.dispatched:
-                raise AdminError(f"Order {order.number} was not dispatched by head office.")
+                raise AdminError("Order {number} was not dispatched by head office.",
+                                 number=order.number)
             if order.cancel_state:
-                raise AdminError(f"Order {order.number} was cancelled by head office; it "
-                                 "cannot be edited.")
+                raise AdminError("Order {number} was cancelled by head office; it cannot be "
+                                 "edited.", number=order.number)
             if order.status in ("closed", "cancelled"):
-                raise AdminError(f"Order {order.number} is {order.status}; it cannot be "
-                                 "edited.")
+                raise AdminError("Order {number} is {status}; it cannot be edited.",
+                                 number=order.number, status=order.status)
             # drawn from the change-log counter, which never goes back (after-restore moves it
             # past anything a station can have seen), so a restore never reissues a revision
             order.hq_revision = max(order.hq_revision + 1, self._next_hq_seq(s))
@@ -323,7 +326,7 @@ class HqAdmin:
         code = check_code(code)
         station = s.scalar(select(HqStation).where(HqStation.code == code))
         if station is None:
-            raise AdminError(f"No station {code}; add it with add-station first.")
+            raise AdminError("No station {code}; add it with add-station first.", code=code)
         return station
 
     def _order(self, s: Session, ref: str) -> HqOrder:
@@ -332,7 +335,7 @@ class HqAdmin:
         order = s.scalar(self.db.lock_for_update(select(HqOrder).where(
             or_(HqOrder.id == ref, HqOrder.number == ref.upper()))))
         if order is None:
-            raise AdminError(f"No order {ref!r} is known to head office.")
+            raise AdminError("No order {ref} is known to head office.", ref=repr(ref))
         return order
 
     def _next_hq_seq(self, s: Session) -> int:

@@ -16,7 +16,8 @@ from sync.hq.inputs import DispatchInput
 def check_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not STATION_CODE_RE.match(code):
-        raise AdminError(f"{code!r} is not a station code (2-16 letters or digits).")
+        raise AdminError("{code} is not a station code (2-16 letters or digits).",
+                         code=repr(code))
     return code
 
 

@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, create_engine, event, inspect, select, text
+from sqlalchemy import Engine, Select, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync.hq.models import CONFLICT_CLASH_KEY, HqBase, HqMeta
+from sync.hq import migrations
+from sync.hq.models import HqMeta
 
 BUSY_TIMEOUT_MS = 30_000
 DEFAULT_URL = "sqlite:///./hq.sqlite3"
@@ -94,14 +95,27 @@ class HqDatabase:
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, create: bool = True) -> HqDatabase:
+        """The database at ``url``. With ``create``, a new (empty) one gets head office's
+        schema, one at the program's schema is used as it is, and any other is refused with
+        what to do (``sync.hq.migrations.HqSchemaError``: run ``repair-station-hq migrate``).
+        """
         db = cls(make_engine(url))
         if create:
-            db.create_all()
+            try:
+                migrations.require_head(db.engine)
+                db._seed()
+            except BaseException:
+                db.dispose()
+                raise
         return db
 
     def create_all(self) -> None:
-        self._upgrade_conflicts()
-        HqBase.metadata.create_all(self.engine)
+        """Brings the database to the program's schema through its migrations, from any
+        schema head office ever had (``repair-station-hq migrate``), and seeds its counters."""
+        migrations.upgrade(self.engine)
+        self._seed()
+
+    def _seed(self) -> None:
         with self.write() as s:
             for key in ("last_hq_seq", "pruned_through"):
                 if s.get(HqMeta, key) is None:
@@ -110,31 +124,6 @@ class HqDatabase:
                 # this head office's identity, made once with its database (a restored backup
                 # keeps it: the same head office)
                 s.add(HqMeta(key=HQ_ID_KEY, value=secrets.randbelow(2**31 - 1) + 1))
-
-    def _upgrade_conflicts(self) -> None:
-        """A database from before one conflict record per clash: ``hq_conflicts`` gets its
-        ``clash`` column (0 for the records it has) and the key on it, in one transaction."""
-        found = inspect(self.engine)
-        if not found.has_table("hq_conflicts") or "clash" in {
-                c["name"] for c in found.get_columns("hq_conflicts")}:
-            return
-        table = HqBase.metadata.tables["hq_conflicts"]
-        with self.engine.begin() as conn:
-            if self.is_sqlite:
-                # SQLite cannot drop a table's unique key: the table is rebuilt
-                conn.execute(text("ALTER TABLE hq_conflicts RENAME TO hq_conflicts_v1"))
-                table.create(conn)
-                cols = ", ".join(c.name for c in table.columns if c.name != "clash")
-                conn.execute(text(f"INSERT INTO hq_conflicts ({cols}, clash) "
-                                  f"SELECT {cols}, 0 FROM hq_conflicts_v1"))
-                conn.execute(text("DROP TABLE hq_conflicts_v1"))
-            else:
-                conn.execute(text("ALTER TABLE hq_conflicts ADD COLUMN clash BIGINT NOT NULL "
-                                  "DEFAULT 0"))
-                conn.execute(text("ALTER TABLE hq_conflicts DROP CONSTRAINT IF EXISTS "
-                                  "uq_hq_conflicts_station_id"))
-                conn.execute(text(f"ALTER TABLE hq_conflicts ADD CONSTRAINT {CONFLICT_CLASH_KEY} "
-                                  "UNIQUE (station_id, kind, subject_id, clash)"))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -39,6 +39,8 @@ def test_a_database_with_one_conflict_per_subject_is_upgraded(hq_db: HqDatabase)
     with hq_db.engine.begin() as conn:
         # head office's settlements refer to the conflicts: the old schema had neither
         conn.execute(text("DROP TABLE IF EXISTS hq_conflict_settlements"))
+        # a database that old was made by create_all, before head office had migrations
+        conn.execute(text("DROP TABLE hq_alembic_version"))
         conn.execute(text("DROP TABLE hq_conflicts"))
         conn.execute(text(
             "CREATE TABLE hq_conflicts (id VARCHAR(36) NOT NULL, station_id INTEGER NOT NULL "

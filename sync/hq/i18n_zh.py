@@ -1,0 +1,202 @@
+"""Simplified Chinese for ``repair-station-hq`` (``sync.hq.i18n``): English source text ->
+Chinese. Placeholders ({name}, %(name)s, %s) are kept exactly; a test checks every text the
+command shows is here (tests/sync/hq/test_hq_i18n.py)."""
+
+from __future__ import annotations
+
+TEXT_ZH: dict[str, str] = {
+    # -- argparse's own words ---------------------------------------------------------------
+    "usage: ": "用法:",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误:%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数:%s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "无效的选项 %(value)r(可选:%(choices)s)",
+    "unrecognized arguments: %s": "无法识别的参数:%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s:%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "至多一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值:%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "选项不明确:%(option)s 可匹配 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "必须给出参数 %s 之一",
+    "ignored explicit argument %r": "忽略了显式参数 %r",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s':%(error)s",
+    # -- the command and its sub-commands (help) -------------------------------------------
+    "Repair Station head-office server and admin.": "维修站总部服务器与管理命令。",
+    "SQLAlchemy database URL (default sqlite:///./hq.sqlite3); PostgreSQL: "
+    "postgresql+psycopg://user:password@host/dbname":
+        "SQLAlchemy 数据库地址(默认 sqlite:///./hq.sqlite3);PostgreSQL:"
+        "postgresql+psycopg://用户:密码@主机/库名",
+    "the language of messages and help (default zh_CN; or REPAIR_STATION_HQ_LANG)":
+        "提示与帮助的语言(默认 zh_CN;也可设 REPAIR_STATION_HQ_LANG)",
+    "the language of messages and help": "提示与帮助的语言",
+    "database URL": "数据库地址",
+    "run the sync server": "运行同步服务器",
+    "register a station; prints its token once": "登记维修站;其令牌只显示这一次",
+    "revoke a station's token": "吊销维修站的令牌",
+    "give a station a new token; the old one stops": "给维修站换新令牌;旧令牌随即失效",
+    "dispatch service orders to a station": "向维修站派发服务工单",
+    "cancel an order": "取消工单",
+    "edit a dispatched order's fields": "修改已派工单的字段",
+    "publish a notice": "发布通知",
+    "confirm or ship a station's order of parts": "确认或发运维修站的零件订单",
+    "list stations, last sync, backlog": "列出维修站、最近同步时间与待下发数",
+    "list sync conflicts": "列出同步冲突",
+    "after restoring head office from a backup: stations re-download":
+        "总部从备份恢复之后:各维修站重新下载",
+    "list station ops head office refused": "列出总部拒收的维修站操作",
+    "old parts stations sent back: receive, inspect, list": "维修站返回的旧件:签收、鉴定、列表",
+    "the parts catalogue stations pull": "维修站下载的配件目录",
+    "the warranty policy (三包政策) stations pull": "维修站下载的三包政策",
+    "stations' warranty claim batches: list, decide, settle": "维修站的三包索赔批次:列表、审核、结算",
+    "the stations' quality feedback cards": "维修站的质量信息反馈单",
+    "bring the database to this program's schema (back it up first)":
+        "把数据库升级到本程序的结构(请先备份)",
+    "drop old change-log tombstones": "清除过期的变更日志删除记录",
+    "keep change-log tombstones this long (default 90)": "变更日志删除记录保留天数(默认 90)",
+    "server processes (PostgreSQL; SQLite has one writer anyway)":
+        "服务器进程数(PostgreSQL;SQLite 本就只有一个写入者)",
+    "serve HTTPS with this certificate (PEM)": "以此证书提供 HTTPS(PEM)",
+    "the certificate's private key (PEM)": "证书的私钥(PEM)",
+    "orders from a .csv or .json file": "从 .csv 或 .json 文件读取工单",
+    "head office's own reference": "总部自己的编号",
+    "only this station (default: all)": "只发给此维修站(默认:全部)",
+    "confirm a submitted order (per line: fewer)": "确认已提交的订单(可逐行减少数量)",
+    "ship what is confirmed (per line: this shipment)": "发运已确认的数量(可逐行给出本次发运)",
+    "this part's quantity (repeat per part); default: all": "该零件的数量(每个零件一次);默认:全部",
+    "head office's note to the station": "总部给维修站的备注",
+    "record an old part's inspection": "记录旧件的鉴定结果",
+    "record that a return shipment's old parts arrived": "记录返件批次的旧件已到货",
+    "list head office's answers": "列出总部的答复",
+    "the old part's tag number (OP-...)": "旧件标签号(OP-...)",
+    "the shipment number (RS-...)": "返件批次号(RS-...)",
+    "publish or update parts from a CSV file (all rows or none)":
+        "从 CSV 文件发布或更新配件(全部行或一行也不)",
+    "columns part_no,name,specification,models,unit,retail_price,station_price,"
+    "return_required,warranty_months":
+        "列:part_no,name,specification,models,unit,retail_price,station_price,"
+        "return_required,warranty_months",
+    "publish the warranty policy from a CSV file (all rows or none)":
+        "从 CSV 文件发布三包政策(全部行或一行也不)",
+    "columns section,category,key,value,name,maintenance_months":
+        "列:section,category,key,value,name,maintenance_months",
+    "batches with their lines, amounts, decisions and flags": "批次及其明细、金额、审核结果与标记",
+    "approve, adjust or reject lines of a submitted batch": "对已提交批次的明细逐行批准、调整或驳回",
+    "send the statement of a batch whose lines are all decided": "为全部明细已审核的批次发出结算单",
+    "only this station's batches": "只列此维修站的批次",
+    "only batches in this state (repeat for several)": "只列此状态的批次(可重复给出)",
+    "the batch's number (or id)": "批次号(或 id)",
+    "approve | adjust:YUAN:REASON | reject:REASON (repeat per line)":
+        "approve | adjust:金额(元):原因 | reject:原因(每行一次)",
+    "approve every line not decided yet": "批准所有尚未审核的明细",
+    "deduct this much from the approved amount (needs --reason)": "从批准金额中扣除此数(需 --reason)",
+    "why the deduction is made": "扣款原因",
+    "the statement's number (default ST-<station>-<yyyymm>-<nn>)":
+        "结算单号(默认 ST-<站>-<年月>-<序号>)",
+    "list the submitted cards": "列出已提交的反馈单",
+    "part of the product model": "产品型号的一部分",
+    # -- what the commands say -------------------------------------------------------------
+    "error: {message}": "错误:{message}",
+    "error: --lang must be zh_CN or en": "错误:--lang 只能是 zh_CN 或 en",
+    "error: {url} is not a database URL": "错误:{url} 不是数据库地址",
+    "error: cannot use database {url}: {reason}": "错误:无法使用数据库 {url}:{reason}",
+    "The database {url} already has schema {head}; nothing to do.":
+        "数据库 {url} 已是结构版本 {head},无需迁移。",
+    "Head office's tables created in {url} (schema {head}).":
+        "已在 {url} 建立总部的数据表(结构版本 {head})。",
+    "The database {url} (made before head office had migrations) was recognised and brought "
+    "to schema {head}; nothing was lost.":
+        "已识别数据库 {url}(建于总部启用迁移之前),并升级到结构版本 {head},数据无任何丢失。",
+    "The database {url} was migrated from schema {before} to {head}.":
+        "数据库 {url} 已从结构版本 {before} 迁移到 {head}。",
+    "port {port} is out of range": "端口 {port} 超出范围",
+    "HTTPS needs both --ssl-certfile and --ssl-keyfile":
+        "HTTPS 需要同时给出 --ssl-certfile 和 --ssl-keyfile",
+    "--workers must be between 1 and 64": "--workers 必须在 1 到 64 之间",
+    "Station {code} added. Its token is shown only now; give it to the station "
+    "(repair-station register --token-stdin):":
+        "已添加维修站 {code}。其令牌只在此显示一次,请交给该站"
+        "(repair-station register --token-stdin):",
+    "Station {code}'s token is revoked.": "维修站 {code} 的令牌已吊销。",
+    "Station {code} has a new token; the old one no longer works:":
+        "维修站 {code} 已换新令牌,旧令牌不再有效:",
+    "{n} order(s) dispatched to {code}.": "已向 {code} 派发 {n} 张工单。",
+    "Order {number} was already finished at the station: the cancel is sent but recorded as "
+    "a conflict for a person to settle.":
+        "工单 {number} 在维修站已完工:取消已发出,但记为冲突,待人工处理。",
+    "Order {number} cancelled; the station learns it at its next sync.":
+        "工单 {number} 已取消;维修站下次同步时得知。",
+    "Order {number} updated; the station learns it at its next sync.":
+        "工单 {number} 已修改;维修站下次同步时得知。",
+    "Notice {id} published to {to}.": "通知 {id} 已发布给 {to}。",
+    "all stations": "全部维修站",
+    "{n} conflict(s). {settled} settled at the station.": "共 {n} 条冲突,其中 {settled} 条已在维修站处理。",
+    "{n} rejected op(s).": "共 {n} 条被拒收的操作。",
+    "Change log moved on to {first}: every station re-downloads head office's data "
+    "(snapshot) at its next sync and re-sends what the backup lacks.":
+        "变更日志已推进到 {first}:各维修站下次同步时重新下载总部数据(快照),"
+        "并重新上传备份中缺少的内容。",
+    "{n} change-log row(s) older than {days} days removed.":
+        "已删除 {n} 条超过 {days} 天的变更日志记录。",
+    "PART": "零件",
+    "ORDERED": "订购",
+    "CONFIRMED": "确认",
+    "SHIPPED": "已发",
+    "Parts order {number} {status}; the station learns it at its next sync.":
+        "零件订单 {number}:{status};维修站下次同步时得知。",
+    "confirmed": "已确认",
+    "shipped": "已发运",
+    "CODE": "站代码",
+    "NAME": "名称",
+    "LAST SYNC (UTC)": "最近同步(UTC)",
+    "BACKLOG": "待下发",
+    "HIGH WATER": "已收序号",
+    "REVOKED": "已吊销",
+    "yes": "是",
+    "no": "否",
+    "never": "从未",
+    "{n} station(s).": "共 {n} 个维修站。",
+    "Give either --file or --customer/--phone/--address, not both.":
+        "请给出 --file 或 --customer/--phone/--address 之一,不能同时给出。",
+    "dispatch needs --customer, --phone and --address (and --fault for a repair), or --file.":
+        "派单需要 --customer、--phone 和 --address(维修单还要 --fault),或 --file。",
+    # -- the database's schema (sync.hq.migrations) ----------------------------------------
+    "The head-office database was made before head office had migrations; this program needs "
+    "schema {head}. Back the database up, then run: repair-station-hq --db URL migrate":
+        "总部数据库建于启用迁移之前;本程序需要结构版本 {head}。请先备份数据库,然后运行迁移:"
+        "repair-station-hq --db URL migrate",
+    "The head-office database has schema {current}; this program needs {head}. Back the "
+    "database up, then run: repair-station-hq --db URL migrate":
+        "总部数据库的结构版本是 {current},本程序需要 {head}。请先备份数据库,然后运行迁移:"
+        "repair-station-hq --db URL migrate",
+    "The head-office database has schema {current}, newer than this program knows. Install "
+    "the newer repair-station-hq; the database was not touched.":
+        "总部数据库的结构版本 {current} 比本程序更新。请安装更新版本的 repair-station-hq;"
+        "数据库未被改动。",
+    "The database has a table {table} without the columns {missing}: it is not a head office "
+    "database this program knows, and was not touched.":
+        "数据库中的表 {table} 缺少列 {missing}:它不是本程序认识的总部数据库,未被改动。",
+    # -- admin (sync.hq.admin, sync.hq.checks) ---------------------------------------------
+    "The station name is required (at most 64 characters).": "必须填写维修站名称(最多 64 个字符)。",
+    "Station {code} already exists; use rotate-token for a new token.":
+        "维修站 {code} 已存在;要换新令牌请用 rotate-token。",
+    "No orders to dispatch.": "没有要派发的工单。",
+    "A cancel reason is required (at most 200 characters).": "必须填写取消原因(最多 200 个字符)。",
+    "Order {number} was already cancelled by head office.": "工单 {number} 已被总部取消过。",
+    "Order {number} is already cancelled at the station.": "工单 {number} 在维修站已取消。",
+    "Head office may edit only: {fields}.": "总部只能修改:{fields}。",
+    "Order {number} was not dispatched by head office.": "工单 {number} 不是总部派发的。",
+    "Order {number} was cancelled by head office; it cannot be edited.":
+        "工单 {number} 已被总部取消,不能再修改。",
+    "Order {number} is {status}; it cannot be edited.": "工单 {number} 状态为 {status},不能修改。",
+    "A notice title is required (at most 200 characters).": "必须填写通知标题(最多 200 个字符)。",
+    "A notice body is required (at most 20,000 characters).": "必须填写通知正文(最多 20,000 个字符)。",
+    "No station {code}; add it with add-station first.": "没有维修站 {code};请先用 add-station 添加。",
+    "No order {ref} is known to head office.": "总部没有工单 {ref}。",
+    "{code} is not a station code (2-16 letters or digits).": "{code} 不是维修站代码(2-16 位字母或数字)。",
+}
