@@ -61,4 +61,9 @@ TEXT_ZH: dict[str, str] = {
     "Restored. The next sync sends the changes since the backup's last sync and fetches head "
     "office's changes again.":
         "恢复完成。下次同步时会上传备份以来未同步的更改，并重新下载总部的更改。",
+    # the start-up dialog (app/ui/startup/recovery_dialog.py)
+    "Station data damaged — Repair Station": "站点数据已损坏 — 维修站",
+    "&Restore this backup": "恢复此备份(&R)",
+    "&Quit": "退出(&Q)",
+    "The backup could not be restored: {error}": "无法恢复此备份：{error}",
 }

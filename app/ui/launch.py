@@ -11,10 +11,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from app.bootstrap import DatabaseTooNew, Services, open_services
+from app.bootstrap import DatabaseDamaged, DatabaseTooNew, Services, open_services
 from app.i18n import render, tr
+from app.paths import DataPaths
+from app.services.recovery import RUNNING_LOCK, offer_lines, recovery_offer
+from app.store.file_lock import FileLock, LockHeld
 from app.ui.qt_app import make_application
+from app.ui.startup.backup_timer import DailyBackup
 from app.ui.startup.login_dialog import LoginDialog
+from app.ui.startup.recovery_dialog import RecoveryDialog
 from app.ui.startup.setup_dialog import SetupDialog
 from app.ui.tasks import TaskRunner
 from app.ui.window import close_main_window, open_main_window
@@ -32,6 +37,12 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
         return 2
     log_handler = _log_to_file(services)
     tasks = TaskRunner()
+    # held while the window runs: `repair-station restore` refuses to replace the data under it
+    running = FileLock(services.paths.root / RUNNING_LOCK, blocking=False)
+    try:
+        running.acquire()
+    except LockHeld:
+        log.warning("another window already runs on %s", services.paths.root)
     try:
         if self_test:
             from app.ui.self_test import run_self_test
@@ -46,6 +57,7 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         window = open_main_window(services, login.actor, tasks)
+        DailyBackup(services.backups, tasks, window)
         window.show()
         code = app.exec()
         close_main_window(window)
@@ -53,6 +65,7 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
     finally:
         tasks.shutdown()
         services.close()
+        running.release()
         logging.getLogger().removeHandler(log_handler)
         log_handler.close()
 
@@ -60,6 +73,10 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
 def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     try:
         return open_services(data_dir)
+    except DatabaseDamaged as exc:
+        if not _recovered(exc, quiet):
+            return None
+        return _open(data_dir, quiet)
     except DatabaseTooNew as exc:
         text = render(exc)
     except Exception as exc:  # the user must see why the program cannot start
@@ -69,6 +86,21 @@ def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     if not quiet:
         QMessageBox.critical(None, tr("Repair Station"), text)
     return None
+
+
+def _recovered(damage: DatabaseDamaged, quiet: bool) -> bool:
+    """The recovery dialog for a damaged database; True once a backup was restored."""
+    offer = recovery_offer(DataPaths(damage.db_path.parent), damage.problem)
+    log.error("the station database cannot be opened: %s", damage)
+    print("\n".join(offer_lines(offer)), file=sys.stderr)
+    if quiet:
+        return False
+    tasks = TaskRunner()
+    try:
+        dialog = RecoveryDialog(offer, tasks)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        tasks.shutdown()
 
 
 def _log_to_file(services: Services) -> logging.Handler:
