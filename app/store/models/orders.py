@@ -21,6 +21,9 @@ class ServiceOrder(SyncedMixin, Base):
         Index("ix_orders_status_called", "status", "called_at"),
         Index("ix_orders_technician", "technician_id", "status"),
         Index("ix_orders_contact_digits", "contact_digits"),
+        # the maintenance due list: the maintenance and install orders of each product
+        Index("ix_orders_kind_product", "order_type", "product_id", "status", "cleared_at",
+              "closed_at"),
     )
 
     number: Mapped[str] = mapped_column(String(40), unique=True)
