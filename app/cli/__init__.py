@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "app.cli.maintenance_cmd",
     "app.cli.search_cmd",
     "app.cli.backup_cmd",
+    "app.cli.users_cmd",
 ]
 
 
@@ -32,10 +33,18 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    _guard_all(subparsers)
+
+
+def _guard_all(subparsers: argparse._SubParsersAction) -> None:
+    """Every command's handler (nested ones too: ``parts stock``) wrapped by ``_guarded``."""
     for command in subparsers.choices.values():
         handler = command.get_default("handler")
         if handler is not None:
             command.set_defaults(handler=_guarded(handler))
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _guard_all(action)
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace],
