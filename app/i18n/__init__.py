@@ -19,7 +19,8 @@ CATALOGUES = ("zh_cn", "zh_ui", "zh_sync", "zh_printing", "zh_parts", "zh_order_
               "zh_sales", "zh_parts_orders", "zh_parts_ui", "zh_warranty", "zh_claims",
               "zh_feedback", "zh_visits", "zh_order_desk", "zh_corrections",
               "zh_claim_papers", "zh_conflicts", "zh_reports", "zh_report_output",
-              "zh_reports_ui", "zh_search", "zh_maintenance", "zh_backups")
+              "zh_reports_ui", "zh_search", "zh_maintenance", "zh_backups",
+              "zh_accounts")
 TEXT_ZH: dict[str, str] = {}
 for _name in CATALOGUES:
     _module = importlib.import_module(f"app.i18n.{_name}")

@@ -171,6 +171,61 @@ class UserService:
             user.locked_until = None
             record(s, actor, action="set_password", entity="user", entity_id=user.id)
 
+    def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
+        """The logged-in user's own password: the current one must be right (wrong ones count
+        towards the lockout like a failed login); the new one follows the password rules."""
+        t.check_key(old_password, "old_password", "Current password")
+        _check_password(new_password)
+        if new_password == old_password:
+            raise RuleViolation("The new password must differ from the current one.",
+                                field="password")
+        now = self.clock()
+        with self.db.write() as s:
+            user = s.get(User, actor.user_id) if actor.user_id else None
+            if user is None or not user.active:
+                raise not_found("user")
+            if user.locked_until is not None and user.locked_until > now:
+                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+                failed = RuleViolation(
+                    "Too many failed attempts: this account is locked for {minutes} more "
+                    "minutes.", field="old_password", minutes=minutes,
+                )
+            elif verify_password(old_password, user.password_hash):
+                user.password_hash = hash_password(new_password)
+                user.failed_logins = 0
+                user.locked_until = None
+                record(s, actor, action="change_password", entity="user", entity_id=user.id)
+                return
+            else:
+                user.failed_logins += 1
+                failed = RuleViolation("The current password is wrong.", field="old_password")
+                if user.failed_logins >= MAX_FAILURES:
+                    user.locked_until = now + LOCKOUT
+                    user.failed_logins = 0
+                    record(s, actor, action="locked", entity="user", entity_id=user.id)
+                    failed = RuleViolation(
+                        "Too many failed attempts: this account is locked for {minutes} more "
+                        "minutes.", field="old_password",
+                        minutes=int(LOCKOUT.total_seconds() // 60),
+                    )
+        raise failed
+
+    def reset_password_by_command_line(self, username: str, password: str) -> UserInfo:
+        """``repair-station users reset-password``: whoever can read the data folder already
+        owns the data, so no actor; clears the lockout and leaves an audit entry."""
+        name = v.clean_text(username, "username", "User name").lower()
+        _check_password(password)
+        with self.db.write() as s:
+            user = s.scalars(select(User).where(User.username == name)).first()
+            if user is None:
+                raise RuleViolation("There is no user '{name}'.", field="username", name=name)
+            user.password_hash = hash_password(password)
+            user.failed_logins = 0
+            user.locked_until = None
+            record(s, SYSTEM, action="set_password", entity="user", entity_id=user.id,
+                   detail="reset by the command line")
+            return _user_info(user)
+
     def set_active(self, actor: Actor, user_id: str, active: bool) -> None:
         actor.require(Permission.USER_MANAGE)
         t.check_key(user_id, "user_id", "User")

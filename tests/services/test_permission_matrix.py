@@ -290,6 +290,8 @@ PROBES: dict[str, Entry] = {
 EXEMPT: dict[str, str] = {
     "OrderService.detail": "reads: the actor only decides which moves the detail offers",
     "SyncService.mark_notice_read": "anyone marks a head-office notice read for the station",
+    "UserService.change_own_password": "anyone changes his own password (the current one is "
+                                       "checked instead of a permission)",
 }
 
 
