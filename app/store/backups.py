@@ -151,7 +151,7 @@ def _attachment_files(folder: Path | None) -> Iterator[Path]:
     if folder is None or not folder.is_dir():
         return
     for path in sorted(folder.glob("*/*")):
-        if path.is_file() and not path.name.endswith(".part"):
+        if path.is_file() and "." not in path.name:  # not a half-copied .part / .tmp
             yield path.relative_to(folder)
 
 
@@ -311,7 +311,11 @@ def prune(backup_dir: Path, now: datetime | None = None) -> list[Path]:
             if i in keep:
                 continue
             if backup.path.is_dir():
-                shutil.rmtree(backup.path, ignore_errors=True)
+                # renamed out of the list first: a prune cut off half way never leaves a
+                # listed backup with some of its files gone
+                trash = backup_dir / f".tmp-gone-{backup.path.name}"
+                os.replace(backup.path, trash)
+                shutil.rmtree(trash, ignore_errors=True)
             else:
                 backup.path.unlink(missing_ok=True)
             gone.append(backup.path)
