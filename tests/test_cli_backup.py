@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from app.bootstrap import open_services
 from app.domain.enums import OrderSource, OrderType, Role, ServiceMode
 from app.services.customers import CustomerInput
 from app.services.orders import NewOrder
-from app.services.recovery import RUNNING_LOCK, local_time
+from app.services.recovery import CLOSE_REQUEST, RUNNING_LOCK, local_time
 from app.services.users import NewStation, NewUser
 from app.store import backups as store
 from app.store.file_lock import FileLock
@@ -107,9 +109,36 @@ def test_restore_refuses_while_the_window_holds_the_station(tmp_path: Path, caps
     _add_order(folder)
     # the window's lock, held by "another process" (a second open file description)
     with FileLock(folder / RUNNING_LOCK, blocking=False):
-        assert main(["--data-dir", str(folder), "restore", str(backup.path), "--yes"]) == 3
+        assert main(["--data-dir", str(folder), "restore", str(backup.path), "--yes",
+                     "--wait", "0.5"]) == 3
     assert "请先关闭窗口" in capsys.readouterr().err
     assert _orders(folder) == 1
+    assert not (folder / CLOSE_REQUEST).exists()
+
+
+def test_restore_asks_an_open_window_to_close_and_waits_for_it(tmp_path: Path) -> None:
+    folder = _station(tmp_path)
+    assert main(["--data-dir", str(folder), "backup"]) == 0
+    (backup,) = store.list_backups(folder / "backups")
+    _add_order(folder)
+    window = FileLock(folder / RUNNING_LOCK, blocking=False).acquire()
+    asked = threading.Event()
+
+    def a_window_that_closes_when_asked() -> None:
+        while not (folder / CLOSE_REQUEST).exists():
+            time.sleep(0.05)
+        asked.set()
+        window.release()
+
+    watcher = threading.Thread(target=a_window_that_closes_when_asked)
+    watcher.start()
+    try:
+        assert main(["--data-dir", str(folder), "restore", str(backup.path), "--yes",
+                     "--wait", "20"]) == 0
+    finally:
+        watcher.join(timeout=20)
+    assert asked.is_set() and _orders(folder) == 0
+    assert not (folder / CLOSE_REQUEST).exists()
 
 
 @pytest.mark.parametrize("command", [["backup"], ["parts", "stock"]])

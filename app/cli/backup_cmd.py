@@ -6,7 +6,9 @@
 .zip from ``backup --to`` or a bare .sqlite3: integrity_check, a station's tables, a schema
 this program knows), shows its date and station, asks for confirmation (or takes ``--yes``),
 backs up the current database when it is sound, moves it aside and puts the backup in its
-place. It refuses while the window runs (the window holds ``running.lock``).
+place. A window open on the station (it holds ``running.lock``) is asked to close (the
+``close-request`` file, which it looks for every few seconds; it asks about unsaved work as
+when closed by hand) and waited for up to ``--wait`` seconds; still open, the restore refuses.
 
 Exit codes: 0 done, 1 cancelled, 2 bad file or arguments, 3 the station database is damaged
 (``backup``) or the window holds the station (``restore``).
@@ -26,6 +28,9 @@ from app.services.recovery import EXIT_DAMAGED, WindowRunning, local_time, resto
 from app.store import backups as store
 from app.store.backup_checks import BackupProblem, health_check
 
+#: how long ``restore`` waits for a window it asked to close
+WAIT_S = 60.0
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     backup = subparsers.add_parser("backup", help="back up the station now (备份)")
@@ -36,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore.add_argument("file", type=Path, metavar="FILE",
                          help="a backup folder, its station.sqlite3, or a .zip from backup --to")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("--wait", type=float, default=WAIT_S, metavar="SECONDS",
+                         help="how long to wait for an open window to close when asked "
+                              f"(default {WAIT_S:g}; 0 refuses at once)")
     restore.set_defaults(handler=run_restore)
 
 
@@ -97,11 +105,11 @@ def run_restore(args: argparse.Namespace) -> int:
             print(tr("Cancelled; nothing was changed."))
             return 1
     try:
-        done = restore_file(paths, args.file)
+        done = restore_file(paths, args.file, max(args.wait, 0))
     except WindowRunning:
         print(tr("Error: {message}", message=tr(
-            "The Repair Station window is open on this station. Close it, then restore "
-            "again.")), file=sys.stderr)
+            "The Repair Station window is open on this station and did not close. Close it, "
+            "then restore again.")), file=sys.stderr)
         return EXIT_DAMAGED
     except BackupProblem as exc:
         print(tr("Error: {message}", message=_problem_text(exc)), file=sys.stderr)

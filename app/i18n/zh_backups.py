@@ -55,8 +55,9 @@ TEXT_ZH: dict[str, str] = {
         "（当前数据库会保留在备份文件夹中）。",
     "Restore this backup? Type y to confirm: ": "确定恢复此备份吗？输入 y 确认：",
     "Cancelled; nothing was changed.": "已取消，未做任何更改。",
-    "The Repair Station window is open on this station. Close it, then restore again.":
-        "维修站程序窗口正在使用本站数据。请先关闭窗口，再执行恢复。",
+    "The Repair Station window is open on this station and did not close. Close it, then "
+    "restore again.":
+        "维修站程序窗口正在使用本站数据，且没有关闭。请先关闭窗口，再执行恢复。",
     "The replaced database is kept as {file}.": "被替换的数据库保留为 {file}。",
     "Restored. The next sync sends the changes since the backup's last sync and fetches head "
     "office's changes again.":

@@ -13,6 +13,7 @@ change as new.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -26,6 +27,8 @@ from app.store.file_lock import FileLock, LockHeld
 
 #: a window holds this in the data folder while it runs; a restore refuses while it is held
 RUNNING_LOCK = "running.lock"
+#: a command-line restore leaves this file in the data folder to ask a running window to close
+CLOSE_REQUEST = "close-request"
 #: the exit code of a headless command that found the station database damaged
 EXIT_DAMAGED = 3
 
@@ -82,14 +85,45 @@ def restore_offered(offer: RecoveryOffer) -> store.RestoreResult:
     return restore_file(offer.paths, offer.backup.path)
 
 
-def restore_file(paths: DataPaths, path: Path) -> store.RestoreResult:
-    """Restores ``path`` into the station, holding the running lock so no window starts
-    meanwhile; ``WindowRunning`` when a window (another process) holds it."""
+def request_window_close(paths: DataPaths) -> None:
+    """Asks a running window to close (it looks for the file every few seconds)."""
+    (paths.root / CLOSE_REQUEST).write_text("restore", encoding="utf-8")
+
+
+def close_requested(paths: DataPaths) -> bool:
+    return (paths.root / CLOSE_REQUEST).exists()
+
+
+def clear_close_request(paths: DataPaths) -> None:
+    (paths.root / CLOSE_REQUEST).unlink(missing_ok=True)
+
+
+def _take_running_lock(paths: DataPaths, wait_s: float) -> FileLock:
     lock = FileLock(paths.root / RUNNING_LOCK, blocking=False)
     try:
-        lock.acquire()
+        return lock.acquire()
     except LockHeld:
-        raise WindowRunning(str(paths.root)) from None
+        if wait_s <= 0:
+            raise WindowRunning(str(paths.root)) from None
+    request_window_close(paths)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            time.sleep(0.2)
+            try:
+                return lock.acquire()
+            except LockHeld:
+                if time.monotonic() > deadline:
+                    raise WindowRunning(str(paths.root)) from None
+    finally:
+        clear_close_request(paths)
+
+
+def restore_file(paths: DataPaths, path: Path, wait_s: float = 0) -> store.RestoreResult:
+    """Restores ``path`` into the station, holding the running lock so no window starts
+    meanwhile. A window (another process) holding it is asked to close and waited for up to
+    ``wait_s`` seconds; ``WindowRunning`` when it is still open."""
+    lock = _take_running_lock(paths, wait_s)
     try:
         return store.restore(path, paths.database, read_settings(paths).folder,
                              paths.attachments)
@@ -97,5 +131,6 @@ def restore_file(paths: DataPaths, path: Path) -> store.RestoreResult:
         lock.release()
 
 
-__all__ = ["EXIT_DAMAGED", "RUNNING_LOCK", "RecoveryOffer", "WindowRunning", "offer_lines",
+__all__ = ["CLOSE_REQUEST", "EXIT_DAMAGED", "RUNNING_LOCK", "clear_close_request",
+           "close_requested", "request_window_close", "RecoveryOffer", "WindowRunning", "offer_lines",
            "recovery_offer", "restore_file", "restore_offered"]

@@ -123,3 +123,23 @@ def test_the_daily_backup_timer_makes_one_backup(qtbot, tmp_path: Path) -> None:
     finally:
         tasks.shutdown()
         services.close()
+
+
+def test_a_restore_request_closes_the_window(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.services.recovery import close_requested, request_window_close
+    from app.ui.startup.backup_timer import CloseRequestWatcher
+
+    paths = DataPaths(tmp_path / "st").ensure()
+    request_window_close(paths)  # left over from before: not for this window
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    watcher = CloseRequestWatcher(paths, window, every_ms=50)
+    assert not close_requested(paths)
+    watcher.check()
+    assert window.isVisible()
+    request_window_close(paths)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+    assert not close_requested(paths)

@@ -1,4 +1,7 @@
-"""The automatic daily backup while the window runs: once shortly after start, then a look
+"""What runs beside the window for backups: ``DailyBackup``, the automatic daily backup, and
+``CloseRequestWatcher``, which closes the window when a command-line restore asks.
+
+The daily backup: once shortly after start, then a look
 every half hour; ``BackupService.run_daily`` decides whether one is due (none in the last day,
 or none since today's backup hour) and skips while a sync runs. The backup itself runs on the
 task runner's slow pool, never on the GUI thread; a failure is logged (the settings page shows
@@ -10,8 +13,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
+from app.paths import DataPaths
 from app.services.backups import BackupInfo, BackupService
+from app.services.recovery import clear_close_request, close_requested
 from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -49,3 +55,26 @@ class DailyBackup(QObject):
     def _failed(self, error: BaseException) -> None:
         self._running = False
         log.error("the daily backup failed: %s", error, exc_info=error)
+
+
+class CloseRequestWatcher(QObject):
+    """Closes the main window when ``repair-station restore`` asks (``close-request`` in the
+    data folder, looked for every two seconds). The window closes as when closed by hand, so
+    unsaved work is asked about first; kept open, the restore gives up and says so."""
+
+    def __init__(self, paths: DataPaths, window: QWidget, every_ms: int = 2_000) -> None:
+        super().__init__(window)
+        self._paths = paths
+        self._window = window
+        clear_close_request(paths)  # a request left from before this window is not for it
+        self.timer = QTimer(self)
+        self.timer.setInterval(every_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        if not close_requested(self._paths):
+            return
+        clear_close_request(self._paths)
+        log.warning("a command-line restore asked the window to close")
+        self._window.close()
