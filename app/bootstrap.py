@@ -31,6 +31,7 @@ from app.services.payments import PaymentService
 from app.services.reports import ReportService
 from app.services.sales import SaleService
 from app.services.station_reports import StationReportService
+from app.services.station_settings import StationSettingsService
 from app.services.stock_counts import CountService
 from app.services.stock_queries import StockQueries
 from app.services.sync_service import SyncService
@@ -78,6 +79,7 @@ class Services:
     dashboard: DashboardService
     knowledge: KnowledgeService
     backups: BackupService
+    station_settings: StationSettingsService
 
     def close(self) -> None:
         self.db.dispose()
@@ -118,6 +120,8 @@ def build_services(
     feedback = FeedbackService(db, bus, orders, clock)
     reports.register_subject("feedback", sheet_builder(feedback, clock))
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
+    station_settings = StationSettingsService(db, bus, paths.attachments, sync, clock)
+    reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
     return Services(
         paths=paths,
         db=db,
@@ -146,4 +150,5 @@ def build_services(
         dashboard=DashboardService(db, clock),
         knowledge=KnowledgeService(db, clock),
         backups=BackupService(paths, sync._running, clock),  # no backup during a sync
+        station_settings=station_settings,
     )

@@ -83,6 +83,8 @@ class Permission(StrEnum):
     # backups (app/services/backups.py): anyone at the desk backs up; the manager sets where
     BACKUP_MAKE = "backup.make"
     BACKUP_SETTINGS = "backup.settings"
+    # the 设置 page (app/services/station_settings.py): letterhead, head office, printing
+    SETTINGS_EDIT = "settings.edit"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -147,6 +149,7 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.CAMPAIGN_EXPORT: {C: ANY, M: ANY},
     P.BACKUP_MAKE: {C: ANY, M: ANY},
     P.BACKUP_SETTINGS: {M: ANY},
+    P.SETTINGS_EDIT: {M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -201,6 +204,7 @@ DOING: dict[Permission, str] = {
     P.CAMPAIGN_EXPORT: "export customer lists for campaigns",
     P.BACKUP_MAKE: "back up the station",
     P.BACKUP_SETTINGS: "change where and when the station is backed up",
+    P.SETTINGS_EDIT: "change the station's settings",
 }
 
 

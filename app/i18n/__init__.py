@@ -20,7 +20,7 @@ CATALOGUES = ("zh_cn", "zh_ui", "zh_sync", "zh_printing", "zh_parts", "zh_order_
               "zh_feedback", "zh_visits", "zh_order_desk", "zh_corrections",
               "zh_claim_papers", "zh_conflicts", "zh_reports", "zh_report_output",
               "zh_reports_ui", "zh_search", "zh_maintenance", "zh_backups",
-              "zh_accounts")
+              "zh_accounts", "zh_settings")
 TEXT_ZH: dict[str, str] = {}
 for _name in CATALOGUES:
     _module = importlib.import_module(f"app.i18n.{_name}")

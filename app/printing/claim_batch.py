@@ -22,6 +22,7 @@ from app.domain.claims import Check, ClaimStatus, Decision
 from app.domain.enums import ChargeKind
 from app.i18n import label, tr
 from app.printing.data import Paper, StationHeader
+from app.printing.images import stamp_box
 from app.printing.layout import SPECS, Styles, build_pdf, page_header, styles_for
 from app.printing.order_blocks import SHORT_DATE, hand_line
 from app.printing.registry import DocumentSpec
@@ -126,10 +127,14 @@ def status_label(status: str) -> str:
         return status
 
 
-def signatures(styles: Styles, width: float, who: tuple[str, str, str]) -> Flowable:
+def signatures(styles: Styles, width: float, who: tuple[str, str, str],
+               stamp: bytes | None = None) -> Flowable:
+    """The signature boxes; the station's ``stamp`` image (when it has one) in the box of
+    "Station stamp"."""
     rows = [
         Section("Signatures"),
-        tuple(Field(name, "", min_height=14 * mm) for name in who),
+        tuple(Field(name, (stamp_box(stamp, 11 * mm) if name == "Station stamp" else None)
+                    or "", min_height=14 * mm) for name in who),
         tuple(Field("Date", hand_line(SHORT_DATE)) for _ in who),
     ]
     return KeepTogether(field_grid(rows, styles, width, 0.12))
@@ -176,7 +181,8 @@ def story(sheet: ClaimSheet, paper: Paper) -> list[Flowable]:
                 list_table(("No.", "Order no.", "Check", "Reason", "Overridden by", "Time"),
                            notes, (0.05, 0.18, 0.13, 0.38, 0.11, 0.15), styles, width),
                 gap(2)]
-    out.append(signatures(styles, width, ("Prepared by", "Station manager", "Station stamp")))
+    out.append(signatures(styles, width, ("Prepared by", "Station manager", "Station stamp"),
+                          sheet.station.stamp))
     return out
 
 

@@ -37,6 +37,10 @@ class StationHeader:
     name: str
     address: str = ""
     phone: str = ""
+    #: optional letterhead images (PNG/JPEG bytes, checked by app.services.station_settings):
+    #: the logo beside the name, the stamp in the 盖章 box of the papers that have one
+    logo: bytes | None = field(default=None, repr=False, compare=False)
+    stamp: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The page every printed paper shares: A4/A5 page templates, the letterhead (station name,
+"""The page every printed paper shares: A4/A5 page templates, the letterhead (station logo, name,
 address, phone, document title, number and QR code) and footer (page x of y) drawn on each
 page, the paragraph styles (CJK line wrapping), and ``build_pdf`` that lays a story out.
 
@@ -27,6 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.fonts import register_fonts
+from app.printing.images import ImageBox, draw_fitted
 from app.printing.qr import draw_qr
 from app.printing.text import escape, local_time
 
@@ -66,6 +67,8 @@ SPECS: dict[Paper, PageSpec] = {
 ROLL_MIN_HEIGHT = 90 * mm
 #: how far inside the left margin the letterhead starts (room for a glyph's overhang)
 LETTERHEAD_INSET = 2.0
+#: between the logo and the station's name
+LOGO_GAP = 3 * mm
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,14 @@ class _FormDoc(BaseDocTemplate):
         # a glyph's ink may reach past its advance (the hook of a J, an italic-like tail):
         # the name starts a little inside the margin so no ink crosses it
         inset = LETTERHEAD_INSET
-        for line in self._letterhead(right - left - spec.qr - 4 * mm - inset,
-                                     top - title_y - spec.title):
+        room = top - title_y - spec.title
+        # the logo (when the station has one) at the left, as high as the name's room and
+        # at most twice as wide; the name, address and phone move right of it
+        logo = LOGO_GAP + draw_fitted(canvas, head.station.logo, left, top - room, room * 2,
+                                      room) if head.station.logo else 0.0
+        for line in self._letterhead(right - left - spec.qr - 4 * mm - inset - logo, room):
             y -= line.height
-            line.drawOn(canvas, left + inset, y)
+            line.drawOn(canvas, left + inset + logo, y)
         draw_qr(canvas, head.number, right - spec.qr, top - spec.qr, spec.qr)
         canvas.setFont(font, spec.title)
         canvas.drawCentredString(width / 2, title_y, head.title)
@@ -282,7 +289,8 @@ def roll_letterhead(spec: PageSpec, header: PageHeader) -> list[Flowable]:
 
     small = spec.body - 1
     station = header.station
-    lines = [line(station.name, spec.station)]
+    lines: list[Flowable] = [ImageBox(station.logo, spec.qr)] if station.logo else []
+    lines.append(line(station.name, spec.station))
     if station.address:
         lines.append(line(tr("Address: {address}", address=station.address), small))
     if station.phone:

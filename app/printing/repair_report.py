@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.i18n import label, tr
 from app.printing.data import OrderSheet, Paper
+from app.printing.images import stamp_box
 from app.printing.layout import SPECS, build_pdf, page_header, styles_for
 from app.printing.order_blocks import (
     SHORT_DATE,
@@ -66,10 +67,12 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
     def when(value: datetime | None) -> str:
         return local_time(value, sheet.tz)
 
-    def signed() -> list[Flowable]:
-        """Room to sign or stamp, with the date line at its foot."""
-        return [Spacer(1, 18 * mm if a4 else 7 * mm),
-                Paragraph(escape(hand_line(SHORT_DATE)), styles.cell)]
+    def signed(stamp: bytes | None = None) -> list[Flowable]:
+        """Room to sign or stamp (the station's stamp image fitted in it, when it has one),
+        with the date line at its foot."""
+        room = (stamp_box(stamp, 18 * mm if a4 else 14 * mm)
+                or Spacer(1, 18 * mm if a4 else 7 * mm))
+        return [room, Paragraph(escape(hand_line(SHORT_DATE)), styles.cell)]
 
     closing = [
         Section("Service times"),
@@ -82,7 +85,7 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         # the customer's words at the return visit; blank before it, to write by hand
         Field("Comments", sheet.visit_comments, wide=True, min_height=14 * unit),
         (Field("Customer signature", signed()), Field("Technician signature", signed()),
-         Field("Station stamp", signed())),
+         Field("Station stamp", signed(sheet.station.stamp))),
     ]
     return [
         *field_grid(repair, styles, width, LABELS),

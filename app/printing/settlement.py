@@ -64,7 +64,7 @@ def story(sheet: ClaimSheet, paper: Paper) -> list[Flowable]:
                               Field("Payment note", sheet.paid_note))], styles, width),
                 gap(2)]
     out.append(signatures(styles, width, ("Head office review", "Station manager",
-                                          "Station stamp")))
+                                          "Station stamp"), sheet.station.stamp))
     return out
 
 

@@ -55,6 +55,8 @@ class ReportService:
         self.users = users
         self.clock = clock
         self.tz = tz
+        #: (logo, stamp) bytes for the letterhead (``StationSettingsService.letterhead_images``)
+        self.letterhead_images: Callable[[], tuple[bytes | None, bytes | None]] | None = None
         #: how each subject's printable sheet is read, given its number (or id) and the
         #: letterhead; "order" is built in, an area registers its own (``register_subject``)
         self._subjects: dict[str, Callable[[str, StationHeader], object]] = {
@@ -100,7 +102,8 @@ class ReportService:
         station = self.users.station()
         if station is None:
             raise RuleViolation("Set up the station before printing.")
-        return StationHeader(station.name, station.address, station.phone)
+        logo, stamp = self.letterhead_images() if self.letterhead_images else (None, None)
+        return StationHeader(station.name, station.address, station.phone, logo, stamp)
 
     def sheet(self, order: str, letterhead: StationHeader | None = None) -> OrderSheet:
         """The printable facts of the order given by id or by number (SO-...).

@@ -23,6 +23,7 @@ AREA_MODULES = [
     "app.ui.search",
     "app.ui.knowledge",
     "app.ui.dashboard",
+    "app.ui.settings_page",
 ]
 
 

@@ -39,6 +39,7 @@ from app.services.order_warnings import Ack
 from app.services.orders import NewOrder, OrderEdit
 from app.services.parts_orders import LineInput
 from app.services.sales import NewSale, SaleLineInput
+from app.services.station_settings import SettingsChange
 from app.services.sync_conflicts import ConflictDesk
 from app.services.users import NewUser
 from app.services.warranty_policy import DEMO_POLICY_CSV
@@ -284,6 +285,10 @@ PROBES: dict[str, Entry] = {
     "BackupService.backup_now": Entry(P.BACKUP_MAKE, lambda svc, a, w: svc.backups.backup_now(a)),
     "BackupService.configure": Entry(P.BACKUP_SETTINGS, lambda svc, a, w: svc.backups.configure(
         a, "", 3)),
+    # the 设置 page: the station's details (an outbox row), letterhead, printing, language
+    "StationSettingsService.save": Entry(P.SETTINGS_EDIT, lambda svc, a, w: svc.station_settings
+                                         .save(a, SettingsChange(phone="13912345678",
+                                                                 sync_minutes=10))),
 }
 
 #: entry points that take an actor but need no permission of their own, and why

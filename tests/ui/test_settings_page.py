@@ -1,0 +1,184 @@
+"""The 设置 page (issue 13, item 3): only the manager has it; the phone changed and saved
+(Ctrl+S) reaches the service; a bad CA bundle path shows its message under the field and
+stores nothing; a logo picked shows its preview and reaches the papers; 立即备份 makes a backup
+and shows its time; leaving with unsaved edits asks first; the page in Chinese."""
+
+from __future__ import annotations
+
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app.printing.data import Paper
+from app.ui.extensions import REGISTRY
+from app.ui.orders.desk_prompts import Unsaved
+from app.ui.settings_page.page import SettingsPage
+from tests.ui.conftest import settle
+
+SHOTS = Path(tempfile.gettempdir()) / "repair-station-shots"
+
+
+class Answers:
+    def __init__(self, choice: Unsaved) -> None:
+        self.choice = choice
+        self.asked = 0
+
+    def unsaved_changes(self, _parent, answered) -> None:
+        self.asked += 1
+        answered(self.choice)
+
+
+def open_page(qtbot, runner, ctx, prompts=None) -> SettingsPage:
+    page = SettingsPage(ctx, prompts, printers=lambda: ["HP LaserJet 1020", "Canon LBP2900"])
+    qtbot.addWidget(page)
+    page.resize(1100, 900)
+    page.show()
+    settle(qtbot, runner)
+    return page
+
+
+def test_only_the_manager_sees_the_page(station) -> None:
+    spec = next(p for p in REGISTRY.pages() if p.key == "settings")
+    assert spec.visible_for(station["manager"])
+    assert not spec.visible_for(station["clerk"])
+    assert not spec.visible_for(station["tech"])
+
+
+def test_change_the_phone_and_save(qtbot, runner, services, station, ctx_for) -> None:
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    assert page.station.phone.text() == "010-62345678"
+    assert not page.has_unsaved()
+    qtbot.keyClicks(page.station.phone, "")
+    page.station.phone.clear()
+    qtbot.keyClicks(page.station.phone, "13912345678")
+    assert page.has_unsaved()
+    page.hq.minutes.setValue(15)
+    page.printing.rows["report"][0].setCurrentIndex(
+        page.printing.rows["report"][0].findData("HP LaserJet 1020"))
+    page.printing.rows["report"][1].setCurrentIndex(
+        page.printing.rows["report"][1].findData("A5"))
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        qtbot.keyClick(page.station.phone, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, runner)
+    assert services.users.station().phone == "13912345678"
+    settings = services.station_settings
+    assert settings.sync_minutes() == 15
+    assert settings.default_printer("report") == "HP LaserJet 1020"
+    assert settings.default_paper("report") is Paper.A5
+    assert page.message.text() == "设置已保存。"
+    assert not page.has_unsaved()
+
+
+def test_a_bad_ca_path_shows_its_message_and_stores_nothing(qtbot, runner, services, station,
+                                                            ctx_for, tmp_path) -> None:
+    services.sync.register(station["manager"], "http://127.0.0.1:8765", "BJ001", "tok",
+                           check=False)
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    assert page.hq.ca.isEnabled()
+    page.station.phone.setText("13912345678")
+    missing = tmp_path / "nowhere" / "ca.pem"
+    page.hq.ca.setText(str(missing))
+    with qtbot.waitSignal(page.failed, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    text = page.error_text("ca_bundle")
+    assert str(missing) in text and "不存在" in text
+    assert services.users.station().phone == "010-62345678"  # nothing stored half
+    assert services.station_settings.current().ca_bundle == ""
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "settings-ca-error.png"))
+
+
+def test_a_logo_picked_shows_and_reaches_the_papers(qtbot, runner, services, station, ctx_for,
+                                                    tmp_path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 80), (20, 60, 160)).save(logo)
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    page.station.logo.ask_path = lambda _parent: str(logo)
+    page.station.logo.choose.click()
+    settle(qtbot, runner)
+    assert page.station.logo.preview.pixmap() is not None
+    assert not page.station.logo.preview.pixmap().isNull()
+    assert "240×80" in page.station.logo.info.text()
+    # a file that is no image: its message under the stamp field, nothing kept
+    bad = tmp_path / "stamp.png"
+    bad.write_bytes(b"not a picture")
+    page.station.stamp.ask_path = lambda _parent: str(bad)
+    page.station.stamp.choose.click()
+    settle(qtbot, runner)
+    assert "PNG" in page.error_text("stamp")
+    assert page.station.stamp.current() is None
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    buffer = BytesIO()
+    Image.open(logo).save(buffer, "PNG")
+    assert services.reports.letterhead().logo == logo.read_bytes()
+    page.station.logo.remove.click()
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    assert services.reports.letterhead().logo is None
+
+
+def test_back_up_now_shows_the_last_backup(qtbot, runner, services, station, ctx_for) -> None:
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    assert page.backup.last.text() == "尚无备份"
+    page.backup.now.click()
+    qtbot.waitUntil(lambda: services.backups.last_backup() is not None, timeout=20_000)
+    settle(qtbot, runner)
+    assert "手动" in page.backup.last.text()
+    assert page.backup.now.isEnabled()
+
+
+def test_leaving_with_unsaved_edits_asks(qtbot, runner, services, station, ctx_for) -> None:
+    answers = Answers(Unsaved.DISCARD)
+    window = QWidget()
+    qtbot.addWidget(window)
+    ctx = ctx_for(station["manager"])
+    page = SettingsPage(ctx, answers, printers=lambda: [])
+    page.setParent(window)
+    window.show()
+    settle(qtbot, runner)
+    page.station.name.setText("新名字维修站")
+    page.hide()  # another page took its place
+    assert answers.asked == 1
+    settle(qtbot, runner)
+    assert page.station.name.text() == "北京海淀维修站"
+    assert services.users.station().name == "北京海淀维修站"
+    page.show()
+    page.hide()  # nothing unsaved: no question
+    assert answers.asked == 1
+
+
+def test_the_page_reads_in_chinese(qtbot, runner, station, ctx_for) -> None:
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    titles = [s.title() for s in page.sections]
+    assert titles == ["站点信息与抬头", "总部连接", "打印", "语言", "备份"]
+    assert page.hq.url.text() == "未注册到总部"
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "settings-page.png"))
+
+
+def test_the_whole_page_with_images_and_a_backup(qtbot, runner, services, station, ctx_for,
+                                                 tmp_path) -> None:
+    """The page as the manager sees it once everything is set (for a look at the PNG)."""
+    from app.services.station_settings import SettingsChange
+    from tests.printing.test_letterhead_images import LOGO, STAMP
+
+    services.sync.register(station["manager"], "https://hq.example.com", "BJ001", "tok",
+                           check=False)
+    services.station_settings.save(station["manager"], SettingsChange(logo=LOGO, stamp=STAMP))
+    services.backups.backup_now(station["manager"])
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    assert page.hq.url.text() == "https://hq.example.com"
+    assert "240×80" in page.station.logo.info.text()
+    assert "手动" in page.backup.last.text()
+    column = page.findChild(QWidget, "settings_column")
+    column.resize(column.width(), column.sizeHint().height())
+    SHOTS.mkdir(exist_ok=True)
+    column.grab().save(str(SHOTS / "settings-page-whole.png"))
