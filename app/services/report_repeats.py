@@ -6,7 +6,8 @@ and by the technician of the first order.
 Days are local calendar days: a repair completed on day D comes back when the new repair
 order is called after the completion and on day D + 90 at the latest (day 91 is too late).
 One set-based statement for both tables; the comeback is an indexed ``EXISTS`` per first
-order (``ix_orders_product``, ``ix_products_serial_no``), looked up once.
+order (``ix_orders_customer``; ``ix_products_serial_no`` and ``ix_orders_product`` for a
+serial on another record), looked up once.
 """
 
 from __future__ import annotations
@@ -56,18 +57,22 @@ class RepeatCounts:
 
 
 def _comeback(alias: str) -> str:
-    """An SQL EXISTS: a later repair of the first order's product inside its window (``d``:
-    the serials on several product records)."""
+    """An SQL EXISTS: a later repair of the first order's product inside its window; another
+    record of the same serial is searched only when there is one (``shared``)."""
     later = (f"b.called_at > {alias}.cleared_at AND b.called_at < {alias}.bound"
              f" AND b.order_type = '{OrderType.REPAIR.value}'"
              f" AND b.status <> '{OrderStatus.CANCELLED.value}' AND b.id <> {alias}.id")
-    return (f"(EXISTS (SELECT 1 FROM service_orders b WHERE b.product_id = {alias}.product_id"
+    # an order's product is always its customer's (the order services refuse another's), so
+    # the customer's orders of the window, read along ix_orders_customer (customer, called),
+    # hold every comeback of the same product record: a few index entries per first order
+    # instead of every order of the product
+    return (f"(EXISTS (SELECT 1 FROM service_orders b INDEXED BY ix_orders_customer"
+            f" WHERE b.customer_id = {alias}.customer AND b.product_id = {alias}.product_id"
             f" AND {later})"
-            f" OR ({alias}.serial <> '' AND EXISTS (SELECT 1 FROM d WHERE d.serial_no ="
-            f" {alias}.serial AND d.model = {alias}.model) AND EXISTS (SELECT 1 FROM products p2"
+            f" OR CASE WHEN {alias}.shared THEN EXISTS (SELECT 1 FROM products p2"
             f" JOIN service_orders b ON b.product_id = p2.id"
             f" WHERE p2.serial_no = {alias}.serial AND p2.model = {alias}.model"
-            f" AND p2.id <> {alias}.product_id AND {later})))")
+            f" AND p2.id <> {alias}.product_id AND {later}) ELSE 0 END)")
 
 
 def repeat_table(source: ReportSource, query: ReportQuery,
@@ -88,10 +93,14 @@ def repeat_table(source: ReportSource, query: ReportQuery,
         # first orders look for a comeback on another record
         "WITH d AS MATERIALIZED (SELECT serial_no, model FROM products WHERE serial_no <> ''"
         " GROUP BY serial_no, model HAVING count(*) > 1),"
-        " f AS (SELECT o.id, o.product_id, o.cleared_at, pa.serial_no AS serial,"
-        f" pa.model AS model, {picked}, datetime(date(o.cleared_at, ?), ?, ?) AS bound"
+        " f AS (SELECT o.id, o.product_id, o.customer_id AS customer, o.cleared_at,"
+        " pa.serial_no AS serial, pa.model AS model, d.serial_no IS NOT NULL AS shared,"
+        f" {picked}, datetime(date(o.cleared_at, ?), ?, ?) AS bound"
         " FROM service_orders o JOIN products pa ON pa.id = o.product_id"
-        f" WHERE {where} AND o.cleared_at IS NOT NULL AND o.order_type = ?),"
+        " LEFT JOIN d ON d.serial_no = pa.serial_no AND d.model = pa.model"
+        # "+": the kind is checked on the range's rows; read by kind (ix_orders_kind_product)
+        # the repairs of every year would be scanned
+        f" WHERE {where} AND o.cleared_at IS NOT NULL AND +o.order_type = ?),"
         f" x AS MATERIALIZED (SELECT {kept}, {_comeback('f')} AS rep, f.bound > ? AS pending"
         f" FROM f) {counted}")
     params = [source.offset_modifier(query), f"+{WINDOW_DAYS + 1} days",
