@@ -28,6 +28,7 @@ from app.services.outbox_status import OutboxStatus
 from app.services.parts_catalogue import PartCatalogue
 from app.services.parts_orders import PartsOrderService
 from app.services.payments import PaymentService
+from app.services.recovery import set_aside_if_nothing_to_lose
 from app.services.reports import ReportService
 from app.services.sales import SaleService
 from app.services.station_reports import StationReportService
@@ -91,7 +92,7 @@ def open_services(
     """Opens (creating if needed) the station in ``data_dir``, migrating it after a backup."""
     paths = DataPaths(data_dir or default_data_dir()).ensure()
     damage = health_check(paths.database)  # never open (and write to) a damaged file
-    if damage is not None:
+    if damage is not None and not set_aside_if_nothing_to_lose(paths, damage):
         raise DatabaseDamaged(paths.database, damage)
     db = Database.open(paths.database)
     try:

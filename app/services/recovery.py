@@ -13,9 +13,10 @@ change as new.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from app.i18n import tr
@@ -73,6 +74,24 @@ def offer_lines(offer: RecoveryOffer, tz: tzinfo | None = None) -> list[str]:
                     time=local_time(b.created_at, tz)))
     lines.append(tr("The damaged file is kept in the backup folder (replaced-….sqlite3)."))
     return lines
+
+
+def set_aside_if_nothing_to_lose(paths: DataPaths, problem: BackupProblem) -> bool:
+    """A zero-length database (a first start cut off before anything was written) with no
+    backup and no write-ahead log holds nothing: it is moved to the backup folder and the
+    station starts afresh. True when it was; anything else is for the recovery offer."""
+    wal = Path(str(paths.database) + "-wal")
+    if problem.kind != "empty" or (wal.exists() and wal.stat().st_size > 0):
+        return False
+    folder = read_settings(paths).folder
+    if store.list_backups(folder):
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    os.replace(paths.database, folder / f"replaced-{stamp}.sqlite3")
+    wal.unlink(missing_ok=True)
+    Path(str(paths.database) + "-shm").unlink(missing_ok=True)
+    return True
 
 
 class WindowRunning(Exception):
