@@ -7,6 +7,7 @@ TEXT_ZH: dict[str, str] = {
         "未知的导出格式 {format}；请用 csv、xlsx 或 pdf。",
     "The folder {folder} does not exist; choose an existing folder for the file.":
         "文件夹 {folder} 不存在；请选择一个已有的文件夹保存文件。",
+    "{path} is a folder; give the name of the file to write.": "{path} 是文件夹；请给出要写入的文件名。",
     "{start} to {end}": "{start} 至 {end}",
     "Technician: {name}": "维修工程师：{name}",
     "Order type: {type}": "工单类型：{type}",

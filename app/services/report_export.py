@@ -153,7 +153,10 @@ def table_lines(table: Table, tz: tzinfo | None) -> list[list[str]]:
 
 
 def check_folder(target: Path) -> None:
-    """Refuses a file name whose folder does not exist (or is not a folder)."""
+    """Refuses a folder given as the file, and a file name whose folder does not exist."""
+    if target.is_dir():
+        raise RuleViolation("{path} is a folder; give the name of the file to write.",
+                            field="path", path=str(target))
     folder = target.parent
     if not folder.is_dir():
         raise RuleViolation("The folder {folder} does not exist; choose an existing folder "

@@ -213,6 +213,8 @@ def test_a_missing_folder_or_format_is_refused_and_nothing_is_written(tmp_path: 
         export(hand_made(), tmp_path / "nope" / "r.xlsx", "xlsx", tz=SHANGHAI)
     assert err.value.field == "path"
     assert not (tmp_path / "nope").exists()
+    with pytest.raises(RuleViolation, match="is a folder"):
+        export(hand_made(), tmp_path, "csv", tz=SHANGHAI)
     with pytest.raises(RuleViolation, match="Unknown export format"):
         export(hand_made(), tmp_path / "r.doc", "doc", tz=SHANGHAI)
     assert list(tmp_path.iterdir()) == []
