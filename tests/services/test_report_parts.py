@@ -13,7 +13,9 @@ from app.bootstrap import Services, open_services
 from app.domain.report_tables import ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
-from app.store.models import Customer, Part, ServiceOrder, StockMovement, User
+from app.services.warranty_policy import DEMO_POLICY_CSV, store_policy
+from app.store.models import Customer, Part, Product, ServiceOrder, StockMovement, User
+from sync.policy_csv import parse
 
 SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
@@ -34,9 +36,14 @@ def station(tmp_path: Path) -> Services:
                    User(id="t2", username="li", display_name="李工", role="technician",
                         password_hash="x")])
         s.flush()
+        store_policy(s, SYSTEM, parse(DEMO_POLICY_CSV.encode()), source="file", revision=0,
+                     now=datetime(2026, 1, 1, tzinfo=UTC))
+        aircon = Product(customer_id=c.id, model="KFR-35GW", serial_no="K1")
+        s.add(aircon)
+        s.flush()
         o1 = ServiceOrder(number="P1", order_type="repair", source="phone",
                           service_mode="on_site", status="closed", customer_id=c.id,
-                          called_at=_at(2026, 11, 4), technician_id="t1")
+                          called_at=_at(2026, 11, 4), technician_id="t1", product_id=aircon.id)
         o2 = ServiceOrder(number="P2", order_type="repair", source="phone",
                           service_mode="on_site", status="closed", customer_id=c.id,
                           called_at=_at(2026, 7, 30), technician_id="t2")
@@ -97,6 +104,10 @@ def test_filters_narrow_consumption_only(station: Services) -> None:
     assert r.table("consumption").rows == (("KT-A", "配件A", 1, 0, 1, 1000),)
     assert r.table("stock").rows[0][2] == 9400
     assert len(r.table("slow_movers").rows) == 2
+    r = _run(station, ReportQuery(NOV.start, NOV.end, category="空调", order_type="repair"))
+    assert r.table("consumption").rows == (("KT-A", "配件A", 1, 0, 1, 1000),)
+    r = _run(station, ReportQuery(NOV.start, NOV.end, category="冰箱"))
+    assert r.table("consumption").rows == ()
     r = _run(station, ReportQuery(NOV.start, NOV.end, technician_id="t2"))
     assert r.table("consumption").rows == ()
     assert r.table("consumption").totals == ("Total", None, 0, 0, 0, 0)

@@ -15,7 +15,9 @@ from app.domain.report_tables import ReportQuery
 from app.domain.sla import Promise
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
-from app.store.models import Customer, ServiceOrder, User
+from app.services.warranty_policy import DEMO_POLICY_CSV, store_policy
+from app.store.models import Customer, Product, ServiceOrder, User
+from sync.policy_csv import parse
 
 SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
@@ -24,12 +26,14 @@ M = timedelta(minutes=1)
 
 def _order(s, number: str, called: datetime, kind: OrderType, customer: Customer, *,
            mode: str = "on_site", responded: int | None = None, arrived: int | None = None,
-           cleared: int | None = None, technician: str | None = None) -> None:
+           cleared: int | None = None, technician: str | None = None,
+           product: Product | None = None) -> None:
     """``responded`` and ``arrived`` minutes after the call, ``cleared`` after the arrival."""
     arrived_at = called + arrived * M if arrived is not None else None
     s.add(ServiceOrder(
         number=number, order_type=kind.value, source="phone", service_mode=mode,
         status="closed", customer_id=customer.id, called_at=called, technician_id=technician,
+        product_id=product.id if product else None,
         responded_at=called + responded * M if responded is not None else None,
         arrived_at=arrived_at,
         cleared_at=arrived_at + cleared * M if cleared is not None and arrived_at else None))
@@ -44,6 +48,11 @@ def station(tmp_path: Path) -> Services:
                     password_hash="x")
         s.add_all([c, tech])
         s.flush()
+        store_policy(s, SYSTEM, parse(DEMO_POLICY_CSV.encode()), source="file", revision=0,
+                     now=datetime(2026, 10, 1, tzinfo=UTC))
+        fridge = Product(customer_id=c.id, model="BCD-200", serial_no="F1")
+        s.add(fridge)
+        s.flush()
         day10 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
         day12 = datetime(2026, 11, 12, 2, 0, tzinfo=UTC)
         _order(s, "S1", day10, OrderType.REPAIR, c, responded=10, arrived=120, cleared=180,
@@ -55,7 +64,7 @@ def station(tmp_path: Path) -> Services:
         _order(s, "S3", day12, OrderType.INSTALL, c, responded=45)
         # a workshop order: no arrival figure, but a clearing time
         _order(s, "S4", day12, OrderType.REPAIR, c, mode="workshop", responded=20, arrived=60,
-               cleared=30)
+               cleared=30, product=fridge)
         _order(s, "S5", day12 + timedelta(days=1), OrderType.ENQUIRY, c)
         # 1 Dec 00:30 in Shanghai: outside November
         _order(s, "S6", datetime(2026, 11, 30, 16, 30, tzinfo=UTC), OrderType.REPAIR, c,
@@ -131,6 +140,10 @@ def test_filters(station: Services) -> None:
     assert o[Promise.ARRIVE] == (0, None, None, 1440.0, 0, None)
     o = _overall(_run(station, ReportQuery(NOV.start, NOV.end, source="walk_in")))
     assert o[Promise.RESPOND][0] == 0
+    o = _overall(_run(station, ReportQuery(NOV.start, NOV.end, category="冰箱")))
+    assert o[Promise.RESPOND][:3] == (1, 20.0, 20.0)
+    assert o[Promise.ARRIVE][0] == 0  # a workshop order has no arrival figure
+    assert o[Promise.CLEAR][:3] == (1, 30.0, 30.0)
 
 
 def test_an_empty_range_has_no_figures(station: Services) -> None:
