@@ -10,18 +10,21 @@ report within 2x of plain sqlite3. A check column compares one headline figure o
     python -m benchmarks.reports_bench [--runs 3] [--reports orders,sla,...]
 
 The big station has no stock movements and no claim batches (``big_station`` does not make
-them): ``parts`` runs on a copy of the parts benchmark's station (``benchmarks.parts_stock``:
-50,000 parts, 2,000,000 movements; copied once to ``benchmarks/data/reports-parts`` and
-migrated there), ``claims`` measures only its statements' fixed cost.
+them): ``parts`` and ``claims`` run on a copy of the parts benchmark's station
+(``benchmarks.parts_stock``: 50,000 parts, 2,000,000 movements; copied once to
+``benchmarks/data/reports-parts``, migrated there, and given 24 monthly claim batches of
+5,000 lines).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import sqlite3
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from datetime import time as dtime
@@ -56,6 +59,7 @@ class Plain:
         end = datetime.combine(query.end + timedelta(days=1), dtime(0), SHANGHAI)
         self.bounds = (db_time(start), db_time(end))
         self.range = "o.called_at >= ? AND o.called_at < ?"
+        self.start, self.end = query.start, query.end
 
     def q(self, sql: str, *extra: object) -> list[tuple]:
         return self.db.execute(sql, (*self.bounds, *extra)).fetchall()
@@ -146,11 +150,26 @@ class Plain:
         return sum(r[4] for r in rows)  # units in stock
 
     def claims(self) -> int:
-        rows = self.db.execute(
-            "SELECT b.period, count(DISTINCT b.id), sum(l.amount_fen) FROM claim_batches b"
-            " JOIN claim_lines l ON l.batch_id = b.id WHERE b.status <> 'draft'"
-            " GROUP BY b.period").fetchall()
-        return len(rows)
+        """By claim month, by batch, and the rejection reasons: lines, claimed, approved,
+        adjusted (granted and cut), rejected and undecided amounts."""
+        months = (self.start.strftime("%Y-%m"), self.end.strftime("%Y-%m"))
+        amounts = (
+            "count(*), sum(l.amount_fen),"
+            " sum(CASE WHEN l.decision = 'approved' THEN coalesce(l.approved_fen, l.amount_fen)"
+            " ELSE 0 END), sum(CASE WHEN l.decision = 'adjusted' THEN l.approved_fen ELSE 0 END),"
+            " sum(CASE WHEN l.decision = 'adjusted' THEN l.amount_fen - l.approved_fen ELSE 0"
+            " END), sum(CASE WHEN l.decision = 'rejected' THEN l.amount_fen ELSE 0 END),"
+            " sum(CASE WHEN l.decision = '' THEN l.amount_fen ELSE 0 END)")
+        lines = (" FROM claim_batches b JOIN claim_lines l ON l.batch_id = b.id"
+                 " WHERE b.period >= ? AND b.period <= ? AND b.status <> 'draft'")
+        rows = self.db.execute(f"SELECT b.period, count(DISTINCT b.id), {amounts}{lines}"
+                               " GROUP BY b.period ORDER BY 1", months).fetchall()
+        self.db.execute(f"SELECT b.number, b.period, b.status, {amounts}{lines}"
+                        " GROUP BY b.id ORDER BY 2, 1", months).fetchall()
+        self.db.execute(f"SELECT l.decision_reason, count(*), sum(l.amount_fen){lines}"
+                        " AND l.decision = 'rejected' GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1",
+                        months).fetchall()
+        return sum(r[2] for r in rows)  # lines
 
     def technicians(self) -> int:
         rows = self.q(f"SELECT o.technician_id, count(*), count(o.cleared_at)"
@@ -184,7 +203,9 @@ def headline(name: str, result: ReportResult) -> int:
         return total(result.tables[0].key, 1)
     if name == "parts":
         return int(result.table("stock").rows[0][1])  # units in stock
-    return -1  # claims: no station of the benchmarks has claim batches
+    if name == "claims":
+        return int(result.table("by_month").totals[2])  # lines
+    return -1
 
 
 def _interleaved(service: Callable[[], object], plain: Callable[[], object],
@@ -209,24 +230,62 @@ def _line(name: str, service_s: float, raw_s: float, want: int, figure: object) 
     return f"{name:<14}{service_s:>11.3f}{raw_s:>11.3f}{service_s / raw_s:>8.2f}  {check}"
 
 
-def _parts_station(runs: int) -> tuple[float, float, int, object]:
-    """``parts`` on a copy of the parts benchmark's station (50,000 parts, 2,000,000
-    movements; the big station has none), over the ledger's last year."""
+def _claims(db: sqlite3.Connection, months: int = 24, per_month: int = 5_000) -> None:
+    """Claim batches the parts station lacks: one submitted batch a month over two years,
+    5,000 lines each, a fifth of them adjusted, a tenth rejected for one of six reasons, a
+    few undecided (made once, by plain inserts like the stations of the other benchmarks)."""
+    if db.execute("SELECT count(*) FROM claim_batches").fetchone()[0]:
+        return
+    rng = random.Random(7)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    reasons = ("无旧件", "超出保修期", "工时超标", "重复索赔", "发票不符", "上门距离不足")
+    order = str(uuid.uuid4())  # the lines' order: the parts station has none
+    for m in range(months):
+        month = (now.replace(day=15) - timedelta(days=30 * m))
+        batch = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        db.execute("INSERT INTO claim_batches (number, period, status, statement_no,"
+                   " claimed_fen, approved_fen, deducted_fen, payable_fen, paid_note,"
+                   " hq_revision, id, revision, created_at, updated_at) VALUES"
+                   " (?, ?, 'decided', '', 0, 0, 0, 0, '', 0, ?, 1, ?, ?)",
+                   (f"CB-BJ001-{month:%Y%m}-01", f"{month:%Y-%m}", batch, month, month))
+        lines = []
+        for n in range(per_month):
+            amount = rng.choice((3000, 4500, 5000, 8000, 12000, 36000))
+            roll = rng.random()
+            decision, approved, reason = (
+                ("rejected", 0, rng.choice(reasons)) if roll < 0.1 else
+                ("adjusted", amount // 2, "按标准核减") if roll < 0.3 else
+                ("", None, "") if roll < 0.33 else ("approved", amount, ""))
+            lines.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), batch, n + 1,
+                          order, "labour", "维修工时", 1, amount, amount, amount, "",
+                          decision, approved, reason))
+        db.executemany("INSERT INTO claim_lines (id, batch_id, position, order_id, kind,"
+                       " description, quantity, unit_fen, amount_fen, schedule_fen,"
+                       " old_part_tag, decision, approved_fen, decision_reason) VALUES"
+                       " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", lines)
+    db.commit()
+
+
+def _parts_station(name: str, runs: int) -> tuple[float, float, int, object]:
+    """``parts`` and ``claims`` on a copy of the parts benchmark's station (50,000 parts,
+    2,000,000 movements, and the claim batches ``_claims`` adds; the big station has
+    neither), over the ledger's last year."""
     if not (PARTS_COPY / "station.sqlite3").exists():
         PARTS_COPY.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PARTS_DIR / "station.sqlite3", PARTS_COPY / "station.sqlite3")
     services = open_services(PARTS_COPY)  # migrates the copy to the current schema
     try:
         raw = sqlite3.connect(services.paths.database)
+        _claims(raw)
         newest = raw.execute("SELECT max(created_at) FROM stock_movements").fetchone()[0]
         end = datetime.fromisoformat(newest).replace(tzinfo=UTC).astimezone(SHANGHAI).date()
         query = ReportQuery(end - timedelta(days=365), end - timedelta(days=1))
         reports = StationReportService(services.db, tz=SHANGHAI)
         plain = Plain(raw, query)
         service_s, raw_s, result, figure = _interleaved(
-            lambda: reports.run(CLI_ACTOR, "parts", query), plain.parts, runs)
+            lambda: reports.run(CLI_ACTOR, name, query), getattr(plain, name), runs)
         raw.close()
-        return service_s, raw_s, headline("parts", result), figure  # type: ignore[arg-type]
+        return service_s, raw_s, headline(name, result), figure  # type: ignore[arg-type]
     finally:
         services.close()
 
@@ -251,8 +310,9 @@ def main() -> None:
           f"median of {args.runs} warm runs")
     print(f"{'report':<14}{'service s':>11}{'sqlite3 s':>11}{'ratio':>8}  check")
     for name in args.reports.split(","):
-        if name == "parts" and PARTS_DIR.exists():
-            print(_line(name, *_parts_station(args.runs)), flush=True)
+        if name in ("parts", "claims") and PARTS_DIR.exists():
+            print(_line(name, *_parts_station(name, args.runs)) + "  (parts station)",
+                  flush=True)
             continue
         service_s, raw_s, result, figure = _interleaved(
             lambda n=name: reports.run(CLI_ACTOR, n, query), getattr(plain, name), args.runs)
