@@ -140,7 +140,7 @@ def main() -> None:
     print(f"{orders:,} orders, {docs:,} knowledge documents; repair_knowledge "
           f"{table_mb:.0f} MB + knowledge_fts {fts_mb:.0f} MB")
     print(f"{'symptom':<28} {'model':<18} {'matches':>8} {'service':>9} {'p90':>7} "
-          f"{'raw FTS':>8} {'all bm25':>9}")
+          f"{'raw FTS':>8} {'raw SQL':>8} {'all bm25':>9}")
     for symptom, model in CASES:
         tokens = knowledge._telling(query_tokens(symptom))
         match = "words : (" + " OR ".join(fts_phrase(tok) for tok in tokens) + ")"
@@ -151,12 +151,25 @@ def main() -> None:
             "SELECT rowid, bm25(knowledge_fts, 1.0, 0.0) FROM knowledge_fts WHERE "
             "knowledge_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
             (m, knowledge.WINDOW)).fetchall(), args.runs)
+        def raw_sql(m: str = match) -> None:
+            # the service's statements in plain sqlite3: the window, then its records
+            docs = [d for d, _s in raw.execute(
+                "SELECT rowid, bm25(knowledge_fts, 1.0, 0.0) FROM knowledge_fts WHERE "
+                "knowledge_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (m, knowledge.WINDOW))]
+            for i in range(0, len(docs), 500):
+                chunk = docs[i:i + 500]
+                raw.execute(
+                    "SELECT k.doc, k.model, k.order_id, r.diagnosis, r.actions, r.created_at "
+                    "FROM repair_knowledge k JOIN repair_records r ON r.id = k.record_id "
+                    f"WHERE k.doc IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+
+        both, _ = _ms(raw_sql, args.runs)
         ranked, _ = _ms(lambda m=match: raw.execute(
             "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ? "
             "ORDER BY bm25(knowledge_fts, 1.0, 0.0) LIMIT 10", (m,)).fetchall(),
             max(3, args.runs // 5))
         print(f"{symptom:<28} {model or '-':<18} {matches:>8,} {med:>7.1f}ms {p90:>5.1f}ms "
-              f"{fts:>6.1f}ms {ranked:>7.1f}ms")
+              f"{fts:>6.1f}ms {both:>6.1f}ms {ranked:>7.1f}ms")
         first = service.similar(symptom, model, 3)
         for sug in first[:1]:
             print(f"    -> {sug.diagnosis} / {sug.actions} ({sug.times}x)")
