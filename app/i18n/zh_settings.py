@@ -14,6 +14,8 @@ TEXT_ZH: dict[str, str] = {
         "{label}：只能使用 PNG 或 JPEG 图片（此文件为 {format}）。",
     "{label}: the image is {width}×{height} pixels; each side must be {low} to {high} pixels.":
         "{label}：图片为 {width}×{height} 像素，每边须在 {low} 到 {high} 像素之间。",
+    "{label}: the image is too large; each side must be {low} to {high} pixels.":
+        "{label}：图片太大，每边须在 {low} 到 {high} 像素之间。",
     "{label}: the file is not a readable PNG or JPEG image.":
         "{label}：该文件不是可读取的 PNG 或 JPEG 图片。",
     "{label}: the file {path} cannot be read: {error}": "{label}：文件 {path} 无法读取：{error}",

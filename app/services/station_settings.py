@@ -135,26 +135,34 @@ def check_image(data: bytes, field: str = "logo", label: str = "Logo") -> Letter
                             limit=MAX_IMAGE_BYTES // 1024)
     from PIL import Image, UnidentifiedImageError
 
+    unreadable = RuleViolation("{label}: the file is not a readable PNG or JPEG image.",
+                               field=field, label=label)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             fmt = probe.format or ""
             width, height = probe.size
-            if fmt in IMAGE_FORMATS:
-                probe.verify()
-        if fmt in IMAGE_FORMATS:
-            with Image.open(io.BytesIO(data)) as full:
-                full.load()  # verify() reads no pixel data: a truncated file fails here
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
-            Image.DecompressionBombError):
-        raise RuleViolation("{label}: the file is not a readable PNG or JPEG image.",
-                            field=field, label=label) from None
+    except Image.DecompressionBombError:
+        raise RuleViolation("{label}: the image is too large; each side must be {low} to {high} "
+                            "pixels.", field=field, label=label, low=MIN_SIDE,
+                            high=MAX_SIDE) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise unreadable from None
     if fmt not in IMAGE_FORMATS:
         raise RuleViolation("{label}: only PNG or JPEG images are taken (this one is {format}).",
                             field=field, label=label, format=fmt or "?")
+    # the pixel size before any pixel is decoded (a small file may claim a huge picture)
     if max(width, height) > MAX_SIDE or min(width, height) < MIN_SIDE:
         raise RuleViolation("{label}: the image is {width}×{height} pixels; each side must be "
                             "{low} to {high} pixels.", field=field, label=label, width=width,
                             height=height, low=MIN_SIDE, high=MAX_SIDE)
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as full:
+            full.load()  # verify() reads no pixel data: a truncated file fails here
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
+        raise unreadable from None
     from reportlab.lib.utils import ImageReader
 
     try:

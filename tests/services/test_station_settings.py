@@ -31,9 +31,9 @@ from app.store.models import AuditEntry, OutboxOp, Setting, Station
 from sync import protocol as p
 
 
-def picture(size: tuple[int, int] = (120, 60), fmt: str = "PNG") -> bytes:
+def picture(size: tuple[int, int] = (120, 60), fmt: str = "PNG", mode: str = "RGB") -> bytes:
     buffer = BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    Image.new(mode, size, 1 if mode == "1" else (200, 30, 30)).save(buffer, fmt)
     return buffer.getvalue()
 
 
@@ -161,6 +161,8 @@ def test_logo_and_stamp_are_kept_by_hash_and_reach_the_papers(services: Services
     (picture()[:60], "PNG"),  # truncated
     (picture((10, 10)), "16"),
     (picture((4001, 20)), "4000"),
+    (picture((20000, 20000), "PNG", "1"), "4000"),  # a few KB claiming 400 million pixels
+    (picture((9000, 9000), "PNG", "1"), "9000×9000"),  # refused before it is decoded
 ])
 def test_images_that_are_not_png_or_jpeg_or_out_of_limits_are_refused(data: bytes,
                                                                       words: str) -> None:

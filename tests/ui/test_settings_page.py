@@ -146,12 +146,13 @@ def test_leaving_with_unsaved_edits_asks(qtbot, runner, services, station, ctx_f
     settle(qtbot, runner)
     page.station.name.setText("新名字维修站")
     page.hide()  # another page took its place
-    assert answers.asked == 1
+    qtbot.waitUntil(lambda: answers.asked == 1)
     settle(qtbot, runner)
     assert page.station.name.text() == "北京海淀维修站"
     assert services.users.station().name == "北京海淀维修站"
     page.show()
     page.hide()  # nothing unsaved: no question
+    qtbot.wait(50)
     assert answers.asked == 1
 
 
@@ -182,3 +183,30 @@ def test_the_whole_page_with_images_and_a_backup(qtbot, runner, services, statio
     column.resize(column.width(), column.sizeHint().height())
     SHOTS.mkdir(exist_ok=True)
     column.grab().save(str(SHOTS / "settings-page-whole.png"))
+
+
+def test_leaving_the_page_in_the_window_asks_and_cancel_stays(qtbot, runner, services,
+                                                              station) -> None:
+    from app.ui.window import close_main_window, open_main_window
+
+    window = open_main_window(services, station["manager"], runner)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, runner)
+    assert "settings" in window.page_keys()
+    page = window.show_page("settings")
+    settle(qtbot, runner)
+    answers = Answers(Unsaved.CANCEL)
+    page.prompts = answers
+    page.station.address.setText("北京市海淀区中关村大街9号")
+    window.show_page("orders")
+    qtbot.waitUntil(lambda: answers.asked == 1)
+    qtbot.waitUntil(lambda: window.current_page() is page)  # 取消: back on the settings page, edits kept
+    assert page.station.address.text() == "北京市海淀区中关村大街9号"
+    answers.choice = Unsaved.SAVE
+    window.show_page("orders")
+    qtbot.waitUntil(lambda: answers.asked == 2)
+    settle(qtbot, runner)
+    assert window.current_page() is not page
+    assert services.users.station().address == "北京市海淀区中关村大街9号"
+    close_main_window(window)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -278,11 +278,17 @@ class SettingsPage(QWidget):
         """Leaving for another page with unsaved edits asks first (not when the window
         itself closes or hides)."""
         super().hideEvent(event)
+        if not self._asking and self.has_unsaved():
+            self._asking = True
+            # once the page switch is over (answering 取消 switches back)
+            QTimer.singleShot(0, self._ask_leaving)
+
+    def _ask_leaving(self) -> None:
         window = self.window()
-        if (self._asking or not self.has_unsaved() or window is self
+        if (self.isVisible() or not self.has_unsaved() or window is self
                 or not window.isVisible()):
+            self._asking = False  # back already, or the window itself went
             return
-        self._asking = True
         self.prompts.unsaved_changes(window, self._answered)
 
     def _answered(self, choice: Unsaved) -> None:
