@@ -27,6 +27,7 @@ from app.domain.errors import RuleViolation
 from sync import parts_csv
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError
+from sync.hq.i18n import said
 from sync.hq.models import HqChange, HqMeta, HqPart, utcnow
 from sync.protocol import HqEntity
 
@@ -113,9 +114,9 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def run_command(args: argparse.Namespace, db: HqDatabase,
                 clock: Callable[[], datetime] = utcnow) -> int:
     done = import_file(db, args.file, clock)
-    print(f"{done.rows} part(s) read: {done.added} new, {done.changed} changed, "
-          f"{done.unchanged} unchanged; stations receive "
-          f"{done.added + done.changed} at their next sync.")
+    print(said(f"{done.rows} part(s) read: {done.added} new, {done.changed} changed, "
+               f"{done.unchanged} unchanged; stations receive "
+               f"{done.added + done.changed} at their next sync."))
     return 0
 
 

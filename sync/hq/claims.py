@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sync.hq import changes
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError
+from sync.hq.i18n import said
 from sync.hq.models import HqClaimBatch, HqClaimDecision, HqMeta, HqRecord, HqStation, utcnow
 from sync.protocol import Change, HqEntity
 
@@ -339,40 +340,44 @@ def run_command(args: argparse.Namespace, db: HqDatabase,
         rows = batches(db, args.station, args.status)
         for row in rows:
             _print_batch(row)
-        print(f"{len(rows)} claim batch(es).")
+        print(said(f"{len(rows)} claim batch(es)."))
     elif action == "decide":
         row = decide(db, args.batch, parse_line_answers(args.line), args.approve_rest, clock)
         _print_batch(row)
-        print(f"Claim batch {row.number}: {sum(1 for x in row.lines if x.decision)} of "
-              f"{len(row.lines)} line(s) decided; the station learns it at its next sync.")
+        print(said(f"Claim batch {row.number}: {sum(1 for x in row.lines if x.decision)} of "
+                   f"{len(row.lines)} line(s) decided; the station learns it at its next "
+                   "sync."))
     else:
         row = settle(db, args.batch, parse_yuan(args.deduct, "The deduction"), args.reason,
                      args.statement_no, clock)
-        print(f"Claim batch {row.number} settled, statement {row.statement_no}: claimed "
-              f"{_yuan(row.claimed_fen)}, approved {_yuan(row.approved_fen)}, deducted "
-              f"{_yuan(row.deducted_fen)}, payable {_yuan(row.payable_fen)} yuan; the station "
-              "learns it at its next sync.")
+        print(said(f"Claim batch {row.number} settled, statement {row.statement_no}: "
+                   f"claimed {_yuan(row.claimed_fen)}, approved {_yuan(row.approved_fen)}, "
+                   f"deducted {_yuan(row.deducted_fen)}, payable {_yuan(row.payable_fen)} yuan; "
+                   "the station learns it at its next sync."))
     return 0
 
 
 def _print_batch(row: ClaimBatchRow) -> None:
-    so_far = " so far" if row.status in ("submitted", "deciding") else ""
-    print(f"{row.station}  {row.number}  {row.period}  {row.status}  claimed "
-          f"{_yuan(row.claimed_fen)}  approved{so_far} {_yuan(row.approved_fen)}"
-          + (f"  deducted {_yuan(row.deducted_fen)}  payable {_yuan(row.payable_fen)}  "
-             f"statement {row.statement_no}" if row.statement_no else ""))
-    print(f"  {'#':>3} {'ORDER':<24} {'KIND':<8} {'CLAIMED':>12} {'DECISION':<9} "
-          f"{'APPROVED':>12}  DESCRIPTION / REASON / FLAGS")
+    approved_label = said("approved so far" if row.status in ("submitted", "deciding")
+                          else "approved")
+    print(f"{row.station}  {row.number}  {row.period}  {said(row.status)}  {said('claimed')} "
+          f"{_yuan(row.claimed_fen)}  {approved_label} {_yuan(row.approved_fen)}"
+          + (f"  {said('deducted')} {_yuan(row.deducted_fen)}  {said('payable')} "
+             f"{_yuan(row.payable_fen)}  {said('statement')} {row.statement_no}"
+             if row.statement_no else ""))
+    print(f"  {'#':>3} {said('ORDER'):<24} {said('KIND'):<8} {said('CLAIMED'):>12} "
+          f"{said('DECISION'):<9} {said('APPROVED'):>12}  {said('DESCRIPTION / REASON / FLAGS')}")
     for x in row.lines:
         approved = _yuan(x.approved_fen) if x.approved_fen is not None else "-"
-        print(f"  {x.position:>3} {x.order_number:<24} {x.kind:<8} {_yuan(x.amount_fen):>12} "
-              f"{x.decision or 'pending':<9} {approved:>12}  {x.description}")
-        print(f"      line {x.line_id}"
-              + (f"  old-part tag {x.old_part_tag}" if x.old_part_tag else ""))
+        print(f"  {x.position:>3} {x.order_number:<24} {said(x.kind):<8} "
+              f"{_yuan(x.amount_fen):>12} {said(x.decision or 'pending'):<9} {approved:>12}  "
+              f"{x.description}")
+        print(f"      {said('line')} {x.line_id}"
+              + (f"  {said('old-part tag')} {x.old_part_tag}" if x.old_part_tag else ""))
         if x.reason:
-            print(f"      reason: {x.reason}")
+            print(f"      {said('reason:')} {x.reason}")
         for flag in x.flags:
-            print(f"      override {flag}")
+            print(f"      {said('override')} {flag}")
 
 
 # -- internals -----------------------------------------------------------------------------------

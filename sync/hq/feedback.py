@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sync.hq.db import HqDatabase
+from sync.hq.i18n import tr
 from sync.hq.models import HqRecord, HqStation, utcnow
 
 ENTITY = "feedback_card"
@@ -76,12 +77,12 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def run_command(args: argparse.Namespace, db: HqDatabase,
                 clock: Callable[[], datetime] = utcnow) -> int:
     rows = cards(db, args.station, args.cause, args.model)
-    print(f"{'STATION':<8} {'CARD':<24} {'SUBMITTED (UTC)':<16} {'MODEL':<18} {'CAUSE':<13} "
-          f"{'PHOTOS':>6}  FAULT")
+    print(f"{tr('STATION'):<8} {tr('CARD'):<24} {tr('SUBMITTED (UTC)'):<16} {tr('MODEL'):<18} "
+          f"{tr('CAUSE'):<13} {tr('PHOTOS'):>6}  {tr('FAULT')}")
     for r in rows:
         fault = " ".join(r.fault_phenomenon.split())
         print(f"{r.station:<8} {r.number:<24} {r.submitted_at[:16].replace('T', ' '):<16} "
               f"{r.product_model[:18]:<18} {r.cause_category:<13} {r.photos:>6}  "
               f"{fault[:40]}")
-    print(f"{len(rows)} feedback card(s).")
+    print(tr("{n} feedback card(s).", n=len(rows)))
     return 0

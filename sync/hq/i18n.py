@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -75,18 +76,70 @@ class Message:
     def __init__(self, template: str, **params: Any) -> None:
         self.template = template
         self.params = params
-        english = template.format(**params) if params else template
-        super().__init__(english)  # type: ignore[call-arg]
+        self.english = template.format(**params) if params else template
+        if isinstance(self, BaseException):
+            super().__init__(self.english)  # type: ignore[call-arg]
+
+    def __str__(self) -> str:
+        return self.english
 
     def render(self) -> str:
-        return tr(self.template, **self.params)
+        if self.params or self.template in TEXT_ZH:
+            return tr(self.template, **self.params)
+        return said(self.template)  # a finished English text (an f-string of older code)
 
 
 def render(error: BaseException) -> str:
-    """An error in the current language: a ``Message`` translated, anything else as is."""
+    """An error in the current language: a ``Message`` translated, anything else by
+    ``said``."""
     if isinstance(error, Message):
         return error.render()
-    return tr(str(error))
+    return said(str(error))
+
+
+def said(text: str, _depth: int = 0) -> str:
+    """A finished English text in the current language: looked up whole, else matched against
+    the catalogue's templates (``"No claim batch {ref} is known..."`` matches the text that
+    template makes; its parts are said in turn). Head office's older modules build their
+    messages with f-strings; this says them in Chinese without a template at every call."""
+    if _language != "zh_CN":
+        return text
+    whole = TEXT_ZH.get(text)
+    if whole is not None:
+        return whole
+    if _depth > 3:  # a part of a part of a part: names and numbers by then
+        return text
+    for pattern, names, chinese in _patterns():
+        found = pattern.fullmatch(text)
+        if found:
+            return chinese.format(**{n: said(found.group(n), _depth + 1) for n in names})
+    return text
+
+
+_PATTERNS: list[tuple[re.Pattern[str], list[str], str]] = []
+
+
+def _patterns() -> list[tuple[re.Pattern[str], list[str], str]]:
+    """The catalogue's templates as patterns, the most literal text first (most specific)."""
+    if not _PATTERNS:
+        found = []
+        for english, chinese in TEXT_ZH.items():
+            names = re.findall(r"\{(\w+)\}", english)
+            if not names:
+                continue
+            parts = re.split(r"\{\w+\}", english)
+            regex = "".join(re.escape(part) + (f"(?P<{names[i]}>.+?)" if i < len(names) else "")
+                            for i, part in enumerate(parts))
+            literal = sum(len(x) for x in parts)
+            if not literal:  # "{problem}" alone would match any text
+                continue
+            try:
+                found.append((re.compile(regex, re.S), names, chinese, literal))
+            except re.error:  # a name used twice in one template
+                continue
+        found.sort(key=lambda x: -x[3])
+        _PATTERNS.extend((rx, names, chinese) for rx, names, chinese, _ in found)
+    return _PATTERNS
 
 
 @contextmanager

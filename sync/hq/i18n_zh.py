@@ -199,4 +199,210 @@ TEXT_ZH: dict[str, str] = {
     "No station {code}; add it with add-station first.": "没有维修站 {code};请先用 add-station 添加。",
     "No order {ref} is known to head office.": "总部没有工单 {ref}。",
     "{code} is not a station code (2-16 letters or digits).": "{code} 不是维修站代码(2-16 位字母或数字)。",
+    # -- head office's other commands (their f-strings are said by pattern, sync.hq.i18n.said)
+    # dispatch files, orders to dispatch (sync.hq.dispatch_file, sync.hq.checks)
+    "Order {n}: {problem}": "第 {n} 张工单:{problem}",
+    "type {value} is not one of {choices}.": "类型 {value} 不在 {choices} 之中。",
+    "mode {value} is not one of {choices}.": "服务方式 {value} 不在 {choices} 之中。",
+    "a repair order needs a fault description.": "维修单需要故障描述。",
+    "a serial number needs the product model too.": "有机身编号时也需要产品型号。",
+    "purchase date {value} is not YYYY-MM-DD.": "购买日期 {value} 不是 YYYY-MM-DD 格式。",
+    "warranty months must be between 0 and 120.": "保修月数必须在 0 到 120 之间。",
+    "{problem}": "{problem}",
+    "File {path} was not found.": "找不到文件 {path}。",
+    "File {path} is larger than {limit} bytes.": "文件 {path} 超过 {limit} 字节。",
+    "File {path} holds no orders.": "文件 {path} 中没有工单。",
+    "File {path} holds {n} orders; at most {limit} at once.":
+        "文件 {path} 有 {n} 张工单;一次最多 {limit} 张。",
+    'The JSON file must hold a list of orders (objects), or {"orders": [...]}.':
+        'JSON 文件必须是工单(对象)的列表,或 {"orders": [...]}。',
+    "Unknown column(s) in {where}: {unknown}. Known: {known}.":
+        "{where}中有未知的列:{unknown}。可用的列:{known}。",
+    "the CSV header": "CSV 表头",
+    "order {n}": "第 {n} 张工单",
+    "The CSV header lacks: {missing}.": "CSV 表头缺少:{missing}。",
+    "File {path} is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in Excel).":
+        "文件 {path} 不是 UTF-8 文本;请另存为 UTF-8(Excel 中选“CSV UTF-8”)。",
+    "File {path} must end in .csv or .json.": "文件 {path} 的扩展名必须是 .csv 或 .json。",
+    "Row {n}: more cells than header columns.": "第 {n} 行:单元格比表头的列多。",
+    "The JSON file is not valid JSON: {reason}": "JSON 文件格式不正确:{reason}",
+    "Order {n}: {key} must be text.": "第 {n} 张工单:{key} 必须是文本。",
+    "Order {n}: {key} is required.": "第 {n} 张工单:必须填写 {key}。",
+    "Order {n}: warranty_months {value} is not a whole number.":
+        "第 {n} 张工单:warranty_months {value} 不是整数。",
+    # parts catalogue and warranty policy (sync.hq.catalogue, sync.hq.policy)
+    "{rows} part(s) read: {added} new, {changed} changed, {unchanged} unchanged; stations "
+    "receive {sent} at their next sync.":
+        "读取 {rows} 个配件:新增 {added},修改 {changed},未变 {unchanged};"
+        "各维修站下次同步时收到 {sent} 个。",
+    "cannot read {path}: {reason}": "无法读取 {path}:{reason}",
+    "{path}: {total} problem(s), nothing was published:\n  {lines}":
+        "{path}:{total} 处问题,未发布任何内容:\n  {lines}",
+    "{path}: {reason}": "{path}:{reason}",
+    "policy '{label}' published as revision {seq}; stations receive it at their next sync.":
+        "政策“{label}”已发布为第 {seq} 版;各维修站下次同步时收到。",
+    "policy '{label}' is already in force; nothing was published.":
+        "政策“{label}”已在执行中;未发布任何内容。",
+    # old parts (sync.hq.old_parts)
+    "--result must be one of: {choices}.": "--result 必须是以下之一:{choices}。",
+    "The note is at most {limit} characters.": "备注最多 {limit} 个字符。",
+    "Old part {tag} has not been packed for return by its station (it is {status} there).":
+        "旧件 {tag} 尚未被其维修站装箱返回(该站状态为 {status})。",
+    "No old part {tag} is known to head office; has its station synced since collecting it?":
+        "总部没有旧件 {tag};其维修站回收后是否已同步?",
+    "No return shipment {number} is known to head office; has the station synced since "
+    "packing it?": "总部没有返件批次 {number};该站装箱后是否已同步?",
+    "Shipment {number} holds no old part that is still to be received.":
+        "返件批次 {number} 中没有尚待签收的旧件。",
+    "Old part {tag} of station {station}: {result}; the station learns it at its next sync.":
+        "维修站 {station} 的旧件 {tag}:{result};该站下次同步时得知。",
+    "{n} old part(s) of {number} received; the station learns it at its next sync.":
+        "已签收 {number} 中的 {n} 个旧件;该站下次同步时得知。",
+    "{n} old part(s).": "共 {n} 个旧件。",
+    "collected": "已回收",
+    "packed": "已装箱",
+    "received": "总部已签收",
+    "inspected": "总部已鉴定",
+    "ok": "鉴定合格",
+    "defect_confirmed": "确认故障",
+    "no_fault_found": "未见故障",
+    "not_received": "未收到",
+    # parts orders (sync.hq.parts_orders)
+    "The note is longer than {limit} characters.": "备注超过 {limit} 个字符。",
+    "Parts order {number} was already confirmed by head office ({status}).":
+        "零件订单 {number} 已由总部确认过({status})。",
+    "Parts order {number} is {status} at the station; only a submitted order can be "
+    "confirmed.": "零件订单 {number} 在维修站的状态是 {status};只有已提交的订单才能确认。",
+    "Nothing of parts order {number} would be confirmed; confirm at least one part (the "
+    "station cancels an order it no longer needs).":
+        "零件订单 {number} 没有任何零件被确认;请至少确认一个零件(不需要的订单由维修站取消)。",
+    "Parts order {number} was cancelled by the station; nothing can be shipped.":
+        "零件订单 {number} 已被维修站取消;无法发运。",
+    "Parts order {number} is not confirmed yet; confirm it first.":
+        "零件订单 {number} 尚未确认;请先确认。",
+    "Nothing left to ship on parts order {number}.": "零件订单 {number} 已无可发运的零件。",
+    "Nothing to ship on parts order {number}: every quantity given is 0.":
+        "零件订单 {number} 没有要发运的:给出的数量都是 0。",
+    "Name the parts order (PO-... number).": "请给出零件订单(PO-... 编号)。",
+    "No parts order {ref} is known to head office (has the station submitted it and synced "
+    "since?).": "总部没有零件订单 {ref}(该站提交后是否已同步?)。",
+    "Part {parts} is not on parts order {number}; its parts are {known}.":
+        "零件 {parts} 不在零件订单 {number} 上;该订单的零件是 {known}。",
+    "--line {item}: give PART_NO=QTY, QTY a whole number from 0 to {limit}.":
+        "--line {item}:请写成 零件号=数量,数量为 0 到 {limit} 的整数。",
+    "--line names part {part} twice.": "--line 两次给出了零件 {part}。",
+    "Cannot confirm {confirmed} of {part}: the station ordered {quantity}.":
+        "无法确认 {part} 的 {confirmed} 个:维修站订购的是 {quantity} 个。",
+    "Cannot ship {quantity} of {part}: {confirmed} confirmed, {shipped} shipped already.":
+        "无法发运 {part} 的 {quantity} 个:已确认 {confirmed} 个,已发运 {shipped} 个。",
+    "submitted": "已提交",
+    "cancelled": "已取消",
+    # warranty claims (sync.hq.claims)
+    "Line {ref} is not on claim batch {number}.": "明细 {ref} 不在索赔批次 {number} 上。",
+    "Line {ref} is not on claim batch {number} (it belongs to another claim batch).":
+        "明细 {ref} 不在索赔批次 {number} 上(它属于另一个索赔批次)。",
+    "Line {ref} is not on claim batch {number} (it belongs to another claim batch or station).":
+        "明细 {ref} 不在索赔批次 {number} 上(它属于另一个索赔批次或维修站)。",
+    # {text} is the operator's input as repr() shows it: quoted
+    "{what} '{text}' is not an amount in yuan (e.g. 120.50).":
+        "{what} '{text}' 不是以元为单位的金额(如 120.50)。",
+    "{what} cannot be negative ({text}).": "{what}不能为负数({text})。",
+    "{what} '{text}' has more than two decimals (fen).": "{what} '{text}' 的小数超过两位(分)。",
+    "{what} '{text}' is too large.": "{what} '{text}' 太大。",
+    "The adjusted amount": "调整后的金额",
+    "The deduction": "扣款",
+    "Decide at least one line (--line LINE=ANSWER or --approve-rest).":
+        "请至少审核一行(--line 行=结果 或 --approve-rest)。",
+    "The deduction cannot be negative.": "扣款不能为负数。",
+    "Give the reason for the deduction (--reason).": "请给出扣款原因(--reason)。",
+    "The reason is longer than {limit} characters.": "原因超过 {limit} 个字符。",
+    "Statement number {number} must be at most {limit} letters, digits, '.', '/' or '-'.":
+        "结算单号 {number} 最多 {limit} 个字母、数字、'.'、'/' 或 '-'。",
+    "Claim batch {number} is {status} at the station; only a submitted batch is decided or "
+    "settled.": "索赔批次 {number} 在维修站的状态是 {status};只有已提交的批次才能审核或结算。",
+    "unknown": "未知",
+    "Name the claim batch (its number).": "请给出索赔批次(批次号)。",
+    "No claim batch {ref} is known to head office (has the station submitted it and synced "
+    "since?).": "总部没有索赔批次 {ref}(该站提交后是否已同步?)。",
+    "Line {ref}: the reason is longer than {limit} characters.": "明细 {ref}:原因超过 {limit} 个字符。",
+    "Line {ref}: the reason holds a NUL character.": "明细 {ref}:原因中含有 NUL 字符。",
+    "Line {ref}: an {decision} line needs a reason.": "明细 {ref}:{decision}的明细需要原因。",
+    "Line {ref}: unknown decision {decision}.": "明细 {ref}:未知的审核结果 {decision}。",
+    "Line {ref}: the adjusted amount cannot be negative.": "明细 {ref}:调整后的金额不能为负数。",
+    "Line {ref}: the adjusted amount {amount} is more than the {claimed} claimed.":
+        "明细 {ref}:调整后的金额 {amount} 超过索赔的 {claimed}。",
+    "--line {item}: give LINE=approve, LINE=adjust:YUAN:REASON or LINE=reject:REASON (LINE: "
+    "its position or id).":
+        "--line {item}:请写成 行=approve、行=adjust:金额:原因 或 行=reject:原因(行:序号或 id)。",
+    "--line names line {ref} twice.": "--line 两次给出了第 {ref} 行。",
+    "Claim batch {number} is settled (statement {statement}); its decisions can no longer "
+    "change.": "索赔批次 {number} 已结算(结算单 {statement});审核结果不能再改。",
+    "Claim batch {number} has no lines to decide.": "索赔批次 {number} 没有可审核的明细。",
+    "--line names the same line twice (by position and by id).":
+        "--line 两次给出了同一行(一次按序号,一次按 id)。",
+    "Every line of claim batch {number} is decided already; name the lines to change with "
+    "--line.": "索赔批次 {number} 的每一行都已审核;要修改请用 --line 指明行。",
+    "Claim batch {number} is already settled (statement {statement}).":
+        "索赔批次 {number} 已结算(结算单 {statement})。",
+    "Claim batch {number} cannot be settled: line(s) {lines} are not decided yet.":
+        "索赔批次 {number} 不能结算:第 {lines} 行尚未审核。",
+    "(none)": "(无)",
+    "Cannot deduct {deduct}: only {approved} is approved, and the payable amount is never "
+    "negative.": "不能扣款 {deduct}:批准金额只有 {approved},应付金额不能为负数。",
+    "{n} claim batch(es).": "共 {n} 个索赔批次。",
+    "Claim batch {number} has lines 1 to {last}; there is no line {position}.":
+        "索赔批次 {number} 的明细是第 1 到 {last} 行;没有第 {position} 行。",
+    "--line {item}: approve takes no amount or reason.": "--line {item}:approve 不带金额或原因。",
+    "Statement number {number} is already used.": "结算单号 {number} 已被使用。",
+    "Claim batch {number}: {decided} of {lines} line(s) decided; the station learns it at its "
+    "next sync.": "索赔批次 {number}:{lines} 行中已审核 {decided} 行;维修站下次同步时得知。",
+    "Claim batch {number} settled, statement {statement}: claimed {claimed}, approved "
+    "{approved}, deducted {deducted}, payable {payable} yuan; the station learns it at its "
+    "next sync.":
+        "索赔批次 {number} 已结算,结算单 {statement}:索赔 {claimed},批准 {approved},"
+        "扣款 {deducted},应付 {payable} 元;维修站下次同步时得知。",
+    "--line {item}: adjust needs the new amount: LINE=adjust:YUAN:REASON.":
+        "--line {item}:adjust 需要新金额:行=adjust:金额:原因。",
+    "--line {item}: an adjusted line needs a reason: LINE=adjust:YUAN:REASON.":
+        "--line {item}:调整的明细需要原因:行=adjust:金额:原因。",
+    "--line {item}: the answer is approve, adjust:YUAN:REASON or reject:REASON.":
+        "--line {item}:结果应为 approve、adjust:金额:原因 或 reject:原因。",
+    "--line {item}: a rejected line needs a reason: LINE=reject:REASON.":
+        "--line {item}:驳回的明细需要原因:行=reject:原因。",
+    "approved so far": "已批准(至今)",
+    "approved": "已批准",
+    "adjusted": "已调整",
+    "rejected": "已驳回",
+    "pending": "待审核",
+    "deciding": "审核中",
+    "decided": "已审核",
+    "settled": "已结算",
+    "paid": "已付款",
+    "draft": "草稿",
+    "claimed": "索赔",
+    "deducted": "扣款",
+    "payable": "应付",
+    "statement": "结算单",
+    "line": "明细",
+    "reason:": "原因:",
+    "override": "例外",
+    "old-part tag": "旧件标签",
+    "labour": "工时",
+    "parts": "配件",
+    "travel": "差旅",
+    "ORDER": "工单",
+    "KIND": "类别",
+    "CLAIMED": "索赔金额",
+    "DECISION": "审核",
+    "APPROVED": "批准金额",
+    "DESCRIPTION / REASON / FLAGS": "说明 / 原因 / 标记",
+    # feedback cards (sync.hq.feedback)
+    "STATION": "维修站",
+    "CARD": "反馈单",
+    "SUBMITTED (UTC)": "提交时间(UTC)",
+    "MODEL": "型号",
+    "CAUSE": "原因类别",
+    "PHOTOS": "照片",
+    "FAULT": "故障现象",
+    "{n} feedback card(s).": "共 {n} 张反馈单。",
 }

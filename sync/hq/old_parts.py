@@ -24,6 +24,7 @@ from app.domain.parts import InspectionResult
 from sync.hq import changes
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError
+from sync.hq.i18n import said
 from sync.hq.models import HqOldPartInspection, HqRecord, HqStation, utcnow
 from sync.protocol import Change, HqEntity
 
@@ -129,19 +130,19 @@ def run_command(args: argparse.Namespace, db: HqDatabase,
     action = args.old_parts_command
     if action == "inspect":
         a = inspect(db, args.tag, args.result, args.note, clock)
-        print(f"Old part {a.tag_no} of station {a.station}: {a.result}; the station learns it "
-              "at its next sync.")
+        print(said(f"Old part {a.tag_no} of station {a.station}: {a.result}; the station "
+                   "learns it at its next sync."))
     elif action == "receive":
         got = receive(db, args.shipment, clock)
         for a in got:
-            print(f"{a.tag_no}  received")
-        print(f"{len(got)} old part(s) of {args.shipment.strip().upper()} received; the "
-              f"station learns it at its next sync.")
+            print(f"{a.tag_no}  {said('received')}")
+        print(said(f"{len(got)} old part(s) of {args.shipment.strip().upper()} received; the "
+                   f"station learns it at its next sync."))
     else:
         rows = answers(db, args.station)
         for a in rows:
-            print(f"{a.station}  {a.tag_no}  {a.status}  {a.result}")
-        print(f"{len(rows)} old part(s).")
+            print(f"{a.station}  {a.tag_no}  {said(a.status)}  {said(a.result)}")
+        print(said(f"{len(rows)} old part(s)."))
     return 0
 
 

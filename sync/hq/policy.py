@@ -28,6 +28,7 @@ from app.domain.warranty_policy import WarrantyPolicy
 from sync import policy_csv
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError
+from sync.hq.i18n import said
 from sync.hq.models import HqChange, HqWarrantyPolicy, new_id, utcnow
 from sync.protocol import Change, HqEntity
 
@@ -119,10 +120,10 @@ def run_command(args: argparse.Namespace, db: HqDatabase,
                 clock: Callable[[], datetime] = utcnow) -> int:
     done = import_file(db, args.file, clock)
     if done.hq_seq:
-        print(f"policy '{done.label}' published as revision {done.hq_seq}; stations receive "
-              "it at their next sync.")
+        print(said(f"policy '{done.label}' published as revision {done.hq_seq}; stations "
+                   "receive it at their next sync."))
     else:
-        print(f"policy '{done.label}' is already in force; nothing was published.")
+        print(said(f"policy '{done.label}' is already in force; nothing was published."))
     return 0
 
 
