@@ -13,6 +13,7 @@ change as new.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -24,7 +25,10 @@ from app.paths import DataPaths
 from app.services.backups import BackupInfo, read_settings
 from app.store import backups as store
 from app.store.backup_checks import BackupProblem
+from app.store.backups import RestoreResult
 from app.store.file_lock import FileLock, LockHeld
+
+log = logging.getLogger(__name__)
 
 #: a window holds this in the data folder while it runs; a restore refuses while it is held
 RUNNING_LOCK = "running.lock"
@@ -98,10 +102,21 @@ class WindowRunning(Exception):
     """A window holds the station (``running.lock``)."""
 
 
-def restore_offered(offer: RecoveryOffer) -> store.RestoreResult:
+def restore_offered(offer: RecoveryOffer) -> RestoreResult:
     """Restores the offered backup (the caller checked there is one)."""
     assert offer.backup is not None
     return restore_file(offer.paths, offer.backup.path)
+
+
+def hold_window_lock(paths: DataPaths) -> FileLock:
+    """The running lock, taken for a window's life (``release()`` when it closes). A second
+    window on the same station gets an unheld lock (logged): the first one still guards it."""
+    lock = FileLock(paths.root / RUNNING_LOCK, blocking=False)
+    try:
+        lock.acquire()
+    except LockHeld:
+        log.warning("another window already runs on %s", paths.root)
+    return lock
 
 
 def request_window_close(paths: DataPaths) -> None:
@@ -138,7 +153,7 @@ def _take_running_lock(paths: DataPaths, wait_s: float) -> FileLock:
         clear_close_request(paths)
 
 
-def restore_file(paths: DataPaths, path: Path, wait_s: float = 0) -> store.RestoreResult:
+def restore_file(paths: DataPaths, path: Path, wait_s: float = 0) -> RestoreResult:
     """Restores ``path`` into the station, holding the running lock so no window starts
     meanwhile. A window (another process) holding it is asked to close and waited for up to
     ``wait_s`` seconds; ``WindowRunning`` when it is still open."""
@@ -150,6 +165,7 @@ def restore_file(paths: DataPaths, path: Path, wait_s: float = 0) -> store.Resto
         lock.release()
 
 
-__all__ = ["CLOSE_REQUEST", "EXIT_DAMAGED", "RUNNING_LOCK", "clear_close_request",
-           "close_requested", "request_window_close", "RecoveryOffer", "WindowRunning", "offer_lines",
-           "recovery_offer", "restore_file", "restore_offered"]
+__all__ = ["CLOSE_REQUEST", "EXIT_DAMAGED", "RUNNING_LOCK", "RecoveryOffer", "RestoreResult",
+           "WindowRunning", "clear_close_request", "close_requested", "hold_window_lock",
+           "offer_lines", "recovery_offer", "request_window_close", "restore_file",
+           "restore_offered", "set_aside_if_nothing_to_lose"]

@@ -154,9 +154,11 @@ def read_facts(path: Path, immutable: bool = False) -> DatabaseFacts:
 
 def check_candidate(path: Path) -> DatabaseFacts:
     """A file offered for a restore: SQLite, ``integrity_check`` ok, a station's tables, and a
-    schema revision this program knows (older ones are migrated after the restore)."""
-    check_pages(path, full=True, immutable=True)
-    facts = read_facts(path, immutable=True)
+    schema revision this program knows (older ones are migrated after the restore). Opened
+    immutable (nothing written to it) unless a write-ahead log beside it must be read too."""
+    immutable = not Path(str(path) + "-wal").exists()
+    check_pages(path, full=True, immutable=immutable)
+    facts = read_facts(path, immutable=immutable)
     known = known_revisions()
     if facts.revision is None:
         raise problem("not_station", path=path)

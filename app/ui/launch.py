@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from app.bootstrap import DatabaseDamaged, DatabaseTooNew, Services, open_services
 from app.i18n import render, tr
 from app.paths import DataPaths
-from app.services.recovery import RUNNING_LOCK, offer_lines, recovery_offer
-from app.store.file_lock import FileLock, LockHeld
+from app.services.recovery import hold_window_lock, offer_lines, recovery_offer
 from app.ui.qt_app import make_application
 from app.ui.startup.backup_timer import CloseRequestWatcher, DailyBackup
 from app.ui.startup.login_dialog import LoginDialog
@@ -38,11 +37,7 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
     log_handler = _log_to_file(services)
     tasks = TaskRunner()
     # held while the window runs: `repair-station restore` refuses to replace the data under it
-    running = FileLock(services.paths.root / RUNNING_LOCK, blocking=False)
-    try:
-        running.acquire()
-    except LockHeld:
-        log.warning("another window already runs on %s", services.paths.root)
+    running = hold_window_lock(services.paths)
     try:
         if self_test:
             from app.ui.self_test import run_self_test

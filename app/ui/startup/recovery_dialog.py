@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import render, tr
-from app.services.recovery import RecoveryOffer, offer_lines, restore_offered
-from app.store.backups import RestoreResult
+from app.services.recovery import RecoveryOffer, RestoreResult, offer_lines, restore_offered
 from app.ui.tasks import TaskRunner
 
 
