@@ -264,3 +264,20 @@ def test_the_command_builds_an_unbuilt_index_first(services, past, capsys) -> No
         s.execute(text("DELETE FROM search_state"))
     code, out, err = _cli(services, capsys, "不制冷")
     assert code == 0 and "正在建立维修知识库 100%" in err and "过滤网脏堵" in out
+
+
+def test_a_corrected_product_model_moves_its_repairs_to_that_model(services, station,
+                                                                   past) -> None:
+    order = services.orders.detail(past["cooling"], station["manager"])
+    assert order.product is not None
+    with services.db.read() as s:
+        revision = s.execute(text("SELECT revision FROM products WHERE id = :p"),
+                             {"p": order.product.id}).scalar_one()
+    services.customers.update_product(station["manager"], order.product.id,
+                                      ProductInput(AC_CAB, order.product.serial_no), revision)
+    first = services.knowledge.similar("不制冷", AC_CAB)[0]
+    assert (first.diagnosis, first.model, first.same_model) == ("过滤网脏堵", AC_CAB, True)
+    with services.db.read() as s:
+        tags = s.execute(text("SELECT tags FROM repair_knowledge WHERE order_id = :o"),
+                         {"o": past["cooling"]}).scalar_one()
+    assert tags == model_tags(AC_CAB)
