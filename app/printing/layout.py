@@ -289,7 +289,7 @@ def roll_letterhead(spec: PageSpec, header: PageHeader) -> list[Flowable]:
 
     small = spec.body - 1
     station = header.station
-    lines: list[Flowable] = [ImageBox(station.logo, spec.qr)] if station.logo else []
+    lines: list[Flowable] = [ImageBox(station.logo, spec.qr * 0.6)] if station.logo else []
     lines.append(line(station.name, spec.station))
     if station.address:
         lines.append(line(tr("Address: {address}", address=station.address), small))

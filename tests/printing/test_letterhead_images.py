@@ -150,3 +150,28 @@ def test_the_logo_moves_the_name_right_of_it(paper: Paper) -> None:
 
     reader.pages[0].extract_text(visitor_text=visit)
     assert names and all(x >= x1 for x in names)
+
+
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.A5])
+def test_the_longest_letterhead_stays_right_of_the_logo_and_inside_the_page(paper: Paper) -> None:
+    """The longest name and address the service takes, beside a logo: every line of the
+    letterhead starts right of it, and none runs past the page's right margin."""
+    station = StationHeader("维" * 64, "北京市海淀区" * 33 + "一号", "010-62345678", LOGO)
+    pdf = render("report", station, paper)
+    (_size, (x0, y0, x1, y1)), = [i for i in placed_images(pdf)[0] if i[0] == "240x80"]
+    reader = PdfReader(BytesIO(pdf))
+    width = float(reader.pages[0].mediabox[2])
+    starts: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip() and ("维" in text or "海淀" in text):
+            m = _multiply(tm, cm)
+            starts.append((m[4], m[5]))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    band = [(x, y) for x, y in starts if y >= y0 - 2]
+    assert band and all(x >= x1 for x, _y in band)
+    text = "".join("".join(page_texts(pdf)).split())
+    assert "维" * 64 in text and "北京市海淀区" * 33 + "一号" in text
+    assert not unembedded_fonts(pdf)
+    assert all(x < width for x, _y in starts)
