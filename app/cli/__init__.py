@@ -26,7 +26,6 @@ COMMAND_MODULES = [
     "app.cli.search_cmd",
     "app.cli.backup_cmd",
     "app.cli.users_cmd",
-    "app.cli.users_cmd",
 ]
 
 
