@@ -46,8 +46,10 @@ from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.i18n import (
     LANG_ENV,
+    columns,
     default_language,
     language_code,
+    pad,
     render,
     set_language,
     tr,
@@ -344,7 +346,8 @@ def _parts_order(args: argparse.Namespace, admin: HqAdmin) -> None:
         answer = admin.confirm_parts_order(args.order, lines, args.note)
     else:
         answer = admin.ship_parts_order(args.order, lines)
-    print(f"{tr('PART'):<32} {tr('ORDERED'):>8} {tr('CONFIRMED'):>10} {tr('SHIPPED'):>8}")
+    print(f"{pad(tr('PART'), 32)} {pad(tr('ORDERED'), 8, True)} "
+          f"{pad(tr('CONFIRMED'), 10, True)} {pad(tr('SHIPPED'), 8, True)}")
     for line in answer.lines:
         print(f"{line.part_no:<32} {line.ordered:>8} {line.confirmed:>10} {line.shipped:>8}")
     print(tr("Parts order {number} {status}; the station learns it at its next sync.",
@@ -369,12 +372,19 @@ def _dispatch_inputs(args: argparse.Namespace) -> list[DispatchInput]:
 
 def _print_stations(admin: HqAdmin) -> None:
     rows = admin.stations()
-    print(f"{tr('CODE'):<16} {tr('NAME'):<24} {tr('LAST SYNC (UTC)'):<19} {tr('BACKLOG'):>7} "
-          f"{tr('HIGH WATER'):>10}  {tr('REVOKED')}")
+    print(f"{pad(tr('CODE'), 16)} {pad(tr('NAME'), 24)} {pad(tr('LAST SYNC (UTC)'), 19)} "
+          f"{pad(tr('BACKLOG'), 7, True)} {pad(tr('HIGH WATER'), 10, True)}  {tr('REVOKED')}")
     for r in rows:
-        print(f"{r.code:<16} {r.name[:24]:<24} {_time(r.last_sync):<19} {r.backlog:>7} "
-              f"{r.high_water:>10}  {tr('yes') if r.revoked else tr('no')}")
+        print(f"{r.code:<16} {pad(_cut(r.name, 24), 24)} {pad(_time(r.last_sync), 19)} "
+              f"{r.backlog:>7} {r.high_water:>10}  {tr('yes') if r.revoked else tr('no')}")
     print(tr("{n} station(s).", n=len(rows)))
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` terminal columns."""
+    while columns(text) > width:
+        text = text[:-1]
+    return text
 
 
 def _time(t: datetime | None) -> str:

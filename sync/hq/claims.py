@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from sync.hq import changes
 from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError
-from sync.hq.i18n import said
+from sync.hq.i18n import pad, said
 from sync.hq.models import HqClaimBatch, HqClaimDecision, HqMeta, HqRecord, HqStation, utcnow
 from sync.protocol import Change, HqEntity
 
@@ -365,13 +365,14 @@ def _print_batch(row: ClaimBatchRow) -> None:
           + (f"  {said('deducted')} {_yuan(row.deducted_fen)}  {said('payable')} "
              f"{_yuan(row.payable_fen)}  {said('statement')} {row.statement_no}"
              if row.statement_no else ""))
-    print(f"  {'#':>3} {said('ORDER'):<24} {said('KIND'):<8} {said('CLAIMED'):>12} "
-          f"{said('DECISION'):<9} {said('APPROVED'):>12}  {said('DESCRIPTION / REASON / FLAGS')}")
+    print(f"  {'#':>3} {pad(said('ORDER'), 24)} {pad(said('KIND'), 8)} "
+          f"{pad(said('CLAIMED'), 12, True)} {pad(said('DECISION'), 9)} "
+          f"{pad(said('APPROVED'), 12, True)}  {said('DESCRIPTION / REASON / FLAGS')}")
     for x in row.lines:
         approved = _yuan(x.approved_fen) if x.approved_fen is not None else "-"
-        print(f"  {x.position:>3} {x.order_number:<24} {said(x.kind):<8} "
-              f"{_yuan(x.amount_fen):>12} {said(x.decision or 'pending'):<9} {approved:>12}  "
-              f"{x.description}")
+        print(f"  {x.position:>3} {x.order_number:<24} {pad(said(x.kind), 8)} "
+              f"{_yuan(x.amount_fen):>12} {pad(said(x.decision or 'pending'), 9)} "
+              f"{approved:>12}  {x.description}")
         print(f"      {said('line')} {x.line_id}"
               + (f"  {said('old-part tag')} {x.old_part_tag}" if x.old_part_tag else ""))
         if x.reason:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sync.hq.db import HqDatabase
-from sync.hq.i18n import tr
+from sync.hq.i18n import pad, tr
 from sync.hq.models import HqRecord, HqStation, utcnow
 
 ENTITY = "feedback_card"
@@ -77,8 +77,9 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def run_command(args: argparse.Namespace, db: HqDatabase,
                 clock: Callable[[], datetime] = utcnow) -> int:
     rows = cards(db, args.station, args.cause, args.model)
-    print(f"{tr('STATION'):<8} {tr('CARD'):<24} {tr('SUBMITTED (UTC)'):<16} {tr('MODEL'):<18} "
-          f"{tr('CAUSE'):<13} {tr('PHOTOS'):>6}  {tr('FAULT')}")
+    print(f"{pad(tr('STATION'), 8)} {pad(tr('CARD'), 24)} {pad(tr('SUBMITTED (UTC)'), 16)} "
+          f"{pad(tr('MODEL'), 18)} {pad(tr('CAUSE'), 13)} {pad(tr('PHOTOS'), 6, True)}  "
+          f"{tr('FAULT')}")
     for r in rows:
         fault = " ".join(r.fault_phenomenon.split())
         print(f"{r.station:<8} {r.number:<24} {r.submitted_at[:16].replace('T', ' '):<16} "

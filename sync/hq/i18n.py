@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -60,6 +61,18 @@ def tr(text: str, **params: Any) -> str:
     if not params:
         return template
     return template.format(**{k: _param(v) for k, v in params.items()})
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes (a Chinese character two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two), so the
+    command's tables line up in Chinese as in English."""
+    fill = " " * max(0, width - columns(text))
+    return fill + text if right else text + fill
 
 
 def _param(value: Any) -> Any:

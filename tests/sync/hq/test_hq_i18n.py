@@ -176,3 +176,17 @@ def test_a_message_is_said_with_its_parts_in_chinese() -> None:
         assert i18n.said("something nobody wrote") == "something nobody wrote"
     finally:
         i18n.set_language("en")
+
+
+def test_tables_line_up_in_chinese(tmp_path: Path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    assert main(["--db", url, "add-station", "BJ001", "--name", "北京海淀维修站" * 5]) == 0
+    assert main(["--db", url, "add-station", "SH002", "--name", "Shanghai"]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "zh_CN", "--db", url, "stations"]) == 0
+    header, first, second, _total = capsys.readouterr().out.splitlines()
+    # the revoked column starts at the same terminal column on every line
+    starts = [i18n.columns(line[:line.rindex(word)])
+              for line, word in ((header, "已吊销"), (first, "否"), (second, "否"))]
+    assert len(set(starts)) == 1
+    assert i18n.pad("北京", 6) == "北京  " and i18n.pad("7", 3, right=True) == "  7"
