@@ -121,7 +121,7 @@ def build_services(
     feedback = FeedbackService(db, bus, orders, clock)
     reports.register_subject("feedback", sheet_builder(feedback, clock))
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
-    station_settings = StationSettingsService(db, bus, paths.attachments, sync, clock)
+    station_settings = StationSettingsService(db, bus, paths, sync, clock)
     reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
     return Services(
         paths=paths,

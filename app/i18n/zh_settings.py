@@ -31,6 +31,7 @@ TEXT_ZH: dict[str, str] = {
     "The sync interval must be {low} to {high} minutes.": "同步间隔须为 {low} 到 {high} 分钟。",
     # the service: the rest
     "The language must be one of: {known}.": "语言须为以下之一：{known}。",
+    "The language could not be saved: {error}": "无法保存语言设置：{error}",
     "Unknown document '{name}'.": "未知单据“{name}”。",
     "{document} prints on {papers} only.": "{document}只能打印在 {papers} 纸上。",
     "Printer": "打印机",

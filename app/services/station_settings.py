@@ -16,7 +16,10 @@ and then stores the lot in one transaction, or nothing:
   dialog), and ``test_connection`` proves the stored ones;
 - per document, the default paper (one of the registry's ``papers``) and printer name (the
   printer names come from the window; this only keeps the text);
-- the interface language (zh_CN/en), read by the window at its next start.
+- the interface language (zh_CN/en) for the program's next start. It is kept in
+  ``language.json`` in the data folder, not in the database: the program must know it before
+  anything opens (Qt's own dialogs, the recovery dialog of a damaged database), so
+  ``read_language(data_dir)`` reads it with no database and no Qt.
 
 Local settings (not synced) are rows of ``settings``; the keys are the ``KEY_*`` below.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import ssl
 from collections.abc import Callable, Mapping
@@ -38,6 +42,7 @@ from app.domain import validation as v
 from app.domain.errors import ErrorCollector, RuleViolation
 from app.domain.permissions import Permission
 from app.i18n import LANGUAGES
+from app.paths import DataPaths
 from app.printing.data import Paper
 from app.printing.registry import documents
 from app.services import events
@@ -54,7 +59,7 @@ from app.store.models.sync import SINGLETON_ID
 KEY_LOGO = "letterhead.logo"  # value "<sha256>" of the stored image ("" or absent: none)
 KEY_STAMP = "letterhead.stamp"
 KEY_SYNC_MINUTES = "sync.interval_minutes"
-KEY_LANGUAGE = "ui.language"
+LANGUAGE_FILE = "language.json"  # {"language": "en"}
 PAPER_KEY = "print.{document}.paper"
 PRINTER_KEY = "print.{document}.printer"
 
@@ -231,6 +236,17 @@ def _check_minutes(value: int) -> int:
     return value
 
 
+def read_language(data_dir: Path) -> str | None:
+    """The language chosen on the settings page for the station in ``data_dir``; None when
+    none was chosen (or the file is unreadable). No database, no Qt: for the start."""
+    try:
+        data = json.loads((Path(data_dir) / LANGUAGE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in LANGUAGES else None
+
+
 def _check_language(value: str) -> str:
     if value not in LANGUAGES:
         raise RuleViolation("The language must be one of: {known}.", field="language",
@@ -239,11 +255,12 @@ def _check_language(value: str) -> str:
 
 
 class StationSettingsService:
-    def __init__(self, db: Database, bus: events.ChangeBus, attachments_dir: Path,
+    def __init__(self, db: Database, bus: events.ChangeBus, paths: DataPaths,
                  sync: SyncService, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.bus = bus
-        self.attachments_dir = Path(attachments_dir)
+        self.paths = paths
+        self.attachments_dir = paths.attachments
         self.sync = sync
         self.clock = clock
         self._images: dict[str, LetterheadImage] = {}  # checked once per content hash
@@ -269,7 +286,7 @@ class StationSettingsService:
             stamp=self._image(values.get(KEY_STAMP, "")), registered=reg is not None,
             hq_url=reg.hq_url if reg else "", ca_bundle=reg.ca_bundle if reg else "",
             sync_minutes=_stored_minutes(values.get(KEY_SYNC_MINUTES)),
-            documents=tuple(docs), language=_stored_language(values.get(KEY_LANGUAGE)))
+            documents=tuple(docs), language=self.language())
 
     def letterhead_images(self) -> tuple[bytes | None, bytes | None]:
         """(logo, stamp) bytes for the papers' letterhead; None where there is none."""
@@ -287,10 +304,8 @@ class StationSettingsService:
             return _stored_minutes(row.value if row else None)
 
     def language(self) -> str:
-        """The interface language the window starts in (zh_CN or en)."""
-        with self.db.read() as s:
-            row = s.get(Setting, KEY_LANGUAGE)
-            return _stored_language(row.value if row else None)
+        """The interface language the program starts in next time (zh_CN or en)."""
+        return read_language(self.paths.root) or DEFAULT_LANGUAGE
 
     def default_paper(self, document: str) -> Paper | None:
         with self.db.read() as s:
@@ -376,9 +391,21 @@ class StationSettingsService:
             local[KEY_STAMP] = stamp.sha256 if stamp is not None else ""
         if minutes is not None:
             local[KEY_SYNC_MINUTES] = str(minutes)
-        if language is not None:
-            local[KEY_LANGUAGE] = language
         topics = {events.STATION}
+        previous = self._set_language(language) if language is not None else None
+        try:
+            self._store(actor, name, address, phone, ca, local, topics,
+                        language if previous is not None else None)
+        except BaseException:
+            if previous is not None:  # nothing stored half: the language goes back too
+                self._write_language(previous[1])
+            raise
+        self.bus.publish(topics)
+        return self.current()
+
+    def _store(self, actor: Actor, name: str | None, address: str | None, phone: str | None,
+               ca: str | None, local: dict[str, str], topics: set[str],
+               language: str | None) -> None:
         with self.db.write() as s:
             station = s.scalars(select(Station)).first()
             if station is None:
@@ -403,7 +430,7 @@ class StationSettingsService:
                     record(s, actor, action="sync_ca_bundle", entity="station",
                            entity_id=station.code, detail=ca)
                     topics.add(SYNC)
-            changed = []
+            changed = [f"language={language}"] if language is not None else []
             for key, value in local.items():
                 row = s.get(Setting, key)
                 if row is None:
@@ -416,8 +443,31 @@ class StationSettingsService:
             if changed:
                 record(s, actor, action="settings", entity="settings", entity_id="station",
                        detail="; ".join(changed))
-        self.bus.publish(topics)
-        return self.current()
+
+    def _set_language(self, language: str) -> tuple[str, bytes | None] | None:
+        """Writes the language file when it changes; (old language, old file bytes)."""
+        path = self.paths.root / LANGUAGE_FILE
+        if read_language(self.paths.root) == language:
+            return None
+        try:
+            before = path.read_bytes()
+        except OSError:
+            before = None
+        try:
+            self._write_language(json.dumps({"language": language}).encode())
+        except OSError as exc:
+            raise RuleViolation("The language could not be saved: {error}", field="language",
+                                error=exc.strerror or str(exc)) from None
+        return language, before
+
+    def _write_language(self, content: bytes | None) -> None:
+        path = self.paths.root / LANGUAGE_FILE
+        if content is None:
+            path.unlink(missing_ok=True)
+            return
+        partial = path.with_name(path.name + ".tmp")
+        partial.write_bytes(content)
+        os.replace(partial, path)
 
     def _check_printing(self, change: SettingsChange) -> dict[str, str]:
         known = documents()
@@ -466,8 +516,6 @@ def _stored_minutes(raw: str | None) -> int:
     return value if low <= value <= high else DEFAULT_SYNC_MINUTES
 
 
-def _stored_language(raw: str | None) -> str:
-    return raw if raw in LANGUAGES else DEFAULT_LANGUAGE
 
 
 __all__ = [
@@ -479,4 +527,5 @@ __all__ = [
     "check_ca_bundle",
     "check_image",
     "read_image_file",
+    "read_language",
 ]

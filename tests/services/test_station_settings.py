@@ -26,6 +26,7 @@ from app.services.station_settings import (
     SettingsChange,
     check_image,
     read_image_file,
+    read_language,
 )
 from app.store.models import AuditEntry, OutboxOp, Setting, Station
 from sync import protocol as p
@@ -244,6 +245,8 @@ def test_sync_interval_language_and_printing_are_kept(services: Services, boss: 
         printers={"report": "HP LaserJet 1020", "work-order": ""}))
     assert saved.sync_minutes == 30 and svc.sync_minutes() == 30
     assert saved.language == "en" and svc.language() == "en"
+    # kept beside the database, readable before anything opens (the start, the recovery)
+    assert read_language(services.paths.root) == "en"
     report = next(d for d in saved.documents if d.document == "report")
     assert report.paper is Paper.A5 and report.printer == "HP LaserJet 1020"
     assert svc.default_paper("report") is Paper.A5
@@ -285,3 +288,24 @@ def test_the_connection_test_uses_the_stored_token(services: Services, boss: Act
     assert services.station_settings.test_connection(ca_bundle=str(pem)) == "hq-1"
     assert seen[0].token == "secret-token" and seen[0].ca_bundle == str(pem)
     assert seen[0].hq_url == "http://127.0.0.1:8765"
+
+
+def test_a_failed_save_puts_the_language_back(services: Services, boss: Actor,
+                                              monkeypatch) -> None:
+    svc = services.station_settings
+    assert read_language(services.paths.root) is None
+
+    def broken(*_args, **_kwargs):
+        raise RuleViolation("Set up the station first.")
+
+    monkeypatch.setattr(svc, "_store", broken)
+    with pytest.raises(RuleViolation):
+        svc.save(boss, SettingsChange(language="en", phone="13912345678"))
+    assert read_language(services.paths.root) is None
+    assert not (services.paths.root / "language.json").exists()
+    monkeypatch.undo()
+    svc.save(boss, SettingsChange(language="en"))
+    with pytest.raises(RuleViolation):
+        monkeypatch.setattr(svc, "_store", broken)
+        svc.save(boss, SettingsChange(language="zh_CN"))
+    assert read_language(services.paths.root) == "en"
