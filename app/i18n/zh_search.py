@@ -35,7 +35,6 @@ TEXT_ZH: dict[str, str] = {
     "{times}×": "{times}次",
     "Copy to repair record": "填入维修记录",
     "No repair record can be added to this order now.": "此工单现在不能添加维修记录。",
-    "No repair record can be added to this order now.": "此工单现在不能添加维修记录。",
     "Copy the selected suggestion's diagnosis and actions into the repair record form":
         "把选中建议的诊断和处理填入维修记录",
     "Looking up similar repairs…": "正在查找相似维修……",
