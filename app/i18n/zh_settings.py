@@ -47,7 +47,7 @@ TEXT_ZH: dict[str, str] = {
     "Station and letterhead": "站点信息与抬头",
     "Service phone": "服务电话",
     "Logo (beside the name)": "标志（印在站名左侧）",
-    "Stamp (in the 盖章 box)": "印章（印在盖章栏内）",
+    "Stamp (in the station-stamp box)": "印章（印在盖章栏内）",
     "Choose…": "选择…",
     "Remove": "移除",
     "Images (*.png *.jpg *.jpeg)": "图片 (*.png *.jpg *.jpeg)",

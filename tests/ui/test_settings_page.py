@@ -210,3 +210,17 @@ def test_leaving_the_page_in_the_window_asks_and_cancel_stays(qtbot, runner, ser
     assert window.current_page() is not page
     assert services.users.station().address == "北京市海淀区中关村大街9号"
     close_main_window(window)
+
+
+def test_the_page_in_english(qtbot, runner, station, ctx_for) -> None:
+    from app.i18n import set_language
+
+    set_language("en")
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    assert [s.title() for s in page.sections] == [
+        "Station and letterhead", "Head-office connection", "Printing", "Language", "Backups"]
+    assert page.backup.now.text() == "Back up now"
+    column = page.findChild(QWidget, "settings_column")
+    column.resize(column.width(), column.sizeHint().height())
+    SHOTS.mkdir(exist_ok=True)
+    column.grab().save(str(SHOTS / "settings-page-en.png"))

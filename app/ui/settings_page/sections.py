@@ -88,7 +88,7 @@ class StationSection(Section):
         self.form.add_row("Address", self.address, "address")
         self.form.add_row("Service phone", self.phone, "phone")
         self.form.add_row("Logo (beside the name)", self.logo, "logo")
-        self.form.add_row("Stamp (in the 盖章 box)", self.stamp, "stamp")
+        self.form.add_row("Stamp (in the station-stamp box)", self.stamp, "stamp")
         self.form.add_general_error_row()
         self._watch(self.name, self.address, self.phone)
         for picker in (self.logo, self.stamp):
