@@ -8,6 +8,8 @@ from pathlib import Path
 
 from app.cli import add_commands
 from app.i18n import LANGUAGES, set_language
+from app.logs import install_excepthook, setup_logging, stop_logging
+from app.paths import DataPaths, default_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,9 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     set_language(args.lang)
+    # one log folder for the window and the commands: the station's (rotating, redacted)
+    setup_logging(DataPaths(args.data_dir or default_data_dir()).logs)
+    install_excepthook()
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return int(handler(args) or 0)
+        try:
+            return int(handler(args) or 0)
+        finally:
+            stop_logging()
     from app.ui.launch import run_gui  # Qt only when a window is wanted
 
     return run_gui(data_dir=args.data_dir, self_test=args.self_test)

@@ -46,7 +46,10 @@ def make_engine(db_path: Path | str, synchronous: str = "FULL") -> Engine:
     if synchronous not in SYNCHRONOUS_MODES:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}")
     url = "sqlite://" if str(db_path) == ":memory:" else f"sqlite:///{Path(db_path)}"
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    # hide_parameters: a database error's text (logged, shown in a crash report) carries the
+    # statement but never the customer's name or phone it was writing
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
+                           hide_parameters=True)
     event.listen(engine, "connect", _pragmas(synchronous))
     event.listen(engine, "begin", _on_begin)
     return engine
