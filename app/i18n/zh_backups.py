@@ -67,4 +67,9 @@ TEXT_ZH: dict[str, str] = {
     "&Restore this backup": "恢复此备份(&R)",
     "&Quit": "退出(&Q)",
     "The backup could not be restored: {error}": "无法恢复此备份：{error}",
+    # the daily backup in the window (app/ui/startup/backup_timer.py)
+    "The daily backup found the station database damaged: {error}\nThe last good backups are "
+    "kept. Close the program; at the next start it offers the newest good backup.":
+        "每日备份发现站点数据库已损坏：{error}\n之前完好的备份都已保留。请关闭程序，"
+        "下次启动时会提供最新的完好备份供恢复。",
 }

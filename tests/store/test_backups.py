@@ -293,3 +293,21 @@ def test_a_restore_cut_off_before_its_rename_is_finished(services, station) -> N
         Path(str(paths.database) + side).unlink(missing_ok=True)
     assert health_check(paths.database) is None
     assert paths.database.exists() and not pending.exists()
+
+
+def test_a_large_database_has_its_core_tables_checked_at_start_up(services, station) -> None:
+    """Above FULL_CHECK_BYTES the start-up checks the header and the core tables only (every
+    page is checked each day by the daily backup); a damaged core table is still found."""
+    paths = services.paths
+    services.close()
+    with sqlite3.connect(paths.database) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'users'").fetchone()
+    assert health_check(paths.database, full_check_bytes=0) is None
+    data = bytearray(paths.database.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    start = (root[0] - 1) * page
+    data[start:start + page] = b"\xa5" * page
+    paths.database.write_bytes(bytes(data))
+    found = health_check(paths.database, full_check_bytes=0)
+    assert found is not None and found.kind == "damaged"

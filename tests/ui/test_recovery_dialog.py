@@ -143,3 +143,25 @@ def test_a_restore_request_closes_the_window(qtbot, tmp_path: Path) -> None:
     request_window_close(paths)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
     assert not close_requested(paths)
+
+
+def test_damage_found_by_the_daily_backup_is_shown(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from app.store.backup_checks import problem
+    from app.ui.startup import backup_timer
+
+    shown: list[str] = []
+    monkeypatch.setattr(backup_timer.QMessageBox, "warning",
+                        lambda parent, title, text: shown.append(text))
+
+    class Damaged:
+        def run_daily(self):  # type: ignore[no-untyped-def]
+            raise problem("damaged", path="station.sqlite3", error="page 7 is never used")
+
+    tasks = TaskRunner()
+    try:
+        timer = DailyBackup(Damaged(), tasks, first_delay_ms=0, every_ms=60_000)  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    finally:
+        tasks.shutdown()
+    assert "每日备份发现站点数据库已损坏" in shown[0] and "page 7 is never used" in shown[0]
+    assert timer.warned and not timer._running

@@ -5,7 +5,8 @@ The daily backup: once shortly after start, then a look
 every half hour; ``BackupService.run_daily`` decides whether one is due (none in the last day,
 or none since today's backup hour) and skips while a sync runs. The backup itself runs on the
 task runner's slow pool, never on the GUI thread; a failure is logged (the settings page shows
-the last backup's time, so a stale one is seen).
+the last backup's time, so a stale one is seen), and damage its check of every page finds in
+the database is shown at once.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.i18n import render, tr
 from app.paths import DataPaths
 from app.services.backups import BackupInfo, BackupService
 from app.services.recovery import clear_close_request, close_requested
@@ -34,6 +36,8 @@ class DailyBackup(QObject):
         self._tasks = tasks
         self._running = False
         self.last: BackupInfo | None = None
+        #: the damage the last failed backup found ("" when none)
+        self.warned = ""
         self.timer = QTimer(self)
         self.timer.setInterval(every_ms)
         self.timer.timeout.connect(self.check)
@@ -55,6 +59,15 @@ class DailyBackup(QObject):
     def _failed(self, error: BaseException) -> None:
         self._running = False
         log.error("the daily backup failed: %s", error, exc_info=error)
+        if getattr(error, "kind", None) == "damaged":  # its check of every page found damage
+            self.warned = render(error)
+            parent = self.parent()
+            QMessageBox.warning(parent if isinstance(parent, QWidget) else None,
+                                tr("Repair Station"),
+                                tr("The daily backup found the station database damaged: "
+                                   "{error}\nThe last good backups are kept. Close the "
+                                   "program; at the next start it offers the newest good "
+                                   "backup.", error=self.warned))
 
 
 class CloseRequestWatcher(QObject):
