@@ -224,3 +224,30 @@ def test_the_page_in_english(qtbot, runner, station, ctx_for) -> None:
     column.resize(column.width(), column.sizeHint().height())
     SHOTS.mkdir(exist_ok=True)
     column.grab().save(str(SHOTS / "settings-page-en.png"))
+
+
+def test_backup_settings_go_back_when_the_rest_is_refused(qtbot, runner, services, station,
+                                                          ctx_for, tmp_path) -> None:
+    page = open_page(qtbot, runner, ctx_for(station["manager"]))
+    page.backup.folder.setText("relative/backups")
+    with qtbot.waitSignal(page.failed, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    assert "完整路径" in page.error_text("folder")
+    # a good folder, but the station's name refused: the backup settings are put back
+    page.backup.folder.setText(str(tmp_path / "backups"))
+    page.backup.hour.setValue(3)
+    page.station.name.setText("")
+    with qtbot.waitSignal(page.failed, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    assert page.error_text("name")
+    kept = services.backups.settings()
+    assert (kept.custom_folder, kept.hour) == ("", 12)
+    page.station.name.setText("北京海淀维修站")
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        page.save_button.click()
+    settle(qtbot, runner)
+    kept = services.backups.settings()
+    assert (kept.custom_folder, kept.hour) == (str(tmp_path / "backups"), 3)
+    assert page.backup.where.text().endswith(str(tmp_path / "backups"))
