@@ -121,6 +121,10 @@ def copy_database(source: Path, target: Path) -> None:
             src.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")
             rows = dest.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise problem("damaged", path=source, error=exc) from None
         finally:
             dest.close()
     finally:
