@@ -157,3 +157,20 @@ def test_a_damaged_database_prints_the_offer_and_exits_3(tmp_path: Path, capsys,
     assert "是空的" in err and "Traceback" not in err
     if command == ["parts", "stock"]:
         assert "最新的完好备份" in err and str(backup.path) in err
+
+
+def test_restore_onto_a_new_computer(tmp_path: Path, capsys) -> None:
+    """A zip from `backup --to` restored into an empty data folder (the station's new PC)."""
+    folder = _station(tmp_path)
+    _add_order(folder)
+    archive = tmp_path / "usb" / "bj001.zip"
+    assert main(["--data-dir", str(folder), "backup", "--to", str(archive)]) == 0
+    new_pc = tmp_path / "new-pc"
+    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes"]) == 0
+    assert _orders(new_pc) == 1
+    services = open_services(new_pc)
+    try:
+        assert services.users.station().code == "BJ001"
+        services.users.login("boss", "correct-horse")
+    finally:
+        services.close()
