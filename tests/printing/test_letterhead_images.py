@@ -8,6 +8,7 @@ import dataclasses
 from io import BytesIO
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -15,6 +16,10 @@ from pypdf.generic import ContentStream
 from app.printing.data import Paper, StationHeader
 from app.printing.registry import documents
 from tests.printing.helpers import STATION_NAME, page_texts, sample_for, unembedded_fonts
+from tests.printing.test_any_length import check_pdf, longest, printed_values, sheets
+from tests.printing.test_claim_papers import LONGEST as CLAIM_LONGEST
+from tests.printing.test_claim_papers import _values as claim_values
+from tests.printing.test_claim_papers import claim_sheets
 
 #: the papers with a 盖章 (station stamp) box
 STAMPED = {"report", "claim-batch", "settlement"}
@@ -175,3 +180,57 @@ def test_the_longest_letterhead_stays_right_of_the_logo_and_inside_the_page(pape
     assert "维" * 64 in text and "北京市海淀区" * 33 + "一号" in text
     assert not unembedded_fonts(pdf)
     assert all(x < width for x, _y in starts)
+
+
+# -- any accepted text beside the images (the hypothesis layout checks, images added) ---------
+
+def _with_images(sheet):
+    station = dataclasses.replace(sheet.station, logo=LOGO, stamp=STAMP)
+    return dataclasses.replace(sheet, station=station)
+
+
+def _no_ink_on_images(pdf: bytes) -> None:
+    """No drawn character's box reaches into a logo or stamp."""
+    from tests.printing.test_any_length import drawn_boxes
+
+    for number, (images, boxes) in enumerate(zip(placed_images(pdf), drawn_boxes(pdf),
+                                                 strict=True), start=1):
+        assert images, f"page {number} has no logo"
+        for _size, (x0, y0, x1, y1) in images:
+            under = [c for left, bottom, right, top, c, _place in boxes
+                     if left < x1 - 0.5 and right > x0 + 0.5 and bottom < y1 - 0.5
+                     and top > y0 + 0.5]
+            assert not under, f"page {number}: characters over an image: {under[:5]}"
+
+
+ORDER_CASES = [(name, paper) for name, spec in documents().items() if spec.subject == "order"
+               for paper in spec.papers]
+SLOW = settings(max_examples=4, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.mark.parametrize("name, paper", ORDER_CASES)
+@SLOW
+@given(sheet=sheets())
+@example(sheet=longest())
+def test_any_accepted_order_text_lays_out_whole_beside_the_images(name: str, paper: Paper,
+                                                                   sheet) -> None:
+    sheet = _with_images(sheet)
+    buffer = BytesIO()
+    documents()[name].render(sheet, paper, buffer)
+    check_pdf(buffer.getvalue(), paper, printed_values(name, sheet),
+              [sheet.station.name, sheet.station.address])
+    _no_ink_on_images(buffer.getvalue())
+
+
+@pytest.mark.parametrize("name", ["claim-batch", "settlement"])
+@SLOW
+@given(sheet=claim_sheets())
+@example(sheet=CLAIM_LONGEST)
+def test_any_accepted_claim_text_lays_out_whole_beside_the_images(name: str, sheet) -> None:
+    sheet = _with_images(sheet)
+    buffer = BytesIO()
+    documents()[name].render(sheet, Paper.A4, buffer)
+    check_pdf(buffer.getvalue(), Paper.A4, claim_values(name, sheet),
+              [sheet.station.name, sheet.station.address])
+    _no_ink_on_images(buffer.getvalue())
