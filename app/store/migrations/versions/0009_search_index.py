@@ -33,7 +33,7 @@ _INDEXES = (
 #: an FTS5 insert inside a trigger flushes a segment per row, 25x slower when a million
 #: orders are indexed; only the delete trigger stays, for a document a cascade removes
 _WRITTEN_BY_PROGRAM = frozenset(["order_codes_fts", "order_words_fts", "customer_codes_fts",
-                                 "customer_words_fts"])
+                                 "customer_words_fts", "knowledge_fts"])
 
 
 def _fts_ddl(content: str, key: str, fts: str, columns: tuple[str, ...],
