@@ -2,10 +2,13 @@
 
 A station upgraded to schema 0009 (or whose rows were bulk-written behind the ORM's back, or
 whose ``WORDS_VERSION`` changed) has documents missing or stale. ``SearchBuilder`` walks the
-records in ``rowid`` order in short write transactions of ``batch`` records (the window keeps
-saving between them), writing each record's document; where it has come to is kept in the
-``settings`` table (``search.build.<index>`` = ``"<words version>:<rowid>"``), so a stopped
-build resumes there. When the walk reaches the end, ``search_state`` marks the index complete
+records in short write transactions of ``batch`` records (the window keeps saving between
+them), writing each record's document; where it has come to is kept in the ``settings``
+table (``search.build.<index>`` = ``"<words version>:<position>"``), so a stopped build
+resumes there. Orders are walked newest first by ``ix_orders_called``: their document keys
+are their call times, so a batch's documents and FTS rows land side by side in the b-trees
+(walked in ``rowid`` order, each batch touched a page per document in five b-trees and wrote
+15 MB of WAL at 650,000 documents: 2-4 s a batch). Customers are walked by ``rowid``. When the walk reaches the end, ``search_state`` marks the index complete
 for the current ``WORDS_VERSION``, in the same transaction as the last batch.
 
 Until an index is complete its search falls back to the prefix search (``index_ready``).
@@ -32,6 +35,19 @@ INDEXES: dict[str, tuple[str, Callable[[Any, list[str]], int]]] = {
     "orders": ("service_orders", index_orders),
     "customers": ("customers", index_customers),
 }
+#: how each index walks its records: (the batch after a position, the count up to one, the
+#: position of a row); a position is a text, "" before the first batch
+_ORDERS_WALK = (
+    "SELECT called_at || '|' || id, id FROM service_orders {where} "
+    "ORDER BY called_at DESC, id DESC LIMIT ?",
+    "WHERE (called_at, id) < (?, ?)",
+    "SELECT count(*) FROM service_orders WHERE (called_at, id) >= (?, ?)",
+)
+_ROWID_WALK = (
+    "SELECT rowid, id FROM {table} {where} ORDER BY rowid LIMIT ?",
+    "WHERE rowid > ?",
+    "SELECT count(*) FROM {table} WHERE rowid <= ?",
+)
 BATCH = 500
 CURSOR_KEY = "search.build.{name}"
 
@@ -107,9 +123,9 @@ class SearchBuilder:
                         self._done[name] = total
                     else:
                         after = self._cursor(conn, name)
-                        self._done[name] = _rows(
-                            conn, f"SELECT count(*) FROM {table} WHERE rowid <= ?",
-                            (after,))[0][0] if after else 0
+                        count = _walk(name)[2].format(table=table)
+                        self._done[name] = _rows(conn, count, _position_args(name, after))[
+                            0][0] if after else 0
         return self._pending
 
     def progress(self) -> BuildStep:
@@ -117,13 +133,13 @@ class SearchBuilder:
         return BuildStep(sum(self._done.values()), sum(self._total.values()), not pending)
 
     @staticmethod
-    def _cursor(conn: Any, name: str) -> int:
+    def _cursor(conn: Any, name: str) -> str:
         rows = _rows(conn, "SELECT value FROM settings WHERE key = ?",
                      (CURSOR_KEY.format(name=name),))
         if not rows:
-            return 0
+            return ""
         version, _, after = rows[0][0].partition(":")
-        return int(after) if version == str(WORDS_VERSION) and after.isdigit() else 0
+        return after if version == str(WORDS_VERSION) else ""
 
     def step(self) -> BuildStep:
         """Indexes one batch of the first pending index, in one short transaction."""
@@ -135,10 +151,11 @@ class SearchBuilder:
         with self.db.write() as s:
             conn = s.connection()
             after = self._cursor(conn, name)
-            if after == 0:
+            if not after:
                 _set_state(conn, name, False)
-            batch = _rows(conn, f"SELECT rowid, id FROM {table} WHERE rowid > ? "
-                          "ORDER BY rowid LIMIT ?", (after, self.batch))
+            select, where, _count = _walk(name)
+            batch = _rows(conn, select.format(table=table, where=where if after else ""),
+                          (*_position_args(name, after), self.batch))
             if batch:
                 writer(conn, [r[1] for r in batch])
                 conn.exec_driver_sql(
@@ -166,6 +183,19 @@ class SearchBuilder:
             if progress is not None:
                 progress(step.done, step.total)
         return True
+
+
+def _walk(name: str) -> tuple[str, str, str]:
+    return _ORDERS_WALK if name == "orders" else _ROWID_WALK
+
+
+def _position_args(name: str, position: str) -> tuple[Any, ...]:
+    if not position:
+        return ()
+    if name == "orders":
+        called, _, order_id = position.rpartition("|")
+        return (called, order_id)
+    return (int(position),)
 
 
 def build_all(db: Database, progress: Progress | None = None) -> bool:

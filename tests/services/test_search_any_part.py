@@ -264,3 +264,14 @@ def test_the_command_line_rebuilds_and_reports(services, world, capsys) -> None:
     assert main(["--data-dir", folder, "search", "status"]) == 0
     assert capsys.readouterr().out.splitlines() == ["orders: 已完成", "customers: 已完成"]
     assert _orders(services, "8000") == [_number(world, "ming")]
+
+
+def test_an_order_whose_call_time_changes_moves_its_document(services, world) -> None:
+    from app.store.models import ServiceOrder
+
+    with services.db.write() as s:
+        order = s.get(ServiceOrder, world["ming"].id)
+        order.called_at = order.called_at + timedelta(hours=1)  # now the newest
+    assert _orders(services, "35GW")[0] == _number(world, "ming")
+    assert _orders(services, "8000") == [_number(world, "ming")]
+    _fts_in_step(services)
