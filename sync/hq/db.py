@@ -116,14 +116,18 @@ class HqDatabase:
         self._seed()
 
     def _seed(self) -> None:
+        """The counters and head office's identity, where missing. Insert-or-ignore: two
+        processes starting on a new database at once both succeed, and the first identity
+        stays (a restored backup keeps it too: the same head office)."""
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert if self.is_sqlite else pg_insert
+        rows = [{"key": "last_hq_seq", "value": 0}, {"key": "pruned_through", "value": 0},
+                {"key": HQ_ID_KEY, "value": secrets.randbelow(2**31 - 1) + 1}]
         with self.write() as s:
-            for key in ("last_hq_seq", "pruned_through"):
-                if s.get(HqMeta, key) is None:
-                    s.add(HqMeta(key=key, value=0))
-            if s.get(HqMeta, HQ_ID_KEY) is None:
-                # this head office's identity, made once with its database (a restored backup
-                # keeps it: the same head office)
-                s.add(HqMeta(key=HQ_ID_KEY, value=secrets.randbelow(2**31 - 1) + 1))
+            s.execute(insert(HqMeta).values(rows).on_conflict_do_nothing(
+                index_elements=["key"]))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -253,3 +253,32 @@ def test_serve_refuses_a_database_behind_before_listening(
     _legacy(url).dispose()
     assert main(["--lang", "en", "serve", "--db", url, "--port", "1"]) == 1
     assert "repair-station-hq --db URL migrate" in capsys.readouterr().err
+
+
+def test_two_starts_at_once_create_the_schema_once(url: str) -> None:
+    """Two commands (or server workers) opening a new database at the same moment: the
+    migration lock makes one create the schema and the other find it there."""
+    import threading
+
+    opened: list[HqDatabase] = []
+    failed: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            opened.append(HqDatabase.open(url))
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failed == [] and len(opened) == 2
+    with opened[0].read() as s:
+        assert len(list(s.scalars(select(HqMeta.key).where(HqMeta.key == "hq_id")))) == 1
+    assert _revision(opened[0]) == migrations.SCHEMA_HEAD
+    for db in opened:
+        db.dispose()
