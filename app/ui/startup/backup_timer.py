@@ -91,3 +91,11 @@ class CloseRequestWatcher(QObject):
         clear_close_request(self._paths)
         log.warning("a command-line restore asked the window to close")
         self._window.close()
+
+
+def attach_to_window(backups: BackupService, paths: DataPaths, tasks: TaskRunner,
+                     window: QWidget) -> None:
+    """Everything a main window gets for backups (the first one and each after a log-out):
+    the daily backup and the restore's close request, both ending with the window."""
+    DailyBackup(backups, tasks, window)
+    CloseRequestWatcher(paths, window)
