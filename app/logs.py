@@ -228,7 +228,7 @@ def crash_report(exc_type: type[BaseException], exc: BaseException,
         f"OS: {platform.platform()}",
     ]
     lines += [f"{name}: {value}" for name, value in (versions or {}).items()]
-    lines += ["", "Traceback:", *"".join(traceback.format_exception(exc_type, exc, tb))
+    lines += ["", *"".join(traceback.format_exception(exc_type, exc, tb))
               .rstrip().splitlines()]
     lines += ["", f"Last {REPORT_LINES} log lines:", *last_lines(REPORT_LINES)]
     return redact("\n".join(lines)) + "\n"

@@ -7,21 +7,25 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import DatabaseDamaged, DatabaseTooNew, Services, open_services
 from app.i18n import render, tr
+from app.logs import setup_logging, stop_logging
 from app.paths import DataPaths
 from app.services.recovery import hold_window_lock, offer_lines, recovery_offer
+from app.ui.crash_dialog import install_crash_dialog
+from app.ui.main_window import MainWindow
 from app.ui.qt_app import make_application
 from app.ui.startup.backup_timer import CloseRequestWatcher, DailyBackup
 from app.ui.startup.login_dialog import LoginDialog
 from app.ui.startup.recovery_dialog import RecoveryDialog
 from app.ui.startup.setup_dialog import SetupDialog
 from app.ui.tasks import TaskRunner
-from app.ui.window import close_main_window, open_main_window
+from app.ui.window import WindowSession, open_main_window, quit_when_ended
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,8 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
     services = _open(data_dir, quiet=self_test)
     if services is None:
         return 2
-    log_handler = _log_to_file(services)
+    setup_logging(services.paths.logs)
+    crashes = None if self_test else install_crash_dialog()
     tasks = TaskRunner()
     # held while the window runs: `repair-station restore` refuses to replace the data under it
     running = hold_window_lock(services.paths)
@@ -55,15 +60,30 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
         DailyBackup(services.backups, tasks, window)
         CloseRequestWatcher(services.paths, window)  # `repair-station restore` asks to close
         window.show()
+        # 注销/切换用户 closes this window and opens the next user's (app.ui.window)
+        session = WindowSession(services, tasks, on_window=_per_window(services, tasks))
+        session.adopt(window)
+        quit_when_ended(session)
         code = app.exec()
-        close_main_window(window)
+        session.close()
         return code
     finally:
         tasks.shutdown()
         services.close()
         running.release()
-        logging.getLogger().removeHandler(log_handler)
-        log_handler.close()
+        if crashes is not None:
+            crashes.uninstall()
+        stop_logging()
+
+
+def _per_window(services: Services, tasks: TaskRunner) -> Callable[[MainWindow], None]:
+    """What each window opened after a log-out gets, like the first one."""
+
+    def equip(window: MainWindow) -> None:
+        DailyBackup(services.backups, tasks, window)
+        CloseRequestWatcher(services.paths, window)
+
+    return equip
 
 
 def _open(data_dir: Path | None, quiet: bool) -> Services | None:
@@ -97,13 +117,3 @@ def _recovered(damage: DatabaseDamaged, quiet: bool) -> bool:
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:
         tasks.shutdown()
-
-
-def _log_to_file(services: Services) -> logging.Handler:
-    handler = logging.FileHandler(services.paths.logs / "repair-station.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    return handler

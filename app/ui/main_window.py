@@ -5,13 +5,17 @@ office, busy state, and the status widgets other areas register). Pages do the r
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -26,9 +30,35 @@ from app.ui.formatting import label
 from app.ui.widgets.messages import show_error, show_message
 
 GEOMETRY_KEY = "main_window.geometry"
+LOG_OUT_SHORTCUT = "Ctrl+Shift+L"
+
+
+class WindowPrompts:
+    """The window's own question, one object so tests answer without a modal box."""
+
+    def unsaved_windows(self, parent: QWidget, count: int,
+                        answered: Callable[[bool], None]) -> None:
+        """``answered(True)``: discard the unsaved edits of ``count`` order windows."""
+        button = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Unsaved changes"),
+                          tr("{count} order windows have changes that are not saved yet.",
+                             count=count), button.Discard | button.Cancel, parent)
+        box.setObjectName("unsaved_windows_box")
+        box.setInformativeText(tr("Discard them, or go back and save them first?"))
+        box.button(button.Discard).setText(tr("Discard"))
+        box.button(button.Cancel).setText(tr("Cancel"))
+        box.setDefaultButton(button.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda _code: answered(
+            box.clickedButton() is box.button(button.Discard)))
+        box.open()
 
 
 class MainWindow(QMainWindow):
+    #: 注销/切换用户 once no window holds unsaved edits (the session shows the login)
+    log_out_requested = Signal()
+
     def __init__(
         self, ctx: UiContext, station: StationInfo | None, registry: Registry = REGISTRY
     ) -> None:
@@ -37,6 +67,9 @@ class MainWindow(QMainWindow):
         self.station = station
         self.specs: list[PageSpec] = registry.pages(ctx.actor)
         self._pages: dict[str, QWidget] = {}
+        self.prompts = WindowPrompts()
+        #: set by ``close_main_window``: closing then asks nothing
+        self.closing = False
         ctx.status_message = self._status_message
         ctx.open_page = self.open_page
         ctx.tasks.default_error = lambda err: show_error(self, err)
@@ -126,6 +159,13 @@ class MainWindow(QMainWindow):
         self.new_order_action.setEnabled(self.ctx.actor.may(Permission.ORDER_CREATE))
         file_menu.addAction(self.new_order_action)
         file_menu.addSeparator()
+        self.password_action = self._action("Change my password…", None,
+                                            self.change_own_password)
+        file_menu.addAction(self.password_action)
+        self.log_out_action = self._action("Log out / switch user", LOG_OUT_SHORTCUT,
+                                           self.log_out)
+        file_menu.addAction(self.log_out_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", "Ctrl+Q", self.close))
 
         view_menu = self.menuBar().addMenu(tr("&View"))
@@ -164,6 +204,50 @@ class MainWindow(QMainWindow):
         self._call_on_page("refresh")
         self.refresh_outbox_count()
 
+    # -- accounts and unsaved windows ----------------------------------------------------------
+    def change_own_password(self) -> QDialog:
+        from app.ui.users.own_password import OwnPasswordDialog
+
+        dialog = OwnPasswordDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def log_out(self) -> None:
+        """注销/切换用户: asks about unsaved order windows as closing does, then hands over
+        to the session (``log_out_requested``)."""
+        self.settle_unsaved(self.log_out_requested.emit)
+
+    def unsaved_windows(self) -> list[QWidget]:
+        """The open windows (order editors) holding edits not saved yet."""
+        return [w for w in self.findChildren(QDialog) if w.isVisible()
+                and callable(getattr(w, "has_unsaved", None)) and w.has_unsaved()]
+
+    def settle_unsaved(self, then: Callable[[], None]) -> None:
+        """Runs ``then`` at once when no window holds unsaved edits; else asks first:
+        放弃 closes those windows and runs it, 取消 brings the first one to the front."""
+        dirty = self.unsaved_windows()
+        if not dirty:
+            then()
+            return
+
+        def answered(discard: bool) -> None:
+            still = self.unsaved_windows()
+            if not discard:
+                if still:
+                    still[0].raise_()
+                    still[0].activateWindow()
+                return
+            for window in still:
+                window.done(QDialog.DialogCode.Rejected)  # no second question
+            then()
+
+        self.prompts.unsaved_windows(self, len(dirty), answered)
+
+    def _close_now(self) -> None:
+        self.closing = True
+        self.close()
+
     def _about(self) -> None:
         show_message(self, tr("Repair Station — after-sales service for repair stations.\n"
                               "Data folder: {folder}", folder=self.ctx.services.paths.root),
@@ -181,14 +265,17 @@ class MainWindow(QMainWindow):
         self.outbox_label.setToolTip(tr("Changes saved here that head office has not "
                                         "received yet"))
         self.busy_label = QLabel(objectName="busy_label")
-        self.ctx.tasks.busy_changed.connect(
-            lambda busy: self.busy_label.setText(tr("Working…") if busy else "")
-        )
+        # a method, not a lambda: the runner outlives this window after a log-out, and Qt
+        # drops a bound method's connection with the window
+        self.ctx.tasks.busy_changed.connect(self._show_busy)
         bar.addPermanentWidget(self.busy_label)
         for factory in registry.status_widgets:
             bar.addPermanentWidget(factory(self.ctx))
         bar.addPermanentWidget(self.outbox_label)
         bar.addPermanentWidget(self.user_label)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_label.setText(tr("Working…") if busy else "")
 
     def _status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -211,5 +298,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.closing and self.unsaved_windows():
+            event.ignore()
+            # closed from the event loop: a close inside this closeEvent would be dropped
+            self.settle_unsaved(lambda: QTimer.singleShot(0, self._close_now))
+            return
         self.ctx.settings.set(GEOMETRY_KEY, bytes(self.saveGeometry().toBase64()).decode("ascii"))
         super().closeEvent(event)
