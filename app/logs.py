@@ -191,7 +191,8 @@ def handle_unexpected(exc_type: type[BaseException], exc: BaseException,
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
         return
-    log.critical("unexpected error", exc_info=(exc_type, exc, tb))
+    if logging.getLogger().handlers:  # else logging's last resort would print it twice
+        log.critical("unexpected error", exc_info=(exc_type, exc, tb))
     if sys.stderr is not None:  # a console (pythonw on Windows has none)
         sys.__excepthook__(exc_type, exc, tb)
     for listener in list(_listeners):

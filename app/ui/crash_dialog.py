@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 import PySide6
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot, qVersion
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -127,15 +128,16 @@ class CrashReporter(QObject):
 
     @Slot(object)
     def _show(self, report: str) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
+        if self.showing():
             return  # logged already; one dialog is enough
         self.dialog = CrashDialog(report, self.parent_window(), self.choose_folder)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.destroyed.connect(self._forget)
         self.dialog.open()
 
-    def _forget(self) -> None:
-        self.dialog = None
+    def showing(self) -> bool:
+        """Is a crash dialog open now?"""
+        return (self.dialog is not None and shiboken6.isValid(self.dialog)
+                and self.dialog.isVisible())
 
     def uninstall(self) -> None:
         logs.remove_crash_listener(self.listener)

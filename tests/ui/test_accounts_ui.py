@@ -4,6 +4,7 @@ dialog for an error inside a slot."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,8 +169,7 @@ def test_an_error_inside_a_slot_shows_the_crash_dialog_that_saves_a_report(
             raise RuntimeError("the orders page could not lay out row 7")
 
         QTimer.singleShot(0, boom)
-        qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible(),
-                        timeout=5_000)
+        qtbot.waitUntil(reporter.showing, timeout=5_000)
         dialog = reporter.dialog
         assert dialog.windowTitle() == "程序出现意外错误"
         assert dialog.save_button.text() == "保存错误报告…"
@@ -189,3 +189,28 @@ def test_an_error_inside_a_slot_shows_the_crash_dialog_that_saves_a_report(
         reporter.uninstall()
         logs.stop_logging()
     assert "RuntimeError" in capsys.readouterr().err  # the console still sees it
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_worker_thread_reaches_the_dialog_on_the_gui_thread(
+        qtbot, tmp_path: Path) -> None:
+    import threading
+
+    logs.setup_logging(tmp_path / "logs")
+    hooks = sys.excepthook, threading.excepthook
+    reporter = install_crash_dialog()
+    try:
+        def work() -> None:
+            raise LookupError("price list page 2 missing")
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(reporter.showing, timeout=5_000)
+        assert "LookupError: price list page 2 missing" in reporter.dialog.report
+        reporter.dialog.continue_button.click()
+        qtbot.waitUntil(lambda: not reporter.showing(), timeout=5_000)
+    finally:
+        reporter.uninstall()
+        logs.stop_logging()
+        sys.excepthook, threading.excepthook = hooks
