@@ -1,57 +1,69 @@
-"""Every text the program shows has a Simplified Chinese entry, and every label exists."""
+"""Every text the program shows has a Simplified and a Traditional Chinese entry, every label
+exists, placeholders match, and the .po files are standard gettext (Babel reads them the same).
+English is the source text: it needs no catalogue."""
 
 from __future__ import annotations
 
-import ast
+import string
+import warnings
 from enum import Enum
 from pathlib import Path
 
 import pytest
 
 from app.domain import enums, sla, state_machine
-from app.i18n import LABELS_ZH, TEXT_ZH, label, set_language, tr
+from app.i18n import (
+    CATALOGUES,
+    LANGUAGES,
+    LOCALE_DIR,
+    TEXT_ZH,
+    area_name,
+    area_texts,
+    catalogue,
+    label,
+    set_language,
+    tr,
+)
+from app.i18n.extract import shown_texts
+from app.i18n.po import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGE_CALLS = {"tr", "RuleViolation", "PermissionDenied", "NotFound", "LoginFailed",
-                 "StaleEdit", "not_found", "stale", "UnsafeTarget"}
-LABEL_CALLS = {"check_required", "check_length", "check_not_future", "check_range"}
+CHINESE = [code for code in LANGUAGES if code != "en"]
+#: areas still in Python modules during the move (zh_CN only until converted)
+PENDING = {area_name(name) for name in CATALOGUES}
 
 
-def _name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
+def _pending_texts() -> set[str]:
+    return {text for area in PENDING for text in area_texts(area)}
 
 
-def _shown_texts() -> set[tuple[str, str]]:
-    found = set()
-    for path in list((ROOT / "app").rglob("*.py")) + list((ROOT / "sync").rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            name = _name(node.func)
-            args = node.args
-            candidates = []
-            if name in MESSAGE_CALLS and args:
-                candidates.append(args[0])
-            if name in LABEL_CALLS and len(args) >= 3:
-                candidates.append(args[2])
-            if name == "require":
-                candidates += [k.value for k in node.keywords if k.arg == "doing"]
-            for arg in candidates:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    found.add((str(path.relative_to(ROOT)), arg.value))
-    return found
+def test_languages_are_the_locale_folders() -> None:
+    assert LANGUAGES == ("zh_CN", "zh_TW", "en")
 
 
-def test_every_shown_text_has_chinese() -> None:
-    missing = sorted(f"{where}: {text!r}" for where, text in _shown_texts() if text not in TEXT_ZH)
-    assert not missing, "no zh_CN entry for:\n" + "\n".join(missing)
+@pytest.mark.parametrize("language", CHINESE)
+def test_every_shown_text_has_a_translation(language: str) -> None:
+    own = catalogue(language).texts
+    pending = _pending_texts() if language != "zh_CN" else set()
+    missing = sorted({f"{where}:{line}: {text!r}" for where, text, line in shown_texts(ROOT)
+                      if text not in own and text not in pending})
+    assert not missing, f"no {language} entry for:\n" + "\n".join(missing)
+
+
+def test_traditional_has_every_entry_of_simplified() -> None:
+    """zh_TW is complete: every zh_CN .po entry and label (not only those found in code)."""
+    cn, tw = catalogue("zh_CN"), catalogue("zh_TW")
+    pending = _pending_texts()
+    missing = sorted(t for t in cn.texts if t not in tw.texts and t not in pending)
+    assert not missing, "no zh_TW entry for:\n" + "\n".join(missing)
+    pending_labels = {k for name in CATALOGUES for k in _module_labels(name)}
+    assert sorted(set(cn.labels) - set(tw.labels) - pending_labels) == []
+
+
+def _module_labels(name: str) -> dict[str, str]:
+    import importlib
+
+    return getattr(importlib.import_module(f"app.i18n.{name}"), "LABELS_ZH", {})
 
 
 ENUMS = [enums.Role, enums.OrderType, enums.OrderSource, enums.ServiceMode, enums.OrderStatus,
@@ -59,41 +71,123 @@ ENUMS = [enums.Role, enums.OrderType, enums.OrderSource, enums.ServiceMode, enum
          sla.ClockState]
 
 
+@pytest.mark.parametrize("language", CHINESE)
 @pytest.mark.parametrize("enum_type", ENUMS)
-def test_every_enum_member_has_a_chinese_label(enum_type: type[Enum]) -> None:
+def test_every_enum_member_has_a_label(enum_type: type[Enum], language: str) -> None:
+    labels = catalogue(language).labels
     for member in enum_type:
-        assert f"{enum_type.__name__}.{member.name}" in LABELS_ZH
-        assert label(member) != member.value
+        assert f"{enum_type.__name__}.{member.name}" in labels
+    set_language(language)
+    try:
+        assert all(label(m) != m.value for m in enum_type)
+    finally:
+        set_language("zh_CN")
+
+
+def test_label_entries_carry_the_english_label_as_msgid() -> None:
+    from app.i18n import english_label
+
+    by_key = {e.msgctxt: e.msgid for p in sorted(LOCALE_DIR.glob("zh_*/LC_MESSAGES/*.po"))
+              for e in read_po(p).entries if e.msgctxt}
+    for enum_type in ENUMS:
+        for member in enum_type:
+            key = f"{enum_type.__name__}.{member.name}"
+            assert by_key.get(key, english_label(member)) == english_label(member), key
 
 
 def test_english_falls_back_to_source_text() -> None:
     set_language("en")
     assert tr("Customer name") == "Customer name"
     assert label(enums.OrderStatus.WAITING_PARTS) == "waiting parts"
+    set_language("zh_TW")
+    assert tr("Customer name") == "客戶姓名"
+    assert label(enums.OrderStatus.CLOSED) == "已結單"
     set_language("zh_CN")
     assert tr("Customer name") == "客户姓名"
 
 
-def test_placeholders_match_between_languages() -> None:
-    import string
+def _fields(s: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(s) if f}
 
-    def fields(s: str) -> set[str]:
-        return {f for _, f, _, _ in string.Formatter().parse(s) if f}
 
-    bad = [src for src, zh in TEXT_ZH.items() if fields(src) != fields(zh)]
+@pytest.mark.parametrize("language", CHINESE)
+def test_placeholders_match_between_languages(language: str) -> None:
+    bad = [src for src, text in catalogue(language).texts.items()
+           if _fields(src) != _fields(text)]
     assert not bad, bad
 
 
-def test_areas_never_translate_one_source_text_two_ways() -> None:
-    import importlib
-
-    from app.i18n import CATALOGUES
-
+@pytest.mark.parametrize("language", CHINESE)
+def test_areas_never_translate_one_source_text_two_ways(language: str) -> None:
     first: dict[str, tuple[str, str]] = {}
     clashes = []
-    for name in CATALOGUES:
-        for source, zh in importlib.import_module(f"app.i18n.{name}").TEXT_ZH.items():
-            if source in first and first[source][1] != zh:
-                clashes.append(f"{source!r}: {first[source]} vs ({name}, {zh!r})")
-            first.setdefault(source, (name, zh))
+    for area, texts in sorted(catalogue(language).areas.items()):
+        for source, text in texts.items():
+            if source in first and first[source][1] != text:
+                clashes.append(f"{source!r}: {first[source]} vs ({area}, {text!r})")
+            first.setdefault(source, (area, text))
     assert not clashes, "\n".join(clashes)
+
+
+def test_traditional_has_no_simplified_characters() -> None:
+    """zh_TW was converted by OpenCC at authoring time; nothing Simplified is left in it (a
+    hand edit in Simplified would show here)."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2tw")
+    both = set("里")  # a Traditional character too (公里, 奧里亞文), which s2tw reads as 裏
+    tw = catalogue("zh_TW")
+    bad = [text for text in [*tw.texts.values(), *tw.labels.values()]
+           if any(a != b and a not in both
+                  for a, b in zip(text, to_traditional.convert(text), strict=False))]
+    assert not bad, bad
+
+
+def test_traditional_uses_the_trades_words() -> None:
+    set_language("zh_TW")
+    try:
+        assert label(enums.Role.CLERK) == "客服專員"
+        assert label(enums.OrderType.REPAIR) == "報修"
+        assert label(enums.Role.TECHNICIAN) == "維修工程師"
+        assert "保修" not in "".join(catalogue("zh_TW").texts.values())
+    finally:
+        set_language("zh_CN")
+
+
+def test_every_po_file_reads_the_same_with_babel() -> None:
+    """The files are standard gettext: Babel (what Poedit, Weblate and pybabel build on)
+    reads every entry as our reader does."""
+    from babel.messages.pofile import read_po as babel_read
+
+    paths = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")) + [LOCALE_DIR / "messages.pot"]
+    assert len(paths) > 3
+    for path in paths:
+        ours = {(e.msgctxt, e.msgid): e.msgstr for e in read_po(path).entries}
+        with path.open("rb") as f:
+            theirs = {(m.context, m.id): m.string for m in babel_read(f) if m.id}
+        assert theirs == ours, path
+
+
+def test_template_lists_every_shown_text_and_label(tmp_path: Path) -> None:
+    """The .pot a translator starts a new language from (``pybabel init -i messages.pot``)
+    has every source text, with where the code shows it, and the enum labels in msgctxt."""
+    from babel.messages.pofile import read_po as babel_read
+
+    from app.i18n.convert import write_template
+    from app.i18n.extract import enum_values
+
+    path = write_template(ROOT, enum_values(ROOT), tmp_path / "messages.pot")
+    with path.open("rb") as f:
+        pot = {(m.context, m.id): m for m in babel_read(f) if m.id}
+    texts = {msgid for ctxt, msgid in pot if ctxt is None}
+    assert {t for _, t, _ in shown_texts(ROOT)} <= texts
+    assert set(TEXT_ZH) <= texts
+    assert pot[("OrderStatus.CLOSED", "closed")].string == ""
+    assert pot[(None, "Customer name")].locations
+
+
+def test_unused_entries_are_only_a_warning() -> None:
+    used = {t for _, t, _ in shown_texts(ROOT)}
+    unused = [t for t in TEXT_ZH if t not in used]
+    if unused:  # many are found only by other tests (report columns, papers' fixed lists)
+        warnings.warn(f"{len(unused)} zh_CN entries not found by the extractor", stacklevel=1)

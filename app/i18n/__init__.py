@@ -1,50 +1,151 @@
-"""The one translation catalogue: English source text, Simplified Chinese by default.
+"""The translation layer: English source text, Simplified Chinese by default, Traditional
+Chinese (zh_TW) and any other language that has a folder of gettext .po files.
 
 ``tr("Orders")`` returns the text in the current language. Enum members have labels
 (``label(OrderStatus.CLOSED)`` -> 已结单). ``render(err)`` turns a rule's message template and
 parameters into the current language, translating enum and text parameters too.
+
+Catalogues live in ``locale/<language>/LC_MESSAGES/<area>.po`` (one .po per area, so areas
+never edit one file; the loader reads every .po of the language's folder, so a translator may
+also hand in one ``messages.po`` made from ``locale/messages.pot``). An enum label is an entry
+whose ``msgctxt`` is ``EnumName.MEMBER`` (its msgid is the English label). A .po header
+``X-Fallback-Language: zh_CN`` lets a language show another one's text where it has none.
+English is the source: it has no catalogue. A new language is a folder, not code.
+
+During the move from Python catalogues, the modules still named in ``CATALOGUES``
+(``zh_<area>.py`` with ``TEXT_ZH``/``LABELS_ZH``) are read into zh_CN as well;
+``python -m app.i18n.convert`` moves a module into the .po files and drops it from the list.
 A leaf module: it imports nothing of ours except the catalogues.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
-from app.i18n.zh_cn import LABELS_ZH
+from app.i18n.po import read_po
 
-#: one catalogue module per area, so areas never edit each other's file
-CATALOGUES = ("zh_cn", "zh_ui", "zh_sync", "zh_printing", "zh_parts", "zh_order_parts",
-              "zh_sales", "zh_parts_orders", "zh_parts_ui", "zh_warranty", "zh_claims",
-              "zh_feedback", "zh_visits", "zh_order_desk", "zh_corrections",
-              "zh_claim_papers", "zh_conflicts", "zh_reports", "zh_report_output",
-              "zh_reports_ui", "zh_search", "zh_maintenance", "zh_backups",
-              "zh_accounts", "zh_settings")
-TEXT_ZH: dict[str, str] = {}
-for _name in CATALOGUES:
-    _module = importlib.import_module(f"app.i18n.{_name}")
-    TEXT_ZH.update(_module.TEXT_ZH)
-    LABELS_ZH.update(getattr(_module, "LABELS_ZH", {}))  # an area's own enums
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN_DIR = "LC_MESSAGES"
+SOURCE_LANGUAGE = "en"
+DEFAULT_LANGUAGE = "zh_CN"
 
-LANGUAGES = ("zh_CN", "en")
-_language = "zh_CN"
+#: Python catalogue modules not yet moved into .po files (read into zh_CN); emptied by
+#: ``python -m app.i18n.convert``
+CATALOGUES = ("zh_reports", "zh_report_output", "zh_reports_ui", "zh_search", "zh_maintenance",
+              "zh_backups", "zh_accounts", "zh_settings")
+
+
+@dataclass
+class Catalogue:
+    """One language: msgid -> text, ``Enum.MEMBER`` -> label, and where each came from."""
+
+    language: str
+    texts: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    areas: dict[str, dict[str, str]] = field(default_factory=dict)  # area -> its own texts
+    header: dict[str, str] = field(default_factory=dict)
+
+
+def _languages() -> tuple[str, ...]:
+    found = sorted(p.name for p in LOCALE_DIR.iterdir()
+                   if (p / DOMAIN_DIR).is_dir() and p.name != DEFAULT_LANGUAGE)
+    return (DEFAULT_LANGUAGE, *found, SOURCE_LANGUAGE)
+
+
+def area_name(module_or_area: str) -> str:
+    """``zh_printing`` -> ``printing``; ``zh_cn`` (the first, shared catalogue) -> ``common``."""
+    name = module_or_area.removeprefix("zh_")
+    return "common" if name == "cn" else name
+
+
+def _read_language(language: str) -> Catalogue:
+    cat = Catalogue(language)
+    folder = LOCALE_DIR / language / DOMAIN_DIR
+    for path in sorted(folder.glob("*.po")):
+        po = read_po(path)
+        cat.header = cat.header or po.header
+        own = cat.areas.setdefault(path.stem, {})
+        for entry in po.entries:
+            if not entry.translated:
+                continue
+            if entry.msgctxt is not None:
+                cat.labels[entry.msgctxt] = entry.msgstr
+            else:
+                own[entry.msgid] = entry.msgstr
+                cat.texts[entry.msgid] = entry.msgstr
+    if language == DEFAULT_LANGUAGE:
+        for name in CATALOGUES:  # the transition: modules not yet converted
+            module = importlib.import_module(f"app.i18n.{name}")
+            cat.areas.setdefault(area_name(name), {}).update(module.TEXT_ZH)
+            cat.texts.update(module.TEXT_ZH)
+            cat.labels.update(getattr(module, "LABELS_ZH", {}))
+    return cat
+
+
+_CACHE: dict[str, Catalogue] = {}
+
+
+def catalogue(language: str) -> Catalogue:
+    """The language's own entries (no fallback): what its .po files (and modules) hold."""
+    if language not in _CACHE:
+        _CACHE[language] = _read_language(language)
+    return _CACHE[language]
+
+
+def _effective(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    if language == SOURCE_LANGUAGE:
+        return {}, {}
+    own = catalogue(language)
+    fallback = own.header.get("X-Fallback-Language")
+    if fallback and fallback != language and fallback in LANGUAGES:
+        texts, labels = _effective(fallback)
+        return {**texts, **own.texts}, {**labels, **own.labels}
+    return own.texts, own.labels
+
+
+LANGUAGES = _languages()
+#: each language's name in itself, for the language choice (a .po header ``X-Language-Name``)
+LANGUAGE_NAMES = {code: (catalogue(code).header.get("X-Language-Name", code)
+                         if code != SOURCE_LANGUAGE else "English") for code in LANGUAGES}
+#: zh_CN's texts and labels (what the completeness tests and ``report --help`` read)
+TEXT_ZH: dict[str, str] = catalogue(DEFAULT_LANGUAGE).texts
+LABELS_ZH: dict[str, str] = catalogue(DEFAULT_LANGUAGE).labels
+AREAS = tuple(sorted(catalogue(DEFAULT_LANGUAGE).areas))
+
+_language = DEFAULT_LANGUAGE
+_texts, _labels = _effective(_language)
 
 
 def set_language(code: str) -> None:
-    global _language
+    global _language, _texts, _labels
     if code not in LANGUAGES:
         raise ValueError(f"unknown language {code!r}; choose one of {', '.join(LANGUAGES)}")
     _language = code
+    _texts, _labels = _effective(code)
 
 
 def current_language() -> str:
     return _language
 
 
+def is_chinese(code: str | None = None) -> bool:
+    """zh_CN, zh_TW...: lists joined with 、, Qt's Chinese texts, CJK fonts."""
+    return (code or _language).startswith("zh")
+
+
+def area_texts(area: str, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """One area's own entries (``zh_printing`` or ``printing``), for the tests that keep
+    areas from translating one source text two ways."""
+    return dict(catalogue(language).areas.get(area_name(area), {}))
+
+
 def tr(text: str, **params: Any) -> str:
     """``text`` in the current language, with ``{name}`` parameters filled in."""
-    template = TEXT_ZH.get(text, text) if _language == "zh_CN" else text
+    template = _texts.get(text, text)
     if not params:
         return template
     return template.format(**{k: _param(v) for k, v in params.items()})
@@ -53,8 +154,13 @@ def tr(text: str, **params: Any) -> str:
 def label(member: Enum) -> str:
     """The display name of an enum member (status, type, role...)."""
     key = f"{type(member).__name__}.{member.name}"
-    if _language == "zh_CN" and key in LABELS_ZH:
-        return LABELS_ZH[key]
+    if key in _labels:
+        return _labels[key]
+    return english_label(member)
+
+
+def english_label(member: Enum) -> str:
+    """The source (English) label: the member's value, underscores as spaces."""
     return str(member.value).replace("_", " ")
 
 
@@ -75,8 +181,8 @@ def _param(value: Any) -> str:
             getattr(v, "template", None) is not None for v in value):
         return "\n".join(render(v) for v in value)  # several such rules: one a line
     if isinstance(value, tuple | list | frozenset | set):
-        sep = "、" if _language == "zh_CN" else ", "
+        sep = "、" if is_chinese() else ", "
         return sep.join(_param(v) for v in value)
     if isinstance(value, str):
-        return TEXT_ZH.get(value, value) if _language == "zh_CN" else value
+        return _texts.get(value, value)
     return str(value)
