@@ -315,6 +315,22 @@ class StationSettingsService:
         except ValueError:
             return None
 
+    def print_defaults(self) -> dict[str, tuple[str, Paper | None]]:
+        """Every document's default printer ("" = the system's) and paper, in one read (the
+        print controller asks once, off the GUI thread)."""
+        with self.db.read() as s:
+            values = {row.key: row.value for row in s.scalars(
+                select(Setting).where(Setting.key.like("print.%")))}
+        out: dict[str, tuple[str, Paper | None]] = {}
+        for spec in documents().values():
+            raw = values.get(PAPER_KEY.format(document=spec.name), "")
+            try:
+                paper = Paper(raw) if raw else None
+            except ValueError:
+                paper = None
+            out[spec.name] = (values.get(PRINTER_KEY.format(document=spec.name), ""), paper)
+        return out
+
     def default_printer(self, document: str) -> str:
         with self.db.read() as s:
             row = s.get(Setting, PRINTER_KEY.format(document=document))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from app.domain.text_rules import shown
 from app.i18n import render, tr
 from app.printing.data import OrderSheet, Paper
+from app.services import events
 from app.ui.extensions import UiContext
 from app.ui.printing.output import PrintJob, paper_of, set_paper
 from app.ui.printing.prompts import PrintPrompts
@@ -75,6 +76,21 @@ class PrintController(QObject):
         self.prompts = prompts or PrintPrompts()
         self._jobs: list[QPrinter] = []  # keeps printers alive while a worker paints on them
         self.progress: QProgressDialog | None = None
+        #: the manager's printer and paper per document (设置), read off the GUI thread
+        self.defaults: dict[str, tuple[str, Paper | None]] = {}
+        self._read_defaults()
+        ctx.changes.changed.connect(self._on_changed)
+
+    def _read_defaults(self) -> None:
+        self.ctx.tasks.run(self.ctx.services.station_settings.print_defaults,
+                           self._defaults_read, lambda _exc: None, owner=self)
+
+    def _defaults_read(self, defaults: dict[str, tuple[str, Paper | None]]) -> None:
+        self.defaults = defaults
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if events.STATION in kinds:
+            self._read_defaults()
 
     @property
     def window(self) -> QWidget | None:
@@ -85,6 +101,10 @@ class PrintController(QObject):
 
     # -- remembered choices -------------------------------------------------------------------
     def paper(self) -> Paper:
+        """The document's paper set in 设置, else the one last printed on."""
+        preset = self.defaults.get(self.document(), ("", None))[1]
+        if preset is not None:
+            return preset
         try:
             return Paper(self.ctx.settings.get(PAPER_KEY, Paper.A4.value))
         except ValueError:
@@ -103,7 +123,9 @@ class PrintController(QObject):
 
     def new_printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        saved = self.ctx.settings.get(PRINTER_KEY)
+        # the document's printer set in 设置, else the one last printed on
+        saved = self.defaults.get(self.document(), ("", None))[0] or self.ctx.settings.get(
+            PRINTER_KEY)
         if saved and saved in QPrinterInfo.availablePrinterNames():
             printer.setPrinterName(saved)
         set_paper(printer, self.paper())

@@ -89,6 +89,9 @@ class SyncStatusWidget(QWidget):
         self.timer.timeout.connect(lambda: self.sync_now(manual=False))
         self.timer.setSingleShot(True)
         self.timer.start(FIRST_SYNC_DELAY_MS)
+        #: the manager's sync interval (设置), read off the GUI thread
+        self.interval_ms = BACKGROUND_INTERVAL_MS
+        self._read_interval()
         self.watch = QTimer(self)
         self.watch.setObjectName("registration_watch")
         self.watch.timeout.connect(self.check_registration)
@@ -110,6 +113,15 @@ class SyncStatusWidget(QWidget):
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & WATCHED:
             self.refresh()
+        if events.STATION in kinds:
+            self._read_interval()
+
+    def _read_interval(self) -> None:
+        self.ctx.tasks.run(self.ctx.services.station_settings.sync_minutes,
+                           self._interval_read, lambda _exc: None, owner=self)
+
+    def _interval_read(self, minutes: int) -> None:
+        self.interval_ms = minutes * 60 * 1000
 
     def _show_status(self, status: SyncStatus) -> None:
         self.status = status
@@ -195,7 +207,7 @@ class SyncStatusWidget(QWidget):
         self.refresh()
 
     def _schedule(self) -> None:
-        self.timer.start(BACKGROUND_INTERVAL_MS)
+        self.timer.start(self.interval_ms)
 
     # -- registration -------------------------------------------------------------------------
     def check_registration(self) -> None:
