@@ -38,7 +38,18 @@ def main(argv: list[str] | None = None) -> int:
             return int(handler(args) or 0)
         finally:
             stop_logging()
-    from app.ui.launch import run_gui  # Qt only when a window is wanted
+    from app.ui.display_check import find_problems, import_problem, report
+
+    problems = [] if args.self_test else find_problems()  # no display: a message, exit 4
+    if problems:
+        return report(problems)
+    try:
+        from app.ui.launch import run_gui  # Qt only when a window is wanted
+    except ImportError as exc:  # a library PySide6 links is missing
+        problem = import_problem(exc)
+        if problem is None:
+            raise
+        return report([problem])
 
     return run_gui(data_dir=args.data_dir, self_test=args.self_test)
 

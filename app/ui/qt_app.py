@@ -5,15 +5,25 @@ and the application's names. Created once by ``launch``; tests use pytest-qt's i
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import current_language
 from app.paths import resources_dir
+from app.ui.display_check import EXIT_NO_DISPLAY, qt_fatal_problem, report
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +40,36 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         app = existing
     else:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = _create(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName("RepairStation")
     QCoreApplication.setApplicationName("Repair Station")
     install_translations(app)
     app.setFont(ui_font())
     return app
+
+
+def _create(argv: list[str]) -> QApplication:
+    """``QApplication(argv)``; Qt's fatal platform message (no plugin could start, no
+    display answers) ends the process with our message and exit code, not an abort."""
+    plugin_notes: list[str] = []
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if mode == QtMsgType.QtFatalMsg:
+            # Qt's "xcb-cursor0 is needed" comes whatever is missing: left out
+            notes = [n for n in plugin_notes if "is needed" not in n]
+            report([qt_fatal_problem(notes[-1] if notes else message)])
+            logging.shutdown()
+            os._exit(EXIT_NO_DISPLAY)
+        if context.category == "qt.qpa.plugin":
+            plugin_notes.append(message)  # shown in our message if the start fails
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        return QApplication(argv)
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def install_translations(app: QApplication) -> None:
