@@ -171,8 +171,8 @@ def test_the_sla_column_is_on_screen_at_1280_px(qtbot, services, station, runner
         window.resize(1280, 800)
         window.show()
         qtbot.waitExposed(window)
+        page = window.show_page("orders")  # the manager starts on the dashboard
         settle(qtbot, runner)
-        page = window.page("orders")
         table = page.table
         header = table.horizontalHeader()
         right = header.sectionViewportPosition(COL_SLA) + header.sectionSize(COL_SLA)
