@@ -58,6 +58,7 @@ def test_traditional_has_every_entry_of_simplified() -> None:
     assert not missing, "no zh_TW entry for:\n" + "\n".join(missing)
     pending_labels = {k for name in CATALOGUES for k in _module_labels(name)}
     assert sorted(set(cn.labels) - set(tw.labels) - pending_labels) == []
+    assert set(cn.qt) == set(tw.qt)  # Qt's own texts its catalogue lacks
 
 
 def _module_labels(name: str) -> dict[str, str]:

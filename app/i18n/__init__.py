@@ -8,7 +8,9 @@ parameters into the current language, translating enum and text parameters too.
 Catalogues live in ``locale/<language>/LC_MESSAGES/<area>.po`` (one .po per area, so areas
 never edit one file; the loader reads every .po of the language's folder, so a translator may
 also hand in one ``messages.po`` made from ``locale/messages.pot``). An enum label is an entry
-whose ``msgctxt`` is ``EnumName.MEMBER`` (its msgid is the English label). A .po header
+whose ``msgctxt`` is ``EnumName.MEMBER`` (its msgid is the English label); an entry whose
+msgctxt is a Qt class (``QFileDialog``) gives Qt's own text where Qt's catalogue lacks it
+(``qt_text``, used by ``app.ui.qt_app``). A .po header
 ``X-Fallback-Language: zh_CN`` lets a language show another one's text where it has none.
 English is the source: it has no catalogue. A new language is a folder, not code.
 
@@ -47,6 +49,7 @@ class Catalogue:
     texts: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     areas: dict[str, dict[str, str]] = field(default_factory=dict)  # area -> its own texts
+    qt: dict[tuple[str, str], str] = field(default_factory=dict)  # (Qt class, Qt's text)
     header: dict[str, str] = field(default_factory=dict)
 
 
@@ -54,6 +57,12 @@ def _languages() -> tuple[str, ...]:
     found = sorted(p.name for p in LOCALE_DIR.iterdir()
                    if (p / DOMAIN_DIR).is_dir() and p.name != DEFAULT_LANGUAGE)
     return (DEFAULT_LANGUAGE, *found, SOURCE_LANGUAGE)
+
+
+def is_label_key(msgctxt: str) -> bool:
+    """``OrderStatus.CLOSED`` is an enum label; ``QFileDialog`` is a Qt class's context."""
+    kind, dot, member = msgctxt.partition(".")
+    return bool(dot and kind and member)
 
 
 def area_name(module_or_area: str) -> str:
@@ -72,8 +81,10 @@ def _read_language(language: str) -> Catalogue:
         for entry in po.entries:
             if not entry.translated:
                 continue
-            if entry.msgctxt is not None:
+            if entry.msgctxt is not None and is_label_key(entry.msgctxt):
                 cat.labels[entry.msgctxt] = entry.msgstr
+            elif entry.msgctxt is not None:
+                cat.qt[(entry.msgctxt, entry.msgid)] = entry.msgstr
             else:
                 own[entry.msgid] = entry.msgstr
                 cat.texts[entry.msgid] = entry.msgstr
@@ -100,11 +111,28 @@ def _effective(language: str) -> tuple[dict[str, str], dict[str, str]]:
     if language == SOURCE_LANGUAGE:
         return {}, {}
     own = catalogue(language)
-    fallback = own.header.get("X-Fallback-Language")
-    if fallback and fallback != language and fallback in LANGUAGES:
+    fallback = _fallback(language)
+    if fallback:
         texts, labels = _effective(fallback)
         return {**texts, **own.texts}, {**labels, **own.labels}
     return own.texts, own.labels
+
+
+def _fallback(language: str) -> str | None:
+    fallback = catalogue(language).header.get("X-Fallback-Language")
+    return fallback if fallback and fallback != language and fallback in LANGUAGES else None
+
+
+def qt_text(context: str, source: str, language: str | None = None) -> str | None:
+    """Qt's own text (``QFileDialog``, ``"&Look in:"``) in the language, when a catalogue has
+    it; None lets Qt's catalogue (qtbase_<language>.qm) answer."""
+    code = language or _language
+    while code and code != SOURCE_LANGUAGE:
+        text = catalogue(code).qt.get((context, source))
+        if text:
+            return text
+        code = _fallback(code)
+    return None
 
 
 LANGUAGES = _languages()

@@ -22,6 +22,7 @@ import runpy
 import sys
 from pathlib import Path
 
+from app.i18n import is_label_key
 from app.i18n.extract import english_label, enum_values, shown_texts
 from app.i18n.po import Entry, PoFile, read_po, write_po
 
@@ -83,7 +84,9 @@ def load_po(path: Path, language: str, area: str) -> PoFile:
 
 
 def _key(entry: Entry) -> tuple[str | None, str]:
-    return (entry.msgctxt, "" if entry.msgctxt else entry.msgid)
+    """An enum label is known by its msgctxt alone (its English msgid follows the value)."""
+    label = entry.msgctxt is not None and is_label_key(entry.msgctxt)
+    return (entry.msgctxt, "" if label else entry.msgid)
 
 
 def merge(po: PoFile, new: list[Entry], *, keep_existing: bool, where: str) -> int:
@@ -214,12 +217,10 @@ def write_template(root: Path, enums: dict[str, dict[str, str]],
     folder = root / "app" / "i18n" / "locale" / DEFAULT / "LC_MESSAGES"
     for po_file in sorted(folder.glob("*.po")):
         for e in read_po(po_file).entries:
-            key = (e.msgctxt, "" if e.msgctxt else e.msgid)
-            entries.setdefault(key, Entry(msgid=e.msgid, msgctxt=e.msgctxt))
+            entries.setdefault(_key(e), Entry(msgid=e.msgid, msgctxt=e.msgctxt))
     for module in catalogues(root):  # still Python during the move
         for e in module_entries(root / "app" / "i18n" / f"{module}.py", enums):
-            entries.setdefault((e.msgctxt, "" if e.msgctxt else e.msgid),
-                               Entry(msgid=e.msgid, msgctxt=e.msgctxt))
+            entries.setdefault(_key(e), Entry(msgid=e.msgid, msgctxt=e.msgctxt))
     for e in entries.values():
         if "{" in e.msgid:
             e.flags.add("python-brace-format")

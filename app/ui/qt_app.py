@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import current_language
+from app.i18n import current_language, qt_text
 from app.paths import resources_dir
 from app.ui.display_check import EXIT_NO_DISPLAY, qt_fatal_problem, report
 
@@ -32,6 +32,9 @@ CJK_FAMILIES = (
     "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
     "Source Han Sans SC", "WenQuanYi Micro Hei",
 )
+#: tried first when the interface is 繁體中文 (Traditional glyph shapes); the others draw it too
+TRADITIONAL_FAMILIES = ("Microsoft JhengHei UI", "Microsoft JhengHei", "PingFang TC",
+                        "Noto Sans CJK TC", "Source Han Sans TC")
 BUNDLED_FONT = "fonts/wqy-microhei.ttc"
 
 
@@ -46,6 +49,27 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     install_translations(app)
     app.setFont(ui_font())
     return app
+
+
+#: Qt's own catalogue and locale for each interface language (English is Qt's source)
+QT_LOCALES = {
+    "zh_CN": (QLocale.Language.Chinese, QLocale.Country.China),
+    "zh_TW": (QLocale.Language.Chinese, QLocale.Country.Taiwan),
+}
+_installed: list[QTranslator] = []
+
+
+class CatalogueTranslator(QTranslator):
+    """Qt's own texts that Qt's catalogue lacks (Qt 6 renamed "Look in:" to "&Look in:" and
+    qtbase_zh_CN.qm has only the old one), from our .po files (msgctxt = the Qt class).
+    Installed after Qt's catalogue, so it is asked first; "" passes the text on to it."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str:
+        return qt_text(context, source) or ""
+
+    def isEmpty(self) -> bool:  # Qt's name
+        return False
 
 
 def _create(argv: list[str]) -> QApplication:
@@ -73,23 +97,35 @@ def _create(argv: list[str]) -> QApplication:
 
 
 def install_translations(app: QApplication) -> None:
-    """Qt's own texts (standard buttons, file dialogs) in Chinese when the UI is Chinese."""
-    if current_language() != "zh_CN":
+    """Qt's own texts (standard buttons, file dialogs: 查找范围, 文件类型) in the interface
+    language: ``qtbase_<language>.qm`` from PySide6's translations folder (the wheel ships
+    zh_CN and zh_TW). Called again after a change of language, it replaces the last one."""
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    language = current_language()
+    country = QT_LOCALES.get(language)
+    if country is None:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    QLocale.setDefault(QLocale(*country))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", folder):
+    if translator.load(f"qtbase_{language}", folder):
         app.installTranslator(translator)
+        _installed.append(translator)
     else:
-        log.warning("Qt's Chinese translations were not found in %s", folder)
+        log.warning("Qt's %s translations were not found in %s", language, folder)
+    ours = CatalogueTranslator(app)
+    app.installTranslator(ours)
+    _installed.append(ours)
 
 
 def ui_font() -> QFont:
     """The system's CJK font when there is one, else the font shipped in resources/."""
     families = set(QFontDatabase.families())
-    family = next((f for f in CJK_FAMILIES if f in families), None)
+    wanted = (TRADITIONAL_FAMILIES if current_language() == "zh_TW" else ()) + CJK_FAMILIES
+    family = next((f for f in wanted if f in families), None)
     if family is None:
         family = _load_bundled_font(resources_dir() / BUNDLED_FONT)
     font = QFont(family) if family else QFont()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import LANGUAGE_NAMES as NAMES_BY_CODE
 from app.i18n import tr
 from app.printing.data import Paper
 from app.services.backups import BackupInfo, BackupSettings
@@ -36,7 +37,7 @@ from app.ui.tasks import TaskRunner
 from app.ui.widgets.forms import ERROR_STYLE, ErrorForm
 
 OK_STYLE = "color: #2e7d32;"
-LANGUAGE_NAMES = (("zh_CN", "简体中文"), ("en", "English"))
+LANGUAGE_NAMES = tuple(NAMES_BY_CODE.items())  # every language with a catalogue, in its own name
 BACKUP_KINDS = {"daily": "daily", "manual": "manual", "before-migration": "before an upgrade",
                 "before-restore": "before a restore"}
 
