@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.cli import add_commands
 from app.i18n import LANGUAGES, set_language
-from app.logs import install_excepthook, setup_logging, stop_logging
+from app.logs import CLI_LOG_FILE, install_excepthook, setup_logging, stop_logging
 from app.paths import DataPaths, default_data_dir
 
 
@@ -29,11 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     set_language(args.lang)
-    # one log folder for the window and the commands: the station's (rotating, redacted)
-    setup_logging(DataPaths(args.data_dir or default_data_dir()).logs)
     install_excepthook()
     handler = getattr(args, "handler", None)
     if handler is not None:
+        # one log folder for the window and the commands: the station's (rotating, redacted)
+        setup_logging(DataPaths(args.data_dir or default_data_dir()).logs,
+                      file_name=CLI_LOG_FILE)
         try:
             return int(handler(args) or 0)
         finally:

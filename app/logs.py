@@ -1,8 +1,9 @@
 """The program's log files and crash reports (no Qt here).
 
 ``setup_logging(folder)`` is called once by the window's launcher and by the command line
-(``app.__main__``): a rotating file ``repair-station.log`` (5 files of 2 MB) in the station's
-log folder (``DataPaths.logs``, the one place logs live). Every record passes
+(``app.__main__``): a rotating file (5 files of 2 MB) in the station's log folder
+(``DataPaths.logs``, the one place logs live): ``repair-station.log`` for the window,
+``repair-station-cli.log`` for the commands. Every record passes
 ``RedactingFilter``: mobile and landline numbers, ``password=``/``token:``/``Bearer`` values
 and any run of Chinese characters are masked. Log messages are written in English by the
 program; Chinese text in a record can only be what a user typed (a customer's name or
@@ -34,6 +35,9 @@ from types import TracebackType
 from app import __version__
 
 LOG_FILE = "repair-station.log"
+#: the commands' own file (a scheduled ``sync`` runs beside the window: on Windows one process
+#: cannot rotate a file another holds open)
+CLI_LOG_FILE = "repair-station-cli.log"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUP_COUNT = 5
 #: DEBUG, INFO, WARNING...: the file's level (INFO unless set)
@@ -107,11 +111,12 @@ def log_level() -> int:
     return level if isinstance(level, int) else logging.INFO
 
 
-def setup_logging(folder: Path, level: int | None = None) -> RotatingFileHandler:
-    """The rotating, redacted log file in ``folder``; a second call for the same folder
-    keeps the first handler, another folder replaces it."""
+def setup_logging(folder: Path, level: int | None = None,
+                  file_name: str = LOG_FILE) -> RotatingFileHandler:
+    """The rotating, redacted log file ``file_name`` in ``folder``; a second call for the
+    same file keeps the first handler, another file replaces it."""
     global _handler
-    path = Path(folder) / LOG_FILE
+    path = Path(folder) / file_name
     if _handler is not None:
         if Path(_handler.baseFilename) == path.resolve():
             return _handler
