@@ -4,6 +4,7 @@ English is the source text: it needs no catalogue."""
 
 from __future__ import annotations
 
+import functools
 import string
 import warnings
 from enum import Enum
@@ -33,6 +34,11 @@ CHINESE = [code for code in LANGUAGES if code != "en"]
 PENDING = {area_name(name) for name in CATALOGUES}
 
 
+@functools.cache
+def _shown() -> tuple[tuple[str, str, int], ...]:
+    return tuple(shown_texts(ROOT))
+
+
 def _pending_texts() -> set[str]:
     return {text for area in PENDING for text in area_texts(area)}
 
@@ -45,7 +51,7 @@ def test_languages_are_the_locale_folders() -> None:
 def test_every_shown_text_has_a_translation(language: str) -> None:
     own = catalogue(language).texts
     pending = _pending_texts() if language != "zh_CN" else set()
-    missing = sorted({f"{where}:{line}: {text!r}" for where, text, line in shown_texts(ROOT)
+    missing = sorted({f"{where}:{line}: {text!r}" for where, text, line in _shown()
                       if text not in own and text not in pending})
     assert not missing, f"no {language} entry for:\n" + "\n".join(missing)
 
@@ -181,14 +187,28 @@ def test_template_lists_every_shown_text_and_label(tmp_path: Path) -> None:
     with path.open("rb") as f:
         pot = {(m.context, m.id): m for m in babel_read(f) if m.id}
     texts = {msgid for ctxt, msgid in pot if ctxt is None}
-    assert {t for _, t, _ in shown_texts(ROOT)} <= texts
+    assert {t for _, t, _ in _shown()} <= texts
     assert set(TEXT_ZH) <= texts
     assert pot[("OrderStatus.CLOSED", "closed")].string == ""
     assert pot[(None, "Customer name")].locations
 
 
 def test_unused_entries_are_only_a_warning() -> None:
-    used = {t for _, t, _ in shown_texts(ROOT)}
+    used = {t for _, t, _ in _shown()}
     unused = [t for t in TEXT_ZH if t not in used]
     if unused:  # many are found only by other tests (report columns, papers' fixed lists)
         warnings.warn(f"{len(unused)} zh_CN entries not found by the extractor", stacklevel=1)
+
+
+@pytest.mark.parametrize("language", CHINESE)
+def test_bundled_fonts_draw_every_character_of_the_catalogue(language: str) -> None:
+    """The window's bundled face (WenQuanYi Micro Hei, with outlines, not empty glyphs) and the
+    papers' font chain draw every character zh_CN and zh_TW use (Traditional included)."""
+    from app.printing.fonts import BODY
+    from app.printing.glyphs import LAYOUT, drawn_by, undrawable_in
+
+    cat = catalogue(language)
+    texts = [*cat.texts.values(), *cat.labels.values(), *cat.qt.values()]
+    chars = {ch for text in texts for ch in text} - LAYOUT
+    assert sorted(chars - drawn_by(BODY)) == []
+    assert undrawable_in(texts) == []

@@ -219,7 +219,8 @@ def write_template(root: Path, enums: dict[str, dict[str, str]],
         for e in read_po(po_file).entries:
             entries.setdefault(_key(e), Entry(msgid=e.msgid, msgctxt=e.msgctxt))
     for module in catalogues(root):  # still Python during the move
-        for e in module_entries(root / "app" / "i18n" / f"{module}.py", enums):
+        module_path = root / "app" / "i18n" / f"{module}.py"
+        for e in module_entries(module_path, enums) if module_path.is_file() else []:
             entries.setdefault(_key(e), Entry(msgid=e.msgid, msgctxt=e.msgctxt))
     for e in entries.values():
         if "{" in e.msgid:
