@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.cli import add_commands
-from app.i18n import LANGUAGES, set_language
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language
 from app.logs import CLI_LOG_FILE, install_excepthook, setup_logging, stop_logging
 from app.paths import DataPaths, default_data_dir
 
@@ -18,17 +18,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="station data folder (default: the user's data folder)")
-    parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN",
-                        help="interface language (default zh_CN)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="interface language (default: the one chosen on the settings "
+                             "page, else zh_CN)")
     parser.add_argument("--self-test", action="store_true",
                         help="open the main window offscreen, show every page once, exit 0")
     add_commands(parser)
     return parser
 
 
+def start_language(data_dir: Path | None) -> str:
+    """The settings page's choice (language.json in the data folder), read before anything
+    opens (Qt's own dialogs, the recovery dialog); zh_CN when none was chosen."""
+    from app.services.station_settings import read_language
+
+    root = DataPaths(data_dir or default_data_dir()).root
+    return read_language(root) or DEFAULT_LANGUAGE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    set_language(args.lang)
+    set_language(args.lang or start_language(args.data_dir))
     install_excepthook()
     handler = getattr(args, "handler", None)
     if handler is not None:
