@@ -63,6 +63,8 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             pool_size=20,
             max_overflow=20,
+            # a database error's text must not carry customers' names and phones into logs
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -74,6 +76,7 @@ def make_engine(url: str) -> Engine:
             max_overflow=20,
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10},
+            hide_parameters=True,
         )
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or "
                      "postgresql+psycopg URLs")

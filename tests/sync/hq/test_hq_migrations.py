@@ -282,3 +282,26 @@ def test_two_starts_at_once_create_the_schema_once(url: str) -> None:
     assert _revision(opened[0]) == migrations.SCHEMA_HEAD
     for db in opened:
         db.dispose()
+
+
+def test_database_errors_never_carry_the_values(tmp_path) -> None:
+    """A failed statement's error text names no parameter (a customer's name or phone would
+    reach the operator's log)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from sync.hq.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (name TEXT UNIQUE)"))
+        conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": "张三 13912345678"})
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": "张三 13912345678"})
+    except IntegrityError as exc:
+        assert "13912345678" not in str(exc) and "张三" not in str(exc)
+    else:
+        raise AssertionError("the duplicate was stored")
+    finally:
+        engine.dispose()
