@@ -62,11 +62,12 @@ _installed: list[QTranslator] = []
 class CatalogueTranslator(QTranslator):
     """Qt's own texts that Qt's catalogue lacks (Qt 6 renamed "Look in:" to "&Look in:" and
     qtbase_zh_CN.qm has only the old one), from our .po files (msgctxt = the Qt class).
-    Installed after Qt's catalogue, so it is asked first; "" passes the text on to it."""
+    Installed after Qt's catalogue, so it is asked first; None (a null QString, not "",
+    which Qt would show) passes the text on to it."""
 
     def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str:
-        return qt_text(context, source) or ""
+        return qt_text(context, source)  # type: ignore[return-value]  # None: a null QString
 
     def isEmpty(self) -> bool:  # Qt's name
         return False

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLibraryInfo
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtCore import QLibraryInfo, Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QTreeView
 
 from app.i18n import set_language
 from app.ui.qt_app import install_translations
@@ -21,10 +21,17 @@ def _dialog_texts(qtbot, tmp_path: Path) -> set[str]:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    (tmp_path / "folder").mkdir(exist_ok=True)
+    view = dialog.findChild(QTreeView, "treeView")  # the detail view: 名称 大小 类型 修改日期
+    model = view.model()
+    qtbot.waitUntil(lambda: model.rowCount(view.rootIndex()) == 1)
     texts = {w.text() for w in dialog.findChildren(QLabel)}
     texts |= {w.text() for w in dialog.findChildren(QPushButton)}
+    texts |= {model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())}
+    texts.add(model.index(0, 2, view.rootIndex()).data())  # the folder's type
     dialog.close()
-    return {t for t in texts if t}
+    assert len([t for t in texts if t]) == len(texts), texts  # no blank button or heading
+    return texts
 
 
 @pytest.fixture
@@ -44,14 +51,15 @@ def test_pyside_ships_qts_chinese_catalogues() -> None:
     assert (folder / "qtbase_zh_TW.qm").is_file()
 
 
-@pytest.mark.parametrize(("code", "look_in", "file_type"), [
-    ("zh_CN", "查找范围(&L)：", "文件类型(&T)："),
-    ("zh_TW", "尋找於(&L)：", "檔案型態(&T)："),
+@pytest.mark.parametrize(("code", "look_in", "file_type", "cancel", "folder"), [
+    ("zh_CN", "查找范围(&L)：", "文件类型(&T)：", "取消", "文件夹"),
+    ("zh_TW", "尋找於(&L)：", "檔案型態(&T)：", "取消", "資料夾"),
 ])
-def test_file_dialog_speaks_chinese(qtbot, tmp_path, language, code, look_in, file_type):
+def test_file_dialog_speaks_chinese(qtbot, tmp_path, language, code, look_in, file_type,
+                                    cancel, folder):
     language(code)
     texts = _dialog_texts(qtbot, tmp_path)
-    assert look_in in texts and file_type in texts, texts
+    assert {look_in, file_type, cancel, folder} <= texts, texts
     assert not {"&Look in:", "Files of &type:", "File &name:", "&Open", "Cancel"} & texts
     assert not [t for t in texts if re.search("[A-Za-z]{2}", t)], texts  # no English left
 
@@ -60,7 +68,7 @@ def test_file_dialog_in_english_after_chinese(qtbot, tmp_path, language):
     language("zh_CN")
     language("en")  # the Chinese translator goes: Qt's source text again
     texts = _dialog_texts(qtbot, tmp_path)
-    assert "&Look in:" in texts and "Files of &type:" in texts
+    assert {"&Look in:", "Files of &type:", "Cancel", "Folder", "Name"} <= texts
     assert "查找范围(&L)：" not in texts
 
 
