@@ -12,8 +12,8 @@ maintenance due list reuses them).
 
 Spreadsheet safety (OWASP "CSV injection"): a text cell that begins with ``= + - @``, a tab
 or a carriage return is written with a leading apostrophe in the .csv; in the .xlsx it is a
-string cell (never a formula) with Excel's quote prefix. A figure we format ourselves (e.g.
-``-12.50``) is left as it is.
+string cell (never a formula) with Excel's quote prefix. A figure of a numeric column we
+format ourselves (e.g. ``-12.50``) is left as it is; user text never is (a model ``-123``).
 
 A file is written whole or not at all (a temporary file beside it, then renamed over it); a
 folder that does not exist is refused, not created: a mistyped folder is a mistake to show.
@@ -34,7 +34,14 @@ from typing import Any, BinaryIO
 
 from app.domain.enums import OrderSource, OrderType
 from app.domain.errors import RuleViolation
-from app.domain.report_tables import Column, ColumnKind, ReportQuery, ReportResult, Table
+from app.domain.report_tables import (
+    NUMERIC_KINDS,
+    Column,
+    ColumnKind,
+    ReportQuery,
+    ReportResult,
+    Table,
+)
 from app.i18n import label, tr
 from app.printing.data import StationHeader
 from app.services.pdf_file import write_file
@@ -123,9 +130,10 @@ def _enum_text(kind: type[Enum], value: str) -> str:
 # -- cells ------------------------------------------------------------------------------------
 
 
-def neutralise(text: str) -> str:
-    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula."""
-    if text.startswith(FORMULA_START) and not _FIGURE.fullmatch(text):
+def neutralise(text: str, figure: bool = True) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula.
+    ``figure``: a figure we formatted (``-12.50``) is left as it is; user text never is."""
+    if text.startswith(FORMULA_START) and not (figure and _FIGURE.fullmatch(text)):
         return "'" + text
     return text
 
@@ -170,19 +178,21 @@ def write_tables_csv(tables: Iterable[Table], path: Path | str, tz: tzinfo | Non
     title, headings, rows and totals, a blank line between blocks, ``notes`` last."""
     target = Path(path)
     check_folder(target)
-    rows: list[list[str]] = [[k, v] for k, v in facts]
+    rows: list[list[str]] = [[neutralise(k, False), neutralise(v, False)] for k, v in facts]
     for table in tables:
         if rows:
             rows.append([])
-        rows.append([tr(table.title)])
-        rows += table_lines(table, tz)
+        rows.append([neutralise(tr(table.title), False)])
+        figures = [c.kind in NUMERIC_KINDS for c in table.columns]
+        rows += [[neutralise(cell, figure) for cell, figure in zip(line, figures, strict=True)]
+                 for line in table_lines(table, tz)]
     if notes:
-        rows += [[], [tr("About these figures")], *([tr(n)] for n in notes)]
+        rows += [[], [tr("About these figures")], *([neutralise(tr(n), False)] for n in notes)]
 
     def write(out: BinaryIO) -> None:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+        writer.writerows(rows)
         text.flush()
         text.detach()
 

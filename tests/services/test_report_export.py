@@ -197,6 +197,7 @@ def test_neutralise_leaves_figures_and_plain_text() -> None:
     assert neutralise("-5.0%") == "-5.0%" and neutralise("张三") == "张三"
     assert neutralise("-1+2") == "'-1+2" and neutralise("=1") == "'=1"
     assert neutralise("-") == "'-"
+    assert neutralise("-123", figure=False) == "'-123"  # user text that looks like a figure
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
@@ -290,3 +291,14 @@ def table_title(table: Table) -> str:
     from app.i18n import tr
 
     return tr(table.title)
+
+
+def test_user_text_that_looks_like_a_figure_is_neutralised_but_figures_are_not(
+        tmp_path: Path) -> None:
+    table = Table("t", "Orders by type", (Column("model", "Model"),
+                                          Column("n", "Order count", ColumnKind.COUNT),
+                                          Column("fen", "Amount", ColumnKind.FEN)),
+                  (("-123", -5, -250), ("=1+1", 3, 100)))
+    path = write_tables_csv([table], tmp_path / "t.csv", SHANGHAI)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    assert rows[2:] == [["'-123", "-5", "-2.50"], ["'=1+1", "3", "1.00"]]
