@@ -58,7 +58,7 @@ def _holds_every_data_file(internal: Path, work: Path) -> None:
                 "__pycache__" not in path.parts:
             assert (internal / path.relative_to(ROOT)).is_file(), path
     qm = {p.name for p in internal.rglob("*.qm")}
-    assert "qtbase_zh_CN.qm" in qm
+    assert "qtbase_zh_CN.qm" in qm and "qtbase_zh_TW.qm" in qm  # 繁體中文 too
     names = [p.name for p in internal.rglob("*")]
     assert any("Qt6Charts" in n for n in names)
     assert any(n.startswith("rjieba") for n in names)
