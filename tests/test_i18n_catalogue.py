@@ -212,3 +212,17 @@ def test_bundled_fonts_draw_every_character_of_the_catalogue(language: str) -> N
     chars = {ch for text in texts for ch in text} - LAYOUT
     assert sorted(chars - drawn_by(BODY)) == []
     assert undrawable_in(texts) == []
+
+
+def test_package_data_carries_every_catalogue_file() -> None:
+    """A non-editable ``pip install`` (a wheel) takes the .po files and the .pot along
+    (a wheel built from the tree held them all)."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["app.i18n"]
+    files = [p.relative_to(LOCALE_DIR.parent).as_posix()
+             for p in LOCALE_DIR.rglob("*") if p.is_file()]
+    assert files
+    assert [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []
