@@ -128,3 +128,26 @@ def test_bad_input_ends_with_a_message_and_exit_2(folder: Path, capsys, args, wo
 def test_a_folder_without_a_station_is_refused(tmp_path: Path, capsys) -> None:
     assert run(tmp_path / "empty", "report", "--list") == 2
     assert not (tmp_path / "empty").exists()
+
+
+def test_the_statistics_paper_carries_the_settings_logo(folder: Path, tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from app.services.station_settings import SettingsChange
+
+    buffer = BytesIO()
+    Image.new("RGB", (300, 100), (200, 30, 30)).save(buffer, "PNG")
+    services = open_services(folder)
+    try:
+        boss = services.users.login("boss", "correct-horse")
+        services.station_settings.save(boss, SettingsChange(logo=buffer.getvalue()))
+    finally:
+        services.close()
+    target = tmp_path / "orders.pdf"
+    assert run(folder, "report", "orders", "--from", "2026-11-01", "--to", "2026-11-30",
+               "--pdf", str(target)) == 0
+    page = PdfReader(str(target)).pages[0]
+    assert list(page.images), "the letterhead's logo is not on the paper"

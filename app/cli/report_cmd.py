@@ -154,8 +154,7 @@ def _zone(services: Services) -> tzinfo:
 
 
 def _station(services: Services) -> StationHeader | None:
-    station = services.users.station()
-    return StationHeader(station.name, station.address, station.phone) if station else None
+    return services.reports.letterhead_if_set_up()
 
 
 # -- text -------------------------------------------------------------------------------------

@@ -105,6 +105,10 @@ class ReportService:
         logo, stamp = self.letterhead_images() if self.letterhead_images else (None, None)
         return StationHeader(station.name, station.address, station.phone, logo, stamp)
 
+    def letterhead_if_set_up(self) -> StationHeader | None:
+        """The letterhead (with the settings' logo and stamp), or None before the set-up."""
+        return self.letterhead() if self.users.station() is not None else None
+
     def sheet(self, order: str, letterhead: StationHeader | None = None) -> OrderSheet:
         """The printable facts of the order given by id or by number (SO-...).
 

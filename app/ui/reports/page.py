@@ -185,9 +185,7 @@ class ReportsPage(QWidget):
 
     # -- the choices --------------------------------------------------------------------------
     def _load_choices(self) -> tuple[list[ReportInfo], FilterChoices, StationHeader | None]:
-        station = self.ctx.services.users.station()
-        header = None if station is None else StationHeader(station.name, station.address,
-                                                            station.phone)
+        header = self.ctx.services.reports.letterhead_if_set_up()
         return self.reports.catalogue(), self.reports.choices(), header
 
     def _show_choices(self,
