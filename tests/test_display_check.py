@@ -127,6 +127,15 @@ def test_a_missing_library_is_named_with_its_package_never_another(
     assert "cursor" not in zh + en  # Qt's hint names xcb-cursor0 whatever is missing
 
 
+def test_a_wayland_session_or_a_fallback_list_is_left_to_qt(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt tries wayland then xcb there: xcb's missing libraries must not refuse the start."""
+    monkeypatch.setattr(display_check, "missing_libraries", lambda *_a, **_k: ["libxcb.so.1"])
+    assert find_problems(_clean(DISPLAY=":0", WAYLAND_DISPLAY="wayland-0"), "linux") == []
+    assert find_problems(_clean(DISPLAY=":0", QT_QPA_PLATFORM="wayland;xcb"), "linux") == []
+    assert len(find_problems(_clean(DISPLAY=":0"), "linux")) == 1
+
+
 def test_ldd_finds_what_a_plugin_cannot_load(tmp_path: Path) -> None:
     """A copy of the real xcb plugin whose libxcb-cursor.so.0 reads libxcb-cursor.so.9: the
     probe reports exactly that library (the Qt libraries found through LD_LIBRARY_PATH)."""

@@ -190,13 +190,15 @@ def find_problems(env: Mapping[str, str] | None = None,
     no_default = not names and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
     if no_default or (names[:1] == ["xcb"] and not env.get("DISPLAY")):
         problems.append(_no_display())
-    first = names[0] if names else ("wayland" if env.get("WAYLAND_DISPLAY")
-                                    and not env.get("DISPLAY") else "xcb")
-    plugin = plugin_file(first, env)
+    # the libraries of the one plugin Qt will use; with a fallback list or in a Wayland
+    # session (Qt tries wayland, then xcb) Qt's own fatal message is caught instead, so a
+    # start that could work is never refused
+    chosen = names if names else ([] if env.get("WAYLAND_DISPLAY") else ["xcb"])
+    plugin = plugin_file(chosen[0], env) if len(chosen) == 1 else None
     if plugin is not None:
         missing = missing_libraries(plugin, env)
         if missing:
-            problems.append(_missing(first, missing))
+            problems.append(_missing(chosen[0], missing))
     return problems
 
 
@@ -222,7 +224,8 @@ def qt_fatal_problem(message: str, env: Mapping[str, str] | None = None) -> Disp
 def report(problems: list[DisplayProblem]) -> int:
     """Prints the problems to stderr (and logs them); returns ``EXIT_NO_DISPLAY``."""
     for problem in problems:
-        log.error("the window cannot open: %s", problem.english())
+        if logging.getLogger().handlers:  # else logging's last resort prints it twice
+            log.error("the window cannot open: %s", problem.english())
         for line in problem.lines():
             print(line, file=sys.stderr)
     sys.stderr.flush()
