@@ -20,6 +20,7 @@ wrong.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,8 @@ MIN_CODE = 3
 #: prefix search finds it, the any-part search has nothing to add and is not asked (a rare
 #: 11-digit phrase costs the trigram index 10-20 ms to rule out everything else)
 WHOLE_PHONE = 11
+#: the date and sequence of an order number (20261024-0495), never a phone
+NUMBER_TAIL_RE = re.compile(r"^\d{8}-\d")
 
 
 def any_part_queries(text: str) -> list[tuple[str, str]]:
@@ -68,9 +71,10 @@ def any_part_queries(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     compact = query.replace("-", "").replace(" ", "")
     numeric = compact.isdigit()
-    # a phone's digits are stored bare, an order number with its dashes: try both
-    needles = dict.fromkeys(n for n in (query, digits(query) if numeric else "")
-                            if len(n) >= MIN_CODE)
+    # a phone's digits are stored bare, an order number with its dashes: try both, except
+    # for an order number's date and sequence (the bare digits cost 20 ms of dense trigrams)
+    bare = digits(query) if numeric and not NUMBER_TAIL_RE.match(query) else ""
+    needles = dict.fromkeys(n for n in (query, bare) if len(n) >= MIN_CODE)
     if needles and not query.upper().startswith("SO-"):
         out.append(("codes", " OR ".join(fts_phrase(n) for n in needles)))
     tokens = [] if numeric else query_tokens(query)

@@ -91,6 +91,7 @@ def test_each_kind_of_query_finds_its_orders_and_customers(services, world, quer
 def test_part_of_an_order_number_with_or_without_its_dash(services, world) -> None:
     number = _number(world, "nana")  # SO-BJ001-YYYYMMDD-0002
     assert _orders(services, number[-9:]) == [number]
+    assert _orders(services, number[-13:]) == [number]  # its date and sequence
     assert _orders(services, number[-9:].replace("-", "")) == []  # numbers keep their dash
     assert _orders(services, number) == [number]
 
