@@ -73,6 +73,12 @@ class Table:
         raise KeyError(f"table {self.key} has no column {key!r}")
 
 
+class NoOne(StrEnum):
+    """The label of a row grouping what has no technician (shown by its label, never blank)."""
+
+    TECHNICIAN = "not_assigned"  # 未派工
+
+
 class ChartKind(StrEnum):
     BAR = "bar"  # one bar per row for each value column
     STACKED_BAR = "stacked_bar"
@@ -136,4 +142,4 @@ class ReportResult:
 
 
 __all__ = ["MAX_RANGE_DAYS", "NUMERIC_KINDS", "Chart", "ChartKind", "Column", "ColumnKind",
-           "ReportQuery", "ReportResult", "Table"]
+           "NoOne", "ReportQuery", "ReportResult", "Table"]

@@ -64,8 +64,8 @@ TEXT_ZH: dict[str, str] = {
         "完工当日起第 90 天结束之前又报修（未取消的报修工单；按本地日期计，第 90 天算，"
         "第 91 天不算）。",
     "Repeat rate: repeats / first orders. The technician is the first order's; first "
-    "orders without a technician show an empty name.":
-        "返修率 = 返修数 / 首次工单数。工程师为首次工单的工程师；未派工的首次工单工程师一栏为空。",
+    "orders without a technician show as not assigned.":
+        "返修率 = 返修数 / 首次工单数。工程师为首次工单的工程师；未派工的首次工单记在“未派工”。",
     "Still open: first orders whose 90 days have not all passed yet; their figure may "
     "still grow.": "观察期未满：90 天尚未过完的首次工单，其返修数仍可能增加。",
     "Repeat repairs by model": "返修率按型号",
@@ -194,4 +194,8 @@ TEXT_ZH: dict[str, str] = {
     "Orders cleared": "已排除故障工单数",
     "Orders cleared by technician": "各工程师排除故障工单数",
     "Average score by technician": "各工程师平均分",
+}
+
+LABELS_ZH: dict[str, str] = {
+    "NoOne.TECHNICIAN": "未派工",
 }

@@ -21,6 +21,7 @@ from app.domain.report_tables import (
     ChartKind,
     Column,
     ColumnKind,
+    NoOne,
     ReportQuery,
     ReportResult,
     Table,
@@ -39,7 +40,7 @@ NOTES = (
     "called after the first order's completion and at the latest on the 90th day after "
     "the day of completion (local days: the 90th day counts, the 91st does not).",
     "Repeat rate: repeats / first orders. The technician is the first order's; first "
-    "orders without a technician show an empty name.",
+    "orders without a technician show as not assigned.",
     "Still open: first orders whose 90 days have not all passed yet; their figure may "
     "still grow.",
 )
@@ -151,7 +152,7 @@ def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
               _rows(by_model, lambda m: m), _totals(by_model)),
         Table("by_technician", "Repeat repairs by technician",
               _columns(Column("technician", "Technician")),
-              _rows(by_tech, lambda t: names.get(t) if t else None), _totals(by_tech)),
+              _rows(by_tech, lambda t: names.get(t) or NoOne.TECHNICIAN if t else NoOne.TECHNICIAN), _totals(by_tech)),
     )
     charts = (
         Chart("by_model", ChartKind.BAR, "model", ("repeat_rate",), "Repeat rate by model"),

@@ -17,6 +17,7 @@ from app.domain.report_tables import (
     ChartKind,
     Column,
     ColumnKind,
+    NoOne,
     ReportQuery,
     ReportResult,
     Table,
@@ -81,7 +82,7 @@ def compute(source: ReportSource, query: ReportQuery) -> ReportResult:
     ordered = sorted(orders, key=lambda t: (t is None, -orders[t][1], names.get(t, "")
                                             if t else ""))
     rows = tuple(
-        (names.get(tech) if tech else None,
+        (names.get(tech) or NoOne.TECHNICIAN if tech else NoOne.TECHNICIAN,
          *_cells(orders[tech], [times[m.key].get(tech, EMPTY).average for m in MEASURES],
                  repeats.get(tech, RepeatCounts()), scores.get(tech, (0, 0))))
         for tech in ordered)

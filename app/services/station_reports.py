@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
@@ -26,7 +26,7 @@ from app.services.context import Actor
 from app.services.warranty_policy import current_policy
 from app.store.base import utcnow
 from app.store.database import Database
-from app.store.models import User
+from app.store.models import ServiceOrder, User
 
 #: name -> module; the name is what ``repair-station report NAME`` takes
 REPORT_MODULES: dict[str, str] = {
@@ -129,9 +129,12 @@ class StationReportService:
         return [ReportInfo(n, report_def(n).title) for n in REPORT_MODULES]
 
     def choices(self) -> FilterChoices:
+        """The technicians, and whoever else has orders assigned (a manager who repairs),
+        and the policy's categories."""
+        assigned = select(ServiceOrder.id).where(ServiceOrder.technician_id == User.id).exists()
         with self.db.read() as s:
             users = s.execute(select(User.id, User.display_name)
-                              .where(User.role == "technician")
+                              .where(or_(User.role == "technician", assigned))
                               .order_by(User.display_name)).all()
             policy = current_policy(s)
         return FilterChoices(tuple((u, n) for u, n in users),

@@ -98,3 +98,20 @@ def test_bad_questions_are_refused(station: Services) -> None:
 def test_every_listed_report_loads(station: Services) -> None:
     names = [info.name for info in _reports(station).catalogue()]
     assert names[0] == "orders" and len(names) == len(set(names))
+
+
+def test_the_technician_filter_offers_whoever_has_orders(station: Services) -> None:
+    from app.store.models import User
+
+    with station.db.write() as s:
+        boss = User(username="boss", display_name="张站长", role=Role.MANAGER.value,
+                    password_hash="x")
+        tech = User(username="wang", display_name="王师傅", role=Role.TECHNICIAN.value,
+                    password_hash="x")
+        idle = User(username="li", display_name="李信息员", role=Role.CLERK.value,
+                    password_hash="x")
+        s.add_all([boss, tech, idle])
+        s.flush()
+        s.query(ServiceOrder).filter_by(number="A2").one().technician_id = boss.id
+    names = [name for _id, name in _reports(station).choices().technicians]
+    assert names == sorted(["张站长", "王师傅"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import Services, open_services
-from app.domain.report_tables import ReportQuery
+from app.domain.report_tables import NoOne, ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
 from app.store.models import Customer, Product, ReturnVisit, ServiceOrder, User
@@ -76,7 +76,7 @@ def test_figures_per_technician(station: Services) -> None:
     assert t.rows == (
         ("李工", 2, 1, 35.0, 120.0, 60.0, 1, 0.0, 3.0, 3),
         ("王工", 2, 1, 15.0, 60.0, 120.0, 1, 1.0, 4.5, 4),
-        (None, 1, 0, None, None, None, 0, None, None, 0),
+        (NoOne.TECHNICIAN, 1, 0, None, None, None, 0, None, None, 0),
     )
     assert t.totals == ("Total", 5, 2, 25.0, 90.0, 90.0, 2, 0.5, pytest.approx(27 / 7), 7)
 
