@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
+from app.domain.report_tables import ChartKind
 from app.i18n import tr
 from app.printing.data import Paper, StationHeader
 from app.printing.glyphs import runs
@@ -42,7 +43,8 @@ MAX_BARS = 15
 MAX_SLICES = 8
 PALETTE = tuple(colors.HexColor(c) for c in (
     "#1F4E79", "#C55A11", "#548235", "#7F6000", "#7030A0", "#2E75B6", "#BF9000", "#A5A5A5"))
-CHART_KINDS = ("bar", "stacked_bar", "line", "pie")
+#: the kinds of chart the paper draws (the report model's, by value)
+CHART_KINDS = tuple(kind.value for kind in ChartKind)
 #: how many half-width characters of the body text an A4 frame holds across
 _CHARS_PER_WIDTH = 96
 

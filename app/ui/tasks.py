@@ -66,6 +66,11 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return self._pending > 0
 
+    @property
+    def closed(self) -> bool:
+        """Shut down: a page's late timer must not start work any more."""
+        return self._closed
+
     def run(
         self,
         fn: Callable[[], Any],

@@ -144,6 +144,8 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Reads the figures again (F5, and after every committed change)."""
+        if self.ctx.tasks.closed:  # a change seen while the program shuts down
+            return
         service, actor = self.ctx.services.dashboard, self.ctx.actor
         self.ctx.tasks.run(lambda: service.figures(actor), self._show, self._failed,
                            owner=self)
