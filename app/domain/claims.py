@@ -4,7 +4,7 @@ claim line passes before the station sends it (pure functions over ``ClaimFacts`
 A check either **blocks** the line (it cannot be sent as it stands: remove it) or **warns**
 (the station manager may still send it with a written reason, kept with the claim). Each
 finding carries its check code and the parameters its plain reason needs; the Chinese reason
-is in ``app/i18n/zh_claims.py`` (``REASON_TEXT`` holds the English source texts).
+is in the catalogue's ``claims.po`` (``REASON_TEXT`` holds the English source texts).
 
 Findings about the whole order (its times, phone, serial, purchase proof, a repeat repair,
 the order claimed twice) are raised on the order's first line in the batch, so one override

@@ -36,7 +36,7 @@ class FeedbackStatus(StrEnum):
     SUBMITTED = "submitted"  # 已提交: sent to head office, no longer changed
 
 
-#: the English source text of each category (app/i18n/zh_feedback.py holds the Chinese)
+#: the English source text of each category (the catalogue's feedback.po holds the Chinese)
 CAUSE_TEXT: dict[CauseCategory, str] = {
     CauseCategory.DESIGN: "Design",
     CauseCategory.MATERIAL: "Material",

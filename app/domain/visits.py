@@ -14,7 +14,7 @@ Rules, from the trade (the station's information desk calls the customer back af
   complaint (5, 5, 5, 1 rounds to 4 "satisfied"). So the overall is dissatisfied exactly when
   the answer is.
 
-Texts here are English source text; the screens translate them (``app.i18n.zh_visits``).
+Texts here are English source text; the screens translate them (the catalogue's ``visits.po``).
 Pure: no I/O, nothing of ours imported.
 """
 

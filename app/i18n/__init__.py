@@ -37,8 +37,7 @@ DEFAULT_LANGUAGE = "zh_CN"
 
 #: Python catalogue modules not yet moved into .po files (read into zh_CN); emptied by
 #: ``python -m app.i18n.convert``
-CATALOGUES = ("zh_reports", "zh_report_output", "zh_reports_ui", "zh_search", "zh_maintenance",
-              "zh_backups", "zh_accounts", "zh_settings")
+CATALOGUES: tuple[str, ...] = ()
 
 
 @dataclass

@@ -16,6 +16,6 @@ statement, count sheet):
 2. its name in ``registry.DOCUMENT_MODULES`` (the ``print`` command and the window's document
    menus pick it up); a new ``subject`` also needs its data builder in
    ``app.services.reports``;
-3. its Chinese texts in ``app/i18n/zh_printing.py``; tests/printing runs every registered
+3. its Chinese texts in ``app/i18n/locale/zh_CN/LC_MESSAGES/printing.po`` (and zh_TW); tests/printing runs every registered
    document through the extraction, embedded-font and ink checks.
 """

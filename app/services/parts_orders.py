@@ -135,7 +135,7 @@ class SuggestReason(StrEnum):
     WAITING_ORDERS = "waiting_orders"  # 有工单待件
 
 
-#: what each reason says, for ``tr()`` (the Chinese is in app/i18n/zh_parts_orders.py)
+#: what each reason says, for ``tr()`` (the Chinese is in app/i18n/locale/zh_CN/LC_MESSAGES/parts_orders.po)
 REASON_TEXT = {
     SuggestReason.LOW_STOCK: "At or below its low-stock threshold",
     SuggestReason.WAITING_ORDERS: "Orders are waiting for it",

@@ -30,7 +30,7 @@ class BackupProblem(Exception):
         super().__init__(template.format(**self.params))
 
 
-#: kind -> message; the catalogue (app/i18n/zh_backups.py) has every one
+#: kind -> message; the catalogue (locale/zh_CN/LC_MESSAGES/backups.po) has every one
 PROBLEMS = {
     "missing": "The file {path} does not exist.",
     "unreadable": "The file {path} cannot be read: {error}",
