@@ -205,7 +205,7 @@ def _no_ink_on_images(pdf: bytes) -> None:
 
 ORDER_CASES = [(name, paper) for name, spec in documents().items() if spec.subject == "order"
                for paper in spec.papers]
-SLOW = settings(max_examples=4, deadline=None,
+SLOW = settings(max_examples=2, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -6,28 +6,20 @@ explained in writing, and the month before's clean batch is submitted."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.__main__ import main
-from app.bootstrap import Services, open_services
+from app.bootstrap import Services
 from app.domain.claims import Check, ClaimStatus, Severity
 from app.services.demo_claims import OVERRIDE_REASON
 from app.store.models import OutboxOp
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    data: Path = tmp_path_factory.mktemp("demo_claims")
-    assert main(["--data-dir", str(data), "demo", "--customers", "20", "--orders", "80"]) == 0
-    services = open_services(data)
-    try:
-        yield services
-    finally:
-        services.close()
+@pytest.fixture()
+def demo(demo_station: Services) -> Services:
+    """The session's demo station (20 customers, 80 orders): these tests only read it."""
+    return demo_station
 
 
 def test_last_months_draft_trips_every_check(demo: Services) -> None:
