@@ -55,7 +55,7 @@ class CustomersPage(QWidget):
         self.file: CustomerFile | None = None
 
         self.search_box = QLineEdit(objectName="customer_search")
-        self.search_box.setPlaceholderText(tr("Name, phone or serial number — Enter searches"))
+        self.search_box.setPlaceholderText(tr("Any part of a name, phone, serial number or model — Enter searches"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.returnPressed.connect(self.run_search)
         self.results = QListWidget(objectName="customer_results")

@@ -71,7 +71,7 @@ class OrdersPage(QWidget):
 
         self.search_box = QLineEdit(objectName="order_search")
         self.search_box.setPlaceholderText(
-            tr("Order number, phone, customer name or serial number — Enter searches"))
+            tr("Any part of an order number, phone, name, serial, model or fault — Enter searches"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.returnPressed.connect(self.apply_filter)
         search_button = QPushButton(tr("Search"))
