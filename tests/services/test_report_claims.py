@@ -4,7 +4,7 @@ range left out, rejection reasons counted, the filters and an empty range."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,9 @@ from app.domain.claims import ClaimStatus
 from app.domain.report_tables import ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
-from app.store.models import ClaimBatch, ClaimLine, Customer, ServiceOrder, User
+from app.store.models import ClaimBatch, ClaimLine, ServiceOrder
+from tests.services.report_world import SHANGHAI, customer_and_technicians
 
-SHANGHAI = timezone(timedelta(hours=8))
 RANGE = ReportQuery(date(2026, 10, 15), date(2026, 11, 30))
 
 
@@ -24,12 +24,7 @@ RANGE = ReportQuery(date(2026, 10, 15), date(2026, 11, 30))
 def station(tmp_path: Path) -> Services:
     svc = open_services(tmp_path / "data")
     with svc.db.write() as s:
-        c = Customer(name="张三")
-        s.add_all([c, User(id="t1", username="wang", display_name="王工", role="technician",
-                           password_hash="x"),
-                   User(id="t2", username="li", display_name="李工", role="technician",
-                        password_hash="x")])
-        s.flush()
+        c = customer_and_technicians(s)
         orders = {}
         for number, tech, kind in (("O1", "t1", "repair"), ("O2", "t2", "install"),
                                    ("O3", "t1", "repair")):

@@ -4,7 +4,7 @@ old parts never stock, the stock value now and at the range's ends, turnover, sl
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,10 @@ from app.domain.report_tables import ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
 from app.services.warranty_policy import DEMO_POLICY_CSV, store_policy
-from app.store.models import Customer, Part, Product, ServiceOrder, StockMovement, User
+from app.store.models import Part, Product, ServiceOrder, StockMovement
 from sync.policy_csv import parse
+from tests.services.report_world import SHANGHAI, customer_and_technicians
 
-SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
 NOW = datetime(2026, 12, 5, 4, tzinfo=UTC)
 
@@ -30,12 +30,7 @@ def _at(y: int, m: int, d: int) -> datetime:
 def station(tmp_path: Path) -> Services:
     svc = open_services(tmp_path / "data")
     with svc.db.write() as s:
-        c = Customer(name="张三")
-        s.add_all([c, User(id="t1", username="wang", display_name="王工", role="technician",
-                           password_hash="x"),
-                   User(id="t2", username="li", display_name="李工", role="technician",
-                        password_hash="x")])
-        s.flush()
+        c = customer_and_technicians(s)
         store_policy(s, SYSTEM, parse(DEMO_POLICY_CSV.encode()), source="file", revision=0,
                      now=datetime(2026, 1, 1, tzinfo=UTC))
         aircon = Product(customer_id=c.id, model="KFR-35GW", serial_no="K1")

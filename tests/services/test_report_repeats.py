@@ -5,7 +5,7 @@ empty range."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,10 @@ from app.domain.report_tables import ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
 from app.services.warranty_policy import DEMO_POLICY_CSV, store_policy
-from app.store.models import Customer, Product, ServiceOrder, User
+from app.store.models import Product, ServiceOrder
 from sync.policy_csv import parse
+from tests.services.report_world import SHANGHAI, customer_and_technicians
 
-SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
 LATER = datetime(2027, 6, 1, tzinfo=UTC)
 
@@ -34,12 +34,7 @@ def station(tmp_path: Path) -> Services:
     with svc.db.write() as s:
         store_policy(s, SYSTEM, parse(DEMO_POLICY_CSV.encode()), source="file", revision=0,
                      now=datetime(2026, 10, 1, tzinfo=UTC))
-        c = Customer(name="张三")
-        s.add_all([c, User(id="t1", username="wang", display_name="王工", role="technician",
-                           password_hash="x"),
-                   User(id="t2", username="li", display_name="李工", role="technician",
-                        password_hash="x")])
-        s.flush()
+        c = customer_and_technicians(s)
         p1 = Product(customer_id=c.id, model="KFR-35GW", serial_no="SN1")
         p2 = Product(customer_id=c.id, model="KFR-35GW", serial_no="SN2")
         p3 = Product(customer_id=c.id, model="BCD-200", serial_no="SN3")

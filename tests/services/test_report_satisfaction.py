@@ -4,7 +4,7 @@ counted by status and listed newest first, the filters and an empty range."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,9 @@ from app.domain.enums import OrderStatus
 from app.domain.report_tables import ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
-from app.store.models import Customer, ReturnVisit, ServiceOrder, User
+from app.store.models import ReturnVisit, ServiceOrder
+from tests.services.report_world import SHANGHAI, customer_and_technicians
 
-SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
 
 
@@ -24,12 +24,7 @@ NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
 def station(tmp_path: Path) -> Services:
     svc = open_services(tmp_path / "data")
     with svc.db.write() as s:
-        c = Customer(name="张三")
-        s.add_all([c, User(id="t1", username="wang", display_name="王工", role="technician",
-                           password_hash="x"),
-                   User(id="t2", username="li", display_name="李工", role="technician",
-                        password_hash="x")])
-        s.flush()
+        c = customer_and_technicians(s)
 
         def order(number: str, day: datetime, kind: str = "repair", tech: str | None = None,
                   status: str = "closed", related: ServiceOrder | None = None,

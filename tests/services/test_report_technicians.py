@@ -4,7 +4,7 @@ the unassigned row, totals as the station's figures, the filters and an empty ra
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,9 @@ from app.bootstrap import Services, open_services
 from app.domain.report_tables import NoOne, ReportQuery
 from app.services.context import SYSTEM
 from app.services.station_reports import StationReportService
-from app.store.models import Customer, Product, ReturnVisit, ServiceOrder, User
+from app.store.models import Product, ReturnVisit, ServiceOrder
+from tests.services.report_world import SHANGHAI, customer_and_technicians
 
-SHANGHAI = timezone(timedelta(hours=8))
 NOV = ReportQuery(date(2026, 11, 1), date(2026, 11, 30))
 M = timedelta(minutes=1)
 LATER = datetime(2027, 6, 1, tzinfo=UTC)
@@ -25,12 +25,7 @@ LATER = datetime(2027, 6, 1, tzinfo=UTC)
 def station(tmp_path: Path) -> Services:
     svc = open_services(tmp_path / "data")
     with svc.db.write() as s:
-        c = Customer(name="张三")
-        s.add_all([c, User(id="t1", username="wang", display_name="王工", role="technician",
-                           password_hash="x"),
-                   User(id="t2", username="li", display_name="李工", role="technician",
-                        password_hash="x")])
-        s.flush()
+        c = customer_and_technicians(s)
         p1 = Product(customer_id=c.id, model="KFR-35GW", serial_no="SN1")
         p2 = Product(customer_id=c.id, model="BCD-200", serial_no="SN2")
         s.add_all([p1, p2])
