@@ -27,18 +27,8 @@ class DeskPrompts:
     runner keep going) and calls ``answered`` with the choice."""
 
     def unsaved_changes(self, parent: QWidget, answered: Callable[[Unsaved], None]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Unsaved changes"),
-                          tr("This order has changes that are not saved yet."),
-                          Button.Save | Button.Discard | Button.Cancel, parent)
-        box.setObjectName("unsaved_box")
-        box.setInformativeText(tr("Save them before closing?"))
-        box.button(Button.Save).setText(tr("Save"))
-        box.button(Button.Discard).setText(tr("Discard"))
-        box.button(Button.Cancel).setText(tr("Cancel"))
-        box.setDefaultButton(Button.Save)
-        box.setEscapeButton(Button.Cancel)
-        choices = {Button.Save: Unsaved.SAVE, Button.Discard: Unsaved.DISCARD}
-        _ask(box, lambda button: answered(choices.get(button, Unsaved.CANCEL)))
+        ask_unsaved(parent, "This order has changes that are not saved yet.",
+                    "Save them before closing?", "unsaved_box", answered)
 
     def include_finished(self, parent: QWidget, finished: int, total: int,
                          answered: Callable[[bool | None], None]) -> None:
@@ -56,6 +46,23 @@ class DeskPrompts:
         box.setEscapeButton(Button.Cancel)
         choices = {Button.Yes: True, Button.No: False}
         _ask(box, lambda button: answered(choices.get(button)))
+
+
+def ask_unsaved(parent: QWidget, text: str, question: str, name: str,
+                answered: Callable[[Unsaved], None]) -> None:
+    """保存 / 放弃 / 取消 for unsaved edits (``text``, ``question``: English source texts),
+    window-modal and without blocking; ``answered`` gets the choice (Esc: cancel)."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Unsaved changes"), tr(text),
+                      Button.Save | Button.Discard | Button.Cancel, parent)
+    box.setObjectName(name)
+    box.setInformativeText(tr(question))
+    box.button(Button.Save).setText(tr("Save"))
+    box.button(Button.Discard).setText(tr("Discard"))
+    box.button(Button.Cancel).setText(tr("Cancel"))
+    box.setDefaultButton(Button.Save)
+    box.setEscapeButton(Button.Cancel)
+    choices = {Button.Save: Unsaved.SAVE, Button.Discard: Unsaved.DISCARD}
+    _ask(box, lambda button: answered(choices.get(button, Unsaved.CANCEL)))
 
 
 def _ask(box: QMessageBox, answered: Callable[[Button], None]) -> None:

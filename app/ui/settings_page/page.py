@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.i18n import render, tr
 from app.services.station_settings import SettingsChange
 from app.ui.extensions import UiContext
-from app.ui.orders.desk_prompts import Unsaved
+from app.ui.orders.desk_prompts import Unsaved, ask_unsaved
 from app.ui.settings_page.sections import (
     OK_STYLE,
     BackupSection,
@@ -46,27 +46,8 @@ class SettingsPrompts:
     """The page's question, one object so tests answer it without a modal box."""
 
     def unsaved_changes(self, parent: QWidget, answered: Callable[[Unsaved], None]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Unsaved changes"),
-                          tr("The settings have changes that are not saved yet."),
-                          Button.Save | Button.Discard | Button.Cancel, parent)
-        box.setObjectName("settings_unsaved_box")
-        box.setInformativeText(tr("Save them before leaving?"))
-        box.button(Button.Save).setText(tr("Save"))
-        box.button(Button.Discard).setText(tr("Discard"))
-        box.button(Button.Cancel).setText(tr("Cancel"))
-        box.setDefaultButton(Button.Save)
-        box.setEscapeButton(Button.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        choices = {Button.Save: Unsaved.SAVE, Button.Discard: Unsaved.DISCARD}
-
-        def finished() -> None:
-            clicked = box.clickedButton()
-            button = box.standardButton(clicked) if clicked is not None else Button.Cancel
-            answered(choices.get(button, Unsaved.CANCEL))
-
-        box.finished.connect(finished)
-        box.open()
+        ask_unsaved(parent, "The settings have changes that are not saved yet.",
+                    "Save them before leaving?", "settings_unsaved_box", answered)
 
 
 class SettingsPage(QWidget):
