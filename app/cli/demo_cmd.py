@@ -17,8 +17,9 @@ from app.store.database import Database
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("demo", help="fill an empty data folder with demo data")
-    parser.add_argument("--customers", type=int, default=300)
-    parser.add_argument("--orders", type=int, default=1000)
+    # a first start the newcomer waits for (about 40 s); --orders 1000 and more for a fuller one
+    parser.add_argument("--customers", type=int, default=150)
+    parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--if-empty", action="store_true",
                         help="do nothing (exit 0) when the folder already holds a station")
