@@ -33,6 +33,8 @@ def _write_and_back_up(services, clerk: Actor, ack_path: Path, work: Path) -> No
         n = rng.randrange(3)  # a third of the children start with a backup
         while True:
             if n % 3 == 0:
+                # tells the test a backup is under way (it aims some kills inside one)
+                out.write(json.dumps({"backup_start": n}) + "\n")
                 made = store.make_backup(paths.database, paths.backups, paths.attachments,
                                          "manual")
                 out.write(json.dumps({"backup": made.path.name,

@@ -55,6 +55,14 @@ def _lines(path: Path) -> int:
         return 0
 
 
+def _starts(path: Path) -> int:
+    """How many backups the writers began (their ``backup_start`` lines)."""
+    try:
+        return path.read_bytes().count(b'"backup_start"')
+    except FileNotFoundError:
+        return 0
+
+
 def test_kill_nine_while_writing_and_backing_up(tmp_path, services, station) -> None:
     data_dir = services.paths.root
     clerk = station["clerk"]
@@ -68,11 +76,18 @@ def test_kill_nine_while_writing_and_backing_up(tmp_path, services, station) -> 
     rng = random.Random(4321)
     started = time.monotonic()
     try:
-        for _ in range(KILLS):
-            seen = _lines(ack_path)
+        for kill in range(KILLS):
+            seen, begun = _lines(ack_path), _starts(ack_path)
             server.stdin.write("fork\n")
             server.stdin.flush()
             pid = int(server.stdout.readline())
+            if kill % 10 == 0:  # every tenth kill lands just after a backup began
+                deadline = time.monotonic() + 20
+                while _starts(ack_path) <= begun and time.monotonic() < deadline:
+                    time.sleep(0.002)
+                assert _starts(ack_path) > begun, "the writer began no backup"
+                os.kill(pid, signal.SIGKILL)
+                continue
             # the kill lands at a random moment after a random number of finished steps, so
             # every child gets somewhere however loaded the machine is
             wanted, deadline = seen + rng.choice((0, 1, 1, 2)), time.monotonic() + 20
