@@ -117,7 +117,9 @@ def test_kill_nine_while_writing_and_backing_up(tmp_path, services, station) -> 
         assert ack["backup"] in names or not (paths.backups / ack["backup"]).exists()
     for entry in paths.backups.iterdir():  # anything else is a leftover no list shows
         assert entry.name in names or entry.name.startswith(".")
-    assert list(paths.backups.glob(".tmp-*")), "no kill landed inside a backup"
+    # kills landed inside backups: some begun were never finished (their half folders may
+    # already be gone, cleared by a later backup)
+    assert _starts(ack_path) > len(acked_backups), "no kill landed inside a backup"
 
     check = open_services(data_dir)
     try:
