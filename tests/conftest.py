@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the stations' keys go to a folder of this run, never the user's own configuration folder
+# (a keyring on a developer's PC is left alone too: the file seal is what every test uses)
+os.environ.setdefault("REPAIR_STATION_KEY_DIR", __import__("tempfile").mkdtemp(prefix="rs-keys-"))
+os.environ.setdefault("REPAIR_STATION_KEY_FILE_ONLY", "1")
 
 from collections.abc import Iterator
 from datetime import UTC, datetime

@@ -7,7 +7,6 @@ prints the recovery offer with exit 3 instead of a traceback."""
 from __future__ import annotations
 
 import io
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from app.services.recovery import CLOSE_REQUEST, RUNNING_LOCK, local_time
 from app.services.users import NewStation, NewUser
 from app.store import backups as store
 from app.store.file_lock import FileLock
+from tests.station_files import station_connect
 
 
 def _station(tmp_path: Path) -> Path:
@@ -48,7 +48,7 @@ def _add_order(folder: Path) -> None:
 
 
 def _orders(folder: Path) -> int:
-    with sqlite3.connect(folder / "station.sqlite3") as conn:
+    with station_connect(folder / "station.sqlite3") as conn:
         return conn.execute("SELECT count(*) FROM service_orders").fetchone()[0]
 
 
@@ -68,7 +68,7 @@ def test_backup_then_restore_with_yes(tmp_path: Path, capsys) -> None:
     assert local_time(backup.manifest.created) in out and "被替换的数据库保留为" in out
     assert _orders(folder) == 0
     (replaced,) = (folder / "backups").glob("replaced-*.sqlite3")
-    with sqlite3.connect(replaced) as conn:
+    with station_connect(replaced) as conn:
         assert conn.execute("SELECT count(*) FROM service_orders").fetchone() == (1,)
     kinds = [b.manifest.kind for b in store.list_backups(folder / "backups")]
     assert sorted(kinds) == ["before-restore", "manual"]

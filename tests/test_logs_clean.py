@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 from app import logs
 from app.__main__ import main
+from tests.station_files import station_connect
 from tests.sync.faults.harness import LiveHq
 
 
@@ -32,7 +32,7 @@ def hq(tmp_path: Path) -> Iterator[LiveHq]:
 
 def _personal(database: Path) -> set[str]:
     """Every customer's name and phone (as stored and as digits) in the station database."""
-    with sqlite3.connect(database) as conn:
+    with station_connect(database) as conn:
         names = {row[0] for row in conn.execute("SELECT name FROM customers")}
         phones = set()
         for number, digits in conn.execute("SELECT number, digits FROM customer_phones"):
@@ -51,7 +51,7 @@ def test_no_password_token_phone_or_name_in_the_logs_after_demo_and_sync(
     passwords = re.findall(r"密码: (\S+)", capsys.readouterr().out)
     assert len(passwords) >= 3
 
-    with sqlite3.connect(root / "station.sqlite3") as conn:
+    with station_connect(root / "station.sqlite3") as conn:
         code = conn.execute("SELECT code FROM station").fetchone()[0]
     assert hq.admin is not None
     token = hq.admin.add_station(code, "演示站")

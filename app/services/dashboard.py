@@ -19,7 +19,6 @@ each against its list):
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -31,6 +30,7 @@ from app.domain.permissions import Permission
 from app.domain.sla import ARRIVE_WITHIN, CLEAR_WITHIN, RESPOND_WITHIN, SlaTimes, clocks
 from app.services.context import Actor
 from app.services.stock_queries import stock_list_params, stock_list_sql
+from app.store import sqlite_driver
 from app.store.base import utcnow
 from app.store.database import Database
 
@@ -105,7 +105,7 @@ class DashboardService:
         midnight = datetime.combine(today, time(0), zone)
         pooled = self.db.engine.raw_connection()
         try:
-            raw: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+            raw: sqlite_driver.Connection = pooled.driver_connection  # type: ignore[assignment]
             raw.execute("BEGIN")
             try:
                 return self._read(raw, now, zone, today, midnight)
@@ -114,7 +114,7 @@ class DashboardService:
         finally:
             pooled.close()
 
-    def _read(self, raw: sqlite3.Connection, now: datetime, zone: tzinfo, today: date,
+    def _read(self, raw: sqlite_driver.Connection, now: datetime, zone: tzinfo, today: date,
               midnight: datetime) -> DashboardFigures:
         def one(sql: str, values: tuple[object, ...] = ()) -> int:
             return int(raw.execute(sql, values).fetchone()[0] or 0)
@@ -158,7 +158,7 @@ class DashboardService:
             outbox_pending=one("SELECT count(*) FROM outbox WHERE acked_at IS NULL"),
         )
 
-    def _sla(self, raw: sqlite3.Connection, now: datetime, zone: tzinfo,
+    def _sla(self, raw: sqlite_driver.Connection, now: datetime, zone: tzinfo,
              today: date) -> tuple[int, int]:
         """(orders within every promise, orders counted) of this month's calls."""
         month = today.replace(day=1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -24,6 +23,7 @@ from app.domain import validation as v
 from app.domain.enums import OrderStatus
 from app.domain.sla import ARRIVE_WITHIN, CLEAR_WITHIN, RESPOND_WITHIN
 from app.services import search_any
+from app.store import sqlite_driver
 from app.store.models import Customer, CustomerPhone, Product, ServiceOrder, User
 
 PAGE_SIZE = 100
@@ -181,7 +181,7 @@ def _period_bounds(prefix: str) -> tuple[datetime, datetime] | None:
             datetime.combine(end, time(), UTC) + margin)
 
 
-def _is_broad(raw: sqlite3.Connection, shape: _Shape, params: dict[str, Any]) -> bool:
+def _is_broad(raw: sqlite_driver.Connection, shape: _Shape, params: dict[str, Any]) -> bool:
     """Whether a name or phone prefix matches so many customers (counted up to a cap).
     Seven digits or three characters are taken as narrow without asking: the count would
     cost more than the search it guards."""
@@ -288,7 +288,7 @@ def page_sql(shape: _Shape) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     return str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
 
 
-def prepare(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+def prepare(raw: sqlite_driver.Connection, flt: OrderFilter, now: datetime,
             after: Cursor | None = None, limit: int = PAGE_SIZE) -> tuple[str, tuple[Any, ...]]:
     """The SQL and positional values of one page of a search (the benchmark runs the same)."""
     shape, params = plan(flt, now, after, limit)
@@ -299,14 +299,14 @@ def prepare(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
     return sql, tuple(values[k] for k in order)
 
 
-def search_page(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+def search_page(raw: sqlite_driver.Connection, flt: OrderFilter, now: datetime,
                 after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[OrderRow]:
     """One page on a DBAPI connection (in autocommit: the read is its own snapshot): what the
     prefix search finds first, then what the any-part search adds (``search_any``)."""
     return search_any.order_page(raw, flt, now, after, limit)
 
 
-def prefix_page(raw: sqlite3.Connection, flt: OrderFilter, now: datetime,
+def prefix_page(raw: sqlite_driver.Connection, flt: OrderFilter, now: datetime,
                 after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[OrderRow]:
     """One page of the prefix search alone (number, phone digits, name, exact serial)."""
     sql, values = prepare(raw, flt, now, after, limit)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -43,6 +42,7 @@ from app.domain import validation as v
 from app.domain.search_words import digits, fts_phrase, query_tokens
 from app.services.search_build import index_ready
 from app.services.search_docs import CUSTOMERS, ORDERS, _rows, doc_of
+from app.store import sqlite_driver
 
 #: tier-1 kind -> (order FTS table, customer FTS table)
 FTS = {"codes": ("order_codes_fts", "customer_codes_fts"),
@@ -121,7 +121,7 @@ def any_part_source(shape_kind: str) -> FtsSource:
     return FtsSource(source, fts.c.rowid, match)
 
 
-def order_page(raw: sqlite3.Connection, flt: Any, now: datetime, after: Any,
+def order_page(raw: sqlite_driver.Connection, flt: Any, now: datetime, after: Any,
                limit: int) -> list[Any]:
     """One page of ``OrderService.search``: tier 0, then tier 1 (see the module doc)."""
     from app.services import order_queries as q
@@ -160,7 +160,7 @@ def tier_one_sql(flt: Any, now: datetime, kind: str, match: str, after_doc: int 
     return sql, tuple(values[k] for k in order)
 
 
-def _tier_one(raw: sqlite3.Connection, flt: Any, now: datetime,
+def _tier_one(raw: sqlite_driver.Connection, flt: Any, now: datetime,
               kinds: list[tuple[str, str]], after_doc: int | None, limit: int) -> list[Any]:
     from app.services import order_queries as q
 
@@ -178,7 +178,7 @@ def _whole_phone(text: str) -> bool:
     return compact.isdigit() and len(compact) >= WHOLE_PHONE
 
 
-def _prefix_hit(raw: sqlite3.Connection, flt: Any, now: datetime, order_id: str) -> bool:
+def _prefix_hit(raw: sqlite_driver.Connection, flt: Any, now: datetime, order_id: str) -> bool:
     """Does tier 0 find this order (the same text options as ``order_queries.page_sql``)?"""
     from app.services import order_queries as q
 

@@ -18,7 +18,6 @@ the build runs is never left behind.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from sqlalchemy import Connection
 
 from app.domain.search_words import WORDS_VERSION
 from app.services.search_docs import _rows, index_customers, index_orders
+from app.store import sqlite_driver
 from app.store.database import Database
 
 #: index name -> (records' table, writer of their documents)
@@ -64,7 +64,7 @@ def index_ready(conn: Any, name: str) -> bool:
     connection.)"""
     try:
         rows = _rows(conn, "SELECT version, complete FROM search_state WHERE name = ?", (name,))
-    except sqlite3.OperationalError:  # a database older than 0009 has no index at all
+    except sqlite_driver.OperationalError:  # a database older than 0009 has no index at all
         return False
     return bool(rows) and rows[0][0] == WORDS_VERSION and bool(rows[0][1])
 

@@ -10,7 +10,6 @@ the printed paper all show that one result. Modules load on first use.
 from __future__ import annotations
 
 import importlib
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from app.domain.report_tables import ReportQuery, ReportResult
 from app.domain.warranty_policy import WarrantyPolicy
 from app.services.context import Actor
 from app.services.warranty_policy import current_policy
+from app.store import sqlite_driver
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import ServiceOrder, User
@@ -44,7 +44,7 @@ REPORT_MODULES: dict[str, str] = {
 class ReportSource:
     """What a report reads: ``raw`` is inside one read transaction (a consistent snapshot)."""
 
-    raw: sqlite3.Connection
+    raw: sqlite_driver.Connection
     tz: tzinfo
     now: datetime
     policy: WarrantyPolicy
@@ -157,7 +157,7 @@ class StationReportService:
             policy = current_policy(s)
         pooled = self.db.engine.raw_connection()
         try:
-            raw: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+            raw: sqlite_driver.Connection = pooled.driver_connection  # type: ignore[assignment]
             raw.execute("BEGIN")
             try:
                 yield ReportSource(raw, zone, now, policy)

@@ -14,7 +14,6 @@ Session per keystroke would cost more than SQLite's work.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +23,7 @@ from app.domain import validation as v
 from app.domain.parts import MovementKind
 from app.services import text_input as t
 from app.services.errors import not_found
+from app.store import sqlite_driver
 from app.store.database import Database
 
 PAGE_SIZE = 100
@@ -196,11 +196,11 @@ def history_params(part_id: str, after: HistoryCursor | None, limit: int) -> tup
     return (part_id, *key) * 3 + (limit,)
 
 
-def on_hand(raw: sqlite3.Connection, part_id: str) -> int:
+def on_hand(raw: sqlite_driver.Connection, part_id: str) -> int:
     return int(raw.execute(ON_HAND_SQL, (part_id,)).fetchone()[0])
 
 
-def stock_page(raw: sqlite3.Connection, text: str = "", *, low: bool = False,
+def stock_page(raw: sqlite_driver.Connection, text: str = "", *, low: bool = False,
                held: bool = True, after: str | None = None,
                limit: int = PAGE_SIZE) -> list[StockRow]:
     """One page of the stock list on a DBAPI connection (the benchmark runs the same)."""
@@ -209,7 +209,7 @@ def stock_page(raw: sqlite3.Connection, text: str = "", *, low: bool = False,
     return list(map(StockRow._make, rows))
 
 
-def history_page(raw: sqlite3.Connection, part_id: str, after: HistoryCursor | None = None,
+def history_page(raw: sqlite_driver.Connection, part_id: str, after: HistoryCursor | None = None,
                  limit: int = PAGE_SIZE) -> list[HistoryRow]:
     rows = raw.execute(history_sql(after is not None),
                        history_params(part_id, after, limit)).fetchall()

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from app.store.key_seal import keyring_usable
+
 KEYRING_SERVICE = "RepairStation sync"
 TOKEN_FILENAME = "sync-token"
 
@@ -87,22 +89,6 @@ class KeyringTokenStore:
 
         with contextlib.suppress(PasswordDeleteError):
             keyring.delete_password(KEYRING_SERVICE, self.account)
-
-
-def keyring_usable() -> bool:
-    """True when a real keyring backend is present (not the 'fail' or null backends)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return False
-    try:
-        backend = keyring.get_keyring()
-    except Exception:  # a broken backend configuration means: no keyring
-        return False
-    if isinstance(backend, fail.Keyring):
-        return False
-    return getattr(backend, "priority", 0) > 0
 
 
 #: set to "1" to keep the token in the user-only file even where a keyring exists

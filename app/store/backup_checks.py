@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.store import sqlite_driver
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: the tables every station database has had since the first schema
@@ -80,13 +81,14 @@ def read_header(path: Path) -> None:
         raise problem("truncated", path=path, size=size, expected=pages * page_size)
 
 
-def _connect_ro(path: Path, immutable: bool) -> sqlite3.Connection:
+def _connect_ro(path: Path, immutable: bool) -> sqlite_driver.Connection:
     """A file nobody writes (a backup) is opened read-only and immutable; the live database
     normally (a read-only connection cannot replay its WAL), and only read."""
     if immutable:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        conn = sqlite_driver.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", None,
+                                     uri=True)
     else:
-        conn = sqlite3.connect(path, timeout=10)
+        conn = sqlite_driver.connect(path, None, timeout=10)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
@@ -101,7 +103,7 @@ def check_pages(path: Path, full: bool, immutable: bool = False) -> None:
                                 else "PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite_driver.DatabaseError as exc:
         raise problem("damaged", path=path, error=exc) from None
     if [tuple(r) for r in rows] != [("ok",)]:
         first = "; ".join(str(r[0]) for r in rows[:3])
@@ -131,7 +133,7 @@ def _check_core(path: Path) -> None:
                                   error="; ".join(str(r[0]) for r in rows[:3]))
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite_driver.DatabaseError as exc:
         raise problem("damaged", path=path, error=exc) from None
 
 
@@ -174,7 +176,7 @@ def read_facts(path: Path, immutable: bool = False) -> DatabaseFacts:
         if "sqlite_sequence" in tables:
             row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
             seq = max(seq, row[0] if row else 0)
-    except sqlite3.DatabaseError as exc:
+    except sqlite_driver.DatabaseError as exc:
         raise problem("damaged", path=path, error=exc) from None
     finally:
         conn.close()
@@ -204,7 +206,7 @@ def readable_facts(path: Path) -> DatabaseFacts | None:
     try:
         check_pages(path, full=False)
         return read_facts(path)
-    except (BackupProblem, sqlite3.Error, OSError):
+    except (BackupProblem, sqlite_driver.Error, OSError):
         return None
 
 

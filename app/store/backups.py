@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.domain.parts import DocumentPrefix
+from app.store import sqlite_driver
 from app.store.backup_checks import (
     BackupProblem,
     DatabaseFacts,
@@ -113,15 +113,15 @@ def copy_database(source: Path, target: Path) -> None:
     """``source`` copied whole into a new file ``target`` through the online backup API (one
     step: a consistent snapshot even while another process writes), then checked with
     ``integrity_check`` and made a self-contained rollback-journal file."""
-    src = sqlite3.connect(source, timeout=10)
+    src = sqlite_driver.connect(source, None, timeout=10)
     try:
         src.execute("PRAGMA busy_timeout = 10000")
-        dest = sqlite3.connect(target)
+        dest = sqlite_driver.connect(target, None)
         try:
             src.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")
             rows = dest.execute("PRAGMA integrity_check").fetchall()
-        except sqlite3.DatabaseError as exc:
+        except sqlite_driver.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             raise problem("damaged", path=source, error=exc) from None
@@ -390,7 +390,7 @@ def _seq_floor(restored: DatabaseFacts, current: DatabaseFacts | None,
     return max(floor, int(now.timestamp() * 1_000_000))
 
 
-def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int,
+def _carry_over(conn: sqlite_driver.Connection, current: Path | None, floor: int,
                 skip_days: list[date]) -> None:
     """In the restored copy: the outbox counter moved to ``floor``; the day counters of order
     and document numbers no lower than the replaced database's, so a number it issued is not
@@ -419,7 +419,7 @@ def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int,
         for day in skip_days:
             _skip_numbers(conn, day)
         conn.execute("COMMIT")
-    except sqlite3.Error:
+    except sqlite_driver.Error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
@@ -433,7 +433,7 @@ def _carry_over(conn: sqlite3.Connection, current: Path | None, floor: int,
 NUMBER_GAP = 300
 
 
-def _skip_numbers(conn: sqlite3.Connection, day: date) -> None:
+def _skip_numbers(conn: sqlite_driver.Connection, day: date) -> None:
     conn.execute("INSERT INTO order_counters (day, last) VALUES (?, ?) ON CONFLICT (day) "
                  "DO UPDATE SET last = last + ?", (day.isoformat(), NUMBER_GAP, NUMBER_GAP))
     for prefix in DocumentPrefix:
@@ -482,7 +482,7 @@ def restore(path: Path, db_path: Path, backup_dir: Path, attachments_dir: Path,
         pending = restoring_path(db_path)
         pending.unlink(missing_ok=True)
         copy_database(candidate.database, pending)
-        conn = sqlite3.connect(pending, isolation_level=None)
+        conn = sqlite_driver.connect(pending, None, isolation_level=None)
         try:
             _carry_over(conn, db_path if current is not None else None, floor,
                         [] if current is not None else _days_since(candidate.created, now))

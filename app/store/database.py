@@ -1,6 +1,7 @@
 """The engine and its SQLite pragmas, and short-lived sessions for reading and writing.
 
-Every connection gets WAL, ``synchronous=FULL`` (a saved claim survives a power cut),
+Connections go through ``app.store.sqlite_driver`` (SQLCipher): the station's file is keyed
+with its ``StoreKey`` before anything else is read. Every connection gets WAL, ``synchronous=FULL`` (a saved claim survives a power cut),
 foreign keys and a busy timeout. ``write()`` sessions start with ``BEGIN IMMEDIATE`` so a
 read-then-write step (numbering, duplicate checks) cannot interleave with another writer.
 """
@@ -14,6 +15,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.store import sqlite_driver
+from app.store.store_key import StoreKey
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -40,15 +44,23 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(db_path: Path | str, synchronous: str = "FULL") -> Engine:
+def make_engine(db_path: Path | str, synchronous: str = "FULL",
+                key: StoreKey | None = None) -> Engine:
     """``synchronous`` stays FULL for the program; only bulk fills that can be redone from
-    scratch (the demo generator) may trade durability for speed."""
+    scratch (the demo generator) may trade durability for speed. ``key`` None opens an
+    unencrypted file (tests' scratch stores, a plain database being migrated)."""
     if synchronous not in SYNCHRONOUS_MODES:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}")
-    url = "sqlite://" if str(db_path) == ":memory:" else f"sqlite:///{Path(db_path)}"
+    memory = str(db_path) == ":memory:"
+    url = "sqlite://" if memory else f"sqlite:///{Path(db_path)}"
+    target = ":memory:" if memory else str(Path(db_path))
+
+    def creator() -> sqlite_driver.Connection:
+        return sqlite_driver.connect(target, key, check_same_thread=False, timeout=10)
+
     # hide_parameters: a database error's text (logged, shown in a crash report) carries the
     # statement but never the customer's name or phone it was writing
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
+    engine = create_engine(url, module=sqlite_driver.driver, creator=creator,
                            hide_parameters=True)
     event.listen(engine, "connect", _pragmas(synchronous))
     event.listen(engine, "begin", _on_begin)
@@ -58,16 +70,19 @@ def make_engine(db_path: Path | str, synchronous: str = "FULL") -> Engine:
 class Database:
     """Hands out one short session per service call."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key: StoreKey | None = None) -> None:
         self.engine = engine
+        #: the store's key (None for an unencrypted store): backups and photos use it too
+        self.key = key
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(immediate=True), expire_on_commit=False
         )
 
     @classmethod
-    def open(cls, db_path: Path | str, synchronous: str = "FULL") -> Database:
-        return cls(make_engine(db_path, synchronous))
+    def open(cls, db_path: Path | str, synchronous: str = "FULL",
+             key: StoreKey | None = None) -> Database:
+        return cls(make_engine(db_path, synchronous, key), key)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

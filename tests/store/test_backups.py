@@ -5,7 +5,6 @@ listed newest first, kept by the retention rule, checked before a restore, resto
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from app.services.orders import NewOrder
 from app.store import backups as store
 from app.store.backup_checks import BackupProblem, check_candidate, health_check
 from app.store.models import OutboxOp, ServiceOrder
+from tests.station_files import station_connect
 
 
 def _order(services, actor, i: int):  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ def _photo(path: Path) -> Path:
 
 
 def _rows(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
+    conn = station_connect(db)
     try:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
                 for t in ("service_orders", "customers", "attachments", "audit_log")}
@@ -135,7 +135,7 @@ def test_backup_during_writes_restores_to_a_consistent_state(services, station) 
         stop.set()
         writer.join()
     for backup in backups:
-        conn = sqlite3.connect(backup.database)
+        conn = station_connect(backup.database)
         try:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -159,7 +159,7 @@ def test_restore_gives_back_exactly_the_backup_and_keeps_the_replaced_db(
     _order(services, station["clerk"], 2)
     paths = services.paths
     services.close()
-    with sqlite3.connect(paths.database) as conn:
+    with station_connect(paths.database) as conn:
         before = conn.execute("SELECT count(*) FROM service_orders").fetchone()[0]
         last_seq = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
     import shutil
@@ -168,7 +168,7 @@ def test_restore_gives_back_exactly_the_backup_and_keeps_the_replaced_db(
     assert _rows(paths.database) == expected
     assert done.attachments_added == 1 and any(paths.attachments.glob("*/*"))
     assert done.replaced is not None and done.replaced.name.startswith("replaced-")
-    with sqlite3.connect(done.replaced) as conn:  # the replaced database, whole, aside
+    with station_connect(done.replaced) as conn:  # the replaced database, whole, aside
         assert conn.execute("SELECT count(*) FROM service_orders").fetchone()[0] == before
     assert not Path(str(paths.database) + "-wal").exists() or \
         Path(str(paths.database) + "-wal").stat().st_size == 0
@@ -210,7 +210,7 @@ def test_a_zip_from_backup_to_restores_too(services, station, tmp_path: Path) ->
 def test_a_newer_schema_backup_is_refused(services, station, tmp_path: Path) -> None:
     backup = store.make_backup(services.paths.database, services.paths.backups,
                                services.paths.attachments, "manual")
-    with sqlite3.connect(backup.database) as conn:
+    with station_connect(backup.database) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = services.paths.database.read_bytes()
     with pytest.raises(BackupProblem) as err:
@@ -222,7 +222,7 @@ def test_a_newer_schema_backup_is_refused(services, station, tmp_path: Path) -> 
 
 def test_not_a_station_database_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite3"
-    with sqlite3.connect(other) as conn:
+    with station_connect(other) as conn:
         conn.execute("CREATE TABLE t (x)")
     with pytest.raises(BackupProblem) as err:
         check_candidate(other)
@@ -268,7 +268,7 @@ def test_each_kind_of_damage_is_found_at_start_up(services, station, kind: str) 
     services.backups.backup_now(station["clerk"])
     paths = services.paths
     services.close()
-    with sqlite3.connect(paths.database) as conn:
+    with station_connect(paths.database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _damage(paths.database, kind)
     found = health_check(paths.database)
@@ -300,7 +300,7 @@ def test_a_large_database_has_its_core_tables_checked_at_start_up(services, stat
     page is checked each day by the daily backup); a damaged core table is still found."""
     paths = services.paths
     services.close()
-    with sqlite3.connect(paths.database) as conn:
+    with station_connect(paths.database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'users'").fetchone()
     assert health_check(paths.database, full_check_bytes=0) is None

@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from app.bootstrap import open_services
 from app.store import backups as store
 from app.store.backup_checks import check_candidate, health_check
 from app.store.models import ServiceOrder
+from tests.station_files import station_connect
 
 KILLS = 100
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def _assert_whole(backup: store.Backup) -> None:
     assert len(files) == backup.manifest.attachments
     for f in files:
         assert hashlib.sha256(f.read_bytes()).hexdigest() == f.name
-    conn = sqlite3.connect(f"{backup.database.as_uri()}?mode=ro&immutable=1", uri=True)
+    conn = station_connect(f"{backup.database.as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         names = {f.name for f in files}
         rows = {r[0] for r in conn.execute("SELECT sha256 FROM attachments")}

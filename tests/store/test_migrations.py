@@ -3,7 +3,6 @@ database from a newer program refused untouched."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from app.bootstrap import open_services
 from app.store import migrate
 from app.store.database import make_engine
 from app.store.migrate import DatabaseTooNew
+from tests.station_files import station_connect
 
 
 def _revisions() -> list[str]:
@@ -51,7 +51,7 @@ def test_previous_version_with_data_is_backed_up_then_upgraded(tmp_path: Path, o
     backup = migrate.upgrade(engine, db_path, tmp_path / "backups")
     if old != "base-only":
         assert backup is not None and Path(backup).exists()
-        with sqlite3.connect(backup) as conn:
+        with station_connect(backup) as conn:
             assert conn.execute("select name from station").fetchone() == ("老站",)
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as conn:
@@ -63,7 +63,7 @@ def test_newer_database_is_refused_and_untouched(tmp_path: Path) -> None:
     data = tmp_path / "station"
     open_services(data).close()
     db_file = data / "station.sqlite3"
-    with sqlite3.connect(db_file) as conn:
+    with station_connect(db_file) as conn:
         conn.execute("update alembic_version set version_num = '9999_future'")
     before = db_file.read_bytes()
     with pytest.raises(DatabaseTooNew) as err:

@@ -3,17 +3,16 @@ a non-zero exit, untouched; ``--self-test`` on an empty folder checks the first-
 
 from __future__ import annotations
 
-import sqlite3
-
 from app.bootstrap import open_services
 from app.ui.launch import run_gui
+from tests.station_files import station_connect
 
 
 def test_database_too_new_is_refused_untouched(qtbot, tmp_path, capsys):
     folder = tmp_path / "newer"
     open_services(folder).close()
     database = folder / "station.sqlite3"
-    with sqlite3.connect(database) as conn:
+    with station_connect(database) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     before = database.read_bytes()
 

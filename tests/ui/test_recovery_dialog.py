@@ -5,7 +5,6 @@ damaged database here instead of a traceback, and the daily backup timer makes o
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog
@@ -20,6 +19,7 @@ from app.ui.launch import run_gui
 from app.ui.startup.backup_timer import DailyBackup
 from app.ui.startup.recovery_dialog import RecoveryDialog
 from app.ui.tasks import TaskRunner
+from tests.station_files import station_connect
 
 
 def _damaged_station(root: Path, with_backup: bool = True) -> DataPaths:
@@ -118,7 +118,7 @@ def test_the_daily_backup_timer_makes_one_backup(qtbot, tmp_path: Path) -> None:
         timer.check()  # not due again the same day
         qtbot.waitUntil(lambda: not timer._running, timeout=10_000)
         assert [b.kind for b in backups.backups()] == ["daily"]
-        with sqlite3.connect(backups.backups()[0].path / "station.sqlite3") as conn:
+        with station_connect(backups.backups()[0].path / "station.sqlite3") as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         tasks.shutdown()

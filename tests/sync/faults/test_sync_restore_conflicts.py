@@ -3,7 +3,6 @@ the station clock moved a year back and forward. Real server, both sides compare
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from app.domain.enums import OrderStatus
 from sync.client import SyncEngine
 from sync.hq.admin import DispatchInput
 from tests.conftest import ManualClock
+from tests.station_files import station_connect
 from tests.sync.faults.harness import (
     FaultProxy,
     LiveHq,
@@ -26,7 +26,7 @@ from tests.sync.faults.workload import advance, boss, complete, new_orders
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src, dst = station_connect(source), station_connect(target)
     try:
         src.backup(dst)
     finally:

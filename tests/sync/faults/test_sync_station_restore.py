@@ -12,7 +12,6 @@ numbering, head office drops the new order without a word.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from app.store import backups as store
 from app.store.models import OutboxOp, ServiceOrder
 from sync.hq.admin import DispatchInput
 from sync.hq.models import HqHighWater, HqOrder, HqReceivedOp, HqRejectedOp, HqStation
+from tests.station_files import station_connect
 from tests.sync.faults.harness import LiveHq, StationRig, fast_transport, make_station
 from tests.sync.faults.workload import new_orders
 
@@ -88,7 +88,7 @@ def test_changes_after_a_restore_reach_head_office_and_nothing_it_holds_is_lost(
     finally:
         rig.close()
     paths = rig.services.paths
-    with sqlite3.connect(paths.database) as conn:
+    with station_connect(paths.database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if lost_db == "damaged":
         _break(paths.database)
@@ -137,7 +137,7 @@ def test_without_the_new_numbering_head_office_drops_the_change(tmp_path: Path,
         rig.close()
     paths = rig.services.paths
     done = store.restore(backup.path, paths.database, paths.backups, paths.attachments)
-    with sqlite3.connect(paths.database) as conn:  # the numbering as it was before the fix
+    with station_connect(paths.database) as conn:  # the numbering as it was before the fix
         conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'",
                      (backup.manifest.outbox_seq,))
     assert done.outbox_seq_floor > backup.manifest.outbox_seq

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +9,7 @@ from sqlalchemy import text
 
 from app.store import migrate
 from app.store.database import Database
+from tests.station_files import station_connect
 
 
 def _make_0001(db_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_upgrade_from_0001_backs_up_and_keeps_data(tmp_path: Path) -> None:
     finally:
         db.dispose()
     assert backup is not None
-    old = sqlite3.connect(backup)
+    old = station_connect(backup)
     try:
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert old.execute("SELECT count(*) FROM outbox").fetchone() == (3,)
