@@ -13,6 +13,7 @@ from app.paths import DataPaths, default_data_dir
 from app.services import search_docs, search_index
 from app.services.backups import BackupService, read_settings
 from app.services.claims import ClaimService
+from app.services.customer_privacy import CustomerPrivacyService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
 from app.services.events import ChangeBus
@@ -81,6 +82,7 @@ class Services:
     knowledge: KnowledgeService
     backups: BackupService
     station_settings: StationSettingsService
+    privacy: CustomerPrivacyService
 
     def close(self) -> None:
         self.db.dispose()
@@ -152,4 +154,7 @@ def build_services(
         knowledge=KnowledgeService(db, clock),
         backups=BackupService(paths, sync._running, clock),  # no backup during a sync
         station_settings=station_settings,
+        # photos read as files for now; the encrypted attachment store's reader replaces it
+        privacy=CustomerPrivacyService(db, bus, lambda d: orders.attachment_path(d).read_bytes(),
+                                       reports.letterhead_if_set_up, clock),
     )

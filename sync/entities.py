@@ -125,6 +125,11 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("order_payment", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _UPSERT, "order_payments",
                    "what a customer paid for an order, or the manager's waiver (收款)"),
+        # a customer's personal data erased on request (app/services/customer_privacy.py):
+        # head office erases its copy and keeps the record (sync/hq/erasure.py)
+        EntitySpec("customer_erasure", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _EVENT, "customer_erasures",
+                   "a customer's personal data erased on request, with who asked and why"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -182,6 +187,7 @@ REFERENCES: dict[str, dict[str, str]] = {
                       "submitted_by": "user"},
     "return_visit": {"order_id": "service_order", "visited_by": "user",
                      "complaint_order_id": "service_order"},
+    "customer_erasure": {"customer_id": "customer", "erased_by": "user"},
 }
 
 

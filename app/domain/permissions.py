@@ -47,6 +47,9 @@ class Permission(StrEnum):
     CUSTOMER_EDIT = "customer.edit"
     PRODUCT_ADD = "product.add"
     PRODUCT_EDIT = "product.edit"
+    # a customer's data on request (app/services/customer_privacy.py, PIPL)
+    CUSTOMER_EXPORT = "customer.export"
+    CUSTOMER_ERASE = "customer.erase"
     # users (app/services/users.py)
     USER_MANAGE = "user.manage"
     USER_PASSWORD_OTHERS = "user.password_others"
@@ -113,6 +116,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.PAYMENT_WAIVE: {M: ANY},
     P.CUSTOMER_CREATE: {C: ANY, M: ANY},
     P.CUSTOMER_EDIT: {C: ANY, M: ANY},
+    P.CUSTOMER_EXPORT: {M: ANY},
+    P.CUSTOMER_ERASE: {M: ANY},
     P.PRODUCT_ADD: {C: ANY, T: ANY, M: ANY},
     # a product's purchase date and invoice decide the warranty, so the desk keeps them;
     # a technician registers a new unit on site but does not rewrite an existing one
@@ -173,6 +178,8 @@ DOING: dict[Permission, str] = {
     P.PAYMENT_WAIVE: "waive payments",
     P.CUSTOMER_CREATE: "create customers",
     P.CUSTOMER_EDIT: "edit customers",
+    P.CUSTOMER_EXPORT: "export a customer's personal data",
+    P.CUSTOMER_ERASE: "erase a customer's personal data",
     P.PRODUCT_ADD: "register products",
     P.PRODUCT_EDIT: "edit products",
     P.USER_MANAGE: "manage users",

@@ -285,6 +285,13 @@ PROBES: dict[str, Entry] = {
     "BackupService.backup_now": Entry(P.BACKUP_MAKE, lambda svc, a, w: svc.backups.backup_now(a)),
     "BackupService.configure": Entry(P.BACKUP_SETTINGS, lambda svc, a, w: svc.backups.configure(
         a, "", 3)),
+    # a customer's data on request (PIPL): the manager exports or erases it
+    "CustomerPrivacyService.export_customer": Entry(
+        P.CUSTOMER_EXPORT, lambda svc, a, w: svc.privacy.export_customer(
+            a, w.customer, w.root.parent / "files" / "personal.zip")),
+    "CustomerPrivacyService.erase_customer": Entry(
+        P.CUSTOMER_ERASE, lambda svc, a, w: svc.privacy.erase_customer(
+            a, w.customer, "客户本人", "客户来电要求删除")),
     # the 设置 page: the station's details (an outbox row), letterhead, printing, language
     "StationSettingsService.save": Entry(P.SETTINGS_EDIT, lambda svc, a, w: svc.station_settings
                                          .save(a, SettingsChange(phone="13912345678",

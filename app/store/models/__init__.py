@@ -30,6 +30,7 @@ from app.store.models.parts import (
 )
 from app.store.models.payments import OrderPayment
 from app.store.models.policy import WarrantyPolicyRow
+from app.store.models.privacy import CustomerErasure
 from app.store.models.search import CustomerSearchDoc, KnowledgeDoc, OrderSearchDoc, SearchState
 from app.store.models.station import Setting, Station
 from app.store.models.sync import (
@@ -43,6 +44,7 @@ from app.store.models.users import User
 from app.store.models.visits import ReturnVisit, VisitAttempt
 
 __all__ = [
+    "CustomerErasure",
     "CustomerSearchDoc",
     "KnowledgeDoc",
     "OrderSearchDoc",

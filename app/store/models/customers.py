@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +16,9 @@ class Customer(SyncedMixin, Base):
     name: Mapped[str] = mapped_column(String(40), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: set when the customer's personal data was erased on request (UTC); the file stays,
+    #: holding a tombstone, so the orders keep their customer (app/services/customer_privacy)
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     phones: Mapped[list[CustomerPhone]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="CustomerPhone.position"

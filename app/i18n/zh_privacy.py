@@ -1,0 +1,29 @@
+"""Chinese for a customer's data on request (个人信息导出/删除): the service's messages, the
+个人信息 paper, the command and the customer page's actions."""
+
+TEXT_ZH: dict[str, str] = {
+    # permissions
+    "export a customer's personal data": "导出客户个人信息",
+    "erase a customer's personal data": "删除客户个人信息",
+    # service
+    "Requested by": "申请人",
+    "This customer's personal data was already erased.": "该客户的个人信息已经删除过了。",
+    "{n} customers have this phone; give the customer's id.":
+        "有 {n} 位客户使用这个电话，请给出客户编号。",
+    "The export is a .zip file; give a name ending in .zip.":
+        "导出文件是 .zip 文件，请给出以 .zip 结尾的文件名。",
+    "The folder {folder} does not exist.": "文件夹 {folder} 不存在。",
+    # the paper
+    "Personal data held about a customer": "客户个人信息",
+    "This paper lists the personal data the station holds about the customer below, with "
+    "every order, product and payment; data.json beside it holds the same in "
+    "machine-readable form, and photos/ the photos.":
+        "本表列出本站保存的下列客户的个人信息及其全部工单、产品和收款；同一压缩包中的 "
+        "data.json 以机器可读的形式保存相同内容，photos/ 文件夹保存照片。",
+    "Repair": "维修记录",
+    "Charge": "费用项目",
+    "Created at": "建档时间",
+    "Erased at": "删除时间",
+    "No orders.": "没有工单。",
+    "Sale no.": "销售单号",
+}
