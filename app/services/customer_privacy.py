@@ -189,6 +189,16 @@ class CustomerPrivacyService:
         _scrub_outbox(s, ids, secrets)
         _scrub_conflicts(s, ids, secrets)
         _scrub_links(s, [o.id for o in found.orders], secrets)
+        # the record, sent first: head office finds the person's values in its copies of the
+        # rows before the tombstones below reach it
+        erasure = CustomerErasure(customer_id=customer.id, erased_at=now,
+                                  erased_by=actor.user_id or None, username=actor.username,
+                                  requested_by=asked, reason=why)
+        s.add(erasure)
+        s.flush()
+        record(s, actor, action="erase", entity=ENTITY, entity_id=erasure.id, op="event",
+               payload=erasure_payload(erasure, found), detail=f"requested by {asked}: {why}")
+        s.flush()
         # the customer file: a tombstone
         base = customer.revision
         customer.name, customer.address, customer.notes = ERASED_NAME, "", ""
@@ -220,13 +230,6 @@ class CustomerPrivacyService:
             sale.customer_phone = ""
             _scrub_row(sale, secrets)
             sale.revision += 1
-        erasure = CustomerErasure(customer_id=customer.id, erased_at=now,
-                                  erased_by=actor.user_id or None, username=actor.username,
-                                  requested_by=asked, reason=why)
-        s.add(erasure)
-        s.flush()
-        record(s, actor, action="erase", entity=ENTITY, entity_id=erasure.id, op="event",
-               payload=erasure_payload(erasure, found), detail=f"requested by {asked}: {why}")
         return ErasureResult(erasure.id, customer.id, now, len(found.orders))
 
     def _compact_indexes(self) -> None:

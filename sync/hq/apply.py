@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sync import entities as ent
 from sync.hq import conflicts as hq_conflicts
+from sync.hq import erasure as hq_erasure
 from sync.hq import op_checks
 from sync.hq.auth import StationIdentity
 from sync.hq.db import HqDatabase
@@ -198,6 +199,8 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
         if outcome.status is OpStatus.REJECTED:
             return outcome
     known.records[(op.entity, op.entity_id)] = _store_record(s, station, op, existing, now)
+    if op.entity == hq_erasure.ENTITY:  # head office erases its copy of the person's data
+        hq_erasure.erase(s, station.id, op.payload)
     return outcome
 
 
