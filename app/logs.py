@@ -56,6 +56,9 @@ _SECRET_RE = re.compile(
     r"[\w-]*)"
     r"([\"']?\s*[:=]\s*[\"']?)(?:bearer\s+)?[^\s\"'&,;)}\]]+")
 _BEARER_RE = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
+# a recovery key (nine groups of four, app.store.store_key) and a raw SQLCipher key
+_RECOVERY_RE = re.compile(r"(?i)(?<![0-9A-Z])[0-9A-Z]{4}(?:[- ]?[0-9A-Z]{4}){8}(?![0-9A-Z])")
+_RAW_KEY_RE = re.compile(r"(?i)x'[0-9a-f]{32,}'")
 _MOBILE_RE = re.compile(r"(?<![\d])(?:(?:\+|00)86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d])")
 _LANDLINE_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}(?:-\d{1,6})?(?![\d])")
@@ -82,6 +85,8 @@ def redact(text: str) -> str:
     """``text`` with phone numbers, secrets and Chinese (user) text masked."""
     text = _SECRET_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
     text = _BEARER_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _RAW_KEY_RE.sub(MASK, text)
+    text = _RECOVERY_RE.sub(lambda m: m.group(0) if m.group(0).isalpha() else MASK, text)
     text = _MOBILE_RE.sub(MASK, text)
     text = _LANDLINE_RE.sub(MASK, text)
     return _CJK_RE.sub(MASK, text)

@@ -153,3 +153,17 @@ def test_unexpected_errors_are_logged_and_reported_without_personal_data(
     path = logs.write_report(log_dir.parent, report)
     assert path.read_text(encoding="utf-8") == report and path.suffix == ".txt"
     assert logs.write_report(log_dir.parent, report) != path  # never overwrites
+
+
+def test_the_store_key_never_reaches_a_log() -> None:
+    from app.store.store_key import StoreKey
+
+    key = StoreKey(bytes(range(20)))
+    for raw in (f"recovery key {key.recovery_text()}", key.recovery_text().replace("-", " "),
+                key.sqlcipher_pragma(), f"{key!r}"):
+        out = logs.redact(raw)
+        assert key.recovery_text() not in out and key.recovery_text()[:9] not in out
+        assert key.database_key.hex() not in out
+    # a 64-digit digest or a UUID is not a key
+    digest, uuid = "ab" * 32, "0f8fad5b-d9cb-469f-a165-70867728950e"
+    assert logs.redact(digest) == digest and logs.redact(uuid) == uuid
