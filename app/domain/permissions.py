@@ -83,6 +83,8 @@ class Permission(StrEnum):
     REPORT_VIEW = "report.view"
     # maintenance reminders (app/services/maintenance.py): a call list with full phone numbers
     CAMPAIGN_EXPORT = "campaign.export"
+    # phones masked by role (app.domain.phone_mask): the manager reveals one, audited
+    PHONE_REVEAL = "phone.reveal"
     # backups (app/services/backups.py): anyone at the desk backs up; the manager sets where
     BACKUP_MAKE = "backup.make"
     BACKUP_SETTINGS = "backup.settings"
@@ -152,6 +154,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.REPORT_VIEW: {M: ANY},
     # the desk calls the customers; the list leaves the program with their phone numbers
     P.CAMPAIGN_EXPORT: {C: ANY, M: ANY},
+    # the clerk sees every number already; the manager's 显示完整号码 is recorded in the audit
+    P.PHONE_REVEAL: {M: ANY},
     P.BACKUP_MAKE: {C: ANY, M: ANY},
     P.BACKUP_SETTINGS: {M: ANY},
     P.SETTINGS_EDIT: {M: ANY},
@@ -209,6 +213,7 @@ DOING: dict[Permission, str] = {
     P.VISIT_RECORD: "make return visits",
     P.REPORT_VIEW: "read the station's reports",
     P.CAMPAIGN_EXPORT: "export customer lists for campaigns",
+    P.PHONE_REVEAL: "reveal a masked phone number",
     P.BACKUP_MAKE: "back up the station",
     P.BACKUP_SETTINGS: "change where and when the station is backed up",
     P.SETTINGS_EDIT: "change the station's settings",

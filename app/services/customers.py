@@ -13,8 +13,9 @@ from app.domain import validation as v
 from app.domain.enums import WarrantyStatus
 from app.domain.errors import ErrorCollector, RuleViolation
 from app.domain.permissions import Permission
+from app.domain.phone_mask import is_masked, kept
 from app.domain.warranty import warranty_status
-from app.services import events, search_any
+from app.services import events, phone_view, search_any
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
@@ -121,7 +122,8 @@ def _check_phones(raw_phones: tuple[str, ...]) -> list[str]:
         raise RuleViolation("At most {n} phone numbers.", field="phones", n=MAX_PHONES)
     checked: list[str] = []
     for raw in phones:
-        number = v.check_phone(raw, "phones")
+        # a masked number (138****5678) is the stored one unchanged: resolved on save
+        number = raw.strip() if is_masked(raw) else v.check_phone(raw, "phones")
         if number not in checked:
             checked.append(number)
     return checked
@@ -147,6 +149,7 @@ def validate_product(data: ProductInput, today: date) -> ProductInput:
 def add_customer(s: Session, actor: Actor, data: CustomerInput) -> Customer:
     """Validates and adds a customer to the caller's transaction (used by orders too)."""
     name, phones, address, notes = validate_customer(data)
+    phones = _unmasked(phones, [])
     customer = Customer(name=name, address=address, notes=notes)
     customer.phones = [
         CustomerPhone(number=n, digits=v.phone_digits(n), position=i) for i, n in enumerate(phones)
@@ -190,7 +193,7 @@ class CustomerService:
     def create(self, actor: Actor, data: CustomerInput) -> CustomerSummary:
         actor.require(Permission.CUSTOMER_CREATE)
         with self.db.write() as s:
-            result = summary(add_customer(s, actor, data))
+            result = phone_view.customer(summary(add_customer(s, actor, data)), actor)
         self.bus.publish({events.CUSTOMERS, events.OUTBOX})
         return result
 
@@ -207,6 +210,7 @@ class CustomerService:
             if customer.revision != expected_revision:
                 raise stale("customer")
             base = customer.revision
+            phones = _unmasked(phones, [p.number for p in customer.phones])
             customer.name, customer.address, customer.notes = name, address, notes
             customer.phones = [
                 CustomerPhone(number=n, digits=v.phone_digits(n), position=i)
@@ -216,7 +220,7 @@ class CustomerService:
             s.flush()
             record(s, actor, action="update", entity="customer", entity_id=customer.id,
                    payload=customer_payload(customer), base_revision=base)
-            result = summary(customer)
+            result = phone_view.customer(summary(customer), actor)
         self.bus.publish({events.CUSTOMERS, events.OUTBOX})
         return result
 
@@ -252,9 +256,11 @@ class CustomerService:
         self.bus.publish({events.CUSTOMERS, events.OUTBOX})
         return result
 
-    def search(self, text: str, limit: int = 100) -> list[CustomerSummary]:
+    def search(self, text: str, limit: int = 100, *,
+               viewer: Actor | None = None) -> list[CustomerSummary]:
         """By phone (digits, prefix), name prefix or a product's serial number; then by any
-        part (phone's last digits, given name, part of a serial, model, address words)."""
+        part (phone's last digits, given name, part of a serial, model, address words).
+        The phones as ``viewer`` may read them (``app.services.phone_view``)."""
         query = v.clean_text(text, "text", "Search text")
         with self.db.read() as s:
             stmt = select(Customer).options(selectinload(Customer.phones))
@@ -288,17 +294,22 @@ class CustomerService:
                     select(Customer).options(selectinload(Customer.phones))
                     .where(Customer.id.in_(more)))}
                 found += [summary(by_id[i]) for i in more if i in by_id]
-            return found
+            return [phone_view.customer(c, viewer) for c in found]
 
-    def get(self, customer_id: str) -> CustomerSummary:
+    def get(self, customer_id: str, *, viewer: Actor | None = None) -> CustomerSummary:
         t.check_key(customer_id, "customer_id", "Customer")
         with self.db.read() as s:
             customer = s.get(Customer, customer_id)
             if customer is None:
                 raise not_found("customer")
-            return summary(customer)
+            return phone_view.customer(summary(customer), viewer)
 
-    def file(self, customer_id: str) -> CustomerFile:
+    def reveal_phone(self, actor: Actor, customer_id: str) -> tuple[str, ...]:
+        """显示完整号码: the customer's phones in full, the reveal written to the audit."""
+        with self.db.write() as s:
+            return phone_view.reveal_customer(s, actor, customer_id)
+
+    def file(self, customer_id: str, *, viewer: Actor | None = None) -> CustomerFile:
         """The customer, every product, and every order newest first (客户维修档案)."""
         t.check_key(customer_id, "customer_id", "Customer")
         today = self._today()
@@ -324,5 +335,17 @@ class CustomerService:
                 for o, p in orders
             ]
             return CustomerFile(
-                summary(customer), [product_info(p, today) for p in products], history
+                phone_view.customer(summary(customer), viewer),
+                [product_info(p, today) for p in products], history
             )
+
+
+def _unmasked(phones: list[str], stored: list[str]) -> list[str]:
+    """The phones to save: a field still showing a stored number's mask keeps the number;
+    a mask that is no stored number's is refused (the whole number must be typed)."""
+    result = [kept(p, stored) or p for p in phones]
+    for p in result:
+        if is_masked(p):
+            raise RuleViolation("Type the whole phone number: '{value}' is masked.",
+                                field="phones", value=p[:30])
+    return result

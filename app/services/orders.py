@@ -30,7 +30,7 @@ from app.domain.numbering import order_number
 from app.domain.permissions import Permission
 from app.domain.sla import SlaTimes, clocks
 from app.domain.warranty_policy import MAX_KM
-from app.services import events, payers
+from app.services import events, payers, phone_view
 from app.services import text_input as t
 from app.services.charge_lines import MAX_UNIT_PRICE_FEN, ChargeInput, keep_part_lines
 from app.services.context import Actor
@@ -104,8 +104,10 @@ class OrderService:
 
     # -- reading ------------------------------------------------------------------------------
     def search(
-        self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100
+        self, flt: OrderFilter, after: Cursor | None = None, limit: int = 100, *,
+        viewer: Actor | None = None,
     ) -> list[OrderRow]:
+        """One page of the list; the phones as ``viewer`` may read them (phone_view)."""
         for name, label in (("text", "Search text"), ("order_type", "Order type"),
                             ("technician_id", "Technician"), ("customer_id", "Customer")):
             t.check_key(getattr(flt, name), name, label)
@@ -115,7 +117,8 @@ class OrderService:
         # serial lookup that wrapper cost as much as SQLite's own work
         raw = self.db.engine.raw_connection()
         try:
-            return search_page(raw.driver_connection, flt, self.clock(), after, limit)
+            rows = search_page(raw.driver_connection, flt, self.clock(), after, limit)
+            return phone_view.order_rows(raw.driver_connection, rows, viewer)
         finally:
             raw.close()
 
@@ -124,7 +127,12 @@ class OrderService:
             order = self._load(s, order_id, full=True)
             return self._detail(order, actor)
 
-    def find_by_number(self, number: str) -> OrderDetail:
+    def reveal_phone(self, actor: Actor, order_id: str) -> phone_view.RevealedPhones:
+        """显示完整号码: the order's numbers in full, the reveal written to the audit."""
+        with self.db.write() as s:
+            return phone_view.reveal_order(s, actor, order_id)
+
+    def find_by_number(self, number: str, *, viewer: Actor | None = None) -> OrderDetail:
         t.check_key(number, "number", "Order number")
         with self.db.read() as s:
             order_id = s.scalar(
@@ -132,7 +140,7 @@ class OrderService:
             )
             if order_id is None:
                 raise not_found("order")
-            return self._detail(self._load(s, order_id, full=True), None)
+            return self._detail(self._load(s, order_id, full=True), viewer)
 
     # -- writing ------------------------------------------------------------------------------
     def create(
@@ -159,6 +167,7 @@ class OrderService:
         t.check_key(new.product_id, "product_id", "Product")
         t.check_key(new.technician_id, "technician_id", "Technician")
         t.check_key(new.related_order_id, "related_order_id", "Related order")
+        new = phone_view.new_order_contact(s, new)  # a masked customer phone (manager)
         today = now.astimezone().date()
         fault, phone, address, hq_ref = check_new_order(new, today)
         warned = self._new_warnings(s, new, address)
@@ -242,7 +251,7 @@ class OrderService:
         actor.require(Permission.ORDER_EDIT)
         fault = t.check_length(edit.fault_description, "fault_description", "Fault description",
                                v.MAX_TEXT, multiline=True)
-        phone = v.check_phone(edit.contact_phone, "contact_phone")
+        phone = phone_view.checked_contact(edit.contact_phone)
         address = t.check_length(edit.service_address, "service_address", "Service address",
                                  v.MAX_ADDRESS)
         t.check_key(edit.product_id, "product_id", "Product")
@@ -262,8 +271,8 @@ class OrderService:
             order.order_type = OrderType(edit.order_type).value
             order.service_mode = ServiceMode(edit.service_mode).value
             order.fault_description = fault
-            order.contact_phone = phone
-            order.contact_digits = v.phone_digits(phone)
+            order.contact_phone = phone_view.unmasked_contact(phone, order.contact_phone)
+            order.contact_digits = v.phone_digits(order.contact_phone)
             order.service_address = address
             order.product_id = edit.product_id
             order.travel_km = edit.travel_km
@@ -512,7 +521,7 @@ class OrderService:
         )
         sla_times = SlaTimes(o.called_at, o.responded_at, o.arrived_at, o.cleared_at,
                              stopped=status is OrderStatus.CANCELLED)
-        return OrderDetail(
+        return phone_view.order_detail(OrderDetail(
             id=o.id, number=o.number, revision=o.revision, order_type=OrderType(o.order_type),
             source=OrderSource(o.source), service_mode=ServiceMode(o.service_mode), status=status,
             customer=summary(o.customer), product=product, warranty=warranty,
@@ -544,7 +553,7 @@ class OrderService:
             coverage=coverage,
             travel_km=o.travel_km,
             payment=order_payments(Session.object_session(o), o),
-        )
+        ), actor)
 
 
 def _sha256(path: Path) -> str:

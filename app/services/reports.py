@@ -21,6 +21,7 @@ from app.domain.numbering import parse_order_number
 from app.printing.data import ChargeRow, OrderSheet, Paper, RepairNote, StationHeader
 from app.printing.glyphs import undrawable_in
 from app.printing.registry import DocumentSpec, documents
+from app.services.context import Actor
 from app.services.errors import NotFound
 from app.services.orders import OrderDetail, OrderService
 from app.services.payments import PAYABLE_STATES
@@ -109,12 +110,14 @@ class ReportService:
         """The letterhead (with the settings' logo and stamp), or None before the set-up."""
         return self.letterhead() if self.users.station() is not None else None
 
-    def sheet(self, order: str, letterhead: StationHeader | None = None) -> OrderSheet:
-        """The printable facts of the order given by id or by number (SO-...).
+    def sheet(self, order: str, letterhead: StationHeader | None = None, *,
+              viewer: Actor | None = None) -> OrderSheet:
+        """The printable facts of the order given by id or by number (SO-...), its phones
+        as ``viewer`` may read them (a technician's own 派工单 in full; app.domain.phone_mask).
 
         A batch passes the ``letterhead`` it read once instead of reading it per order."""
         header = letterhead or self.letterhead()
-        return to_sheet(self._find(order), header, self.clock(), self.tz)
+        return to_sheet(self._find(order, viewer), header, self.clock(), self.tz)
 
     def unprintable(self, sheet: OrderSheet) -> list[str]:
         """The characters of ``sheet`` that no embedded font draws (each prints as 〓): text
@@ -198,14 +201,14 @@ class ReportService:
                 progress(done + 1, total)
         return result
 
-    def _find(self, order: str) -> OrderDetail:
+    def _find(self, order: str, viewer: Actor | None = None) -> OrderDetail:
         key = order.strip()
         if parse_order_number(key) is not None or key.upper().startswith("SO-"):
-            return self.orders.find_by_number(key)
+            return self.orders.find_by_number(key, viewer=viewer)
         try:
-            return self.orders.detail(key)
+            return self.orders.detail(key, viewer)
         except NotFound:
-            return self.orders.find_by_number(key)
+            return self.orders.find_by_number(key, viewer=viewer)
 
 
 def _write(spec: DocumentSpec, sheet: OrderSheet, paper: Paper, target: Path) -> Path:

@@ -32,7 +32,8 @@ from app.domain import visits as dv
 from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
-from app.services import events
+from app.domain.phone_mask import Purpose
+from app.services import events, phone_view
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
@@ -116,17 +117,20 @@ class VisitService:
         self.tz = tz
 
     # -- reading ------------------------------------------------------------------------------
-    def queue(self, today: date | None = None, limit: int = MAX_QUEUE) -> list[QueueRow]:
-        """Completed orders not visited yet, the soonest due first (overdue ones lead)."""
+    def queue(self, today: date | None = None, limit: int = MAX_QUEUE, *,
+              viewer: Actor | None = None) -> list[QueueRow]:
+        """Completed orders not visited yet, the soonest due first (overdue ones lead); the
+        phones in full for those who call (app.domain.phone_mask: Purpose.CALLS)."""
         with self.db.read() as s:
             orders = s.scalars(
                 self._completed().order_by(ServiceOrder.cleared_at, ServiceOrder.id)
                 .limit(limit)).all()
             rows = self._rows(s, orders, today)
         rows.sort(key=lambda r: (r.due_on, r.completed_at, r.number))
-        return rows
+        return phone_view.field_rows(rows, viewer, Purpose.CALLS)
 
-    def queue_row(self, order_id: str, today: date | None = None) -> QueueRow:
+    def queue_row(self, order_id: str, today: date | None = None, *,
+                  viewer: Actor | None = None) -> QueueRow:
         """The queue's row of one order (the order editor's visit dialog); refuses an order
         that is not waiting for its call."""
         t.check_key(order_id, "order_id", "Order")
@@ -139,7 +143,8 @@ class VisitService:
                 raise RuleViolation("Only a completed order is called back; this one is "
                                     "{status}.", field="status",
                                     status=OrderStatus(found.status))
-            return self._rows(s, [order], today)[0]
+            return phone_view.field_rows(self._rows(s, [order], today), viewer,
+                                         Purpose.CALLS)[0]
 
     def _completed(self) -> Select[tuple[ServiceOrder]]:
         return (select(ServiceOrder)

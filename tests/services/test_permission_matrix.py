@@ -280,6 +280,11 @@ PROBES: dict[str, Entry] = {
                                              .create_order(a, w.product, Ack("顺便保养"))),
     "MaintenanceService.export": Entry(P.CAMPAIGN_EXPORT, lambda svc, a, w: svc.maintenance
                                        .export(a, w.root.parent / "files" / "due.csv")),
+    # 显示完整号码: the manager reveals a masked phone, the audit records it
+    "CustomerService.reveal_phone": Entry(P.PHONE_REVEAL, lambda svc, a, w: svc.customers
+                                          .reveal_phone(a, w.customer)),
+    "OrderService.reveal_phone": Entry(P.PHONE_REVEAL, lambda svc, a, w: svc.orders
+                                       .reveal_phone(a, w.work)),
     "DashboardService.figures": Entry(P.REPORT_VIEW, lambda svc, a, w: svc.dashboard.figures(a)),
     # backups: the desk backs up; the manager says where and when
     "BackupService.backup_now": Entry(P.BACKUP_MAKE, lambda svc, a, w: svc.backups.backup_now(a)),

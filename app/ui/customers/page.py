@@ -35,6 +35,7 @@ from app.ui.customers.new_customer import NewCustomerDialog
 from app.ui.customers.products import ProductsTable
 from app.ui.extensions import UiContext
 from app.ui.formatting import label, local_time, status_colour
+from app.ui.masking.reveal import CustomerReveal
 from app.ui.orders.editor_dialog import OrderEditor
 from app.ui.orders.page import open_editor
 
@@ -98,6 +99,7 @@ class CustomersPage(QWidget):
 
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
+        heading.addWidget(CustomerReveal(ctx, self))  # 显示完整号码 (the manager, audited)
         heading.addWidget(self.new_order_button)
         details_box = QGroupBox(tr("Customer"))
         QVBoxLayout(details_box).addWidget(self.details)
@@ -137,7 +139,7 @@ class CustomersPage(QWidget):
 
     def run_search(self) -> None:
         text, customers = self.search_box.text(), self.ctx.services.customers
-        self.ctx.tasks.run(lambda: customers.search(text, limit=200),
+        self.ctx.tasks.run(lambda: customers.search(text, limit=200, viewer=self.ctx.actor),
                            lambda found: self._show_results(found, text), owner=self)
 
     def refresh(self) -> None:
@@ -180,7 +182,8 @@ class CustomersPage(QWidget):
 
     def show_customer(self, customer_id: str) -> None:
         customers = self.ctx.services.customers
-        self.ctx.tasks.run(lambda: customers.file(customer_id), self._show_file, owner=self)
+        self.ctx.tasks.run(lambda: customers.file(customer_id, viewer=self.ctx.actor),
+                           self._show_file, owner=self)
 
     def clear_file(self) -> None:
         """Shows no customer: the title, details, products and history emptied."""

@@ -129,7 +129,7 @@ class OrderFieldsTab(QWidget):
                 if d.product else []
             )
             ctx, customer_id = self.editor.ctx, d.customer.id
-            ctx.tasks.run(lambda: ctx.services.customers.file(customer_id),
+            ctx.tasks.run(lambda: ctx.services.customers.file(customer_id, viewer=ctx.actor),
                           self._show_customer_products, owner=self)
         self._set_products(self._products, current)
         may_edit = self.editor.ctx.actor.may(Permission.ORDER_EDIT) and d.status.open

@@ -189,7 +189,8 @@ class NewOrderForm(QWidget):
         self.ctx.tasks.run(self.ctx.services.users.technicians, self._fill_technicians,
                            owner=self)
         if customer_id is not None:
-            self.ctx.tasks.run(lambda: self.ctx.services.customers.file(customer_id),
+            self.ctx.tasks.run(lambda: self.ctx.services.customers.file(
+                customer_id, viewer=self.ctx.actor),
                                self._preset_customer, owner=self)
 
     # -- customer lookup ------------------------------------------------------------------------
@@ -198,7 +199,7 @@ class NewOrderForm(QWidget):
         if not text:
             return
         customers = self.ctx.services.customers
-        self.ctx.tasks.run(lambda: customers.search(text, limit=20),
+        self.ctx.tasks.run(lambda: customers.search(text, limit=20, viewer=self.ctx.actor),
                            lambda found: self._show_matches(text, found), owner=self)
 
     def _show_matches(self, text: str, found: list[CustomerSummary]) -> None:
@@ -238,7 +239,8 @@ class NewOrderForm(QWidget):
         self.customer_address.setText(customer.address)
         self._product_choices_for(None)
         customers = self.ctx.services.customers
-        self.ctx.tasks.run(lambda: customers.file(customer_id), self._fill_products, owner=self)
+        self.ctx.tasks.run(lambda: customers.file(customer_id, viewer=self.ctx.actor),
+                           self._fill_products, owner=self)
 
     def _fill_products(self, file: CustomerFile) -> None:
         if self.customer_choice.currentData() != file.customer.id:

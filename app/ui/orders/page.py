@@ -67,7 +67,7 @@ class OrdersPage(QWidget):
         self.desk_prompts = DeskPrompts()
         self.editors: dict[str, OrderEditor] = {}
         self.model = OrdersTableModel(ctx.services.orders, ctx.tasks, ctx.services.orders.clock,
-                                      self)
+                                      self, viewer=ctx.actor)
 
         self.search_box = QLineEdit(objectName="order_search")
         self.search_box.setPlaceholderText(

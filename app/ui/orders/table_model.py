@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.domain.enums import OrderSource, OrderStatus, OrderType
 from app.domain.sla import ClockState, SlaTimes, clocks
 from app.i18n import tr
+from app.services.context import Actor
 from app.services.order_queries import OrderFilter, OrderRow
 from app.services.orders import OrderService
 from app.ui.formatting import HEAD_OFFICE_TEXT, OVERDUE_TEXT, label, local_time, status_colour
@@ -42,10 +43,12 @@ class OrdersTableModel(QAbstractTableModel):
 
     def __init__(
         self, orders: OrderService, tasks: TaskRunner, now: Callable[[], datetime],
-        parent=None,
+        parent=None, viewer: Actor | None = None,
     ) -> None:
         super().__init__(parent)
         self._orders = orders
+        #: whose phones the rows show (app.domain.phone_mask: masked for the manager)
+        self._viewer = viewer
         self._tasks = tasks
         self._now = now
         self._filter = OrderFilter()
@@ -90,7 +93,8 @@ class OrdersTableModel(QAbstractTableModel):
         generation, flt = self._generation, self._filter
         limit = max(PAGE_SIZE, min(len(self._rows), MAX_RELOAD))
         self._loading = True
-        self._tasks.run(lambda: self._orders.search(flt, None, limit),
+        viewer = self._viewer
+        self._tasks.run(lambda: self._orders.search(flt, None, limit, viewer=viewer),
                         lambda rows: self._replace(generation, rows, limit),
                         lambda err: self._failed(generation, err), owner=self)
 
@@ -103,7 +107,8 @@ class OrdersTableModel(QAbstractTableModel):
         self._loading = True
         generation, flt = self._generation, self._filter
         after = (self._rows[-1].called_at, self._rows[-1].id) if self._rows else None
-        self._tasks.run(lambda: self._orders.search(flt, after, PAGE_SIZE),
+        viewer = self._viewer
+        self._tasks.run(lambda: self._orders.search(flt, after, PAGE_SIZE, viewer=viewer),
                         lambda rows: self._append(generation, rows),
                         lambda err: self._failed(generation, err), owner=self)
 

@@ -132,7 +132,8 @@ class SaleForm(QGroupBox):
         if not text:
             self._set_customer(None)
             return
-        self.ctx.tasks.run(lambda: customers.search(text, limit=5), self._customers_found,
+        self.ctx.tasks.run(lambda: customers.search(text, limit=5, viewer=self.ctx.actor),
+                           self._customers_found,
                            self.form.show_error, owner=self)
 
     def _customers_found(self, found: list[CustomerSummary]) -> None:

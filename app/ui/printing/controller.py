@@ -236,7 +236,7 @@ class PrintController(QObject):
                         break
                     try:
                         # a read only: SQLite serves it beside the database worker
-                        sheet = reports.sheet(order_id, letterhead)
+                        sheet = reports.sheet(order_id, letterhead, viewer=self.ctx.actor)
                         pdf = reports.pdf(name, sheet, paper)
                         if cancelled():
                             outcome.cancelled = True
@@ -275,7 +275,7 @@ class PrintController(QObject):
 
         def read() -> tuple[OrderSheet, list[str]]:
             # on the worker: the first look at the fonts' coverage reads the font files
-            sheet = reports.sheet(order_id)
+            sheet = reports.sheet(order_id, viewer=self.ctx.actor)
             return sheet, reports.unprintable(sheet)
 
         def got(result: tuple[OrderSheet, list[str]]) -> None:

@@ -31,7 +31,8 @@ class VisitDialog(QDialog):
         layout.addWidget(self.form, 1)
         layout.addWidget(buttons)
         visits, users = ctx.services.visits, ctx.services.users
-        ctx.tasks.run(lambda: (visits.queue_row(order_id), users.station()), self._show,
+        ctx.tasks.run(lambda: (visits.queue_row(order_id, viewer=ctx.actor), users.station()),
+                      self._show,
                       self.error.show_error, owner=self)
 
     def _show(self, result: tuple[QueueRow, StationInfo | None]) -> None:

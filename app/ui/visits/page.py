@@ -76,7 +76,8 @@ class VisitsPage(QWidget):
     def refresh(self) -> None:
         visits, users = self.ctx.services.visits, self.ctx.services.users
         self._want = self._want or self.selected_order_id()
-        self.ctx.tasks.run(lambda: (visits.queue(), users.station()), self._show,
+        actor = self.ctx.actor
+        self.ctx.tasks.run(lambda: (visits.queue(viewer=actor), users.station()), self._show,
                            self.error.show_error, owner=self)
 
     def focus_search(self) -> None:
