@@ -252,9 +252,16 @@ def sample_statistics(**changes):
     return sample(**changes)
 
 
+def sample_recovery_key(**changes):
+    from tests.printing.test_recovery_key import sample
+
+    return sample(**changes)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
             "shipment": sample_shipment, "feedback": sample_feedback,
             "claim_batch": sample_claim, "claim_settlement": sample_claim,
-            "statistics": sample_statistics}[subject](**changes)
+            "statistics": sample_statistics,
+            "recovery_key": sample_recovery_key}[subject](**changes)

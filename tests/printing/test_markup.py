@@ -66,6 +66,11 @@ def _hostile_parts_sheet(subject: str):
                           lines=(SaleLine("<i>", IMG, 1, 100),))
     if subject == "count":
         return sample_for("count", lines=(CountLine("<b>", "<i>", IMG, "&amp;", 1, 1, 100),))
+    if subject == "recovery_key":  # only the station's own words are typed
+        from app.printing.data import StationHeader
+
+        return sample_for(subject, station_code="<b>",
+                          station=StationHeader(IMG, "<i>", "&amp;"))
     if subject == "feedback":
         return sample_for("feedback", product_model="<b>", fault_phenomenon=IMG,
                           customer_opinion="&amp;", faulty_part="<i>")
@@ -101,7 +106,8 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
                   "feedback": ("<b>", IMG, "&amp;", "<i>"),
                   "claim_batch": ("<b>", IMG, "&amp;"),
                   "claim_settlement": (IMG, "<i>"),
-                  "statistics": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
+                  "statistics": ("<b>", IMG, "&amp;", "<i>"),
+                  "recovery_key": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

@@ -74,6 +74,7 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
                        "¥75.00", "柒拾伍元整", "驳回", "总部审核"),
         "statistics": ("工单统计", "RPT-ORDERS-20261101-20261130", "统计期间", "已结单", "1234.56",
                        "合计", "本期间没有数据。"),
+        "recovery-key": ("恢复密钥单", "BJ001", "密钥编号", "妥善保管", "保管人"),
     }[name]
     text = flat(pdf)
     for word in words:
