@@ -46,6 +46,7 @@ from app.store.backup_checks import DatabaseDamaged, health_check
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.migrate import DatabaseTooNew
+from app.store.vault import Vault
 
 __all__ = ["DatabaseDamaged", "DatabaseTooNew", "Services", "build_services", "open_services"]
 
@@ -112,7 +113,8 @@ def build_services(
     search_index.install(db)
     search_docs.install()
     users = UserService(db, bus, clock)
-    orders = OrderService(db, bus, paths.attachments, clock)
+    vault = Vault(paths.attachments, db.key)  # photos, logo, stamp: encrypted like the store
+    orders = OrderService(db, bus, vault, clock)
     old_parts = OldPartService(db, bus, clock)
     reports = ReportService(orders, users, clock)
     sales = SaleService(db, bus, clock)
@@ -123,7 +125,7 @@ def build_services(
     feedback = FeedbackService(db, bus, orders, clock)
     reports.register_subject("feedback", sheet_builder(feedback, clock))
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
-    station_settings = StationSettingsService(db, bus, paths, sync, clock)
+    station_settings = StationSettingsService(db, bus, paths, sync, clock, vault=vault)
     reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
     return Services(
         paths=paths,
@@ -154,7 +156,6 @@ def build_services(
         knowledge=KnowledgeService(db, clock),
         backups=BackupService(paths, sync._running, clock),  # no backup during a sync
         station_settings=station_settings,
-        # photos read as files for now; the encrypted attachment store's reader replaces it
-        privacy=CustomerPrivacyService(db, bus, lambda d: orders.attachment_path(d).read_bytes(),
+        privacy=CustomerPrivacyService(db, bus, orders.read_attachment,
                                        reports.letterhead_if_set_up, clock),
     )

@@ -11,4 +11,8 @@ TEXT_ZH: dict[str, str] = {
         "文件 {name} 已加密，但本站的密钥不可用。",
     "The file {name} in the station's attachments folder is damaged.":
         "本站附件文件夹中的文件 {name} 已损坏。",
+    # the photo viewer
+    "The photo {name} cannot be shown: it is not an image this program reads.":
+        "照片 {name} 无法显示：本程序读不了这种图像。",
+    "Photo: {name}": "照片：{name}",
 }

@@ -67,8 +67,10 @@ class FeedbackSheet:
     created_at: datetime | None = None
     submitted_by: str = ""
     submitted_at: datetime | None = None
-    #: the photo files in the card's order (Path, so text checks leave them alone)
-    photos: tuple[Path, ...] = ()
+    #: the photos in the card's order: their content (read from the station's encrypted
+    #: store), a file, or None for one missing or unreadable at this station (not text, so
+    #: text checks leave them alone)
+    photos: tuple[bytes | Path | None, ...] = ()
     tz: tzinfo | None = field(default=None, compare=False)
 
 
@@ -88,11 +90,13 @@ def _status(value: str) -> str:
         return value
 
 
-def photo_flowable(path: Path, width: float, height: float) -> Flowable | None:
-    """The photo upright (EXIF orientation applied), scaled to fit ``width`` x ``height``;
-    None when the file is missing or does not decode."""
+def photo_flowable(path: bytes | Path | None, width: float, height: float) -> Flowable | None:
+    """The photo (its bytes or its file) upright (EXIF orientation applied), scaled to fit
+    ``width`` x ``height``; None when it is missing or does not decode."""
+    if path is None:
+        return None
     try:
-        with PILImage.open(path) as source:
+        with PILImage.open(BytesIO(path) if isinstance(path, bytes) else path) as source:
             image = ImageOps.exif_transpose(source)
             image.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
             if image.mode not in PLAIN_MODES:
@@ -109,7 +113,8 @@ def photo_flowable(path: Path, width: float, height: float) -> Flowable | None:
     return Image(data, width=pixels[0] * scale, height=pixels[1] * scale)
 
 
-def photo_table(photos: tuple[Path, ...], paper: Paper, width: float) -> list[Flowable]:
+def photo_table(photos: tuple[bytes | Path | None, ...], paper: Paper,
+                width: float) -> list[Flowable]:
     """The photos two to a row, each with its number under it."""
     if not photos:
         return []

@@ -18,7 +18,6 @@ files stay in the station's content-addressed attachment store (``OrderService``
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -159,6 +158,10 @@ class FeedbackService:
         with self.db.read() as s:
             return self._detail(s, self._load(s, card_id))
 
+    def read_photo(self, digest: str) -> bytes:
+        """A card photo's content (``PhotoInfo.sha256``), decrypted; off the GUI thread."""
+        return self.orders.read_attachment(digest)
+
     def find(self, key: str) -> FeedbackDetail:
         """The card numbered ``key`` (QF-...) or with id ``key``."""
         t.check_key(key, "number", "Feedback card number")
@@ -269,8 +272,8 @@ class FeedbackService:
         source = Path(source)
         t.check_key(source.name, "file", "File name")
         size = _check_image(source)
-        digest = _sha256(source)
-        target = self.orders.attachment_path(digest)
+        data = source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         now = self.clock()
         with self.db.write() as s:
             row = self._load(s, card_id, expected_revision)
@@ -278,13 +281,9 @@ class FeedbackService:
             if len(row.photos) >= fb.MAX_PHOTOS:
                 raise RuleViolation("A feedback card holds at most {n} photos.", field="photos",
                                     n=fb.MAX_PHOTOS)
-            if not target.exists():
-                # the file lands before the row commits; an orphan file from a crash is
-                # harmless (the store is content-addressed)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".tmp")
-                shutil.copyfile(source, tmp)
-                tmp.replace(target)
+            # the file lands (encrypted) before the row commits; an orphan file from a
+            # crash is harmless (the store is content-addressed)
+            self.orders.vault.put_bytes(data)
             position = max((p.position for p in row.photos), default=-1) + 1
             row.photos.append(FeedbackPhoto(position=position, sha256=digest,
                                             filename=source.name[:200], size=size,
@@ -470,11 +469,3 @@ def _check_image(source: Path) -> int:
         raise RuleViolation("'{name}' is damaged or not a JPEG or PNG photo.", field="file",
                             name=source.name) from None
     return size
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

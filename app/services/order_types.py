@@ -91,6 +91,7 @@ class AttachmentInfo:
     size: int
     voided: bool = False
     void_reason: str = ""
+    sha256: str = ""  # its content's name: ``OrderService.read_attachment(sha256)``
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,6 @@ the repair, its charges and photos. Every change: rows + audit + outbox in one t
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -81,6 +79,7 @@ from app.store.models import (
     Station,
     User,
 )
+from app.store.vault import Vault
 
 __all__ = ["MAX_UNIT_PRICE_FEN", "AttachmentInfo", "ChargeInfo", "ChargeInput", "NewOrder",
            "OrderDetail", "OrderEdit", "OrderService", "RepairInfo"]
@@ -94,12 +93,15 @@ class OrderService:
         self,
         db: Database,
         bus: events.ChangeBus,
-        attachments_dir: Path,
+        attachments: Vault | Path,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.bus = bus
-        self.attachments_dir = attachments_dir
+        #: the photos, encrypted with the store's key (``app.store.vault``)
+        self.vault = attachments if isinstance(attachments, Vault) else Vault(attachments,
+                                                                                 db.key)
+        self.attachments_dir = self.vault.folder
         self.clock = clock
 
     # -- reading ------------------------------------------------------------------------------
@@ -370,7 +372,7 @@ class OrderService:
         return result
 
     def attach_photo(self, actor: Actor, order_id: str, source: Path) -> OrderDetail:
-        """Copies the file into the content-addressed store, then records it."""
+        """Stores the file in the content-addressed vault (encrypted), then records it."""
         source = Path(source)
         # a file name the disk could not decode arrives holding surrogates
         t.check_key(source.name, "file", "File name")
@@ -379,14 +381,8 @@ class OrderService:
         size = source.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
             raise RuleViolation("File is too large (at most 20 MB).", field="file")
-        digest = _sha256(source)
-        target = self.attachment_path(digest)
-        if not target.exists():
-            # the file lands before the row; an orphan file from a crash is harmless
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            shutil.copyfile(source, tmp)
-            tmp.replace(target)
+        # the file lands before the row; an orphan file from a crash is harmless
+        digest = self.vault.put_file(source)
         with self.db.write() as s:
             order = self._load(s, order_id)
             self._check_works_on(actor, order, Permission.ORDER_PHOTO)
@@ -401,7 +397,15 @@ class OrderService:
         return result
 
     def attachment_path(self, digest: str) -> Path:
-        return self.attachments_dir / digest[:2] / digest
+        """Where the stored (encrypted) file is: for backups and checks, never to be opened
+        as a photo; ``read_attachment`` gives its content."""
+        return self.vault.path(digest)
+
+    def read_attachment(self, digest: str) -> bytes:
+        """A stored photo's content (decrypted, checked against its digest); a clear
+        ``AttachmentUnreadable`` (a RuleViolation) when missing, foreign or damaged. Off the
+        GUI thread."""
+        return self.vault.read(digest)
 
     # -- internals ------------------------------------------------------------------------------
     def _customer_for(self, s: Session, actor: Actor, new: NewOrder) -> Customer:
@@ -545,7 +549,7 @@ class OrderService:
             ],
             attachments=[
                 AttachmentInfo(a.id, a.filename, self.attachment_path(a.sha256), a.size,
-                               a.voided_at is not None, a.void_reason)
+                               a.voided_at is not None, a.void_reason, a.sha256)
                 for a in o.attachments
             ],
             actions=actions,
@@ -554,11 +558,3 @@ class OrderService:
             travel_km=o.travel_km,
             payment=order_payments(Session.object_session(o), o),
         ), actor)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -9,7 +9,8 @@ and then stores the lot in one transaction, or nothing:
 - the letterhead images (logo beside the station's name, stamp in the papers' 盖章 box):
   PNG or JPEG only, at most ``MAX_IMAGE_BYTES`` and ``MAX_SIDE`` pixels a side, decoded by
   Pillow and by reportlab (which draws them) before they are kept. They are stored like the
-  photos, content-addressed in ``attachments/ab/abcdef…`` (so the backups carry them), and
+  photos, content-addressed and encrypted in ``attachments/ab/abcdef…`` (``app.store.vault``:
+  the backups carry them), and
   named by their hash in the local ``settings`` table;
 - the head-office connection's sync interval (minutes) and CA bundle (a PEM file the TLS
   layer loads); the address and token stay with ``SyncService.register`` (the register
@@ -55,6 +56,7 @@ from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import Setting, Station, SyncRegistration
 from app.store.models.sync import SINGLETON_ID
+from app.store.vault import Vault
 
 KEY_LOGO = "letterhead.logo"  # value "<sha256>" of the stored image ("" or absent: none)
 KEY_STAMP = "letterhead.stamp"
@@ -256,11 +258,13 @@ def _check_language(value: str) -> str:
 
 class StationSettingsService:
     def __init__(self, db: Database, bus: events.ChangeBus, paths: DataPaths,
-                 sync: SyncService, clock: Callable[[], datetime] = utcnow) -> None:
+                 sync: SyncService, clock: Callable[[], datetime] = utcnow,
+                 vault: Vault | None = None) -> None:
         self.db = db
         self.bus = bus
         self.paths = paths
-        self.attachments_dir = paths.attachments
+        self.vault = vault or Vault(paths.attachments, db.key)
+        self.attachments_dir = self.vault.folder
         self.sync = sync
         self.clock = clock
         self._images: dict[str, LetterheadImage] = {}  # checked once per content hash
@@ -362,16 +366,16 @@ class StationSettingsService:
         if known is not None:
             return known
         try:
-            image = check_image(self._path(sha).read_bytes())
-        except (OSError, RuleViolation):
-            return None  # removed or damaged on disk: the papers print without it
+            image = check_image(self.vault.read(sha))
+        except (OSError, RuleViolation):  # AttachmentUnreadable is a RuleViolation
+            return None  # removed, damaged or foreign on disk: the papers print without it
         if image.sha256 != sha:
             return None
         self._images[sha] = image
         return image
 
     def _path(self, sha: str) -> Path:
-        return self.attachments_dir / sha[:2] / sha
+        return self.vault.path(sha)
 
     # -- writing ----------------------------------------------------------------------------
     def save(self, actor: Actor, change: SettingsChange) -> StationSettings:
@@ -510,13 +514,7 @@ class StationSettingsService:
         return out
 
     def _keep(self, image: LetterheadImage) -> None:
-        target = self._path(image.sha256)
-        if target.is_file() and target.stat().st_size == len(image.data):
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".tmp")
-        partial.write_bytes(image.data)
-        os.replace(partial, target)
+        self.vault.put_bytes(image.data)  # encrypted; kept once per content
 
 
 def _check_phone(raw: str) -> str:

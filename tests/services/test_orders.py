@@ -164,8 +164,10 @@ def test_photo_is_stored_by_content_hash(services, station, tmp_path) -> None:
     order = services.orders.attach_photo(clerk, order.id, photo)
     stored = order.attachments[0]
     assert stored.filename == "现场照片.jpg"
-    assert stored.path.read_bytes() == photo.read_bytes()
+    assert services.orders.read_attachment(stored.sha256) == photo.read_bytes()
     assert stored.path.parent.parent == services.paths.attachments
+    if services.db.key is not None:  # the stored file is encrypted with the store's key
+        assert b"fake-jpeg" not in stored.path.read_bytes()
     with pytest.raises(RuleViolation):
         services.orders.attach_photo(clerk, order.id, tmp_path / "missing.jpg")
 

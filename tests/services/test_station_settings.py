@@ -145,7 +145,8 @@ def test_logo_and_stamp_are_kept_by_hash_and_reach_the_papers(services: Services
     assert (saved.logo.width, saved.logo.height) == (240, 80)
     assert saved.stamp.format == "JPEG"
     stored = services.paths.attachments / saved.logo.sha256[:2] / saved.logo.sha256
-    assert stored.read_bytes() == logo
+    assert services.station_settings.vault.read(saved.logo.sha256) == logo
+    assert (stored.read_bytes() != logo) == (services.db.key is not None)  # kept encrypted
     header = services.reports.letterhead()
     assert header.logo == logo and header.stamp == stamp
     # removed: the papers print without them

@@ -10,6 +10,7 @@ before they drop such edits (``FeedbackPrompts``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
@@ -41,6 +42,7 @@ from app.i18n import render, tr
 from app.services.feedback import CardFields, FeedbackDetail, problems_of
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
+from app.ui.orders.photo_viewer import thumbnail
 from app.ui.parts.printing import PartsPrinter
 from app.ui.parts.sales_list import busy_bar
 from app.ui.widgets.forms import ErrorForm
@@ -78,13 +80,10 @@ class FeedbackPrompts:
         return Path(name) if name else None
 
 
-def load_thumbnail(path: Path) -> QImage:
-    """On a worker: QImage (unlike QPixmap) may be made off the GUI thread."""
-    image = QImage(str(path))
-    if image.isNull():
-        return image
-    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+def load_thumbnail(read: Callable[[str], bytes], digest: str) -> QImage:
+    """On a worker: the photo read (decrypted) through the service and scaled; QImage (unlike
+    QPixmap) may be made off the GUI thread."""
+    return thumbnail(read, digest, THUMB)
 
 
 class MultiErrorForm(ErrorForm):
@@ -293,8 +292,8 @@ class FeedbackForm(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, photo.id)
             item.setToolTip(f"{photo.filename} ({photo.size // 1024 + 1} KB)")
             self.photos.addItem(item)
-            path = photo.path
-            self.ctx.tasks.run(lambda p=path: load_thumbnail(p),
+            read, digest = self.ctx.services.feedback.read_photo, photo.sha256
+            self.ctx.tasks.run(lambda r=read, d=digest: load_thumbnail(r, d),
                                lambda image, i=item: self._set_thumbnail(i, image),
                                owner=self.photos, slow=True)
 

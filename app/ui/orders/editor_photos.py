@@ -1,6 +1,7 @@
-"""The "photos" tab: thumbnails of the order's photos (decoded off the GUI thread), adding a
-file, opening a photo in the system's viewer, and voiding one taken by mistake (with a
-reason; it stays listed as voided).
+"""The "photos" tab: thumbnails of the order's photos (read from the encrypted store and
+decoded off the GUI thread), adding a file, opening a photo in the program's viewer
+(``photo_viewer``: a stored photo is never handed to another program as a file), and voiding
+one taken by mistake (with a reason; it stays listed as voided).
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,22 +28,13 @@ from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.order_corrections import WORK_STATES
 from app.services.orders import AttachmentInfo, OrderDetail
+from app.ui.orders.photo_viewer import THUMB, open_photo, thumbnail
 from app.ui.widgets import reason
 
 if TYPE_CHECKING:
     from app.ui.orders.editor_dialog import OrderEditor
 
-THUMB = QSize(160, 120)
 IMAGE_FILTER = "*.jpg *.jpeg *.png *.bmp *.gif *.webp"
-
-
-def load_thumbnail(path: Path) -> QImage:
-    """Runs on a worker: QImage (unlike QPixmap) may be used off the GUI thread."""
-    image = QImage(str(path))
-    if image.isNull():
-        return image
-    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
 
 
 class PhotosTab(QWidget):
@@ -123,12 +115,12 @@ class PhotosTab(QWidget):
             text = tr("[voided] {name}", name=attachment.filename)
             tip = tr("Voided: {reason}", reason=attachment.void_reason)
         item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, str(attachment.path))
+        item.setData(Qt.ItemDataRole.UserRole, attachment.sha256)
         item.setData(Qt.ItemDataRole.UserRole + 1, attachment.id)
         item.setToolTip(tip)
         self.list.addItem(item)
-        path = attachment.path
-        self.editor.ctx.tasks.run(lambda: load_thumbnail(path),
+        read, digest = self.editor.ctx.services.orders.read_attachment, attachment.sha256
+        self.editor.ctx.tasks.run(lambda: thumbnail(read, digest),
                                   lambda image: self._set_thumbnail(item, image),
                                   owner=self.list, slow=True)
 
@@ -151,6 +143,10 @@ class PhotosTab(QWidget):
                                                                         path))
 
     def _open_item(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            path = item.data(Qt.ItemDataRole.UserRole)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if item is None:
+            return
+        chosen = self._attachments.get(item.data(Qt.ItemDataRole.UserRole + 1))
+        if chosen is not None:
+            open_photo(self.list, self.editor.ctx.tasks,
+                       self.editor.ctx.services.orders.read_attachment, chosen.sha256,
+                       chosen.filename)
