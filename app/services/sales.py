@@ -39,10 +39,11 @@ from app.domain.parts import (
     PaymentMethod,
 )
 from app.domain.permissions import Permission
+from app.domain.phone_mask import Purpose
 from app.i18n import label
 from app.printing.data import ReceiptSheet, StationHeader
 from app.printing.data import SaleLine as PrintedLine
-from app.services import events
+from app.services import events, phone_view
 from app.services import stock_ledger as ledger
 from app.services import text_input as t
 from app.services.context import Actor
@@ -267,14 +268,17 @@ class SaleService:
         return result
 
     # -- reading ------------------------------------------------------------------------------
-    def detail(self, sale: str) -> SaleDetail:
-        """The sale given by id or by number (SA-...)."""
+    def detail(self, sale: str, *, viewer: Actor | None = None) -> SaleDetail:
+        """The sale given by id or by number (SA-...); the walk-in's phone as ``viewer``
+        may read it (app.domain.phone_mask: masked for the manager)."""
         t.check_key(sale, "sale", "Sale")
         with self.db.read() as s:
-            return self._detail(s, self._find(s, sale))
+            return phone_view.field_rows([self._detail(s, self._find(s, sale))], viewer,
+                                         Purpose.LIST, "customer_phone")[0]
 
-    def sales_of_day(self, day: date) -> list[SaleSummary]:
-        return self.sales_between(day, day)
+    def sales_of_day(self, day: date, *, viewer: Actor | None = None) -> list[SaleSummary]:
+        return phone_view.field_rows(self.sales_between(day, day), viewer, Purpose.LIST,
+                                     "customer_phone")
 
     def sales_between(self, first: date, last: date) -> list[SaleSummary]:
         """The sales from the start of ``first`` to the end of ``last`` (local days), oldest

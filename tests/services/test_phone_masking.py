@@ -23,6 +23,7 @@ from app.services.errors import PermissionDenied
 from app.services.order_queries import OrderFilter
 from app.services.orders import NewOrder, OrderEdit
 from app.services.phone_view import REVEAL_ACTION, reveals
+from app.services.sales import SaleLineInput
 from app.services.search_build import build_all
 from app.store.models import AuditEntry, ServiceOrder
 from tests.services.helpers import new_order
@@ -83,6 +84,17 @@ def test_a_technician_reads_only_his_own_orders_numbers(services, desk) -> None:
     assert services.reports.sheet(other.number, viewer=tech).contact_phone == OTHER_MASK
     assert services.reports.sheet(other.number, viewer=tech).other_phones == (OTHER_MASK,)
 
+
+def test_the_work_order_paper_prints_what_its_reader_may_read(services, desk) -> None:
+    from tests.printing.helpers import page_texts
+
+    mine, reports = desk["mine"], services.reports
+    own = "".join(page_texts(reports.pdf("work-order", reports.sheet(mine.id,
+                                                                      viewer=desk["tech"]))))
+    assert MINE in own
+    boss = "".join(page_texts(reports.pdf("work-order", reports.sheet(
+        mine.id, viewer=desk["manager"]))))
+    assert MINE_MASK in boss and MINE not in boss
 
 def test_the_manager_reads_masks_and_finds_by_digits(services, desk) -> None:
     boss, mine, other = desk["manager"], desk["mine"], desk["other"]
@@ -189,3 +201,21 @@ def test_the_report_exports_hold_no_phone(services, desk, tmp_path) -> None:
                 book.close()
             text = " ".join(cells)
             assert "12345678" not in text and "87654321" not in text, info.name
+
+
+
+def test_the_walk_in_phone_of_a_sale_is_masked_for_the_manager(services, desk, clock) -> None:
+    from tests.services.test_sales import add_part, sale
+
+    cap = add_part(services, "GR-CAP-35", stock=2, clock=clock)
+    done = services.sales.sell(desk["clerk"], sale(SaleLineInput(cap.id, 1),
+                                                   customer_phone=OTHER))
+    day = clock().astimezone().date()
+    for who, shown in (("clerk", OTHER), ("manager", OTHER_MASK)):
+        viewer = desk[who]
+        assert [x.customer_phone for x in services.sales.sales_of_day(day, viewer=viewer)] == [
+            shown]
+        assert services.sales.detail(done.number, viewer=viewer).customer_phone == shown
+    # the receipt goes to the customer: the paper's own reading, in full
+    assert services.sales.receipt_sheet(done.number, services.reports.letterhead()
+                                        ).customer_phone == OTHER

@@ -125,7 +125,9 @@ class SalesList(QGroupBox):
 
     def refresh(self) -> None:
         day, sales = self.day.date().toPython(), self.ctx.services.sales
-        self.ctx.tasks.run(lambda: (sales.sales_of_day(day), sales.takings(day, day)),
+        viewer = self.ctx.actor
+        self.ctx.tasks.run(lambda: (sales.sales_of_day(day, viewer=viewer),
+                                    sales.takings(day, day)),
                            self._show, self.void_form.show_error, owner=self)
 
     def _show(self, result: tuple[list[SaleSummary], dict[PaymentMethod, int]]) -> None:
@@ -155,7 +157,7 @@ class SalesList(QGroupBox):
         text, sales = self.find_box.text().strip(), self.ctx.services.sales
         self.find_error.clear_error()
         if text:
-            self.ctx.tasks.run(lambda: sales.detail(text), self._found,
+            self.ctx.tasks.run(lambda: sales.detail(text, viewer=self.ctx.actor), self._found,
                                self.find_error.show_error, owner=self)
 
     def _found(self, sale: SaleDetail) -> None:
