@@ -154,7 +154,7 @@ def build_services(
         maintenance=MaintenanceService(db, bus, orders, clock),
         dashboard=DashboardService(db, clock),
         knowledge=KnowledgeService(db, clock),
-        backups=BackupService(paths, sync._running, clock),  # no backup during a sync
+        backups=BackupService(paths, sync._running, clock, key=db.key),  # none during a sync
         station_settings=station_settings,
         privacy=CustomerPrivacyService(db, bus, orders.read_attachment,
                                        reports.letterhead_if_set_up, clock),

@@ -22,7 +22,9 @@ from app.services.recovery import CLOSE_REQUEST, RUNNING_LOCK, local_time
 from app.services.users import NewStation, NewUser
 from app.store import backups as store
 from app.store.file_lock import FileLock
-from tests.station_files import station_connect
+from app.store.key_seal import default_key_seal
+from app.store.store_key import StoreKey
+from tests.station_files import station_connect, station_key
 
 
 def _station(tmp_path: Path) -> Path:
@@ -159,17 +161,40 @@ def test_a_damaged_database_prints_the_offer_and_exits_3(tmp_path: Path, capsys,
         assert "最新的完好备份" in err and str(backup.path) in err
 
 
-def test_restore_onto_a_new_computer(tmp_path: Path, capsys) -> None:
+def test_restore_onto_a_new_computer(tmp_path: Path, capsys, monkeypatch) -> None:
     """A zip from `backup --to` restored into an empty data folder (the station's new PC)."""
     folder = _station(tmp_path)
     _add_order(folder)
     archive = tmp_path / "usb" / "bj001.zip"
     assert main(["--data-dir", str(folder), "backup", "--to", str(archive)]) == 0
     new_pc = tmp_path / "new-pc"
-    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes"]) == 0
+    capsys.readouterr()
+    # the backup is encrypted with the station's key, which the new PC does not hold
+    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes"]) == 2
+    assert "--recovery-key-stdin" in capsys.readouterr().err
+    assert not (new_pc / "station.sqlite3").exists()
+    # another station's recovery key (valid, but not this backup's): refused, nothing made
+    monkeypatch.setattr("sys.stdin", io.StringIO(StoreKey.generate().recovery_text() + "\n"))
+    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes",
+                 "--recovery-key-stdin"]) == 2
+    assert "恢复密钥属于另一个维修站" in capsys.readouterr().err
+    assert not (new_pc / "station.sqlite3").exists()
+    monkeypatch.setattr("sys.stdin", io.StringIO("7K2M-QX9P\n"))  # mistyped
+    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes",
+                 "--recovery-key-stdin"]) == 2
+    assert not (new_pc / "station.sqlite3").exists()
+    # the station's own recovery key (as printed: lower case and spaces are forgiven)
+    key = station_key(folder / "station.sqlite3")
+    assert key is not None
+    typed = key.recovery_text().lower().replace("-", " ")
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed + "\n"))
+    assert main(["--data-dir", str(new_pc), "restore", str(archive), "--yes",
+                 "--recovery-key-stdin"]) == 0
     assert _orders(new_pc) == 1
+    assert default_key_seal(new_pc).load() == key  # kept on the new PC: the store opens
     services = open_services(new_pc)
     try:
+        assert services.db.key == key
         assert services.users.station().code == "BJ001"
         services.users.login("boss", "correct-horse")
     finally:

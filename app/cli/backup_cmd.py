@@ -10,6 +10,12 @@ place. A window open on the station (it holds ``running.lock``) is asked to clos
 ``close-request`` file, which it looks for every few seconds; it asks about unsaved work as
 when closed by hand) and waited for up to ``--wait`` seconds; still open, the restore refuses.
 
+Backups are encrypted with the station's key. A backup of another key (another station's, or
+restored on a PC with no station yet) needs its station's recovery key:
+``restore FILE --recovery-key-stdin`` reads it from the first line of standard input (never
+from the command line, where other users and the shell's history would see it); the restore
+then keeps that key on this PC. A wrong recovery key changes nothing.
+
 Exit codes: 0 done, 1 cancelled, 2 bad file or arguments, 3 the station database is damaged
 (``backup``) or the window holds the station (``restore``).
 """
@@ -24,9 +30,17 @@ from app.bootstrap import open_services
 from app.i18n import tr
 from app.paths import DataPaths, default_data_dir
 from app.services.backups import read_settings
-from app.services.recovery import EXIT_DAMAGED, WindowRunning, local_time, restore_file
+from app.services.recovery import (
+    EXIT_DAMAGED,
+    WindowRunning,
+    local_time,
+    restore_file,
+    station_key,
+)
 from app.store import backups as store
 from app.store.backup_checks import BackupProblem, health_check
+from app.store.sqlite_driver import StoreKeyWrong
+from app.store.store_key import RecoveryKeyInvalid, StoreKey
 
 #: how long ``restore`` waits for a window it asked to close
 WAIT_S = 60.0
@@ -41,6 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore.add_argument("file", type=Path, metavar="FILE",
                          help="a backup folder, its station.sqlite3, or a .zip from backup --to")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("--recovery-key-stdin", action="store_true",
+                         help="read the recovery key of the backup's station from the first "
+                              "line of standard input (a backup of another station or PC)")
     restore.add_argument("--wait", type=float, default=WAIT_S, metavar="SECONDS",
                          help="how long to wait for an open window to close when asked "
                               f"(default {WAIT_S:g}; 0 refuses at once)")
@@ -64,12 +81,17 @@ def run_backup(args: argparse.Namespace) -> int:
     if not paths.database.exists():
         print(tr("Error: no station data in {folder}.", folder=paths.root), file=sys.stderr)
         return 2
-    damage = health_check(paths.database)
+    key = station_key(paths)
+    try:
+        damage = health_check(paths.database, key)
+    except StoreKeyWrong as exc:
+        print(tr("Error: {message}", message=tr(exc.template, **exc.params)), file=sys.stderr)
+        return EXIT_DAMAGED
     if damage is not None:
         print(tr("Error: {message}", message=_problem_text(damage)), file=sys.stderr)
         return EXIT_DAMAGED
     folder = read_settings(paths).folder
-    made = store.make_backup(paths.database, folder, paths.attachments, "manual")
+    made = store.make_backup(paths.database, folder, paths.attachments, "manual", key=key)
     store.prune(folder)
     m = made.manifest
     print(tr("Backed up station {station} to {path} ({time}; {photos} photos).",
@@ -81,13 +103,39 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recovery_key(args: argparse.Namespace) -> StoreKey | None:
+    """The recovery key from standard input's first line (``--recovery-key-stdin``)."""
+    if not args.recovery_key_stdin:
+        return None
+    if sys.stdin.isatty():
+        print(tr("Recovery key (nine groups of four, as on the printed sheet): "), end="",
+              file=sys.stderr, flush=True)
+    return StoreKey.from_recovery_text(sys.stdin.readline())
+
+
 def run_restore(args: argparse.Namespace) -> int:
     paths = _paths(args)
     try:
-        with store.open_candidate(args.file) as candidate:
+        recovery = _recovery_key(args)
+    except RecoveryKeyInvalid as exc:
+        print(tr("Error: {message}", message=tr(exc.template)), file=sys.stderr)
+        return 2
+    try:
+        with store.open_candidate(args.file, recovery or station_key(paths)) as candidate:
             facts, created = candidate.facts, candidate.created
     except BackupProblem as exc:
-        print(tr("Error: {message}", message=_problem_text(exc)), file=sys.stderr)
+        if exc.kind == "wrong_key" and recovery is not None:
+            print(tr("Error: {message}", message=tr(
+                "This recovery key belongs to another station: it does not open the backup "
+                "{path}. Nothing was changed.", path=args.file)), file=sys.stderr)
+        elif exc.kind == "wrong_key":
+            print(tr("Error: {message}", message=tr(
+                "The backup {path} is encrypted with another station's key (or this PC does "
+                "not hold the station's key yet). Restore it with that station's recovery "
+                "key: repair-station restore FILE --recovery-key-stdin", path=args.file)),
+                file=sys.stderr)
+        else:
+            print(tr("Error: {message}", message=_problem_text(exc)), file=sys.stderr)
         return 2
     when = local_time(created) if created else tr("unknown")
     print(tr("Backup of station {station} ({name}) made {time}, schema {revision}.",
@@ -105,7 +153,7 @@ def run_restore(args: argparse.Namespace) -> int:
             print(tr("Cancelled; nothing was changed."))
             return 1
     try:
-        done = restore_file(paths, args.file, max(args.wait, 0))
+        done = restore_file(paths, args.file, max(args.wait, 0), recovery_key=recovery)
     except WindowRunning:
         print(tr("Error: {message}", message=tr(
             "The Repair Station window is open on this station and did not close. Close it, "

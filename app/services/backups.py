@@ -31,6 +31,7 @@ from app.paths import DataPaths
 from app.services.context import Actor
 from app.store import backups as store
 from app.store.base import utcnow
+from app.store.store_key import StoreKey
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class BackupInfo:
     database_bytes: int
     attachments: int
     attachment_bytes: int
+    key_id: str | None = None  # the key it is encrypted with (None: a plain backup)
 
 
 def read_settings(paths: DataPaths) -> BackupSettings:
@@ -74,13 +76,16 @@ def read_settings(paths: DataPaths) -> BackupSettings:
 def _info(backup: store.Backup) -> BackupInfo:
     m = backup.manifest
     return BackupInfo(backup.path, m.created, m.kind, m.station_code, m.schema_revision,
-                      m.database_bytes, m.attachments, m.attachment_bytes)
+                      m.database_bytes, m.attachments, m.attachment_bytes, m.key_id)
 
 
 class BackupService:
     def __init__(self, paths: DataPaths, sync_lock: threading.Lock | None = None,
-                 clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None,
+                 key: StoreKey | None = None) -> None:
         self.paths = paths
+        #: the store's key: every backup is encrypted with it (None: a plain store)
+        self.key = key
         #: the sync's run lock: held for a backup's length (no backup during a sync)
         self.sync_lock = sync_lock or threading.Lock()
         self.clock = clock
@@ -136,7 +141,7 @@ class BackupService:
         try:
             folder = self.settings().folder
             backup = store.make_backup(self.paths.database, folder, self.paths.attachments,
-                                       kind, self.clock())
+                                       kind, self.clock(), key=self.key)
             store.prune(folder, self.clock())
         finally:
             self.sync_lock.release()

@@ -9,6 +9,11 @@ notices) come again on the next sync, because the restored pull position is olde
 pulled change is applied idempotently. The restored outbox numbers start above anything the
 lost database can have sent (``app.store.backups._seq_floor``), so head office takes every new
 change as new.
+
+Backups are encrypted with the station's key. A backup of another key (another station's, or
+this PC's data folder is new) opens only with its station's recovery key
+(``restore_file(..., recovery_key=…)``); the restore then seals that key on this PC, so the
+restored store opens. A recovery key that does not open the backup changes nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from app.store import backups as store
 from app.store.backup_checks import BackupProblem
 from app.store.backups import RestoreResult
 from app.store.file_lock import FileLock, LockHeld
+from app.store.key_seal import KeySeal, KeySealBroken, default_key_seal
+from app.store.store_key import StoreKey
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +50,43 @@ class RecoveryOffer:
     paths: DataPaths
     problem: BackupProblem
     backup: BackupInfo | None  # the newest backup that passes the restore checks
+    #: a newer backup (or the only one) encrypted with a key this PC does not hold: it is
+    #: restored with its station's recovery key (``restore_offered(offer, recovery_text)``)
+    foreign: BackupInfo | None = None
 
 
-def recovery_offer(paths: DataPaths, problem: BackupProblem) -> RecoveryOffer:
+#: a recovery key that is valid but does not open the backup offered
+WRONG_RECOVERY_KEY = ("This recovery key belongs to another station: it does not open the "
+                      "backup {path}. Nothing was changed.")
+
+
+def station_key(paths: DataPaths, seal: KeySeal | None = None) -> StoreKey | None:
+    """The key this PC keeps for the station in ``paths`` (None: none, or a damaged entry)."""
+    try:
+        return (seal or default_key_seal(paths.root)).load()
+    except KeySealBroken:
+        return None
+
+
+def recovery_offer(paths: DataPaths, problem: BackupProblem,
+                   key: StoreKey | None = None) -> RecoveryOffer:
+    """The newest backup this PC's key (``key``, else the sealed one) opens."""
     folder = read_settings(paths).folder
-    good = store.newest_good(folder)
-    info = None
-    if good is not None:
-        m = good.manifest
-        info = BackupInfo(good.path, m.created, m.kind, m.station_code, m.schema_revision,
-                          m.database_bytes, m.attachments, m.attachment_bytes)
-    return RecoveryOffer(paths, problem, info)
+    foreign: list[store.Backup] = []
+
+    def bad(backup: store.Backup, found: BackupProblem) -> None:
+        if found.kind == "wrong_key" and not foreign:
+            foreign.append(backup)
+
+    good = store.newest_good(folder, bad, key=key or station_key(paths))
+    return RecoveryOffer(paths, problem, _backup_info(good) if good else None,
+                         _backup_info(foreign[0]) if foreign else None)
+
+
+def _backup_info(b: store.Backup) -> BackupInfo:
+    m = b.manifest
+    return BackupInfo(b.path, m.created, m.kind, m.station_code, m.schema_revision,
+                      m.database_bytes, m.attachments, m.attachment_bytes, m.key_id)
 
 
 def local_time(moment: datetime, tz: tzinfo | None = None) -> str:
@@ -64,6 +97,13 @@ def offer_lines(offer: RecoveryOffer, tz: tzinfo | None = None) -> list[str]:
     """The explanation, one paragraph a line, in the current language."""
     lines = [tr("The station data cannot be opened: {problem}",
                 problem=tr(offer.problem.template, **offer.problem.params))]
+    if offer.backup is None and offer.foreign is not None:
+        lines.append(tr("The newest backup, from {time} (station {station}), is encrypted with "
+                        "a key this PC does not hold. Enter that station's recovery key (the "
+                        "printed sheet) to restore it.",
+                        time=local_time(offer.foreign.created_at, tz),
+                        station=offer.foreign.station_code or "-"))
+        return lines
     if offer.backup is None:
         lines.append(tr("No usable backup was found in {folder}. The damaged file is left as "
                         "it is; ask your dealer or head office for help.",
@@ -102,8 +142,13 @@ class WindowRunning(Exception):
     """A window holds the station (``running.lock``)."""
 
 
-def restore_offered(offer: RecoveryOffer) -> RestoreResult:
-    """Restores the offered backup (the caller checked there is one)."""
+def restore_offered(offer: RecoveryOffer, recovery_text: str | None = None) -> RestoreResult:
+    """Restores the offered backup (the caller checked there is one); with ``recovery_text``,
+    the backup of another key (``offer.foreign``) with that recovery key (``RecoveryKeyInvalid``
+    when mistyped, a ``BackupProblem`` when it is another station's: nothing is replaced)."""
+    if recovery_text is not None and offer.foreign is not None:
+        return restore_file(offer.paths, offer.foreign.path,
+                            recovery_key=StoreKey.from_recovery_text(recovery_text))
     assert offer.backup is not None
     return restore_file(offer.paths, offer.backup.path)
 
@@ -153,19 +198,49 @@ def _take_running_lock(paths: DataPaths, wait_s: float) -> FileLock:
         clear_close_request(paths)
 
 
-def restore_file(paths: DataPaths, path: Path, wait_s: float = 0) -> RestoreResult:
+def needs_recovery_key(paths: DataPaths, path: Path, seal: KeySeal | None = None) -> bool:
+    """True when the backup at ``path`` is encrypted with another key than this PC's (or this
+    PC holds none): restoring it asks for its station's recovery key."""
+    try:
+        with store.open_candidate(path, station_key(paths, seal)):
+            return False
+    except BackupProblem as exc:
+        return exc.kind == "wrong_key"
+
+
+def restore_file(paths: DataPaths, path: Path, wait_s: float = 0, *,
+                 recovery_key: StoreKey | None = None,
+                 seal: KeySeal | None = None) -> RestoreResult:
     """Restores ``path`` into the station, holding the running lock so no window starts
     meanwhile. A window (another process) holding it is asked to close and waited for up to
-    ``wait_s`` seconds; ``WindowRunning`` when it is still open."""
+    ``wait_s`` seconds; ``WindowRunning`` when it is still open. A backup of another key needs
+    ``recovery_key`` (``StoreKey.from_recovery_text``); one that does not open it raises a
+    ``BackupProblem`` (kind ``wrong_recovery_key``) before anything is replaced. The restored
+    store's key is sealed on this PC (``seal``, default ``default_key_seal``)."""
+    seal = seal or default_key_seal(paths.root)
+    key = station_key(paths, seal)
+    if recovery_key is not None:
+        try:
+            with store.open_candidate(path, recovery_key):
+                pass
+        except BackupProblem as exc:
+            if exc.kind != "wrong_key":
+                raise
+            raise BackupProblem("wrong_recovery_key", WRONG_RECOVERY_KEY, path=path) from None
     lock = _take_running_lock(paths, wait_s)
     try:
-        return store.restore(path, paths.database, read_settings(paths).folder,
-                             paths.attachments)
+        done = store.restore(path, paths.database, read_settings(paths).folder,
+                             paths.attachments, key=key, backup_key=recovery_key)
+        if done.key is not None and (key is None or done.key.key_id != key.key_id):
+            seal.save(done.key)
+            log.info("restored a backup of key %s: sealed on this PC", done.key.key_id)
+        return done
     finally:
         lock.release()
 
 
 __all__ = ["CLOSE_REQUEST", "EXIT_DAMAGED", "RUNNING_LOCK", "RecoveryOffer", "RestoreResult",
-           "WindowRunning", "clear_close_request", "close_requested", "hold_window_lock",
-           "offer_lines", "recovery_offer", "request_window_close", "restore_file",
-           "restore_offered", "set_aside_if_nothing_to_lose"]
+           "WRONG_RECOVERY_KEY", "WindowRunning", "clear_close_request", "close_requested",
+           "hold_window_lock", "needs_recovery_key", "offer_lines", "recovery_offer",
+           "request_window_close", "restore_file", "restore_offered",
+           "set_aside_if_nothing_to_lose", "station_key"]

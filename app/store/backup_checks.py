@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.store import sqlite_driver
+from app.store.store_key import StoreKey
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+ENCRYPTED_PAGE = 4096  # SQLCipher 4's page size
 #: the tables every station database has had since the first schema
 STATION_TABLES = frozenset({"alembic_version", "station", "outbox", "users", "service_orders"})
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
@@ -40,6 +42,8 @@ PROBLEMS = {
     "truncated": "The file {path} is cut short: {size} bytes of the {expected} its header "
                  "promises.",
     "damaged": "The database {path} is damaged: {error}",
+    "wrong_key": "The database {path} is encrypted with another key (another station's, or "
+                 "one this PC does not hold): it opens only with that station's recovery key.",
     "not_station": "The file {path} is not a repair-station database.",
     "too_new": "The backup {path} has schema version {revision}, newer than this program "
                "understands; install the newer program to restore it.",
@@ -57,9 +61,15 @@ def known_revisions() -> list[str]:
     return sorted(p.name.split("_", 1)[0] for p in VERSIONS_DIR.glob("[0-9]*_*.py"))
 
 
-def read_header(path: Path) -> None:
+def _key_for(path: Path, key: StoreKey | None) -> StoreKey | None:
+    """The key a connection to ``path`` needs: none for a plain file (an older program's)."""
+    return None if key is None or sqlite_driver.is_plain(path) else key
+
+
+def read_header(path: Path, key: StoreKey | None = None) -> None:
     """Raises a problem if ``path`` is missing, empty, not SQLite or shorter than its header
-    says; reads only the first 100 bytes."""
+    says; reads only the first 100 bytes. An encrypted file (``key`` given) has no readable
+    header: it must be whole pages (SQLCipher's 4096 bytes)."""
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -70,6 +80,21 @@ def read_header(path: Path) -> None:
         raise problem("unreadable", path=path, error=exc) from None
     if size == 0:
         raise problem("empty", path=path)
+    if not header.startswith(SQLITE_HEADER) and size >= ENCRYPTED_PAGE:
+        # no readable header: an encrypted file is whole pages (a shorter or other file is
+        # simply not a database); without a key it can only be another station's
+        if size % ENCRYPTED_PAGE:
+            if key is None:
+                raise problem("not_sqlite", path=path)
+            raise problem("truncated", path=path, size=size,
+                          expected=(size // ENCRYPTED_PAGE + 1) * ENCRYPTED_PAGE)
+        with contextlib.suppress(OSError), path.open("rb") as f:
+            first = f.read(ENCRYPTED_PAGE)
+            if len(set(first)) < 128:  # zeros, text: an encrypted page reads as random bytes
+                raise problem("not_sqlite", path=path)
+        if key is None:
+            raise problem("wrong_key", path=path)
+        return
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise problem("not_sqlite", path=path)
     page_size = int.from_bytes(header[16:18], "big")
@@ -81,23 +106,29 @@ def read_header(path: Path) -> None:
         raise problem("truncated", path=path, size=size, expected=pages * page_size)
 
 
-def _connect_ro(path: Path, immutable: bool) -> sqlite_driver.Connection:
+def _connect_ro(path: Path, immutable: bool,
+                key: StoreKey | None = None) -> sqlite_driver.Connection:
     """A file nobody writes (a backup) is opened read-only and immutable; the live database
     normally (a read-only connection cannot replay its WAL), and only read."""
-    if immutable:
-        conn = sqlite_driver.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", None,
-                                     uri=True)
-    else:
-        conn = sqlite_driver.connect(path, None, timeout=10)
+    key = _key_for(path, key)
+    try:
+        if immutable:
+            conn = sqlite_driver.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+                                         key, uri=True)
+        else:
+            conn = sqlite_driver.connect(path, key, timeout=10)
+    except sqlite_driver.StoreKeyWrong:
+        raise problem("wrong_key", path=path) from None
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
 
-def check_pages(path: Path, full: bool, immutable: bool = False) -> None:
+def check_pages(path: Path, full: bool, immutable: bool = False,
+                key: StoreKey | None = None) -> None:
     """``PRAGMA quick_check`` (or ``integrity_check`` when ``full``) over the whole file."""
-    read_header(path)
+    read_header(path, key)
     try:
-        conn = _connect_ro(path, immutable)
+        conn = _connect_ro(path, immutable, key)
         try:
             rows = conn.execute("PRAGMA integrity_check" if full
                                 else "PRAGMA quick_check").fetchall()
@@ -117,10 +148,10 @@ FULL_CHECK_BYTES = 512 * 1024 * 1024
 CORE_TABLES = ("alembic_version", "station", "users", "sync_registration", "sync_state")
 
 
-def _check_core(path: Path) -> None:
-    read_header(path)
+def _check_core(path: Path, key: StoreKey | None) -> None:
+    read_header(path, key)
     try:
-        conn = _connect_ro(path, immutable=False)
+        conn = _connect_ro(path, immutable=False, key=key)
         try:
             tables = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -137,18 +168,22 @@ def _check_core(path: Path) -> None:
         raise problem("damaged", path=path, error=exc) from None
 
 
-def health_check(db_path: Path, full_check_bytes: int = FULL_CHECK_BYTES) -> BackupProblem | None:
+def health_check(db_path: Path, key: StoreKey | None = None,
+                 full_check_bytes: int = FULL_CHECK_BYTES) -> BackupProblem | None:
     """None when the station database can be opened (or does not exist yet: a new station);
-    otherwise what is wrong. Finishes a restore that was cut off after its copy was complete."""
+    otherwise what is wrong. Finishes a restore that was cut off after its copy was complete.
+    A wrong key is not damage: it raises ``StoreKeyWrong`` (the recovery key opens the file)."""
     finish_interrupted_restore(db_path)
     if not db_path.exists():
         return None
     try:
         if db_path.stat().st_size <= full_check_bytes:
-            check_pages(db_path, full=False)
+            check_pages(db_path, full=False, key=key)
         else:
-            _check_core(db_path)
+            _check_core(db_path, key)
     except BackupProblem as exc:
+        if exc.kind == "wrong_key":
+            raise sqlite_driver.StoreKeyWrong(db_path) from None
         return exc
     return None
 
@@ -163,8 +198,9 @@ class DatabaseFacts:
     outbox_seq: int
 
 
-def read_facts(path: Path, immutable: bool = False) -> DatabaseFacts:
-    conn = _connect_ro(path, immutable)
+def read_facts(path: Path, immutable: bool = False,
+               key: StoreKey | None = None) -> DatabaseFacts:
+    conn = _connect_ro(path, immutable, key)
     try:
         tables = {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -184,13 +220,13 @@ def read_facts(path: Path, immutable: bool = False) -> DatabaseFacts:
                          station[1] if station else "", int(seq))
 
 
-def check_candidate(path: Path) -> DatabaseFacts:
+def check_candidate(path: Path, key: StoreKey | None = None) -> DatabaseFacts:
     """A file offered for a restore: SQLite, ``integrity_check`` ok, a station's tables, and a
     schema revision this program knows (older ones are migrated after the restore). Opened
     immutable (nothing written to it) unless a write-ahead log beside it must be read too."""
     immutable = not Path(str(path) + "-wal").exists()
-    check_pages(path, full=True, immutable=immutable)
-    facts = read_facts(path, immutable=immutable)
+    check_pages(path, full=True, immutable=immutable, key=key)
+    facts = read_facts(path, immutable=immutable, key=key)
     known = known_revisions()
     if facts.revision is None:
         raise problem("not_station", path=path)
@@ -201,11 +237,11 @@ def check_candidate(path: Path) -> DatabaseFacts:
     return facts
 
 
-def readable_facts(path: Path) -> DatabaseFacts | None:
+def readable_facts(path: Path, key: StoreKey | None = None) -> DatabaseFacts | None:
     """The facts of the live database when it is sound, else None (never raises)."""
     try:
-        check_pages(path, full=False)
-        return read_facts(path)
+        check_pages(path, full=False, key=key)
+        return read_facts(path, key=key)
     except (BackupProblem, sqlite_driver.Error, OSError):
         return None
 

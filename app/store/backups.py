@@ -12,6 +12,12 @@ file no earlier backup has is copied. On the same disk that costs no space; on a
 on another drive only the new photos are copied each day, and every backup folder is still
 whole on its own (deleting an old one never breaks a newer one).
 
+Encrypted like the store: with the station's key, the database copy is a SQLCipher file under
+the same key and the attachments are the vault's encrypted files (``app.store.vault``); the
+manifest names the key by its ``key_id`` (never the key itself), so a restore tells a backup of
+another station (it asks for that station's recovery key) from a damaged one.
+``encrypt_plain_backups`` encrypts in place the backups an older program made in plain.
+
 ``repair-station backup --to FILE`` writes the same content as one ``.zip`` (``export_zip``).
 Kinds: ``daily`` (the automatic one), ``manual``, ``before-migration``, ``before-restore``.
 Retention (``retained``): the 14 newest daily/manual backups, plus the newest daily/manual one
@@ -43,10 +49,20 @@ from app.store.backup_checks import (
     check_pages,
     problem,
     read_facts,
+    read_header,
     readable_facts,
     restoring_path,
 )
 from app.store.file_lock import FileLock
+from app.store.store_key import StoreKey
+from app.store.vault import (
+    AttachmentUnreadable,
+    decrypt_bytes,
+    encrypt_bytes,
+    header_key_id,
+    is_encrypted,
+    write_atomically,
+)
 
 DB_NAME = "station.sqlite3"
 MANIFEST = "manifest.json"
@@ -71,6 +87,8 @@ class Manifest:
     database_bytes: int
     attachments: int
     attachment_bytes: int
+    #: the id of the key the backup is encrypted with (None: a plain backup)
+    key_id: str | None = None
 
     @property
     def created(self) -> datetime:
@@ -109,24 +127,70 @@ def _fsync_file(path: Path) -> None:
         os.fsync(f.fileno())
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """``source`` copied whole into a new file ``target`` through the online backup API (one
-    step: a consistent snapshot even while another process writes), then checked with
-    ``integrity_check`` and made a self-contained rollback-journal file."""
-    src = sqlite_driver.connect(source, None, timeout=10)
+class _Same:
+    """``copy_database``'s default target key: the source's."""
+
+
+SAME = _Same()
+
+
+def _attach_key(key: StoreKey | None) -> str:
+    """The KEY of an ATTACH: a raw SQLCipher key, or '' for a plain file."""
+    return f"x'{key.database_key.hex()}'" if key is not None else ""
+
+
+def _export(src: sqlite_driver.Connection, target: Path, target_key: StoreKey | None) -> None:
+    """``src`` written whole into the new file ``target`` by ``sqlcipher_export`` (between a
+    plain and an encrypted file, where the online backup API cannot copy pages)."""
+    version = src.execute("PRAGMA user_version").fetchone()[0]
+    src.execute("ATTACH DATABASE ? AS copy KEY ?", (str(target), _attach_key(target_key)))
+    try:
+        # a new file, synced whole once it is complete (``copy_database``): no sync per table
+        src.execute("PRAGMA copy.synchronous = OFF")
+        src.execute("PRAGMA copy.journal_mode = OFF")
+        src.execute("SELECT sqlcipher_export('copy')")
+        src.execute(f"PRAGMA copy.user_version = {int(version)}")
+    finally:
+        src.execute("DETACH DATABASE copy")
+
+
+def copy_database(source: Path, target: Path, key: StoreKey | None = None,
+                  target_key: StoreKey | None | _Same = SAME) -> None:
+    """``source`` (opened with ``key``; a plain file needs none) copied whole into a new file
+    ``target`` (keyed with ``target_key``, by default the same key) through the online backup
+    API (one step: a consistent snapshot even while another process writes), then checked with
+    ``integrity_check`` and made a self-contained rollback-journal file. Between a plain and an
+    encrypted file SQLCipher's ``sqlcipher_export`` copies instead. Raises ``BackupProblem``
+    (``wrong_key`` when ``key`` does not open ``source``)."""
+    source_key = None if key is None or sqlite_driver.is_plain(source) else key
+    dest_key = key if isinstance(target_key, _Same) else target_key
+    if source_key is None and not sqlite_driver.is_plain(source):
+        read_header(source, None)  # an encrypted file with no key: wrong_key, not damage
+    try:
+        src = sqlite_driver.connect(source, source_key, timeout=10)
+    except sqlite_driver.StoreKeyWrong:
+        raise problem("wrong_key", path=source) from None
     try:
         src.execute("PRAGMA busy_timeout = 10000")
-        dest = sqlite_driver.connect(target, None)
         try:
-            src.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-            rows = dest.execute("PRAGMA integrity_check").fetchall()
+            if (source_key is None) == (dest_key is None):
+                dest = sqlite_driver.connect(target, dest_key)
+                try:
+                    src.backup(dest)
+                finally:
+                    dest.close()
+            else:
+                _export(src, target, dest_key)
+            dest = sqlite_driver.connect(target, dest_key)
+            try:
+                dest.execute("PRAGMA journal_mode = DELETE")
+                rows = dest.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                dest.close()
         except sqlite_driver.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             raise problem("damaged", path=source, error=exc) from None
-        finally:
-            dest.close()
     finally:
         src.close()
     if [tuple(r) for r in rows] != [("ok",)]:
@@ -159,17 +223,38 @@ def _attachment_files(folder: Path | None) -> Iterator[Path]:
             yield path.relative_to(folder)
 
 
-def _copy_attachments(source: Path | None, target: Path,
-                      previous: Path | None) -> tuple[int, int]:
-    """Every attachment of ``source`` into ``target`` (linked to ``previous`` when it has it);
-    returns (files, bytes)."""
+def _as_stored(path: Path, key: StoreKey | None) -> bool:
+    """True when the stored file is as a store with ``key`` keeps it (encrypted under that
+    key, or plain for a plain store)."""
+    return header_key_id(path) == key.key_id if key is not None else not is_encrypted(path)
+
+
+def _recrypt(path: Path, from_key: StoreKey | None, to_key: StoreKey | None) -> bytes:
+    """The stored file at ``path`` (under ``from_key``) as stored under ``to_key``."""
+    data = decrypt_bytes(path.read_bytes(), path.name, from_key)
+    return encrypt_bytes(data, path.name, to_key) if to_key is not None else data
+
+
+def _copy_attachments(source: Path | None, target: Path, previous: Path | None,
+                      key: StoreKey | None = None) -> tuple[int, int]:
+    """Every attachment of ``source`` into ``target`` (linked to ``previous`` when it has it
+    as the store keeps it); returns (files, bytes). With a key, a file still plain in the live
+    folder (a migration cut off) is encrypted into the backup, never copied plain."""
     files = total = 0
     for rel in _attachment_files(source):
         assert source is not None
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        candidates = [previous / rel] if previous is not None else []
-        _link_or_copy([*candidates, source / rel], dest)
+        live = source / rel
+        if key is not None and not is_encrypted(live):
+            try:
+                write_atomically(dest, encrypt_bytes(live.read_bytes(), live.name, key))
+            except OSError:
+                continue
+        else:
+            candidates = ([previous / rel] if previous is not None
+                          and _as_stored(previous / rel, key) else [])
+            _link_or_copy([*candidates, live], dest)
         files += 1
         total += dest.stat().st_size
     return files, total
@@ -181,8 +266,9 @@ def _remove_leftovers(backup_dir: Path) -> None:
 
 
 def make_backup(db_path: Path, backup_dir: Path, attachments_dir: Path | None, kind: str,
-                now: datetime | None = None) -> Backup:
-    """A new backup of the station database and its attachments; returns it listed."""
+                now: datetime | None = None, *, key: StoreKey | None = None) -> Backup:
+    """A new backup of the station database and its attachments, encrypted with the store's
+    ``key`` (None: a plain store); returns it listed."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     now = now or datetime.now(UTC)
@@ -198,20 +284,23 @@ def make_backup(db_path: Path, backup_dir: Path, attachments_dir: Path | None, k
         work = backup_dir / f".tmp-{name}"
         work.mkdir()
         try:
-            copy_database(db_path, work / DB_NAME)
+            copy_database(db_path, work / DB_NAME, key)
+            encrypted = not sqlite_driver.is_plain(work / DB_NAME)
             try:
-                facts = read_facts(work / DB_NAME)
+                facts = read_facts(work / DB_NAME, key=key)
             except BackupProblem:  # not (yet) a station's schema: still worth keeping
                 facts = DatabaseFacts(None, "", "", 0)
             previous = next((b.attachments for b in list_backups(backup_dir)
                              if b.attachments is not None), None)
-            files, size = _copy_attachments(attachments_dir, work / ATTACHMENTS, previous)
+            files, size = _copy_attachments(attachments_dir, work / ATTACHMENTS, previous,
+                                            key if encrypted else None)
             manifest = Manifest(
                 created_at=now.astimezone(UTC).isoformat(), kind=kind,
                 schema_revision=facts.revision, station_code=facts.station_code,
                 station_name=facts.station_name, outbox_seq=facts.outbox_seq,
                 database_bytes=(work / DB_NAME).stat().st_size, attachments=files,
-                attachment_bytes=size)
+                attachment_bytes=size,
+                key_id=key.key_id if key is not None and encrypted else None)
             (work / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False,
                                                     indent=1), encoding="utf-8")
             _fsync_file(work / MANIFEST)
@@ -337,12 +426,33 @@ class Candidate:
     attachments: Path | None
     facts: DatabaseFacts
     created: datetime | None
+    #: the key that opened it (None: a plain backup)
+    key: StoreKey | None = None
+    #: the key id its manifest names (None: plain, or no manifest)
+    key_id: str | None = None
+
+
+def _checked(database: Path, key: StoreKey | None, key_id: str | None) -> DatabaseFacts:
+    """``check_candidate`` with the key the backup needs: a manifest naming another key than
+    ``key`` (or a key where none is held) is ``wrong_key`` before anything is read; with the
+    named key, a file that still does not open is damaged, not a wrong key."""
+    if key_id is not None and (key is None or key.key_id != key_id):
+        raise problem("wrong_key", path=database)
+    try:
+        return check_candidate(database, key)
+    except BackupProblem as exc:
+        if exc.kind == "wrong_key" and key_id is not None:
+            raise problem("damaged", path=database,
+                          error="its first page does not decrypt") from None
+        raise
 
 
 @contextlib.contextmanager
-def open_candidate(path: Path) -> Iterator[Candidate]:
+def open_candidate(path: Path, key: StoreKey | None = None) -> Iterator[Candidate]:
     """``path`` (a backup folder, its ``station.sqlite3`` or ``manifest.json``, a ``.zip`` from
-    ``backup --to``, or a bare ``.sqlite3``) checked for a restore; raises ``BackupProblem``."""
+    ``backup --to``, or a bare ``.sqlite3``) checked for a restore with ``key`` (this station's,
+    or the one a recovery key gave); raises ``BackupProblem`` (``wrong_key``: the backup is
+    encrypted with another key, so the recovery key of its station is needed)."""
     path = Path(path)
     with contextlib.ExitStack() as stack:
         if path.is_file() and zipfile.is_zipfile(path):
@@ -362,11 +472,13 @@ def open_candidate(path: Path) -> Iterator[Candidate]:
             path = path.parent
         folder = path if path.is_dir() else None
         database = path / DB_NAME if folder is not None else path
-        facts = check_candidate(database)
         manifest = _read_manifest(folder) if folder is not None else None
+        key_id = manifest.key_id if manifest else None
+        facts = _checked(database, key, key_id)
         attachments = folder / ATTACHMENTS if folder is not None else None
+        opened = None if sqlite_driver.is_plain(database) else key
         yield Candidate(database, attachments if attachments and attachments.is_dir() else None,
-                        facts, manifest.created if manifest else None)
+                        facts, manifest.created if manifest else None, opened, key_id)
 
 
 @dataclass(frozen=True)
@@ -375,6 +487,8 @@ class RestoreResult:
     before_restore: Backup | None  # the backup made first, when the database was sound
     outbox_seq_floor: int  # the new outbox numbers start above this
     attachments_added: int
+    #: the key the restored store is encrypted with (the backup's; this PC must keep it)
+    key: StoreKey | None = None
 
 
 def _seq_floor(restored: DatabaseFacts, current: DatabaseFacts | None,
@@ -391,13 +505,15 @@ def _seq_floor(restored: DatabaseFacts, current: DatabaseFacts | None,
 
 
 def _carry_over(conn: sqlite_driver.Connection, current: Path | None, floor: int,
-                skip_days: list[date]) -> None:
+                skip_days: list[date], current_key: StoreKey | None = None) -> None:
     """In the restored copy: the outbox counter moved to ``floor``; the day counters of order
     and document numbers no lower than the replaced database's, so a number it issued is not
     issued again for another order (head office would refuse it). When that database cannot
     be read, each counter of ``skip_days`` (the backup's day to today) jumps ``NUMBER_GAP``."""
     if current is not None:
-        conn.execute("ATTACH DATABASE ? AS old", (str(current),))
+        plain = current_key is None or sqlite_driver.is_plain(current)
+        conn.execute("ATTACH DATABASE ? AS old KEY ?",
+                     (str(current), _attach_key(None if plain else current_key)))
     try:
         conn.execute("BEGIN IMMEDIATE")
         row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
@@ -467,58 +583,76 @@ def _move_aside(db_path: Path, backup_dir: Path, now: datetime) -> Path | None:
 
 
 def restore(path: Path, db_path: Path, backup_dir: Path, attachments_dir: Path,
-            now: datetime | None = None) -> RestoreResult:
+            now: datetime | None = None, *, key: StoreKey | None = None,
+            backup_key: StoreKey | None = None) -> RestoreResult:
     """Replaces the station database with the backup at ``path`` (checked first). The caller
-    makes sure nothing has the database open. A sound current database is backed up first
-    (``before-restore``) and in any case moved aside; attachments the backup has and the data
-    folder lacks are put back (none is deleted: they are named by their content)."""
+    makes sure nothing has the database open. A sound current database (opened with ``key``,
+    this PC's) is backed up first (``before-restore``) and in any case moved aside;
+    attachments the backup has and the data folder lacks are put back (none is deleted: they
+    are named by their content). ``backup_key`` (from the recovery key of the backup's
+    station) opens a backup encrypted with another key than ``key``. The restored store keeps
+    the backup's key (a plain backup is encrypted with ``key``): ``RestoreResult.key``, which
+    the caller seals on this PC."""
     now = now or datetime.now(UTC)
     backup_dir.mkdir(parents=True, exist_ok=True)
-    with open_candidate(path) as candidate:
-        current = readable_facts(db_path) if db_path.exists() else None
-        before = (make_backup(db_path, backup_dir, attachments_dir, "before-restore", now)
-                  if current is not None else None)
+    with open_candidate(path, backup_key or key) as candidate:
+        restored_key = candidate.key if candidate.key is not None else key
+        current = readable_facts(db_path, key) if db_path.exists() else None
+        before = (make_backup(db_path, backup_dir, attachments_dir, "before-restore", now,
+                              key=key) if current is not None else None)
         floor = _seq_floor(candidate.facts, current, list_backups(backup_dir), now)
         pending = restoring_path(db_path)
         pending.unlink(missing_ok=True)
-        copy_database(candidate.database, pending)
-        conn = sqlite_driver.connect(pending, None, isolation_level=None)
+        copy_database(candidate.database, pending, candidate.key, target_key=restored_key)
+        conn = sqlite_driver.connect(pending, restored_key, isolation_level=None)
         try:
             _carry_over(conn, db_path if current is not None else None, floor,
-                        [] if current is not None else _days_since(candidate.created, now))
+                        [] if current is not None else _days_since(candidate.created, now),
+                        key)
         finally:
             conn.close()
-        check_pages(pending, full=True)
+        check_pages(pending, full=True, key=restored_key)
         _fsync_file(pending)
-        added = _restore_attachments(candidate.attachments, attachments_dir)
+        added = _restore_attachments(candidate.attachments, attachments_dir, candidate.key,
+                                     restored_key)
         replaced = _move_aside(db_path, backup_dir, now)
         os.replace(pending, db_path)
         _fsync_dir(db_path.parent)
-    return RestoreResult(replaced, before, floor, added)
+    return RestoreResult(replaced, before, floor, added, restored_key)
 
 
-def _restore_attachments(source: Path | None, target: Path) -> int:
+def _restore_attachments(source: Path | None, target: Path, source_key: StoreKey | None = None,
+                         target_key: StoreKey | None = None) -> int:
+    """The backup's files the data folder lacks (or holds under another key) put back, stored
+    as the restored store keeps them; one that cannot be read is left out (counted by the
+    photo's own 'missing' message later), never copied wrong."""
     added = 0
     for rel in _attachment_files(source):
         assert source is not None
         dest = target / rel
-        if dest.exists():
+        if dest.exists() and _as_stored(dest, target_key):
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        partial = dest.with_name(dest.name + ".part")
-        shutil.copyfile(source / rel, partial)
-        _fsync_file(partial)
-        os.replace(partial, dest)
+        origin = source / rel
+        try:
+            if _as_stored(origin, target_key):
+                blob = origin.read_bytes()
+            else:
+                blob = _recrypt(origin, source_key, target_key)
+        except (OSError, AttachmentUnreadable):  # a damaged or foreign file
+            continue
+        write_atomically(dest, blob)
         added += 1
     return added
 
 
 def newest_good(backup_dir: Path,
-                on_bad: Callable[[Backup, BackupProblem], None] | None = None) -> Backup | None:
-    """The newest listed backup that passes the restore checks (each bad one reported)."""
+                on_bad: Callable[[Backup, BackupProblem], None] | None = None,
+                key: StoreKey | None = None) -> Backup | None:
+    """The newest listed backup that passes the restore checks with ``key`` (each bad one
+    reported; one of another key is ``wrong_key``)."""
     for backup in list_backups(backup_dir):
         try:
-            check_candidate(backup.database)
+            _checked(backup.database, key, backup.manifest.key_id)
         except BackupProblem as exc:
             if on_bad is not None:
                 on_bad(backup, exc)
@@ -527,6 +661,19 @@ def newest_good(backup_dir: Path,
     return None
 
 
-__all__ = ["Backup", "BackupProblem", "Candidate", "Manifest", "RestoreResult", "export_zip",
-           "list_backups", "make_backup", "newest_good", "open_candidate", "prune", "restore",
-           "retained"]
+# -- encrypting the backups an older program made --------------------------------------------------
+
+
+def encrypt_plain_backups(backup_dir: Path, key: StoreKey,
+                          progress: Callable[[float], None] | None = None,
+                          attachments_dir: Path | None = None) -> int:
+    """Every backup made before the store was encrypted, encrypted in place with ``key``
+    (``app.store.backup_encryption``); returns how many it encrypted."""
+    from app.store.backup_encryption import encrypt_plain_backups as encrypt
+
+    return encrypt(backup_dir, key, progress, attachments_dir)
+
+
+__all__ = ["Backup", "BackupProblem", "Candidate", "Manifest", "RestoreResult",
+           "encrypt_plain_backups", "export_zip", "list_backups", "make_backup", "newest_good",
+           "open_candidate", "prune", "restore", "retained"]

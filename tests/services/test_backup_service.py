@@ -44,7 +44,8 @@ def test_no_backup_while_a_sync_runs(services, station) -> None:
 
 def test_the_daily_rule(services, station) -> None:
     now = {"t": datetime(2026, 6, 1, 1, 0, tzinfo=UTC)}  # 09:00 in Shanghai
-    svc = BackupService(services.paths, clock=lambda: now["t"], tz=SHANGHAI)
+    svc = BackupService(services.paths, clock=lambda: now["t"], tz=SHANGHAI,
+                        key=services.db.key)
     svc.configure(station["manager"], "", 12)
     assert svc.daily_due()  # none yet
     assert svc.run_daily() is not None
@@ -104,7 +105,8 @@ def test_an_empty_database_with_nothing_to_lose_starts_afresh(tmp_path: Path) ->
 def test_an_empty_database_with_a_backup_is_offered_the_backup(tmp_path: Path) -> None:
     root = tmp_path / "st"
     services = open_services(root)
-    store.make_backup(services.paths.database, services.paths.backups, None, "daily")
+    store.make_backup(services.paths.database, services.paths.backups, None, "daily",
+                      key=services.db.key)
     services.close()
     (root / "station.sqlite3").write_bytes(b"")
     for side in ("-wal", "-shm"):

@@ -23,6 +23,7 @@ from app.paths import DataPaths
 from app.services.context import Actor
 from app.store import backups as store
 from app.store.database import Database
+from tests.station_files import station_key
 from tests.store.durability_writer import _new_order
 
 
@@ -36,7 +37,7 @@ def _write_and_back_up(services, clerk: Actor, ack_path: Path, work: Path) -> No
                 # tells the test a backup is under way (it aims some kills inside one)
                 out.write(json.dumps({"backup_start": n}) + "\n")
                 made = store.make_backup(paths.database, paths.backups, paths.attachments,
-                                         "manual")
+                                         "manual", key=services.db.key)
                 out.write(json.dumps({"backup": made.path.name,
                                       "seq": made.manifest.outbox_seq}) + "\n")
                 store.prune(paths.backups)
@@ -56,7 +57,8 @@ def main() -> None:
     fields = json.loads(clerk_json)
     clerk = Actor(fields["user_id"], fields["username"], fields["display_name"], Role.CLERK)
     paths = DataPaths(Path(data_dir))
-    services = build_services(paths, Database.open(paths.database))
+    services = build_services(paths, Database.open(paths.database,
+                                                   key=station_key(paths.database)))
     services.orders.create(clerk, _new_order(0))  # warm caches; counted as unacknowledged
     work = Path(ack_file).parent / "photos"
     work.mkdir(exist_ok=True)

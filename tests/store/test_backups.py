@@ -76,8 +76,9 @@ def test_prune_deletes_what_the_rule_drops(tmp_path: Path, services, station) ->
     folder = tmp_path / "b"
     for d in range(20):
         store.make_backup(services.paths.database, folder, services.paths.attachments, "daily",
-                          start + timedelta(days=d))
-    store.make_backup(services.paths.database, folder, None, "before-migration", start)
+                          start + timedelta(days=d), key=services.db.key)
+    store.make_backup(services.paths.database, folder, None, "before-migration", start,
+                      key=services.db.key)
     gone = store.prune(folder, start + timedelta(days=20))
     left = store.list_backups(folder)
     assert len(gone) == 6 and all(not p.exists() for p in gone)
@@ -101,14 +102,15 @@ def test_backup_has_manifest_photos_and_passes_integrity_check(services, station
     m = backup.manifest
     assert m.station_code == "BJ001" and m.schema_revision is not None
     assert m.attachments == 1 and m.outbox_seq > 0 and m.database_bytes > 0
-    check_candidate(backup.database)
+    assert m.key_id == services.db.key.key_id
+    check_candidate(backup.database, services.db.key)
     (photo,) = list((backup.path / "attachments").glob("*/*"))
     live = services.paths.attachments / photo.relative_to(backup.path / "attachments")
     assert photo.read_bytes() == live.read_bytes()
     assert services.backups.last_backup().path == made.path
     # the next backup links the unchanged photo instead of copying it
     second = store.make_backup(services.paths.database, services.paths.backups,
-                               services.paths.attachments, "daily")
+                               services.paths.attachments, "daily", key=services.db.key)
     again = second.path / photo.relative_to(backup.path)
     assert os.stat(again).st_ino == os.stat(photo).st_ino
 
@@ -130,7 +132,8 @@ def test_backup_during_writes_restores_to_a_consistent_state(services, station) 
         while len(made) < 5:
             pass
         backups = [store.make_backup(services.paths.database, services.paths.backups,
-                                     services.paths.attachments, "manual") for _ in range(3)]
+                                     services.paths.attachments, "manual", key=services.db.key)
+                   for _ in range(3)]
     finally:
         stop.set()
         writer.join()
@@ -154,17 +157,19 @@ def test_restore_gives_back_exactly_the_backup_and_keeps_the_replaced_db(
     order = _order(services, station["clerk"], 1)
     services.orders.attach_photo(station["clerk"], order.id, _photo(tmp_path / "p.jpg"))
     backup = store.make_backup(services.paths.database, services.paths.backups,
-                               services.paths.attachments, "manual")
+                               services.paths.attachments, "manual", key=services.db.key)
     expected = _rows(backup.database)
     _order(services, station["clerk"], 2)
-    paths = services.paths
+    paths, key = services.paths, services.db.key
     services.close()
     with station_connect(paths.database) as conn:
         before = conn.execute("SELECT count(*) FROM service_orders").fetchone()[0]
         last_seq = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
     import shutil
     shutil.rmtree(paths.attachments)
-    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments)
+    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments,
+                         key=key)
+    assert done.key == key
     assert _rows(paths.database) == expected
     assert done.attachments_added == 1 and any(paths.attachments.glob("*/*"))
     assert done.replaced is not None and done.replaced.name.startswith("replaced-")
@@ -196,26 +201,26 @@ def test_a_zip_from_backup_to_restores_too(services, station, tmp_path: Path) ->
     order = _order(services, station["clerk"], 1)
     services.orders.attach_photo(station["clerk"], order.id, _photo(tmp_path / "p.jpg"))
     backup = store.make_backup(services.paths.database, services.paths.backups,
-                               services.paths.attachments, "manual")
+                               services.paths.attachments, "manual", key=services.db.key)
     archive = store.export_zip(backup, tmp_path / "out" / "station.zip")
     expected = _rows(backup.database)
-    paths = services.paths
+    paths, key = services.paths, services.db.key
     services.close()
     paths.database.unlink()
-    done = store.restore(archive, paths.database, paths.backups, paths.attachments)
+    done = store.restore(archive, paths.database, paths.backups, paths.attachments, key=key)
     assert done.replaced is None and done.before_restore is None
     assert _rows(paths.database) == expected
 
 
 def test_a_newer_schema_backup_is_refused(services, station, tmp_path: Path) -> None:
     backup = store.make_backup(services.paths.database, services.paths.backups,
-                               services.paths.attachments, "manual")
+                               services.paths.attachments, "manual", key=services.db.key)
     with station_connect(backup.database) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = services.paths.database.read_bytes()
     with pytest.raises(BackupProblem) as err:
         store.restore(backup.path, services.paths.database, services.paths.backups,
-                      services.paths.attachments)
+                      services.paths.attachments, key=services.db.key)
     assert err.value.kind == "too_new"
     assert services.paths.database.read_bytes() == before
 
@@ -234,7 +239,7 @@ def test_a_half_made_backup_is_never_listed(services, station) -> None:
     (folder / ".tmp-20260101T000000000000Z-daily").mkdir(parents=True)
     (folder / "20260101T000000000000Z-daily").mkdir()  # no manifest: not complete
     assert store.list_backups(folder) == []
-    store.make_backup(services.paths.database, folder, None, "daily")
+    store.make_backup(services.paths.database, folder, None, "daily", key=services.db.key)
     assert not any(folder.glob(".tmp-*"))
     assert len(store.list_backups(folder)) == 1
 
@@ -251,7 +256,7 @@ def _damage(db: Path, kind: str) -> None:
     elif kind == "truncated":
         db.write_bytes(data[: len(data) // 2])
     elif kind == "random_page":
-        page = int.from_bytes(data[16:18], "big")
+        page = int.from_bytes(data[16:18], "big") if data.startswith(b"SQLite") else 4096
         import random
         rnd = random.Random(7)
         blob = bytearray(data)
@@ -266,48 +271,49 @@ def test_each_kind_of_damage_is_found_at_start_up(services, station, kind: str) 
     for i in range(30):
         _order(services, station["clerk"], i)
     services.backups.backup_now(station["clerk"])
-    paths = services.paths
+    paths, key = services.paths, services.db.key
     services.close()
     with station_connect(paths.database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _damage(paths.database, kind)
-    found = health_check(paths.database)
+    found = health_check(paths.database, key)
     assert found is not None
     assert found.kind in {"empty": {"empty"}, "not_sqlite": {"not_sqlite"},
                           "truncated": {"truncated", "damaged"},
                           "random_page": {"damaged"}}[kind]
     with pytest.raises(DatabaseDamaged):
         open_services(paths.root)
-    good = store.newest_good(paths.backups)
+    good = store.newest_good(paths.backups, key=key)
     assert good is not None and good.manifest.kind == "manual"
 
 
 def test_a_restore_cut_off_before_its_rename_is_finished(services, station) -> None:
-    backup = store.make_backup(services.paths.database, services.paths.backups, None, "manual")
-    paths = services.paths
+    backup = store.make_backup(services.paths.database, services.paths.backups, None, "manual",
+                               key=services.db.key)
+    paths, key = services.paths, services.db.key
     services.close()
     pending = paths.database.with_name(paths.database.name + ".restoring")
     pending.write_bytes(backup.database.read_bytes())
     paths.database.rename(paths.backups / "replaced-x.sqlite3")
     for side in ("-wal", "-shm"):
         Path(str(paths.database) + side).unlink(missing_ok=True)
-    assert health_check(paths.database) is None
+    assert health_check(paths.database, key) is None
     assert paths.database.exists() and not pending.exists()
 
 
 def test_a_large_database_has_its_core_tables_checked_at_start_up(services, station) -> None:
     """Above FULL_CHECK_BYTES the start-up checks the header and the core tables only (every
     page is checked each day by the daily backup); a damaged core table is still found."""
-    paths = services.paths
+    paths, key = services.paths, services.db.key
     services.close()
     with station_connect(paths.database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'users'").fetchone()
-    assert health_check(paths.database, full_check_bytes=0) is None
+    assert health_check(paths.database, key, full_check_bytes=0) is None
     data = bytearray(paths.database.read_bytes())
-    page = int.from_bytes(data[16:18], "big")
+    page = int.from_bytes(data[16:18], "big") if data.startswith(b"SQLite") else 4096
     start = (root[0] - 1) * page
     data[start:start + page] = b"\xa5" * page
     paths.database.write_bytes(bytes(data))
-    found = health_check(paths.database, full_check_bytes=0)
+    found = health_check(paths.database, key, full_check_bytes=0)
     assert found is not None and found.kind == "damaged"

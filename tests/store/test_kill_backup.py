@@ -23,19 +23,22 @@ from app.bootstrap import open_services
 from app.store import backups as store
 from app.store.backup_checks import check_candidate, health_check
 from app.store.models import ServiceOrder
-from tests.station_files import station_connect
+from app.store.vault import decrypt_bytes
+from tests.station_files import station_connect, station_key
 
 KILLS = 100
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _assert_whole(backup: store.Backup) -> None:
-    facts = check_candidate(backup.database)
+    key = station_key(backup.database)
+    facts = check_candidate(backup.database, key)
     assert backup.manifest.outbox_seq == facts.outbox_seq
+    assert backup.manifest.key_id == (key.key_id if key else None)
     files = sorted(p for p in (backup.path / "attachments").glob("*/*"))
     assert len(files) == backup.manifest.attachments
-    for f in files:
-        assert hashlib.sha256(f.read_bytes()).hexdigest() == f.name
+    for f in files:  # each photo whole (decrypted and checked against its name)
+        assert hashlib.sha256(decrypt_bytes(f.read_bytes(), f.name, key)).hexdigest() == f.name
     conn = station_connect(f"{backup.database.as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         names = {f.name for f in files}
@@ -107,7 +110,7 @@ def test_kill_nine_while_writing_and_backing_up(tmp_path, services, station) -> 
     assert len(acked_orders) > KILLS / 2 and len(acked_backups) > KILLS / 5
 
     paths = services.paths
-    assert health_check(paths.database) is None
+    assert health_check(paths.database, services.db.key) is None
     listed = store.list_backups(paths.backups)
     assert listed
     for backup in listed:

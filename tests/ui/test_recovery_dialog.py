@@ -19,14 +19,15 @@ from app.ui.launch import run_gui
 from app.ui.startup.backup_timer import DailyBackup
 from app.ui.startup.recovery_dialog import RecoveryDialog
 from app.ui.tasks import TaskRunner
-from tests.station_files import station_connect
+from tests.station_files import station_connect, station_key
 
 
 def _damaged_station(root: Path, with_backup: bool = True) -> DataPaths:
     services = open_services(root)
     paths = services.paths
     if with_backup:
-        store.make_backup(paths.database, paths.backups, paths.attachments, "daily")
+        store.make_backup(paths.database, paths.backups, paths.attachments, "daily",
+                          key=services.db.key)
     services.close()
     paths.database.write_bytes(b"not a database at all" * 100)
     for side in ("-wal", "-shm"):
@@ -62,7 +63,7 @@ def test_restore_this_backup_restores_and_the_station_opens(qtbot, tmp_path: Pat
         assert dialog.result_of_restore.replaced.read_bytes().startswith(b"not a database")
     finally:
         tasks.shutdown()
-    assert health_check(paths.database) is None
+    assert health_check(paths.database, station_key(paths.database)) is None
     open_services(paths.root).close()
 
 
@@ -112,7 +113,7 @@ def test_the_daily_backup_timer_makes_one_backup(qtbot, tmp_path: Path) -> None:
     services = open_services(tmp_path / "st")
     tasks = TaskRunner()
     try:
-        backups = BackupService(services.paths)
+        backups = BackupService(services.paths, key=services.db.key)
         timer = DailyBackup(backups, tasks, first_delay_ms=0, every_ms=60_000)
         qtbot.waitUntil(lambda: timer.last is not None, timeout=10_000)
         timer.check()  # not due again the same day

@@ -1,6 +1,8 @@
 """The start-up dialog shown when the station database is damaged or unreadable: what is wrong,
 the newest good backup with its date and what restoring it loses, and two buttons, 恢复此备份
-(Alt+R) and 退出 (Esc). The restore runs off the GUI thread; a failure is shown in the dialog.
+(Alt+R) and 退出 (Esc). When the newest backup is encrypted with a key this PC does not hold
+(another PC's), the dialog asks for the station's recovery key (恢复密钥, Alt+K) and restores
+with it. The restore runs off the GUI thread; a failure is shown in the dialog.
 The words come from ``app.services.recovery`` (the headless commands print the same).
 """
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -40,6 +43,14 @@ class RecoveryDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
+        self.recovery_key: QLineEdit | None = None
+        if offer.backup is None and offer.foreign is not None:
+            label = QLabel(tr("Recovery &key:"))
+            self.recovery_key = QLineEdit(objectName="recovery_key")
+            self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+            label.setBuddy(self.recovery_key)
+            layout.addWidget(label)
+            layout.addWidget(self.recovery_key)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.hide()
@@ -52,7 +63,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox()
         self.restore_button: QPushButton | None = None
-        if offer.backup is not None:
+        if offer.backup is not None or offer.foreign is not None:
             self.restore_button = self.buttons.addButton(
                 tr("&Restore this backup"), QDialogButtonBox.ButtonRole.AcceptRole)
             self.restore_button.setObjectName("restore")
@@ -73,7 +84,8 @@ class RecoveryDialog(QDialog):
         self.error.hide()
         self.progress.show()
         offer = self._offer
-        self._tasks.run(lambda: restore_offered(offer), self._restored, self._failed,
+        text = self.recovery_key.text() if self.recovery_key is not None else None
+        self._tasks.run(lambda: restore_offered(offer, text), self._restored, self._failed,
                         owner=self, slow=True)
 
     def _restored(self, result: RestoreResult) -> None:
