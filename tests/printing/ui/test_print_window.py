@@ -166,11 +166,11 @@ class GatedReports:
         self.gate = threading.Event()
         self.calls = 0
 
-    def sheet(self, order: str, letterhead=None):
+    def sheet(self, order: str, letterhead=None, *, viewer=None):
         self.calls += 1
         if self.calls >= 2:
             self.gate.wait(10)
-        return self.reports.sheet(order, letterhead)
+        return self.reports.sheet(order, letterhead, viewer=viewer)
 
     def __getattr__(self, name: str):
         return getattr(self.reports, name)
