@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.bootstrap import open_services
 from app.store import backups as store
 from app.store.backup_checks import check_candidate, health_check
+from app.store.key_seal import default_key_seal
 from app.store.models import ServiceOrder
 from app.store.vault import decrypt_bytes
 from tests.station_files import station_connect, station_key
@@ -145,8 +146,9 @@ def test_kill_nine_while_writing_and_backing_up(tmp_path, services, station) -> 
     newest = store.list_backups(paths.backups)[1]  # the newest a killed writer made
     target = tmp_path / "restored"
     done = store.restore(newest.path, target / "station.sqlite3", target / "backups",
-                         target / "attachments")
-    assert done.replaced is None
+                         target / "attachments", backup_key=services.db.key)
+    assert done.replaced is None and done.key == services.db.key
+    default_key_seal(target).save(done.key)  # what the restore with a recovery key does
     restored = open_services(target)
     try:
         with restored.db.read() as s:
