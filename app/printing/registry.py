@@ -25,6 +25,7 @@ DOCUMENT_MODULES: dict[str, str] = {
     "claim-batch": "app.printing.claim_batch",
     "settlement": "app.printing.settlement",
     "statistics": "app.printing.report_sheet",
+    "personal-data": "app.printing.personal_data",
     "recovery-key": "app.printing.recovery_key",
 }
 

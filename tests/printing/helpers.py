@@ -258,10 +258,17 @@ def sample_recovery_key(**changes):
     return sample(**changes)
 
 
+def sample_personal_data(**changes):
+    from tests.printing.test_personal_data import sample_personal_data as sample
+
+    return sample(**changes)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
             "shipment": sample_shipment, "feedback": sample_feedback,
             "claim_batch": sample_claim, "claim_settlement": sample_claim,
             "statistics": sample_statistics,
-            "recovery_key": sample_recovery_key}[subject](**changes)
+            "recovery_key": sample_recovery_key,
+            "customer": sample_personal_data}[subject](**changes)
