@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "app.cli.search_cmd",
     "app.cli.backup_cmd",
     "app.cli.users_cmd",
+    "app.cli.privacy_cmd",
 ]
 
 

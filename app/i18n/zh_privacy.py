@@ -27,3 +27,20 @@ TEXT_ZH: dict[str, str] = {
     "No orders.": "没有工单。",
     "Sale no.": "销售单号",
 }
+TEXT_ZH.update({
+    # the command line (app/cli/privacy_cmd.py)
+    "Wrote the customer's personal data ({orders} orders, {photos} photos) to {file}.":
+        "已将客户个人信息（{orders} 张工单，{photos} 张照片）写入 {file}。",
+    "{n} photos could not be read at this station; data.json names them.":
+        "有 {n} 张照片在本站无法读取，data.json 中列出了它们。",
+    "The customer's name, phones, address and notes will be erased from every record, the "
+    "audit and the data waiting for head office; the orders stay (numbers, dates, products, "
+    "faults, charges, amounts).":
+        "将从所有记录、审计日志和待上传总部的数据中删除该客户的姓名、电话、地址和备注；"
+        "工单保留（单号、日期、产品、故障、费用、金额）。",
+    "Type 删除 to erase: ": "输入“删除”确认删除：",
+    "Nothing was erased.": "未删除任何内容。",
+    "Erased the customer's personal data ({orders} orders kept); head office erases its copy "
+    "at the next sync.":
+        "已删除该客户的个人信息（保留 {orders} 张工单）；下次同步时总部也会删除其副本。",
+})
