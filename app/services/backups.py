@@ -4,7 +4,8 @@
 on start and then at most once a day, at or after the configured hour), ``backups()``,
 ``last_backup()``, ``settings()`` and ``configure(actor, folder, hour)`` (manager). Restoring
 is not here: it needs the window closed, so it is ``repair-station restore`` or the start-up
-recovery dialog (``app.store.backups.restore``).
+recovery dialog (``app.store.backups.restore``). Every backup is encrypted with the store's key
+(``key``, the one ``Database.key`` holds), its manifest naming it by ``key_id``.
 
 Where and when live in ``backup.json`` in the data folder (``{"folder": "", "hour": 12}``;
 an empty folder means the data folder's ``backups/``): not in the database, because the

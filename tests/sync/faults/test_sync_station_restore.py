@@ -78,7 +78,8 @@ def test_changes_after_a_restore_reach_head_office_and_nothing_it_holds_is_lost(
         new_orders(rig, 3, seed=1)
         rig.sync.sync_now()
         backup = store.make_backup(rig.services.paths.database, rig.services.paths.backups,
-                                   rig.services.paths.attachments, "daily")
+                                   rig.services.paths.attachments, "daily",
+                                   key=rig.services.db.key)
         # after the backup: orders sent to head office, a dispatch received, one order unsent
         sent_after = new_orders(rig, 2, seed=2)
         dispatched = _dispatch(live_hq, rig.code, 1)
@@ -93,7 +94,8 @@ def test_changes_after_a_restore_reach_head_office_and_nothing_it_holds_is_lost(
     if lost_db == "damaged":
         _break(paths.database)
     ops_before, orders_before, high_before, _ = _hq(live_hq, rig.code)
-    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments)
+    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments,
+                         key=rig.services.db.key)
     assert done.outbox_seq_floor >= high_before
 
     restored = _reopen(rig)
@@ -130,13 +132,14 @@ def test_without_the_new_numbering_head_office_drops_the_change(tmp_path: Path,
         new_orders(rig, 2, seed=1)
         rig.sync.sync_now()
         backup = store.make_backup(rig.services.paths.database, rig.services.paths.backups,
-                                   None, "daily")
+                                   None, "daily", key=rig.services.db.key)
         new_orders(rig, 2, seed=2)
         rig.sync.sync_now()
     finally:
         rig.close()
     paths = rig.services.paths
-    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments)
+    done = store.restore(backup.path, paths.database, paths.backups, paths.attachments,
+                         key=rig.services.db.key)
     with station_connect(paths.database) as conn:  # the numbering as it was before the fix
         conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'",
                      (backup.manifest.outbox_seq,))
