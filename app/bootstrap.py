@@ -41,14 +41,19 @@ from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
 from app.services.visits import VisitService
 from app.services.warranty_policy import PolicyService
-from app.store import migrate
+from app.store import migrate, sqlite_driver, store_encryption
 from app.store.backup_checks import DatabaseDamaged, health_check
 from app.store.base import utcnow
 from app.store.database import Database
+from app.store.key_seal import KeySeal, default_key_seal
 from app.store.migrate import DatabaseTooNew
+from app.store.sqlite_driver import StoreKeyWrong
+from app.store.store_encryption import Progress, StoreKeyMissing
+from app.store.store_key import StoreKey
 from app.store.vault import Vault
 
-__all__ = ["DatabaseDamaged", "DatabaseTooNew", "Services", "build_services", "open_services"]
+__all__ = ["DatabaseDamaged", "DatabaseTooNew", "Services", "StoreKeyMissing", "StoreKeyWrong",
+           "build_services", "open_services", "prepare_store"]
 
 
 @dataclass
@@ -90,20 +95,45 @@ class Services:
 
 
 def open_services(
-    data_dir: Path | None = None, clock: Callable[[], datetime] = utcnow
+    data_dir: Path | None = None, clock: Callable[[], datetime] = utcnow,
+    seal: KeySeal | None = None, progress: Progress | None = None,
 ) -> Services:
-    """Opens (creating if needed) the station in ``data_dir``, migrating it after a backup."""
+    """Opens (creating if needed) the station in ``data_dir``: its store prepared
+    (``prepare_store``), then migrated after a backup."""
     paths = DataPaths(data_dir or default_data_dir()).ensure()
-    damage = health_check(paths.database)  # never open (and write to) a damaged file
-    if damage is not None and not set_aside_if_nothing_to_lose(paths, damage):
-        raise DatabaseDamaged(paths.database, damage)
-    db = Database.open(paths.database)
+    key = prepare_store(paths, seal, progress)
+    db = Database.open(paths.database, key=key)
     try:
-        migrate.upgrade(db.engine, paths.database, read_settings(paths).folder)
+        migrate.upgrade(db.engine, paths.database, read_settings(paths).folder, key)
     except Exception:
         db.dispose()
         raise
     return build_services(paths, db, clock)
+
+
+def prepare_store(paths: DataPaths, seal: KeySeal | None = None,
+                  progress: Progress | None = None) -> StoreKey:
+    """The key of the station's store, with the store made ready to open with it: an
+    interrupted encryption finished, the file checked, a plain database of an older program
+    encrypted in place (``app.store.store_encryption``).
+
+    Raises ``StoreKeyMissing`` / ``StoreKeyWrong`` when this PC cannot open the encrypted
+    store (the recovery key unlocks it: ``store_encryption.unlock``), ``DatabaseDamaged``."""
+    seal = seal or default_key_seal(paths.root)
+    unfinished = store_encryption.resume(paths.database)
+    key = store_encryption.key_for_store(paths.database, seal)
+    plain = sqlite_driver.is_plain(paths.database)
+    # never open (and write to) a damaged file
+    damage = health_check(paths.database, None if plain else key)
+    if damage is not None and not set_aside_if_nothing_to_lose(paths, damage):
+        raise DatabaseDamaged(paths.database, damage)
+    if plain and paths.database.exists():
+        store_encryption.encrypt_in_place(paths.database, key, progress)
+        unfinished = True
+    if unfinished:
+        store_encryption.finish_encryption(paths.database, key, read_settings(paths).folder,
+                                           progress)
+    return key
 
 
 def build_services(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.bootstrap import build_services
+from app.bootstrap import build_services, prepare_store
 from app.domain.errors import RuleViolation
 from app.i18n import label, render, tr
 from app.paths import DataPaths, default_data_dir
@@ -29,9 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     paths = DataPaths(args.data_dir or default_data_dir()).ensure()
     # a demo is made in one go and can be made again: no fsync per transaction
-    db = Database.open(paths.database, synchronous="OFF")
+    key = prepare_store(paths)
+    db = Database.open(paths.database, synchronous="OFF", key=key)
     try:
-        migrate.upgrade(db.engine, paths.database, paths.backups)
+        migrate.upgrade(db.engine, paths.database, paths.backups, key)
         clock = WalkingClock(default_start())
         services = build_services(paths, db, clock)
         if args.if_empty and not services.users.needs_setup():

@@ -12,13 +12,15 @@ can read the user's own files; the settings page says which of the two this PC u
 ``REPAIR_STATION_KEY_DIR`` moves that folder; ``REPAIR_STATION_KEY_FILE_ONLY=1`` uses the
 file even where a keyring exists (tests, kiosks).
 
-The entry is named after the data folder, so two stations on one PC have two keys.
+The entry is named by the key's id, which the data folder keeps in ``store-key-id`` (an id,
+not a secret): two stations on one PC have two keys, and a data folder moved or copied on the
+same PC still finds its key. Another PC has no entry for it: the recovery key opens the data
+there, and is then sealed on that PC.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +30,7 @@ from platformdirs import user_config_dir
 from app.store.store_key import RecoveryKeyInvalid, StoreKey
 
 KEYRING_SERVICE = "RepairStation store key"
+KEY_ID_FILE = "store-key-id"
 KEY_DIR_ENV = "REPAIR_STATION_KEY_DIR"
 FILE_ONLY_ENV = "REPAIR_STATION_KEY_FILE_ONLY"
 
@@ -57,48 +60,102 @@ class KeySeal(Protocol):
     def protected_by_os(self) -> bool: ...
 
 
-def _account(data_dir: Path) -> str:
-    digest = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
-    return f"station-{digest}"
+def read_key_id(data_dir: Path) -> str | None:
+    """The id of the key the data folder's files are encrypted with (None: not recorded)."""
+    try:
+        text = (Path(data_dir) / KEY_ID_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if len(text) == 16 and all(c in "0123456789abcdef" for c in text) else None
 
 
-def _parse(text: str | None, where: str) -> StoreKey | None:
+def write_key_id(data_dir: Path, key: StoreKey) -> None:
+    if read_key_id(data_dir) == key.key_id:
+        return
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    tmp = Path(data_dir) / (KEY_ID_FILE + ".tmp")
+    tmp.write_text(key.key_id + "\n", encoding="ascii")
+    os.replace(tmp, Path(data_dir) / KEY_ID_FILE)
+
+
+def _parse(text: str | None, where: str, key_id: str) -> StoreKey | None:
     if not text:
         return None
     try:
-        return StoreKey.from_recovery_text(text)
+        key = StoreKey.from_recovery_text(text)
     except RecoveryKeyInvalid:
         raise KeySealBroken(where) from None
+    if key.key_id != key_id:
+        raise KeySealBroken(where)
+    return key
 
 
-class KeyringKeySeal:
+class _BySealedId:
+    """What both seals share: the data folder's key id names the entry."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+
+    def _entry(self) -> str | None:
+        key_id = read_key_id(self.data_dir)
+        return f"station-{key_id}" if key_id else None
+
+    def load(self) -> StoreKey | None:
+        entry, key_id = self._entry(), read_key_id(self.data_dir)
+        if entry is None or key_id is None:
+            return None
+        return _parse(self._read(entry), self.where, key_id)
+
+    def save(self, key: StoreKey) -> None:
+        self._write(f"station-{key.key_id}", key.recovery_text())
+        write_key_id(self.data_dir, key)
+
+    def clear(self) -> None:
+        entry = self._entry()
+        if entry is not None:
+            self._delete(entry)
+
+    @property
+    def where(self) -> str:
+        return self._where(self._entry() or "station-?")
+
+    def _read(self, entry: str) -> str | None:
+        raise NotImplementedError
+
+    def _write(self, entry: str, text: str) -> None:
+        raise NotImplementedError
+
+    def _delete(self, entry: str) -> None:
+        raise NotImplementedError
+
+    def _where(self, entry: str) -> str:
+        raise NotImplementedError
+
+
+class KeyringKeySeal(_BySealedId):
     """The OS keyring."""
 
     protected_by_os = True
 
-    def __init__(self, data_dir: Path) -> None:
-        self.account = _account(data_dir)
+    def _where(self, entry: str) -> str:
+        return f"keyring:{KEYRING_SERVICE}/{entry}"
 
-    @property
-    def where(self) -> str:
-        return f"keyring:{KEYRING_SERVICE}/{self.account}"
-
-    def load(self) -> StoreKey | None:
+    def _read(self, entry: str) -> str | None:
         import keyring
 
-        return _parse(keyring.get_password(KEYRING_SERVICE, self.account), self.where)
+        return keyring.get_password(KEYRING_SERVICE, entry)
 
-    def save(self, key: StoreKey) -> None:
+    def _write(self, entry: str, text: str) -> None:
         import keyring
 
-        keyring.set_password(KEYRING_SERVICE, self.account, key.recovery_text())
+        keyring.set_password(KEYRING_SERVICE, entry, text)
 
-    def clear(self) -> None:
+    def _delete(self, entry: str) -> None:
         import keyring
         from keyring.errors import PasswordDeleteError
 
         with contextlib.suppress(PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, self.account)
+            keyring.delete_password(KEYRING_SERVICE, entry)
 
 
 def key_dir() -> Path:
@@ -107,42 +164,46 @@ def key_dir() -> Path:
                                                                 "RepairStation")) / "keys"
 
 
-class FileKeySeal:
+class FileKeySeal(_BySealedId):
     """A user-only file in the configuration folder (not the data folder)."""
 
     protected_by_os = False
 
     def __init__(self, data_dir: Path, folder: Path | None = None) -> None:
-        self.path = (folder or key_dir()) / f"{_account(data_dir)}.key"
+        super().__init__(data_dir)
+        self.folder = folder or key_dir()
 
     @property
-    def where(self) -> str:
-        return str(self.path)
+    def path(self) -> Path:
+        return self.folder / f"{self._entry() or 'station-'}.key"
 
-    def load(self) -> StoreKey | None:
+    def _where(self, entry: str) -> str:
+        return str(self.folder / f"{entry}.key")
+
+    def _read(self, entry: str) -> str | None:
         try:
-            text = self.path.read_text(encoding="ascii").strip()
+            return (self.folder / f"{entry}.key").read_text(encoding="ascii").strip()
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError):
-            raise KeySealBroken(self.where) from None
-        return _parse(text, self.where)
+            raise KeySealBroken(self._where(entry)) from None
 
-    def save(self, key: StoreKey) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _write(self, entry: str, text: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):
-            os.chmod(self.path.parent, 0o700)
-        tmp = self.path.with_name(self.path.name + ".tmp")
+            os.chmod(self.folder, 0o700)
+        target = self.folder / f"{entry}.key"
+        tmp = target.with_name(target.name + ".tmp")
         tmp.unlink(missing_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key.recovery_text())
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        os.replace(tmp, target)
 
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def _delete(self, entry: str) -> None:
+        (self.folder / f"{entry}.key").unlink(missing_ok=True)
 
 
 def keyring_usable() -> bool:

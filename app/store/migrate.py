@@ -18,6 +18,8 @@ from sqlalchemy.exc import OperationalError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from app.store.store_key import StoreKey
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: the newest revision this program knows; a database stamped with it opens without loading
 #: Alembic at all (a sixth of the start-up). tests/store/test_migrations.py keeps it equal
@@ -65,16 +67,18 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def backup_database(db_path: Path, backup_dir: Path, label: str = "") -> Path:
+def backup_database(db_path: Path, backup_dir: Path, key: StoreKey | None = None) -> Path:
     """A before-migration backup (``app.store.backups``: online API copy, checked, with the
-    attachments beside the database); returns the path of its database file."""
+    attachments beside the database, encrypted like the store); returns the path of its
+    database file."""
     from app.store.backups import make_backup
 
     return make_backup(db_path, backup_dir, db_path.parent / "attachments",
-                       "before-migration").database
+                       "before-migration", key=key).database
 
 
-def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> str | None:
+def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
+            key: StoreKey | None = None) -> str | None:
     """Migrates to head. Returns the backup made first, or None when nothing was pending."""
     current = current_revision(engine)
     if current == SCHEMA_HEAD:
@@ -93,7 +97,7 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> st
             raise DatabaseTooNew(current) from exc
     backup = None
     if current is not None and db_path is not None and backup_dir is not None:
-        backup = str(backup_database(db_path, backup_dir, f"before-{head}"))
+        backup = str(backup_database(db_path, backup_dir, key))
     config = _config()
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
