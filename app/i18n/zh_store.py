@@ -19,7 +19,4 @@ TEXT_ZH = {
     "Encrypting the station's data was stopped: the encrypted copy did not match the "
     "original ({detail}). Nothing was changed.":
         "维修站数据加密已停止：加密后的副本与原数据不一致（{detail}）。原数据未作任何改动。",
-} is encrypted with another station's key: it opens only with that "
-    "station's recovery key.":
-        "数据库 {path} 由另一个维修站的密钥加密，只能用那个维修站的恢复密钥打开。",
 }
