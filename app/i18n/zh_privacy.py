@@ -44,3 +44,25 @@ TEXT_ZH.update({
     "at the next sync.":
         "已删除该客户的个人信息（保留 {orders} 张工单）；下次同步时总部也会删除其副本。",
 })
+TEXT_ZH.update({
+    # the customer file's actions (app/ui/customers/privacy.py)
+    "Export personal data": "导出个人信息",
+    "Erase personal data": "删除个人信息",
+    "Personal data": "个人信息",
+    "Zip files (*.zip)": "Zip 压缩文件 (*.zip)",
+    "Erase the personal data of {name}. Erased: the name, phones, address and notes, the "
+    "orders' contact phone and service address, and every copy of them in the records, the "
+    "audit log and the data for head office (head office erases its copy at the next sync). "
+    "Kept for the warranty period: the orders' numbers, dates, products, faults, charges and "
+    "amounts. This cannot be undone.":
+        "删除 {name} 的个人信息。将删除：姓名、电话、地址和备注，工单的联系电话和服务地址，"
+        "以及它们在各记录、审计日志和待上传总部数据中的所有副本（总部在下次同步时删除其副本）。"
+        "三包期内保留：工单的单号、日期、产品、故障、费用和金额。删除后无法恢复。",
+    "e.g. the customer himself, by phone": "例如：客户本人来电申请",
+    "Type 删除 to confirm": "输入“删除”确认",
+    "Erase": "删除",
+    "Everything the station holds about this customer in one .zip ({keys})":
+        "将本站保存的该客户的全部信息导出为一个 .zip 文件（{keys}）",
+    "Erase this customer's personal data on request ({keys})":
+        "应客户要求删除其个人信息（{keys}）",
+})

@@ -32,6 +32,7 @@ from app.services import events
 from app.services.customers import CustomerFile, CustomerSummary
 from app.ui.customers.details import CustomerDetails
 from app.ui.customers.new_customer import NewCustomerDialog
+from app.ui.customers.privacy import PrivacyActions
 from app.ui.customers.products import ProductsTable
 from app.ui.extensions import UiContext
 from app.ui.formatting import label, local_time, status_colour
@@ -100,6 +101,8 @@ class CustomersPage(QWidget):
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(CustomerReveal(ctx, self))  # 显示完整号码 (the manager, audited)
+        self.privacy = PrivacyActions(ctx, self)  # 导出/删除个人信息 (the manager)
+        heading.addWidget(self.privacy)
         heading.addWidget(self.new_order_button)
         details_box = QGroupBox(tr("Customer"))
         QVBoxLayout(details_box).addWidget(self.details)
