@@ -36,6 +36,7 @@ from app.services.station_reports import StationReportService
 from app.services.station_settings import StationSettingsService
 from app.services.stock_counts import CountService
 from app.services.stock_queries import StockQueries
+from app.services.store_keys import StoreKeyService
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
 from app.services.users import UserService
@@ -89,6 +90,7 @@ class Services:
     backups: BackupService
     station_settings: StationSettingsService
     privacy: CustomerPrivacyService
+    store_keys: StoreKeyService
 
     def close(self) -> None:
         self.db.dispose()
@@ -137,7 +139,8 @@ def prepare_store(paths: DataPaths, seal: KeySeal | None = None,
 
 
 def build_services(
-    paths: DataPaths, db: Database, clock: Callable[[], datetime] = utcnow
+    paths: DataPaths, db: Database, clock: Callable[[], datetime] = utcnow,
+    seal: KeySeal | None = None,
 ) -> Services:
     bus = ChangeBus()
     search_index.install(db)
@@ -188,4 +191,6 @@ def build_services(
         station_settings=station_settings,
         privacy=CustomerPrivacyService(db, bus, orders.read_attachment,
                                        reports.letterhead_if_set_up, clock),
+        store_keys=StoreKeyService(paths, db.key, seal or default_key_seal(paths.root), db,
+                                   users, clock, reports.letterhead_if_set_up),
     )

@@ -90,6 +90,8 @@ class Permission(StrEnum):
     BACKUP_SETTINGS = "backup.settings"
     # the 设置 page (app/services/station_settings.py): letterhead, head office, printing
     SETTINGS_EDIT = "settings.edit"
+    # the station key (app/services/store_keys.py): the recovery key shown, with the password
+    STORE_KEY_VIEW = "store_key.view"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -159,6 +161,8 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.BACKUP_MAKE: {C: ANY, M: ANY},
     P.BACKUP_SETTINGS: {M: ANY},
     P.SETTINGS_EDIT: {M: ANY},
+    # whoever holds the recovery key reads every customer in any copy of the data
+    P.STORE_KEY_VIEW: {M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -217,6 +221,7 @@ DOING: dict[Permission, str] = {
     P.BACKUP_MAKE: "back up the station",
     P.BACKUP_SETTINGS: "change where and when the station is backed up",
     P.SETTINGS_EDIT: "change the station's settings",
+    P.STORE_KEY_VIEW: "see the station's recovery key",
 }
 
 

@@ -37,4 +37,79 @@ TEXT_ZH: dict[str, str] = {
         "请在那里重新打印一份，并销毁旧的。",
     "Kept by (signature): ____________________    Date: ______________":
         "保管人（签字）：____________________    日期：______________",
+    # the recovery key dialog (set-up, manager log-in, settings)
+    "Recovery key — Repair Station": "恢复密钥 — 维修站管理系统",
+    "The station's data on this PC is encrypted. This recovery key opens it on another PC, "
+    "or on this one after Windows was reinstalled. Print it (or write it down) now and lock "
+    "it away.":
+        "本机上的维修站数据已加密。这个恢复密钥用于在另一台电脑上（或重装 Windows 后的本机）"
+        "打开这些数据。请现在把它打印出来（或抄写下来）并锁好。",
+    "If it is lost: this PC goes on working, but when this PC breaks, Windows is reinstalled "
+    "or the data moves to another PC, the station's data and backups cannot be opened "
+    "without it. Nobody can recover it, not even head office. Anyone who holds it and a copy "
+    "of the data can read every customer's details: keep it locked away, never beside the "
+    "PC.":
+        "如果丢失：本机照常使用；但本机损坏、重装 Windows 或数据换到另一台电脑时，没有它就打不开"
+        "本站的数据和备份，谁也找不回来，总部也不能。任何人拿到它和一份数据副本，就能读出所有"
+        "客户的信息：请锁好保管，不要放在电脑旁边。",
+    "I have printed the key or written it down, and it is locked away (&K)":
+        "我已打印或抄下恢复密钥，并已锁好(&K)",
+    "&Print": "打印(&P)",
+    "&Copy": "复制(&C)",
+    "I have &saved it": "我已妥善保存(&S)",
+    "The recovery key sheet was sent to the printer. Check that it printed, then lock it "
+    "away.": "恢复密钥单已发送到打印机。请确认打印完整，然后锁好。",
+    "Copied. Paste it somewhere safe away from this PC (not a file on this PC), then clear "
+    "the clipboard.":
+        "已复制。请粘贴到这台电脑以外的安全地方（不要存成本机上的文件），然后清空剪贴板。",
+    "Tick the box once the key is printed or written down.":
+        "打印或抄下密钥后，请先勾选上面的确认框。",
+    "The recovery key must be saved before going on: print it or write it down, tick the box "
+    "and press 我已妥善保存.":
+        "继续之前必须保存恢复密钥：请打印或抄写下来，勾选确认框，再按“我已妥善保存”。",
+    # the unlock dialog at start-up
+    "Enter the recovery key — Repair Station": "输入恢复密钥 — 维修站管理系统",
+    "The recovery key is on the sheet 恢复密钥单 printed when the station was set up (the "
+    "station manager keeps it). Type its nine groups; spaces, dashes and small letters do "
+    "not matter. Once it opens the data, this PC keeps the key and does not ask again.":
+        "恢复密钥印在建站时打印的“恢复密钥单”上（由站长保管）。请输入上面的九组字符，"
+        "空格、短横线和大小写都不影响。打开数据后，本机会保存密钥，以后不再询问。",
+    "&Recovery key:": "恢复密钥(&R)：",
+    "&Open": "打开(&O)",
+    "Type the recovery key first.": "请先输入恢复密钥。",
+    "This recovery key does not open this station's data: it is another station's key. "
+    "Check the station name on the sheet.":
+        "这个恢复密钥打不开本站的数据：它是另一个维修站的密钥。请核对恢复密钥单上的站点名称。",
+    "The key could not be checked or kept on this PC: {error}":
+        "无法核对密钥或把它保存在本机：{error}",
+    # encrypting a plain database at start-up
+    "Encrypting the database": "加密数据库",
+    "Encrypting the photos": "加密照片",
+    "Encrypting the backups": "加密备份",
+    "Encrypting the station's data": "正在加密本站数据",
+    "{step}…\n\nThe station's data is being encrypted so that a copy of it "
+    "cannot be read without this PC's key. This runs once and cannot be stopped: the "
+    "program opens the data when it is done.":
+        "{step}…\n\n正在加密本站数据，加密后没有本机的密钥就读不出数据副本。"
+        "这一步只做一次，不能中途停止：完成后程序会自动打开数据。",
+    # the settings page's 数据加密 section
+    "Data encryption": "数据加密",
+    "Key kept in": "密钥保存位置",
+    "The station's data on this PC is not encrypted.": "本机上的维修站数据未加密。",
+    "System keyring (protected by this PC's user log-in: Windows Credential Manager or the "
+    "desktop's keyring)":
+        "系统密钥环（由本机用户登录保护：Windows 凭据管理器或桌面系统的密钥环）",
+    "User file (readable only by this PC's user; used where no system keyring answers: "
+    "someone who can log in as this user can read it)":
+        "用户文件（只有本机的这个用户能读取；在没有系统密钥环时使用：能以该用户登录的人可以读到它）",
+    "The recovery key opens the station's data and backups on another PC. Keep the printed "
+    "sheet locked away; print a new one here if it is lost.":
+        "恢复密钥用于在另一台电脑上打开本站的数据和备份。请把打印的恢复密钥单锁好；"
+        "丢失时可在这里重新打印。",
+    "See the recovery &key…": "查看恢复密钥(&K)…",
+    "See the recovery key": "查看恢复密钥",
+    "Type your own password again to see the station's recovery key. This is recorded in "
+    "the audit.": "请再次输入您自己的密码以查看本站的恢复密钥。此操作会记入审计日志。",
+    "&Password:": "密码(&P)：",
+    "Show": "显示",
 }

@@ -13,17 +13,26 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import DatabaseDamaged, DatabaseTooNew, Services, open_services
+from app.domain.enums import Role
 from app.i18n import render, tr
 from app.logs import setup_logging, stop_logging
-from app.paths import DataPaths
+from app.paths import DataPaths, default_data_dir
+from app.services.context import Actor
 from app.services.recovery import hold_window_lock, offer_lines, recovery_offer
+from app.store import sqlite_driver
+from app.store.key_seal import KeySealBroken, default_key_seal
+from app.store.sqlite_driver import StoreKeyWrong
+from app.store.store_encryption import StoreKeyMissing
 from app.ui.crash_dialog import install_crash_dialog
 from app.ui.main_window import MainWindow
 from app.ui.qt_app import make_application
 from app.ui.startup.backup_timer import CloseRequestWatcher, DailyBackup
+from app.ui.startup.encrypt_progress import run_with_encryption_progress
 from app.ui.startup.login_dialog import LoginDialog
 from app.ui.startup.recovery_dialog import RecoveryDialog
+from app.ui.startup.recovery_key_dialog import offer_recovery_key, show_after_setup
 from app.ui.startup.setup_dialog import SetupDialog
+from app.ui.startup.unlock_dialog import UnlockDialog
 from app.ui.tasks import TaskRunner
 from app.ui.window import WindowSession, open_main_window, quit_when_ended
 
@@ -52,6 +61,10 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
             setup = SetupDialog(services.users, tasks)
             if setup.exec() != QDialog.DialogCode.Accepted:
                 return 0
+            if setup.result_info is not None:  # the set-up's last step: the recovery key
+                manager = setup.result_info[1]
+                show_after_setup(services, tasks, Actor(manager.id, manager.username,
+                                                        manager.display_name, Role.MANAGER))
         station = services.users.station()
         login = LoginDialog(services.users, tasks, station.name if station else "")
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
@@ -60,6 +73,7 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
         DailyBackup(services.backups, tasks, window)
         CloseRequestWatcher(services.paths, window)  # `repair-station restore` asks to close
         window.show()
+        offer_recovery_key(window.ctx, window)  # a manager, until the recovery key is saved
         # 注销/切换用户 closes this window and opens the next user's (app.ui.window)
         session = WindowSession(services, tasks, on_window=_per_window(services, tasks))
         session.adopt(window)
@@ -82,15 +96,27 @@ def _per_window(services: Services, tasks: TaskRunner) -> Callable[[MainWindow],
     def equip(window: MainWindow) -> None:
         DailyBackup(services.backups, tasks, window)
         CloseRequestWatcher(services.paths, window)
+        offer_recovery_key(window.ctx, window)
 
     return equip
 
 
 def _open(data_dir: Path | None, quiet: bool) -> Services | None:
+    root = Path(data_dir or default_data_dir())
     try:
+        if not quiet and sqlite_driver.is_plain(DataPaths(root).database):
+            # an older program's plain database: encrypted in place first, which can take
+            # a while on a big station (app.ui.startup.encrypt_progress)
+            return run_with_encryption_progress(
+                lambda progress: open_services(data_dir, progress=progress))
         return open_services(data_dir)
     except DatabaseDamaged as exc:
         if not _recovered(exc, quiet):
+            return None
+        return _open(data_dir, quiet)
+    except (StoreKeyMissing, StoreKeyWrong, KeySealBroken) as exc:
+        # this PC cannot open the encrypted data: the recovery key opens it
+        if not _unlocked(root, exc, quiet):
             return None
         return _open(data_dir, quiet)
     except DatabaseTooNew as exc:
@@ -102,6 +128,20 @@ def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     if not quiet:
         QMessageBox.critical(None, tr("Repair Station"), text)
     return None
+
+
+def _unlocked(root: Path, problem: Exception, quiet: bool) -> bool:
+    """The recovery-key dialog; True once the key typed opened the data (and is kept)."""
+    log.error("the station data cannot be opened with this PC's key: %s", problem)
+    print(render(problem), file=sys.stderr)
+    if quiet:
+        return False
+    tasks = TaskRunner()
+    try:
+        dialog = UnlockDialog(DataPaths(root).database, default_key_seal(root), problem, tasks)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        tasks.shutdown()
 
 
 def _recovered(damage: DatabaseDamaged, quiet: bool) -> bool:

@@ -44,6 +44,7 @@ from app.services.sync_conflicts import ConflictDesk
 from app.services.users import NewUser
 from app.services.warranty_policy import DEMO_POLICY_CSV
 from app.store.models import Product, ServiceOrder
+from tests.conftest import PASSWORD
 from tests.services.claims_helpers import POLICY
 from tests.services.permission_world import (
     CATALOGUE_CSV,
@@ -301,6 +302,11 @@ PROBES: dict[str, Entry] = {
     "StationSettingsService.save": Entry(P.SETTINGS_EDIT, lambda svc, a, w: svc.station_settings
                                          .save(a, SettingsChange(phone="13912345678",
                                                                  sync_minutes=10))),
+    # the station key: the manager sees the recovery key again with his own password
+    "StoreKeyService.recovery_key": Entry(P.STORE_KEY_VIEW, lambda svc, a, w: svc.store_keys
+                                          .recovery_key(a, PASSWORD)),
+    "StoreKeyService.acknowledge": Entry(P.STORE_KEY_VIEW, lambda svc, a, w: svc.store_keys
+                                         .acknowledge(a)),
 }
 
 #: entry points that take an actor but need no permission of their own, and why

@@ -28,6 +28,7 @@ from app.i18n import render, tr
 from app.services.station_settings import SettingsChange
 from app.ui.extensions import UiContext
 from app.ui.orders.desk_prompts import Unsaved, ask_unsaved
+from app.ui.settings_page.encryption import EncryptionSection
 from app.ui.settings_page.sections import (
     OK_STYLE,
     BackupSection,
@@ -87,6 +88,8 @@ class SettingsPage(QWidget):
         for section in self.sections:
             inner.addWidget(section)
             section.edited.connect(self._edited)
+        self.encryption = EncryptionSection(ctx)  # 数据加密: nothing to save, only to see
+        inner.addWidget(self.encryption)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
