@@ -1,5 +1,6 @@
 """Builds (once) a station database at scale for the benchmarks: 200,000 customers and
-1,000,000 orders by default, bulk-inserted with plain sqlite3 into the real, migrated schema.
+1,000,000 orders by default, bulk-inserted on a raw keyed connection into the real,
+migrated schema.
 
 The orders look like a station's three years: every order type and source, the service
 times of their progress (responded, arrived on site, cleared), each product's real faults,
@@ -9,13 +10,17 @@ measured on text and figures of the real shape. The search indexes are left unbu
 bulk insert bypasses the program): the benchmarks that need them build them.
 
     python -m benchmarks.big_station [--orders 1000000] [--customers 200000] [--out DIR]
+
+Issue 14: the station store is encrypted (SQLCipher). The first ``open_services`` on a
+plain station made before that encrypts it in place (timed by
+``benchmarks.encrypted_store``), so this runs on the encrypted store; raw connections to
+a station file go through ``benchmarks.station_db`` (the program's driver, keyed).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,6 +31,8 @@ from app.domain.enums import Role
 from app.services.demo_catalogue import PLAIN_REPAIRS
 from app.services.demo_data import COMMUNITIES, GIVEN, PRODUCTS, SURNAMES
 from app.services.users import NewStation, NewUser
+from app.store.sqlite_driver import Connection
+from benchmarks import station_db
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "big"
 STATUSES = ["received", "accepted", "assigned", "on_site", "in_workshop", "waiting_parts",
@@ -60,7 +67,7 @@ def build(out: Path, customers: int, orders: int, seed: int = 1) -> Path:
         services.users.create_user(boss, NewUser(f"tech{i}", f"师傅{i}", Role.TECHNICIAN,
                                                  PASSWORD))
     services.close()
-    db = sqlite3.connect(out / "station.sqlite3")
+    db = station_db.connect(out / "station.sqlite3")  # keyed: the store is encrypted
     db.execute("PRAGMA synchronous=OFF")
     techs = [r[0] for r in db.execute("select id from users")]
     rng = random.Random(seed)
@@ -150,7 +157,7 @@ def build(out: Path, customers: int, orders: int, seed: int = 1) -> Path:
     return out
 
 
-def _insert_orders(db: sqlite3.Connection, rows: list[tuple]) -> None:
+def _insert_orders(db: Connection, rows: list[tuple]) -> None:
     db.executemany(
         "insert into service_orders (id,number,order_type,source,service_mode,status,"
         "customer_id,product_id,contact_phone,contact_digits,service_address,"
@@ -189,7 +196,7 @@ class _Work:
         scores = [max(1, min(5, mood + rng.choice((-1, 0, 0, 0, 1)))) for _ in range(4)]
         self.visits.append((self._id(rng), order_id, "done", *scores, "", at, None, 1, at, at))
 
-    def insert(self, db: sqlite3.Connection) -> None:
+    def insert(self, db: Connection) -> None:
         db.executemany("insert into repair_records (id,order_id,technician_id,diagnosis,"
                        "actions,labour_minutes,created_at,void_reason) values (?,?,?,?,?,?,?,?)",
                        self.records)

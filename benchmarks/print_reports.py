@@ -9,6 +9,11 @@ bare reportlab (one font) leaves blank.
 
 The first run fills ``benchmarks/data/print-station`` with the demo station (1,000 orders,
 about two minutes, once; git ignores it).
+
+Issue 14: the station store is encrypted (SQLCipher). The first ``open_services`` on a
+plain station made before that encrypts it in place (timed by
+``benchmarks.encrypted_store``), so this runs on the encrypted store; raw connections to
+a station file go through ``benchmarks.station_db`` (the program's driver, keyed).
 """
 
 from __future__ import annotations

@@ -11,6 +11,11 @@ Phases: push ``--changes`` outbox rows (customers, as after a month offline); pu
 number of head-office changes (notices: the pull pipeline itself — pages, JSON, one local
 transaction per page with its cursor); pull ``--dispatches`` dispatched orders (each creates a
 customer and an order and journals both) and push those receipts back.
+
+Issue 14: the station store is encrypted (SQLCipher). The first ``open_services`` on a
+plain station made before that encrypts it in place (timed by
+``benchmarks.encrypted_store``), so this runs on the encrypted store; raw connections to
+a station file go through ``benchmarks.station_db`` (the program's driver, keyed).
 """
 
 from __future__ import annotations
