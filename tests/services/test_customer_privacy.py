@@ -230,3 +230,27 @@ def test_the_customer_is_found_by_id_or_a_phone_only_he_has(
     assert services.privacy.find(PHONE) == filled["customer"]
     with pytest.raises(RuleViolation):
         services.privacy.find("13000000000")
+
+
+def test_the_order_papers_print_the_tombstone(services: Services, station: dict[str, Actor],
+                                              filled: dict[str, str]) -> None:
+    services.privacy.erase_customer(station["manager"], filled["customer"], "本人", "要求删除")
+    sheet = services.reports.sheet(filled["first_number"])
+    assert (sheet.customer_name, sheet.contact_phone, sheet.address) == (ERASED_NAME, "", "")
+    assert sheet.number == filled["first_number"] and sheet.charges
+
+
+def test_a_failure_midway_erases_nothing(services: Services, station: dict[str, Actor],
+                                         filled: dict[str, str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import customer_privacy
+
+    before = _everything(services)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(customer_privacy, "journal_order", broken)
+    with pytest.raises(RuntimeError):
+        services.privacy.erase_customer(station["manager"], filled["customer"], "本人", "要求")
+    assert _everything(services) == before

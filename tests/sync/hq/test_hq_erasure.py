@@ -14,7 +14,7 @@ from app.domain.erasure import ERASED_NAME
 from app.services.context import Actor
 from app.store.models import OutboxOp
 from sync import protocol as p
-from sync.hq.models import HqOrder, HqRecord
+from sync.hq.models import HqChange, HqOrder, HqRecord
 from tests.services.test_customer_privacy import NAME, SECRETS, filled  # noqa: F401
 from tests.sync.hq.conftest import Hq, op
 
@@ -31,6 +31,25 @@ def _push_outbox(hq: Hq, services: Services, bj, after: int = 0) -> int:
     return rows[-1].seq
 
 
+HQ_NAME, HQ_ADDRESS = "欧阳娜娜女士", "上海市浦东新区秘密路88号3楼"
+
+
+def _dispatched(hq: Hq, order_id: str) -> None:
+    """As if head office's call centre had dispatched the order: its dispatch payload (with
+    the customer as head office wrote him) on the projection and in the change log."""
+    dispatch = {"order_id": order_id, "contact_phone": "13987654321",
+                "service_address": HQ_ADDRESS, "fault_description": "不制冷",
+                "customer": {"name": HQ_NAME, "phones": ["13987654321"],
+                             "address": HQ_ADDRESS}}
+    with hq.db.write() as s:
+        order = s.get(HqOrder, order_id)
+        order.customer_name, order.dispatched = HQ_NAME, True
+        order.dispatch_payload = json.dumps(dispatch, ensure_ascii=False)
+        s.add(HqChange(hq_seq=900, station_id=order.station_id, entity="dispatch_order",
+                       entity_id=order_id, op="upsert",
+                       payload=json.dumps(dispatch, ensure_ascii=False)))
+
+
 def _everything(hq: Hq) -> str:
     parts = []
     with hq.db.engine.connect() as conn:
@@ -45,13 +64,14 @@ def test_head_office_erases_its_copy_and_keeps_the_record(
         filled: dict[str, str]) -> None:  # noqa: F811
     bj = hq.station("BJ001")
     last = _push_outbox(hq, services, bj)
+    _dispatched(hq, filled["first"])
     before = _everything(hq)
-    assert NAME in before and "13987654321" in before  # the copies head office kept
+    assert NAME in before and HQ_NAME in before and "13987654321" in before  # its copies
     services.privacy.erase_customer(station["manager"], filled["customer"], "客户本人",
                                     "依法要求删除")
     _push_outbox(hq, services, bj, last)
     after = _everything(hq)
-    assert [x for x in SECRETS if x in after] == []
+    assert [x for x in (*SECRETS, HQ_NAME, HQ_ADDRESS) if x in after] == []
     assert "路人甲" in after and "13700001111" in after  # another customer's file stays
     with hq.db.read() as s:
         order = s.get(HqOrder, filled["first"])
