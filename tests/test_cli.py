@@ -7,6 +7,7 @@ from app.bootstrap import open_services
 from app.domain.enums import OrderStatus
 from app.services.order_queries import OrderFilter
 from app.store import migrate
+from app.store.store_key import StoreKey
 
 
 def test_demo_then_check(tmp_path, capsys) -> None:
@@ -15,8 +16,10 @@ def test_demo_then_check(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     logins = [line.split() for line in out.splitlines() if "密码" in line]
     assert len(logins) == 3
+    [recovery] = [line for line in out.splitlines() if "恢复密钥" in line]  # printed once
     services = open_services(data)
     try:
+        assert StoreKey.from_recovery_text(recovery.rpartition("：")[2]) == services.db.key
         for parts in logins:
             username, password = parts[3], parts[5]
             assert services.users.login(username, password).username == username
@@ -29,6 +32,7 @@ def test_demo_then_check(tmp_path, capsys) -> None:
     finally:
         services.close()
     assert main(["--data-dir", str(data), "demo", "--if-empty"]) == 0
+    assert "恢复密钥" not in capsys.readouterr().out
     assert main(["--data-dir", str(data), "demo"]) == 2
     capsys.readouterr()
     assert main(["--data-dir", str(data), "check"]) == 0

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "app.cli.backup_cmd",
     "app.cli.users_cmd",
     "app.cli.privacy_cmd",
+    "app.cli.keys_cmd",
 ]
 
 
@@ -51,13 +52,25 @@ def _guard_all(subparsers: argparse._SubParsersAction) -> None:
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace],
                                                                          int]:
     """A damaged station database ends every command with the recovery offer and exit code 3,
-    never a traceback (``app.services.recovery``)."""
+    never a traceback (``app.services.recovery``); so does data this PC holds no key for
+    (``repair-station unlock`` opens it with the recovery key)."""
 
     def run(args: argparse.Namespace) -> int:
         from app.store.backup_checks import DatabaseDamaged
+        from app.store.key_seal import KeySealBroken
+        from app.store.sqlite_driver import StoreKeyWrong
+        from app.store.store_encryption import StoreKeyMissing
 
         try:
             return handler(args)
+        except (StoreKeyMissing, StoreKeyWrong, KeySealBroken) as exc:
+            # this PC cannot open the encrypted data: the recovery key opens it (exit 3)
+            from app.i18n import render
+
+            print(tr("Error: {message}", message=render(exc)), file=sys.stderr)
+            print(tr("To open it on this PC: repair-station unlock --recovery-key-stdin"),
+                  file=sys.stderr)
+            return 3
         except DatabaseDamaged as exc:
             from app.paths import DataPaths
             from app.services.recovery import EXIT_DAMAGED, offer_lines, recovery_offer

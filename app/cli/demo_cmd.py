@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         for acc in accounts:
             print(f"  {label(acc.role)}  {acc.display_name}  {tr('user')}: {acc.username}  "
                   f"{tr('password')}: {acc.password}")
+        if services.store_keys.recovery_pending():  # a station created just now
+            print(tr("Recovery key (opens this data on another PC; the manager is shown it "
+                     "at the first log-in): {key}",
+                     key=services.store_keys.recovery_key_for_setup()))
         return 0
     finally:
         db.dispose()

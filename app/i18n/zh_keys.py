@@ -112,4 +112,22 @@ TEXT_ZH: dict[str, str] = {
     "the audit.": "请再次输入您自己的密码以查看本站的恢复密钥。此操作会记入审计日志。",
     "&Password:": "密码(&P)：",
     "Show": "显示",
+    # the commands: repair-station unlock / recovery-key show / demo, and every command
+    "To open it on this PC: repair-station unlock --recovery-key-stdin":
+        "要在本机打开它，请运行：repair-station unlock --recovery-key-stdin",
+    "The station's data in {folder} is not encrypted yet, so it needs no recovery key: it is "
+    "encrypted at the next start.":
+        "{folder} 中的维修站数据尚未加密，不需要恢复密钥：下次启动时会自动加密。",
+    "Recovery key: ": "恢复密钥：",
+    "No recovery key on standard input.": "标准输入中没有恢复密钥。",
+    "This recovery key does not open the station's data in {folder}: it is another station's "
+    "key.": "这个恢复密钥打不开 {folder} 中的维修站数据：它是另一个维修站的密钥。",
+    "The recovery key opens the station's data (key ID {key_id}); this PC now keeps the key "
+    "({where}).": "恢复密钥已打开维修站数据（密钥编号 {key_id}）；本机现已保存该密钥（{where}）。",
+    "Password: ": "密码：",
+    "Key ID {key_id}. Keep the recovery key locked away: whoever holds it and a copy of the "
+    "data reads every customer.":
+        "密钥编号 {key_id}。请锁好恢复密钥：任何人拿到它和一份数据副本，就能读出所有客户的信息。",
+    "Recovery key (opens this data on another PC; the manager is shown it at the first "
+    "log-in): {key}": "恢复密钥（在另一台电脑上打开这些数据时需要；站长首次登录时也会看到）：{key}",
 }
