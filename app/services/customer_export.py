@@ -180,7 +180,7 @@ def write_zip(target: Path, data: dict[str, Any], station: StationHeader, now: d
                     name = name.replace("/", "/_", 1) if "/" in name else "_" + name
                 try:
                     content = read_photo(photo["sha256"])
-                except OSError:
+                except (OSError, RuleViolation):  # missing, foreign or damaged here
                     photo["file"] = None  # named in data.json, its file is gone
                     missing += 1
                     continue

@@ -148,6 +148,23 @@ def test_a_failed_export_leaves_no_file(services: Services, station: dict[str, A
     assert list(tmp_path.glob("*.zip")) == [] and list(tmp_path.glob(".x.zip*")) == []
 
 
+def test_a_photo_missing_here_is_named_and_left_out(
+        services: Services, station: dict[str, Actor], filled: dict[str, str],
+        tmp_path: Path) -> None:
+    def missing(_digest: str) -> bytes:
+        raise RuleViolation("The photo is missing.")
+
+    services.privacy.read_photo = missing
+    result = services.privacy.export_customer(station["manager"], filled["customer"],
+                                              tmp_path / "p.zip")
+    assert (result.photos, result.missing_photos) == (0, 1)
+    with zipfile.ZipFile(tmp_path / "p.zip") as z:
+        data = json.loads(z.read(JSON_NAME))
+        assert not [n for n in z.namelist() if n.startswith("photos/")]
+    first = next(o for o in data["orders"] if o["id"] == filled["first"])
+    assert first["attachments"][0]["file"] is None and first["attachments"][0]["sha256"]
+
+
 def test_only_the_manager_exports_or_erases(services: Services, station: dict[str, Actor],
                                             filled: dict[str, str], tmp_path: Path) -> None:
     for who in ("clerk", "tech"):
