@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
@@ -27,14 +28,37 @@ from app.services.errors import not_found
 from app.services.journal import record
 from app.services.passwords import verify_password
 from app.services.users import LOCKOUT, MAX_FAILURES, UserService
-from app.store import store_encryption
+from app.store import sqlite_driver, store_encryption
 from app.store.base import utcnow
 from app.store.database import Database
-from app.store.key_seal import KeySeal
+from app.store.key_seal import KeySeal, KeySealBroken, default_key_seal
 from app.store.models import User
-from app.store.store_key import StoreKey
+from app.store.sqlite_driver import StoreKeyWrong
+from app.store.store_encryption import StoreKeyMissing
+from app.store.store_key import RecoveryKeyInvalid, StoreKey
+
+__all__ = ["KeyProtection", "KeySealBroken", "RecoveryKeyInvalid", "StoreKeyMissing",
+           "StoreKeyService", "StoreKeyWrong", "needs_encryption", "unlock_station"]
 
 ENTITY = "store_key"
+#: what start-up meets when this PC cannot open the encrypted data (the recovery key opens it)
+KEY_PROBLEMS = (StoreKeyMissing, StoreKeyWrong, KeySealBroken)
+
+
+def needs_encryption(root: Path) -> bool:
+    """True when the data folder holds an older program's plain database: the next
+    ``open_services`` encrypts it in place (the window shows its progress meanwhile)."""
+    return sqlite_driver.is_plain(DataPaths(root).database)
+
+
+def unlock_station(root: Path, recovery_text: str, seal: KeySeal | None = None) -> str:
+    """The recovery key typed at start-up: checked against the database, then kept on this
+    PC (``seal``, by default this PC's). Returns the key id; raises ``RecoveryKeyInvalid``
+    (mistyped) or ``StoreKeyWrong`` (another station's key)."""
+    paths = DataPaths(root)
+    key = store_encryption.unlock(paths.database, seal or default_key_seal(paths.root),
+                                  recovery_text)
+    return key.key_id
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,7 @@ from app.logs import setup_logging, stop_logging
 from app.paths import DataPaths, default_data_dir
 from app.services.context import Actor
 from app.services.recovery import hold_window_lock, offer_lines, recovery_offer
-from app.store import sqlite_driver
-from app.store.key_seal import KeySealBroken, default_key_seal
-from app.store.sqlite_driver import StoreKeyWrong
-from app.store.store_encryption import StoreKeyMissing
+from app.services.store_keys import KEY_PROBLEMS, needs_encryption
 from app.ui.crash_dialog import install_crash_dialog
 from app.ui.main_window import MainWindow
 from app.ui.qt_app import make_application
@@ -104,7 +101,7 @@ def _per_window(services: Services, tasks: TaskRunner) -> Callable[[MainWindow],
 def _open(data_dir: Path | None, quiet: bool) -> Services | None:
     root = Path(data_dir or default_data_dir())
     try:
-        if not quiet and sqlite_driver.is_plain(DataPaths(root).database):
+        if not quiet and needs_encryption(root):
             # an older program's plain database: encrypted in place first, which can take
             # a while on a big station (app.ui.startup.encrypt_progress)
             return run_with_encryption_progress(
@@ -114,7 +111,7 @@ def _open(data_dir: Path | None, quiet: bool) -> Services | None:
         if not _recovered(exc, quiet):
             return None
         return _open(data_dir, quiet)
-    except (StoreKeyMissing, StoreKeyWrong, KeySealBroken) as exc:
+    except KEY_PROBLEMS as exc:
         # this PC cannot open the encrypted data: the recovery key opens it
         if not _unlocked(root, exc, quiet):
             return None
@@ -138,7 +135,7 @@ def _unlocked(root: Path, problem: Exception, quiet: bool) -> bool:
         return False
     tasks = TaskRunner()
     try:
-        dialog = UnlockDialog(DataPaths(root).database, default_key_seal(root), problem, tasks)
+        dialog = UnlockDialog(root, problem, tasks)
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:
         tasks.shutdown()

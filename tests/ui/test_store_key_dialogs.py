@@ -16,6 +16,7 @@ from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.i18n import render, tr
 from app.paths import DataPaths
+from app.services.store_keys import unlock_station
 from app.services.users import NewStation, NewUser
 from app.store import migrate, sqlite_driver
 from app.store.database import Database
@@ -125,7 +126,8 @@ def test_the_unlock_dialog_takes_the_key_by_keyboard(qtbot, services, runner,
                                                      tmp_path: Path) -> None:
     this_pc = FileKeySeal(services.paths.root, folder=tmp_path / "new-pc")
     problem = StoreKeyMissing(services.paths.database)
-    dialog = UnlockDialog(services.paths.database, this_pc, problem, runner)
+    dialog = UnlockDialog(services.paths.root, problem, runner,
+                          unlock=lambda text: unlock_station(services.paths.root, text, this_pc))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.problem.text() == render(problem)
@@ -151,8 +153,8 @@ def test_the_unlock_dialog_takes_the_key_by_keyboard(qtbot, services, runner,
 def test_quitting_the_unlock_dialog_opens_nothing(qtbot, services, runner,
                                                   tmp_path: Path) -> None:
     seal = FileKeySeal(services.paths.root, folder=tmp_path / "new-pc")
-    dialog = UnlockDialog(services.paths.database, seal,
-                          StoreKeyMissing(services.paths.database), runner)
+    dialog = UnlockDialog(services.paths.root, StoreKeyMissing(services.paths.database), runner,
+                          unlock=lambda text: unlock_station(services.paths.root, text, seal))
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.rejected, timeout=5_000):
@@ -179,14 +181,12 @@ def test_start_up_without_the_key_asks_for_it_then_opens(qtbot, tmp_path: Path, 
     asked: list[BaseException] = []
 
     class TypedKey:
-        def __init__(self, db_path, seal, problem, tasks) -> None:
+        def __init__(self, root, problem, tasks) -> None:
             asked.append(problem)
-            self.db_path, self.seal = db_path, seal
+            self.root = root
 
         def exec(self) -> QDialog.DialogCode:
-            from app.store.store_encryption import unlock
-
-            unlock(self.db_path, self.seal, key.recovery_text())
+            unlock_station(self.root, key.recovery_text())
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(launch, "UnlockDialog", TypedKey)

@@ -3,12 +3,13 @@
 here is not this data's; ``KeySealBroken``: the key kept here is damaged). The manager types
 or pastes the recovery key (nine groups of four; spaces, dashes and lower case accepted),
 打开 (Enter) checks it against the database and seals it on this PC off the GUI thread
-(``app.store.store_encryption.unlock``); a mistyped key or another station's key is said in
+(``app.services.store_keys.unlock_station``); a mistyped key or another station's key is said in
 the dialog, in Chinese. 退出 (Esc) ends the program.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,10 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import render, tr
-from app.store import store_encryption
-from app.store.key_seal import KeySeal
-from app.store.sqlite_driver import StoreKeyWrong
-from app.store.store_key import RecoveryKeyInvalid, StoreKey
+from app.services.store_keys import RecoveryKeyInvalid, StoreKeyWrong, unlock_station
 from app.ui.tasks import TaskRunner
 from app.ui.widgets.forms import ERROR_STYLE
 
@@ -35,13 +33,13 @@ from app.ui.widgets.forms import ERROR_STYLE
 class UnlockDialog(QDialog):
     """Accepted once the recovery key opened the data and is kept on this PC."""
 
-    def __init__(self, db_path: Path, seal: KeySeal, problem: BaseException,
-                 tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, root: Path, problem: BaseException, tasks: TaskRunner,
+                 parent: QWidget | None = None, *,
+                 unlock: Callable[[str], str] | None = None) -> None:
         super().__init__(parent)
-        self._db_path = Path(db_path)
-        self._seal = seal
+        self._unlock = unlock or (lambda text: unlock_station(Path(root), text))
         self._tasks = tasks
-        self.key: StoreKey | None = None
+        self.key_id = ""
         self.setWindowTitle(tr("Enter the recovery key — Repair Station"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -99,12 +97,12 @@ class UnlockDialog(QDialog):
         self.error.hide()
         self.open_button.setEnabled(False)
         self.progress.show()
-        path, seal = self._db_path, self._seal
-        self._tasks.run(lambda: store_encryption.unlock(path, seal, text), self._unlocked,
-                        self._failed, owner=self, slow=True)
+        unlock = self._unlock
+        self._tasks.run(lambda: unlock(text), self._unlocked, self._failed, owner=self,
+                        slow=True)
 
-    def _unlocked(self, key: StoreKey) -> None:
-        self.key = key
+    def _unlocked(self, key_id: str) -> None:
+        self.key_id = key_id
         self.progress.hide()
         self.accept()
 
