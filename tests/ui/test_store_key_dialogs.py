@@ -286,3 +286,51 @@ def test_the_settings_section_shows_where_and_the_key_after_the_password(
     qtbot.addWidget(clerk)
     settle(qtbot, runner)
     assert clerk.view_button.isHidden()
+
+
+def test_a_damaged_key_on_this_pc_asks_for_the_recovery_key(qtbot, tmp_path: Path, monkeypatch,
+                                                             capsys) -> None:
+    root = tmp_path / "damaged"
+    services = launch.open_services(root)
+    key = services.db.key
+    services.close()
+    seal = default_key_seal(root)
+    seal.path.write_text("not a key", encoding="ascii")
+    assert launch._open(root, quiet=True) is None
+    assert "已损坏" in capsys.readouterr().err
+
+    class TypedKey:
+        def __init__(self, root, problem, tasks) -> None:
+            self.root, self.problem = root, problem
+
+        def exec(self) -> QDialog.DialogCode:
+            assert "已损坏" in render(self.problem)
+            unlock_station(self.root, key.recovery_text())
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(launch, "UnlockDialog", TypedKey)
+    services = launch._open(root, quiet=False)
+    try:
+        assert services is not None and services.db.key == key
+    finally:
+        services.close()
+
+
+def test_the_set_up_ends_with_the_recovery_key(qtbot, services, station, runner) -> None:
+    from PySide6.QtCore import QTimer
+
+    from app.ui.startup.recovery_key_dialog import show_after_setup
+
+    answered: list[str] = []
+
+    def answer() -> None:
+        [dialog] = _dialogs(RecoveryKeyDialog)
+        answered.append(dialog.recovery_text)
+        dialog.confirm.setChecked(True)
+        dialog.save_button.click()
+
+    QTimer.singleShot(300, answer)
+    show_after_setup(services, runner, station["manager"])  # returns once it is saved
+    assert answered == [services.db.key.recovery_text()]
+    assert not services.store_keys.recovery_pending()
+    show_after_setup(services, runner, station["manager"])  # saved: nothing shown again
