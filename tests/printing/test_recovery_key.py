@@ -10,6 +10,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from app.domain import validation as v
 from app.printing.data import Paper, StationHeader
@@ -17,6 +19,7 @@ from app.printing.recovery_key import RecoveryKeySheet
 from app.printing.registry import documents
 from app.store.store_key import StoreKey
 from tests.printing.helpers import STATION_NAME, font_names, ink_share, page_texts, unembedded_fonts
+from tests.printing.test_any_length import check_pdf, text
 
 KEY = StoreKey(bytes(range(20)))
 
@@ -63,3 +66,24 @@ def test_a_station_name_as_long_as_allowed_prints_whole() -> None:
 def test_the_paper_is_registered_for_the_recovery_key() -> None:
     spec = documents()["recovery-key"]
     assert spec.subject == "recovery_key" and spec.papers == (Paper.A4, Paper.A5)
+
+
+@st.composite
+def stations(draw) -> RecoveryKeySheet:
+    return sample(station=StationHeader(draw(text(v.MAX_SHORT)), draw(text(v.MAX_ADDRESS)),
+                                        "010-62345678"))
+
+
+LONGEST = sample(station=StationHeader(("䶮𠀀Ｗ" * 40)[:v.MAX_SHORT],
+                                       ("䶮𠀀Ｗ" * 80)[:v.MAX_ADDRESS], "010-62345678"))
+
+
+@settings(max_examples=3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(sheet=stations(), paper=st.sampled_from([Paper.A4, Paper.A5]))
+@example(sheet=LONGEST, paper=Paper.A5)
+def test_any_accepted_station_text_lays_out_whole_on_the_recovery_key_paper(
+        sheet: RecoveryKeySheet, paper: Paper) -> None:
+    assert documents()["recovery-key"].subject == "recovery_key"
+    check_pdf(render(sheet, paper), paper, [sheet.station.name, *sheet.groups],
+              [sheet.station.name, sheet.station.address])
