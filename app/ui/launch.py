@@ -129,8 +129,7 @@ def _open(data_dir: Path | None, quiet: bool) -> Services | None:
 
 def _unlocked(root: Path, problem: Exception, quiet: bool) -> bool:
     """The recovery-key dialog; True once the key typed opened the data (and is kept)."""
-    log.error("the station data cannot be opened with this PC's key: %s", problem)
-    print(render(problem), file=sys.stderr)
+    print(render(problem), file=sys.stderr)  # (no log yet: it is set up once the data opens)
     if quiet:
         return False
     tasks = TaskRunner()

@@ -12,6 +12,8 @@ is saved: Esc and the window's close button do nothing. Seen again from the sett
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from app.ui.extensions import UiContext
 from app.ui.tasks import TaskRunner
 from app.ui.widgets.forms import ERROR_STYLE
 
+log = logging.getLogger(__name__)
 DOCUMENT = "recovery-key"
 OK_STYLE = "color: #2e7d32;"
 
@@ -211,7 +214,10 @@ def offer_recovery_key(ctx: UiContext, parent: QWidget | None = None) -> None:
             dialog.finished.connect(lambda _r: _SHOWN.remove(dialog))
             dialog.open()
 
-    ctx.tasks.run(read, got, lambda exc: None, owner=parent)
+    def failed(exc: BaseException) -> None:  # the log-in goes on; the next one asks again
+        log.warning("the recovery key could not be offered: %s", exc)
+
+    ctx.tasks.run(read, got, failed, owner=parent)
 
 
 def show_after_setup(services: Services, tasks: TaskRunner, manager: Actor) -> None:
