@@ -65,4 +65,7 @@ TEXT_ZH.update({
         "将本站保存的该客户的全部信息导出为一个 .zip 文件（{keys}）",
     "Erase this customer's personal data on request ({keys})":
         "应客户要求删除其个人信息（{keys}）",
+    "This customer's personal data was erased on request: the file cannot be filled in "
+    "again. Record the person as a new customer if they come back.":
+        "该客户的个人信息已应本人要求删除，档案不能再填回。如其再次来电，请作为新客户登记。",
 })

@@ -179,6 +179,15 @@ def add_product(s: Session, actor: Actor, customer_id: str, data: ProductInput,
     return product
 
 
+def refuse_erased(customer: Customer) -> None:
+    """An erased file stays erased: typing the person's data back into it would undo the
+    erasure (and head office would receive it again)."""
+    if customer.erased_at is not None:
+        raise RuleViolation("This customer's personal data was erased on request: the file "
+                            "cannot be filled in again. Record the person as a new customer "
+                            "if they come back.", field="customer")
+
+
 class CustomerService:
     def __init__(
         self, db: Database, bus: events.ChangeBus, clock: Callable[[], datetime] = utcnow
@@ -210,6 +219,7 @@ class CustomerService:
                 raise not_found("customer")
             if customer.revision != expected_revision:
                 raise stale("customer")
+            refuse_erased(customer)
             base = customer.revision
             phones = _unmasked(phones, [p.number for p in customer.phones])
             customer.name, customer.address, customer.notes = name, address, notes

@@ -36,6 +36,7 @@ from app.services.customers import (
     add_customer,
     add_product,
     product_info,
+    refuse_erased,
     summary,
 )
 from app.services.errors import not_found, stale
@@ -413,6 +414,7 @@ class OrderService:
             customer = s.get(Customer, new.customer_id)
             if customer is None:
                 raise not_found("customer")
+            refuse_erased(customer)
             return customer
         if new.customer is None:
             raise RuleViolation("Choose a customer or enter a new one.", field="customer")

@@ -271,3 +271,18 @@ def test_a_failure_midway_erases_nothing(services: Services, station: dict[str, 
     with pytest.raises(RuntimeError):
         services.privacy.erase_customer(station["manager"], filled["customer"], "本人", "要求")
     assert _everything(services) == before
+
+
+def test_an_erased_file_cannot_be_filled_in_again_nor_get_new_orders(
+        services: Services, station: dict[str, Actor], filled: dict[str, str]) -> None:
+    clerk = station["clerk"]
+    services.privacy.erase_customer(station["manager"], filled["customer"], "本人", "要求删除")
+    erased = services.customers.get(filled["customer"])
+    with pytest.raises(RuleViolation) as err:
+        services.customers.update(clerk, filled["customer"], _input(ADDRESS, NOTES),
+                                  erased.revision)
+    assert err.value.field == "customer"
+    with pytest.raises(RuleViolation) as err:
+        new_order(services, clerk, customer_id=filled["customer"], service_address="北京")
+    assert err.value.field == "customer"
+    assert NAME not in _everything(services)

@@ -135,7 +135,8 @@ def test_two_technicians_issuing_the_last_unit_at_once_one_succeeds(services, st
     results: list[str] = []
 
     def take(actor, order_id: str) -> None:
-        own = build_services(services.paths, Database.open(services.paths.database), clock)
+        own = build_services(services.paths, Database.open(services.paths.database,
+                                                           key=services.db.key), clock)
         try:
             barrier.wait()
             own.order_parts.issue(actor, order_id, part.id, 1)

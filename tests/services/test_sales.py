@@ -343,7 +343,7 @@ def test_two_clerks_selling_the_last_unit_at_once_one_succeeds(services, station
     results: list[str] = []
 
     def sell() -> None:
-        db = Database.open(services.paths.database)  # a connection of its own
+        db = Database.open(services.paths.database, key=services.db.key)  # a connection of its own
         try:
             counter = SaleService(db, ChangeBus(), clock)
             barrier.wait()

@@ -83,7 +83,7 @@ def test_two_connections_taking_the_last_unit_one_succeeds(services, station, cl
     results: list[str] = []
 
     def take() -> None:
-        db = Database.open(services.paths.database)  # a connection of its own
+        db = Database.open(services.paths.database, key=services.db.key)  # a connection of its own
         try:
             barrier.wait()
             with db.write() as s:

@@ -16,13 +16,11 @@ import signal
 import sys
 from pathlib import Path
 
-from app.bootstrap import build_services
+from app.bootstrap import open_services
 from app.domain.enums import OrderSource, OrderType, Role, ServiceMode
-from app.paths import DataPaths
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.orders import NewOrder
-from app.store.database import Database
 
 
 def _new_order(n: int) -> NewOrder:
@@ -46,8 +44,7 @@ def main() -> None:
     data_dir, ack_file, clerk_json = sys.argv[1:4]
     fields = json.loads(clerk_json)
     clerk = Actor(fields["user_id"], fields["username"], fields["display_name"], Role.CLERK)
-    paths = DataPaths(Path(data_dir))
-    services = build_services(paths, Database.open(paths.database))
+    services = open_services(Path(data_dir))  # the encrypted store, keyed as the program does
     services.orders.create(clerk, _new_order(0))  # warm caches; counted as unacknowledged
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     for _line in sys.stdin:

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from app.bootstrap import open_services
 from app.store.models import Customer, OutboxOp, Product, ServiceOrder
+from app.store.sqlite_driver import is_plain
 
 KILLS = 100
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,8 @@ def test_kill_nine_a_hundred_times(tmp_path, services, station) -> None:
              if line.endswith("}")]
 
     check = open_services(data_dir)
+    # the kills hit the encrypted store, as the program runs it
+    assert check.db.key is not None and not is_plain(check.paths.database)
     try:
         with check.db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
