@@ -52,3 +52,10 @@ def test_window_never_touches_the_database() -> None:
 
 def test_services_and_store_know_nothing_of_printing_layout_or_window() -> None:
     assert _offences("app/store", ("app.services", "app.printing", "sync")) == []
+
+
+def test_station_files_are_opened_only_through_the_sqlcipher_driver() -> None:
+    """The standard library's sqlite3 beside sqlcipher3 in one process would be two SQLite
+    libraries on one file, whose POSIX locks do not see each other (docs/design-notes.md)."""
+    assert _offences("app", ("sqlite3",)) == []
+    assert "sqlcipher3" in " ".join(_imports(ROOT / "app/store/sqlite_driver.py"))

@@ -15,7 +15,6 @@ of the person to remove from it beyond what it removes from every entry of the c
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +31,7 @@ from app.services.context import Actor
 from app.services.errors import not_found
 from app.services.journal import record
 from app.services.text_input import check_key
+from app.store import sqlite_driver
 from app.store.models import Customer, ServiceOrder
 
 T = TypeVar("T")
@@ -73,7 +73,7 @@ def order_detail(detail: T, viewer: Actor | None) -> T:
         customer=customer(detail.customer, viewer, Purpose.ORDER))  # type: ignore[attr-defined]
 
 
-def order_rows(raw: sqlite3.Connection, rows: list[T], viewer: Actor | None) -> list[T]:
+def order_rows(raw: sqlite_driver.Connection, rows: list[T], viewer: Actor | None) -> list[T]:
     """A page of the orders list (rows with ``id`` and ``contact_phone``): a technician reads
     his own orders' numbers in full (looked up for the page's ids), others' masked."""
     if full_for(viewer, Purpose.ORDER) or not rows:
