@@ -15,6 +15,7 @@ import pytest
 
 from app.i18n import current_language, set_language, tr
 from app.paths import DB_FILENAME
+from app.store.sqlite_driver import is_plain
 from app.ui.display_check import EXIT_NO_DISPLAY, LINUX_QT_PACKAGES, _no_display
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,6 +131,9 @@ def test_readme_run_command_works_verbatim_on_a_fresh_clone(tmp_path: Path) -> N
         if sys.platform != "win32":  # Windows asks the shell for its folders, not HOME
             assert Path(folder).resolve().is_relative_to(home.resolve()), said
         assert (Path(folder) / DB_FILENAME).is_file(), said
+        # encrypted at rest, and the recovery key printed once for the manager to keep
+        assert not is_plain(Path(folder) / DB_FILENAME), said
+        assert re.search(r"(?<![0-9A-Z])[0-9A-Z]{4}(?:-[0-9A-Z]{4}){8}(?![0-9A-Z])", out), said
         logins = [ln for ln in out.splitlines() if f"{tr('password')}: " in ln]
         assert len(logins) == 3, said
         # the window could not open: a clear message in both languages and the documented
