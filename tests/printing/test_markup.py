@@ -71,6 +71,9 @@ def _hostile_parts_sheet(subject: str):
 
         return sample_for(subject, station_code="<b>",
                           station=StationHeader(IMG, "<i>", "&amp;"))
+    if subject == "customer":
+        return sample_for(subject, name="<b>", notes=IMG, address="&amp;",
+                          phones=("<i>",))
     if subject == "feedback":
         return sample_for("feedback", product_model="<b>", fault_phenomenon=IMG,
                           customer_opinion="&amp;", faulty_part="<i>")
@@ -107,7 +110,8 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
                   "claim_batch": ("<b>", IMG, "&amp;"),
                   "claim_settlement": (IMG, "<i>"),
                   "statistics": ("<b>", IMG, "&amp;", "<i>"),
-                  "recovery_key": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
+                  "recovery_key": ("<b>", IMG, "&amp;", "<i>"),
+                  "customer": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

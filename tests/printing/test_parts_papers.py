@@ -75,6 +75,8 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
         "statistics": ("工单统计", "RPT-ORDERS-20261101-20261130", "统计期间", "已结单", "1234.56",
                        "合计", "本期间没有数据。"),
         "recovery-key": ("恢复密钥单", "BJ001", "密钥编号", "妥善保管", "保管人"),
+        "personal-data": ("韩梅梅", "SO-BJ001-20260601-0001", "北京市海淀区学院路38号阳光小区",
+                          "晚上七点后方便", "KFR-35GW/BP3DN1Y"),
     }[name]
     text = flat(pdf)
     for word in words:
