@@ -5,6 +5,7 @@ from app.store.models.audit import AuditEntry
 from app.store.models.claims import ClaimBatch, ClaimLine, ClaimOverride
 from app.store.models.customers import Customer, CustomerPhone, Product
 from app.store.models.feedback import FeedbackCard, FeedbackPhoto
+from app.store.models.field_work import Appointment, Notification, OrderSignature
 from app.store.models.orders import (
     Attachment,
     ChargeLine,
@@ -44,6 +45,9 @@ from app.store.models.users import User
 from app.store.models.visits import ReturnVisit, VisitAttempt
 
 __all__ = [
+    "Appointment",
+    "Notification",
+    "OrderSignature",
     "CustomerErasure",
     "CustomerSearchDoc",
     "KnowledgeDoc",

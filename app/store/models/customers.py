@@ -16,6 +16,10 @@ class Customer(SyncedMixin, Base):
     name: Mapped[str] = mapped_column(String(40), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: for the customer notifications (an e-mail where no text message reaches)
+    email: Mapped[str] = mapped_column(String(120), default="")
+    #: the customer asked for no messages (客户通知): none is queued for them
+    notify_opt_out: Mapped[bool] = mapped_column(default=False)
     #: set when the customer's personal data was erased on request (UTC); the file stays,
     #: holding a tombstone, so the orders keep their customer (app/services/customer_privacy)
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
