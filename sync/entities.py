@@ -130,6 +130,10 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("customer_erasure", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _EVENT, "customer_erasures",
                    "a customer's personal data erased on request, with who asked and why"),
+        # customer notifications (app/services/notifications.py): the station queues them,
+        # head office sends them and owns their delivery state (notification_state)
+        EntitySpec("notification", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "notifications", "a message queued for a customer (客户通知)"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -188,6 +192,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "return_visit": {"order_id": "service_order", "visited_by": "user",
                      "complaint_order_id": "service_order"},
     "customer_erasure": {"customer_id": "customer", "erased_by": "user"},
+    "notification": {"order_id": "service_order", "customer_id": "customer"},
 }
 
 

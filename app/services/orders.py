@@ -28,7 +28,7 @@ from app.domain.numbering import order_number
 from app.domain.permissions import Permission
 from app.domain.sla import SlaTimes, clocks
 from app.domain.warranty_policy import MAX_KM
-from app.services import events, payers, phone_view
+from app.services import events, notifications, payers, phone_view
 from app.services import text_input as t
 from app.services.charge_lines import MAX_UNIT_PRICE_FEN, ChargeInput, keep_part_lines
 from app.services.context import Actor
@@ -203,6 +203,7 @@ class OrderService:
         )
         s.add(order)
         s.flush()
+        notifications.queue(s, actor, "order_received", order, {})
         self._journal(s, actor, order, "create")
         if warned:
             record_acknowledgement(s, actor, order, warned, ack_reason)
@@ -480,6 +481,8 @@ class OrderService:
                 order.arrived_at = now
         elif action is sm.Action.COMPLETE:
             order.cleared_at = now
+            notifications.queue(s, actor, "done", order,
+                                {"amount_fen": str(notifications.customer_due_fen(order))})
         elif action is sm.Action.VISIT:
             order.visited_at = now
             order.satisfaction = satisfaction
