@@ -32,6 +32,7 @@ from app.services.payments import PaymentService
 from app.services.recovery import set_aside_if_nothing_to_lose
 from app.services.reports import ReportService
 from app.services.sales import SaleService
+from app.services.signatures import SignatureService
 from app.services.station_reports import StationReportService
 from app.services.station_settings import StationSettingsService
 from app.services.stock_counts import CountService
@@ -91,6 +92,7 @@ class Services:
     station_settings: StationSettingsService
     privacy: CustomerPrivacyService
     store_keys: StoreKeyService
+    signatures: SignatureService
 
     def close(self) -> None:
         self.db.dispose()
@@ -160,6 +162,8 @@ def build_services(
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
     station_settings = StationSettingsService(db, bus, paths, sync, clock, vault=vault)
     reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
+    signatures = SignatureService(db, bus, clock)
+    reports.signature_mark = signatures.mark  # the 客户签字 box of the repair report
     return Services(
         paths=paths,
         db=db,
@@ -193,4 +197,5 @@ def build_services(
                                        reports.letterhead_if_set_up, clock),
         store_keys=StoreKeyService(paths, db.key, seal or default_key_seal(paths.root), db,
                                    users, clock, reports.letterhead_if_set_up),
+        signatures=signatures,
     )

@@ -67,6 +67,7 @@ from app.services.order_warnings import (
     record_acknowledgement,
 )
 from app.services.payments import order_payments
+from app.services.signature_lock import check_unchanged, signed_hash
 from app.services.warranty_policy import current_policy
 from app.store.base import utcnow
 from app.store.database import Database
@@ -278,10 +279,12 @@ class OrderService:
             order.contact_phone = phone_view.unmasked_contact(phone, order.contact_phone)
             order.contact_digits = v.phone_digits(order.contact_phone)
             order.service_address = address
+            signed = signed_hash(s, order)
             order.product_id = edit.product_id
             order.travel_km = edit.travel_km
             s.flush()
             payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
+            check_unchanged(order, signed)  # a new product re-decides the payers
             self._journal(s, actor, order, "update")
             if also is not None:
                 also(s, order)
@@ -365,8 +368,10 @@ class OrderService:
             order = self._load(s, order_id)
             self._check_revision(order, expected_revision)
             self._check_works_on(actor, order, Permission.ORDER_CHARGES)
+            signed = signed_hash(s, order)
             order.charge_lines = keep_part_lines(order.charge_lines, lines)
             payers.assign_payers(s, order, current_policy(s), payers.service_date(order))
+            check_unchanged(order, signed)  # a signed order's charges are locked
             s.flush()
             self._journal(s, actor, order, "set_charges")
             result = self._detail(self._load(s, order.id, full=True), actor)
