@@ -56,7 +56,6 @@ from tests.services.permission_world import (
     photo,
     stored,
 )
-from tests.services.signature_helpers import drawn
 
 P = Permission
 Probe = Callable[[Services, Actor, World], Any]
@@ -308,11 +307,6 @@ PROBES: dict[str, Entry] = {
                                           .recovery_key(a, PASSWORD)),
     "StoreKeyService.acknowledge": Entry(P.STORE_KEY_VIEW, lambda svc, a, w: svc.store_keys
                                          .acknowledge(a)),
-    # the customer's signature on screen (客户签字): w.done was signed when it was completed
-    "SignatureService.sign": Entry(P.SIGNATURE_TAKE, lambda svc, a, w: svc.signatures.sign(
-        a, w.work, "李雷", drawn())),
-    "SignatureService.reopen": Entry(P.SIGNATURE_REOPEN, lambda svc, a, w: svc.signatures
-                                     .reopen(a, w.done, "客户要求加项")),
 }
 
 #: entry points that take an actor but need no permission of their own, and why
