@@ -130,6 +130,18 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("customer_erasure", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _EVENT, "customer_erasures",
                    "a customer's personal data erased on request, with who asked and why"),
+        # visits booked with the customer (app/services/appointments.py): a move keeps the old
+        # booking as moved, with its reason
+        EntitySpec("appointment", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "appointments", "a visit booked with the customer (预约)"),
+        # the customer's signature on screen (app/services/signatures.py), the PNG base64
+        EntitySpec("order_signature", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "order_signatures",
+                   "the customer's signature with the hash of the charges signed (客户签字)"),
+        # customer notifications (app/services/notifications.py): the station queues them,
+        # head office sends them and owns their delivery state (notification_state)
+        EntitySpec("notification", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
+                   _UPSERT, "notifications", "a message queued for a customer (客户通知)"),
         # head office -> station
         EntitySpec(HqEntity.DISPATCH_ORDER.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "service_orders",
@@ -188,6 +200,10 @@ REFERENCES: dict[str, dict[str, str]] = {
     "return_visit": {"order_id": "service_order", "visited_by": "user",
                      "complaint_order_id": "service_order"},
     "customer_erasure": {"customer_id": "customer", "erased_by": "user"},
+    "appointment": {"order_id": "service_order", "technician_id": "user",
+                    "created_by": "user"},
+    "order_signature": {"order_id": "service_order", "taken_by": "user", "voided_by": "user"},
+    "notification": {"order_id": "service_order", "customer_id": "customer"},
 }
 
 
