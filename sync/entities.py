@@ -171,6 +171,9 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec(HqEntity.CLAIM_SETTLEMENT.value, Owner.HQ, Storage.CHANGE_LOG,
                    ConflictRule.OWNER_WINS, _UPSERT, "claim_batches",
                    "the settlement statement of a claim batch"),
+        EntitySpec(HqEntity.NOTIFICATION_STATE.value, Owner.HQ, Storage.CHANGE_LOG,
+                   ConflictRule.OWNER_WINS, _UPSERT, "notifications",
+                   "head office sent a customer message, or gave up: delivered or failed"),
     )
 }
 

@@ -28,6 +28,8 @@ class HqEntity(StrEnum):
     CLAIM_DECISION = "claim_decision"
     #: the settlement statement of a claim batch (结算单)
     CLAIM_SETTLEMENT = "claim_settlement"
+    #: head office's delivery state of a customer message a station queued (客户通知)
+    NOTIFICATION_STATE = "notification_state"
 
 
 class CustomerRef(TypedDict):

@@ -33,6 +33,7 @@ from app.services.claims_sync import apply_decision, apply_settlement
 from app.services.context import SYSTEM
 from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
+from app.services.notifications_sync import apply_state as apply_notification_state
 from app.services.order_parts import release_order_reservations
 from app.store.base import new_id
 from app.store.models import (
@@ -375,4 +376,5 @@ HANDLERS: dict[str, Handler] = {
     p.HqEntity.CLAIM_DECISION: apply_decision,
     p.HqEntity.CLAIM_SETTLEMENT: apply_settlement,
     p.HqEntity.WARRANTY_POLICY: warranty_policy.apply_policy_change,
+    p.HqEntity.NOTIFICATION_STATE: apply_notification_state,
 }

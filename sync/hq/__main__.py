@@ -40,7 +40,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from sync.hq import catalogue, changes, claims, feedback, migrations, old_parts, policy
+from sync.hq import catalogue, changes, claims, feedback, migrations, notify, old_parts, policy
 from sync.hq import conflicts as hq_conflicts
 from sync.hq.admin import AdminError, DispatchInput, HqAdmin
 from sync.hq.db import DEFAULT_URL, HqDatabase
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     serve.add_argument("--log-level", default="info",
                        choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--notify-every", type=int, default=0,
+                       help="send the customer messages every so many seconds (0: not here)")
+    notify.add_sender_options(serve)
 
     add = sub.add_parser("add-station", parents=[db_too],
                          help="register a station; prints its token once")
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_commands(sub, [db_too])
     claims.add_commands(sub, [db_too])
     feedback.add_commands(sub, [db_too])
+    notify.add_commands(sub, [db_too])
     sub.add_parser("migrate", parents=[db_too],
                    help="bring the database to this program's schema (back it up first)")
     prune = sub.add_parser("prune", parents=[db_too], help="drop old change-log tombstones")
@@ -249,6 +253,9 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         raise AdminError("--workers must be between 1 and 64")
     tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    if args.notify_every > 0:  # the customer messages, sent from this process
+        notify.start_loop(HqDatabase.open(args.db), notify.senders_from(args),
+                          args.notify_every, notify.policy_from(args))
     if args.workers == 1:
         app = create_app(args.db, retention_days=args.retention_days)
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **tls)
@@ -333,6 +340,8 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         return claims.run_command(args, admin.db, admin.clock)
     elif cmd == "feedback":
         return feedback.run_command(args, admin.db, admin.clock)
+    elif cmd == "notify":
+        return notify.run_command(args, admin.db, admin.clock)
     elif cmd == "prune":
         gone = changes.prune(admin.db, utcnow(), args.retention_days)
         print(tr("{n} change-log row(s) older than {days} days removed.", n=gone,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from sync.hq import claims, old_parts, policy
+from sync.hq import claims, notify, old_parts, policy
 from sync.hq.db import HqDatabase
 from sync.hq.models import (
     HqChange,
@@ -144,6 +144,8 @@ def snapshot(s: Session, station_id: int) -> Snapshot:
                    for part in s.scalars(select(HqPart).order_by(HqPart.hq_seq)))
     # the warranty policy in force (三包政策)
     changes.extend(policy.snapshot_changes(s))
+    # head office's delivery state of the station's customer messages (客户通知)
+    changes.extend(notify.snapshot_changes(s, station_id))
     return Snapshot(tuple(changes), last)
 
 

@@ -405,4 +405,26 @@ TEXT_ZH: dict[str, str] = {
     "PHOTOS": "照片",
     "FAULT": "故障现象",
     "{n} feedback card(s).": "共 {n} 张反馈单。",
+    # customer notifications (sync.hq.notify)
+    "send the customer messages": "发送客户通知",
+    "send the messages that are due, retrying failed ones": "发送到期的通知,失败的稍后重试",
+    "one run, then stop": "只运行一次",
+    "seconds between runs": "两次运行之间的秒数",
+    "SMTP server for e-mail": "发送邮件的 SMTP 服务器",
+    "SMTP port (25)": "SMTP 端口(25)",
+    "SMTP login name": "SMTP 登录名",
+    "environment variable holding the SMTP password": "存放 SMTP 密码的环境变量",
+    "the sender address (From)": "发件人地址(From)",
+    "STARTTLS before login": "登录前使用 STARTTLS",
+    "folder for one file per message (pilots)": "每条通知写成一个文件的文件夹(试点用)",
+    "failed sends before a message is marked failed": "发送失败多少次后标记为失败",
+    "seconds before the first retry (doubled each time)": "首次重试前等待的秒数(每次加倍)",
+    "send the customer messages every so many seconds (0: not here)":
+        "每隔多少秒发送客户通知(0:本进程不发送)",
+    "{delivered} delivered, {retrying} to retry, {failed} failed.":
+        "已送达 {delivered} 条,待重试 {retrying} 条,失败 {failed} 条。",
+    "no sender is set up: give --smtp-host or --notify-dir":
+        "未设置发送方式:请给出 --smtp-host 或 --notify-dir",
+    "--max-attempts must be 1..50 and --backoff 0..86400 seconds":
+        "--max-attempts 须为 1..50,--backoff 须为 0..86400 秒",
 }

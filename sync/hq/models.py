@@ -373,3 +373,23 @@ class HqClaimDecision(HqBase):
     approved_fen: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqNotification(HqBase):
+    """Head office's delivery of one customer message a station queued (客户通知): the message
+    itself is the station's pushed ``notification`` record; this row is head office's side,
+    the delivery state it owns and sends back (``notification_state``, ``sync.hq.notify``)."""
+
+    __tablename__ = "hq_notifications"
+    __table_args__ = (Index("ix_hq_notifications_state_due", "state", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the station's row id
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    #: queued | sent | delivered | failed
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    state_detail: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    state_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the change that last carried the state to the station (re-sent in a snapshot)
+    state_seq: Mapped[int] = mapped_column(default=0)
