@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.paths import DataPaths, default_data_dir
 from app.services import search_docs, search_index
+from app.services.appointments import AppointmentService
 from app.services.backups import BackupService, read_settings
 from app.services.claims import ClaimService
 from app.services.customer_privacy import CustomerPrivacyService
@@ -32,6 +33,7 @@ from app.services.payments import PaymentService
 from app.services.recovery import set_aside_if_nothing_to_lose
 from app.services.reports import ReportService
 from app.services.sales import SaleService
+from app.services.signatures import SignatureService
 from app.services.station_reports import StationReportService
 from app.services.station_settings import StationSettingsService
 from app.services.stock_counts import CountService
@@ -91,6 +93,8 @@ class Services:
     station_settings: StationSettingsService
     privacy: CustomerPrivacyService
     store_keys: StoreKeyService
+    appointments: AppointmentService
+    signatures: SignatureService
 
     def close(self) -> None:
         self.db.dispose()
@@ -160,6 +164,8 @@ def build_services(
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
     station_settings = StationSettingsService(db, bus, paths, sync, clock, vault=vault)
     reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
+    signatures = SignatureService(db, bus, clock)
+    reports.signature_mark = signatures.mark  # the 客户签字 box of the repair report
     return Services(
         paths=paths,
         db=db,
@@ -193,4 +199,6 @@ def build_services(
                                        reports.letterhead_if_set_up, clock),
         store_keys=StoreKeyService(paths, db.key, seal or default_key_seal(paths.root), db,
                                    users, clock, reports.letterhead_if_set_up),
+        appointments=AppointmentService(db, bus, clock),
+        signatures=signatures,
     )

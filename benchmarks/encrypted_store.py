@@ -19,7 +19,9 @@ Preparation (once; markers in the folders say it is done):
 Then, both files read once through the OS page cache (both stay warm: 24 GiB of RAM, two
 ~3 GiB files), each figure is measured on both stores with the runs interleaved (plain,
 encrypted, plain, ...), through the services (plain: ``Database.open`` without a key and
-``build_services``, as an unencrypted test store; encrypted: ``open_services``) and as the
+``build_services``, as an unencrypted test store; encrypted: the same with its key, as
+``open_services`` opens it once it is encrypted; a schema the program has moved past is
+migrated on both, without the 3 GiB before-migration backup) and as the
 same SQL on a raw ``sqlite_driver`` connection (the baseline the other benchmarks use).
 Both sides run on the one SQLite the program ships (SQLCipher's), so the ratio is the codec's
 cost alone: each page SQLite reads from the OS is decrypted (AES-256-CBC) and its HMAC-SHA512
@@ -45,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.store.store_key import StoreKey
 from benchmarks.big_station import DEFAULT_DIR
 
 DATA = DEFAULT_DIR.parent
@@ -54,6 +57,8 @@ ENCRYPTED_DIR = DATA / "search-big-encrypted"
 PLAIN_READY = "plain-ready"
 FIRST_START = "first-start.json"
 DB = "station.sqlite3"
+#: ``PRAGMA cache_size`` of a new connection in this build of sqlcipher3 (8 MiB)
+DEFAULT_CACHE = -8_000
 
 
 def _rss_kib() -> int:
@@ -65,14 +70,19 @@ def _rss_kib() -> int:
 # -- preparation -------------------------------------------------------------------------------
 
 
-def plain_services(folder: Path):  # type: ignore[no-untyped-def]
-    """The services over a plain station without encrypting it (open_services would)."""
+def plain_services(folder: Path, key: StoreKey | None = None):  # type: ignore[no-untyped-def]
+    """The services over a station (plain: without encrypting it, as open_services would),
+    its schema brought to the program's without a before-migration backup (both copies are
+    the benchmark's own; a 3 GiB backup would take minutes)."""
     from app.bootstrap import build_services
     from app.paths import DataPaths
+    from app.store import migrate
     from app.store.database import Database
 
     paths = DataPaths(folder).ensure()
-    return build_services(paths, Database.open(paths.database))
+    db = Database.open(paths.database, key=key)
+    migrate.upgrade(db.engine, None, None, key)
+    return build_services(paths, db)
 
 
 def _prepare_plain() -> None:
@@ -190,6 +200,14 @@ def main() -> None:
     parser.add_argument("--again", action="store_true",
                         help="make the encrypted copy and time the first start again")
     parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--cache-size", type=int, default=0,
+                        help="PRAGMA cache_size for every connection of both sides (the "
+                             "program sets none: sqlcipher3's default is -8000, 8 MiB)")
+    parser.add_argument("--skip-raw-reports", action="store_true",
+                        help="the reports through the service only (the hand-written SQL "
+                             "takes minutes)")
+    parser.add_argument("--raw-only", action="store_true",
+                        help="raw connections only, no services (with --only settings)")
     parser.add_argument("--only", default="",
                         help="comma-separated steps: search,knowledge,reports,opening,writes,"
                              "settings")
@@ -246,8 +264,7 @@ def _header(title: str) -> None:
 class Side:
     """One store: its services, a raw connection and its key."""
 
-    def __init__(self, folder: Path, encrypted: bool) -> None:
-        from app.bootstrap import open_services
+    def __init__(self, folder: Path, encrypted: bool, services: bool = True) -> None:
         from app.store import sqlite_driver
         from benchmarks.station_db import station_key
 
@@ -255,13 +272,27 @@ class Side:
         self.path = folder / DB
         self.key = station_key(self.path) if encrypted else None
         assert encrypted == (self.key is not None)
-        self.services = open_services(folder) if encrypted else plain_services(folder)
+        self.services = plain_services(folder, self.key) if services else None
         self.raw = sqlite_driver.connect(self.path, self.key)
         self.raw.execute("PRAGMA journal_mode = WAL")
 
+    def set_cache_size(self, cache_size: int) -> None:
+        """``PRAGMA cache_size`` on every connection of the services (their pool is emptied
+        so each new connection gets it) and on the raw one."""
+        from sqlalchemy import event
+
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute(f"PRAGMA cache_size = {cache_size}")
+
+        engine = self.services.db.engine
+        event.listen(engine, "connect", on_connect)
+        engine.dispose()
+        self.raw.execute(f"PRAGMA cache_size = {cache_size}")
+
     def close(self) -> None:
         self.raw.close()
-        self.services.close()
+        if self.services is not None:
+            self.services.close()
 
 
 def _searches(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
@@ -322,7 +353,8 @@ def _knowledge(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
         _line(rows, "knowledge (raw SQL)", symptom, p, e)
 
 
-def _reports(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
+def _reports(rows: list[Row], plain: Side, enc: Side, runs: int,
+             raw_reports: bool = True) -> None:
     from datetime import UTC, datetime, timedelta
 
     from app.cli.parts_cmd import CLI_ACTOR
@@ -342,6 +374,8 @@ def _reports(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
         p, e = _pair(lambda m=name: p_reports.run(CLI_ACTOR, m, query),
                      lambda m=name: e_reports.run(CLI_ACTOR, m, query), n)
         _line(rows, "reports (month)", name, p, e)
+    if not raw_reports:
+        return
     _header("reports over a month: hand-written SQL, raw connection")
     p_plain, e_plain = Plain(plain.raw, query), Plain(enc.raw, query)
     for name in REPORT_MODULES:
@@ -446,7 +480,7 @@ def _opening(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
     _line(rows, "opening", "connect, key, first query, close", p, e)
 
 
-def _settings(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
+def _settings(rows: list[Row], plain: Side, enc: Side, runs: int, args_cache: int = 0) -> None:
     """The codec's settings that could matter, on the raw connection: SQLite's page cache
     (decrypted pages stay decrypted there) and SQLCipher's memory wiping."""
     from datetime import UTC, datetime
@@ -461,17 +495,17 @@ def _settings(rows: list[Row], plain: Side, enc: Side, runs: int) -> None:
     now = datetime.now(UTC)
     heavy = {**{k: v for k, v in order_cases(plain.raw).items() if k.startswith("broad")},
              **{k: v for k, v in search_cases(plain.raw).items() if "fault" in k}}
-    for cache in (-2_000, -16_384, -65_536):
+    for cache in (-2_000, -8_000, -16_384, -65_536, -262_144):
         for side in (plain, enc):
             side.raw.execute(f"PRAGMA cache_size = {cache}")
-        _header(f"raw SQL with cache_size = {cache} ({-cache // 1024} MiB)")
+        _header(f"raw SQL with cache_size = {cache} ({-cache / 1024:.0f} MiB)")
         for label, flt in heavy.items():
             st = statements(plain.raw, flt, now)
             p, e = _pair(lambda s=st: [plain.raw.execute(q, v).fetchall() for q, v in s],
                          lambda s=st: [enc.raw.execute(q, v).fetchall() for q, v in s], runs)
             _line(rows, f"cache_size {cache}", label, p, e)
     for side in (plain, enc):
-        side.raw.execute("PRAGMA cache_size = -2000")
+        side.raw.execute(f"PRAGMA cache_size = {args_cache or DEFAULT_CACHE}")
 
 
 def _markdown(rows: list[Row]) -> None:
@@ -485,11 +519,16 @@ def measure(args: argparse.Namespace) -> None:
           flush=True)
     for folder in (PLAIN_DIR, ENCRYPTED_DIR):
         _warm(folder / DB)
-    plain, enc = Side(PLAIN_DIR, False), Side(ENCRYPTED_DIR, True)
+    plain = Side(PLAIN_DIR, False, not args.raw_only)
+    enc = Side(ENCRYPTED_DIR, True, not args.raw_only)
+    if args.cache_size:
+        print(f"PRAGMA cache_size = {args.cache_size} on every connection of both sides")
+        for side in (plain, enc):
+            side.set_cache_size(args.cache_size)
     for side in (plain, enc):
         size = side.path.stat().st_size
-        free = side.raw.execute("PRAGMA freelist_count").fetchone()[0] * \
-            side.raw.execute("PRAGMA page_size").fetchone()[0]
+        free = int(side.raw.execute("PRAGMA freelist_count").fetchone()[0]) * \
+            int(side.raw.execute("PRAGMA page_size").fetchone()[0])
         print(f"{side.folder.name}: {size / 2**20:,.1f} MiB ({free / 2**20:,.1f} MiB free "
               f"pages), "
               f"{side.raw.execute('SELECT count(*) FROM service_orders').fetchone()[0]:,} "
@@ -504,13 +543,13 @@ def measure(args: argparse.Namespace) -> None:
             elif step == "knowledge":
                 _knowledge(rows, plain, enc, args.runs)
             elif step == "reports":
-                _reports(rows, plain, enc, args.runs)
+                _reports(rows, plain, enc, args.runs, not args.skip_raw_reports)
             elif step == "opening":
                 _opening(rows, plain, enc, args.runs)
             elif step == "writes":
                 _writes(rows, plain, enc, args.orders, args.runs)
             elif step == "settings":
-                _settings(rows, plain, enc, args.runs)
+                _settings(rows, plain, enc, args.runs, args.cache_size)
     finally:
         _markdown(rows)
         print(f"load average {os.getloadavg()}")

@@ -92,6 +92,11 @@ class Permission(StrEnum):
     SETTINGS_EDIT = "settings.edit"
     # the station key (app/services/store_keys.py): the recovery key shown, with the password
     STORE_KEY_VIEW = "store_key.view"
+    # visits booked with the customer (app/services/appointments.py): the desk's calendar
+    APPOINTMENT_BOOK = "appointment.book"
+    # the customer's signature on screen (app/services/signatures.py)
+    SIGNATURE_TAKE = "signature.take"
+    SIGNATURE_REOPEN = "signature.reopen"
 
 
 C, T, M = Role.CLERK, Role.TECHNICIAN, Role.MANAGER
@@ -163,6 +168,13 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.SETTINGS_EDIT: {M: ANY},
     # whoever holds the recovery key reads every customer in any copy of the data
     P.STORE_KEY_VIEW: {M: ANY},
+    # the desk books, moves and cancels visits and talks to the customer; a technician who
+    # will be late phones the desk (app/services/appointments.py)
+    P.APPOINTMENT_BOOK: {C: ANY, M: ANY},
+    # the technician has the customer sign on site, on his own orders
+    P.SIGNATURE_TAKE: {C: ANY, T: OWN, M: ANY},
+    # reopening undoes what the customer agreed to: the manager, who answers for the money
+    P.SIGNATURE_REOPEN: {M: ANY},
 }
 
 #: what the refusal says the user tried to do (English source, translated by the catalogue)
@@ -222,6 +234,9 @@ DOING: dict[Permission, str] = {
     P.BACKUP_SETTINGS: "change where and when the station is backed up",
     P.SETTINGS_EDIT: "change the station's settings",
     P.STORE_KEY_VIEW: "see the station's recovery key",
+    P.APPOINTMENT_BOOK: "book, move or cancel visits",
+    P.SIGNATURE_TAKE: "take the customer's signature",
+    P.SIGNATURE_REOPEN: "reopen a signed order's charges",
 }
 
 

@@ -31,6 +31,16 @@ SHEET_PAPERS = (Paper.A4, Paper.A5)
 
 
 @dataclass(frozen=True)
+class SignatureMark:
+    """The customer's signature taken on screen (a valid one: ``SignatureService.mark``),
+    drawn in the repair report's 客户签字 box with the signer's name and time."""
+
+    image_png: bytes = field(repr=False)
+    signer_name: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
 class StationHeader:
     """The letterhead: who issues the paper."""
 
@@ -109,6 +119,8 @@ class OrderSheet:
     payment_text: str = ""
     #: zone the times print in; None is the computer's own zone
     tz: tzinfo | None = field(default=None, compare=False)
+    #: the customer's signature taken on screen, still valid; None: signed on paper
+    signature: SignatureMark | None = field(default=None, compare=False)
 
     @property
     def total_fen(self) -> int:

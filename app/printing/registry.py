@@ -27,6 +27,7 @@ DOCUMENT_MODULES: dict[str, str] = {
     "statistics": "app.printing.report_sheet",
     "personal-data": "app.printing.personal_data",
     "recovery-key": "app.printing.recovery_key",
+    "route-sheet": "app.printing.route_sheet",
 }
 
 

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.i18n import label, tr
 from app.printing.data import OrderSheet, Paper
-from app.printing.images import stamp_box
+from app.printing.images import ImageBox, stamp_box
 from app.printing.layout import SPECS, build_pdf, page_header, styles_for
 from app.printing.order_blocks import (
     SHORT_DATE,
@@ -74,6 +74,17 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
                 or Spacer(1, 18 * mm if a4 else 7 * mm))
         return [room, Paragraph(escape(hand_line(SHORT_DATE)), styles.cell)]
 
+    def customer_signed() -> list[Flowable]:
+        """The signature taken on screen fitted in the box, with who signed and when; room
+        to sign by hand without one."""
+        mark = sheet.signature
+        if mark is None:
+            return signed()
+        return [ImageBox(mark.image_png, 18 * mm if a4 else 10 * mm),
+                Paragraph(escape(tr("Signed on screen by {name}, {time}",
+                                    name=mark.signer_name, time=when(mark.signed_at))),
+                          styles.cell)]
+
     closing = [
         Section("Service times"),
         (Field("Called", when(sheet.called_at)), Field("Responded", when(sheet.responded_at)),
@@ -84,7 +95,8 @@ def story(sheet: OrderSheet, paper: Paper) -> list[Flowable]:
         Field("Satisfaction", satisfaction_boxes(sheet, paper), wide=True),
         # the customer's words at the return visit; blank before it, to write by hand
         Field("Comments", sheet.visit_comments, wide=True, min_height=14 * unit),
-        (Field("Customer signature", signed()), Field("Technician signature", signed()),
+        (Field("Customer signature", customer_signed()),
+         Field("Technician signature", signed()),
          Field("Station stamp", signed(sheet.station.stamp))),
     ]
     return [

@@ -44,6 +44,7 @@ from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
+from app.services.signature_lock import refuse_if_signed
 from app.services.warranty_policy import current_policy
 from app.store.base import new_id, utcnow
 from app.store.database import Database
@@ -162,6 +163,7 @@ class OrderPartService:
         now = self.clock()
         with self.db.write() as s:
             order = self._open_order(s, actor, order_id, expected_revision, "issue parts")
+            refuse_if_signed(s, order)  # a signed order's charges are locked
             part = _part(s, part_id)
             here = _availability(s, part.id, order.id)
             if here.reserved > here.reserved_here and here.available < quantity <= here.on_hand:
@@ -204,6 +206,7 @@ class OrderPartService:
         now = self.clock()
         with self.db.write() as s:
             order = self._open_order(s, actor, order_id, expected_revision, "return parts")
+            refuse_if_signed(s, order)  # a signed order's charges are locked
             part = _part(s, part_id)
             taken = -int(s.scalar(
                 select(func.coalesce(func.sum(StockMovement.quantity), 0))

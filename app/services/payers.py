@@ -133,6 +133,7 @@ def reassign_open_orders(s: Session, actor: Actor, policy: WarrantyPolicy,
     order keeps what it was completed with: its claim was built from that); each order whose
     lines change is journalled (outbox), in ``s``'s transaction. Returns how many changed."""
     from app.services.journal import journal_order  # (journal is a leaf; keeps imports light)
+    from app.services.signature_lock import signed_hash
 
     finished = {OrderStatus.COMPLETED, OrderStatus.VISITED, OrderStatus.CLOSED,
                 OrderStatus.CANCELLED}
@@ -142,8 +143,8 @@ def reassign_open_orders(s: Session, actor: Actor, policy: WarrantyPolicy,
                                 selectinload(ServiceOrder.product))).all()
     changed = 0
     for order in orders:
-        if not order.charge_lines:
-            continue
+        if not order.charge_lines or signed_hash(s, order) is not None:
+            continue  # a signed order keeps the payers the customer signed for
         before = [c.payer for c in order.charge_lines]
         assign_payers(s, order, policy, service_date(order, now))
         if [c.payer for c in order.charge_lines] != before:

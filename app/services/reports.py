@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from app.domain.errors import RuleViolation
 from app.domain.numbering import parse_order_number
-from app.printing.data import ChargeRow, OrderSheet, Paper, RepairNote, StationHeader
+from app.printing.data import (
+    ChargeRow,
+    OrderSheet,
+    Paper,
+    RepairNote,
+    SignatureMark,
+    StationHeader,
+)
 from app.printing.glyphs import undrawable_in
 from app.printing.registry import DocumentSpec, documents
 from app.services.context import Actor
@@ -58,6 +65,8 @@ class ReportService:
         self.tz = tz
         #: (logo, stamp) bytes for the letterhead (``StationSettingsService.letterhead_images``)
         self.letterhead_images: Callable[[], tuple[bytes | None, bytes | None]] | None = None
+        #: the valid on-screen signature of an order by id (``SignatureService.mark``)
+        self.signature_mark: Callable[[str], SignatureMark | None] | None = None
         #: how each subject's printable sheet is read, given its number (or id) and the
         #: letterhead; "order" is built in, an area registers its own (``register_subject``)
         self._subjects: dict[str, Callable[[str, StationHeader], object]] = {
@@ -117,7 +126,11 @@ class ReportService:
 
         A batch passes the ``letterhead`` it read once instead of reading it per order."""
         header = letterhead or self.letterhead()
-        return to_sheet(self._find(order, viewer), header, self.clock(), self.tz)
+        detail = self._find(order, viewer)
+        sheet = to_sheet(detail, header, self.clock(), self.tz)
+        if self.signature_mark is not None:
+            sheet = dataclasses.replace(sheet, signature=self.signature_mark(detail.id))
+        return sheet
 
     def unprintable(self, sheet: OrderSheet) -> list[str]:
         """The characters of ``sheet`` that no embedded font draws (each prints as 〓): text

@@ -33,7 +33,7 @@ from app.domain.enums import OrderSource, OrderStatus, OrderType, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.domain.phone_mask import Purpose
-from app.services import events, phone_view
+from app.services import events, notifications, phone_view
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found, stale
@@ -226,6 +226,7 @@ class VisitService:
             visit.visited_at = now
             visit.visited_by = actor.user_id or None
             visit.complaint_order_id = None
+            notifications.queue(s, actor, "visit_thanks", order, {})
             self.orders.visit_in(s, actor, order, answers.overall, now)
             complaint = None
             if open_complaint:

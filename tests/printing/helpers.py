@@ -264,6 +264,12 @@ def sample_personal_data(**changes):
     return sample(**changes)
 
 
+def sample_route_sheet(**changes):
+    from tests.printing.test_route_sheet import sample_route_sheet as sample
+
+    return sample(**changes)
+
+
 def sample_for(subject: str, **changes):
     """A complete sheet of the kind a document of ``subject`` prints."""
     return {"order": sample_sheet, "sale": sample_receipt, "count": sample_count,
@@ -271,4 +277,5 @@ def sample_for(subject: str, **changes):
             "claim_batch": sample_claim, "claim_settlement": sample_claim,
             "statistics": sample_statistics,
             "recovery_key": sample_recovery_key,
-            "customer": sample_personal_data}[subject](**changes)
+            "customer": sample_personal_data,
+            "route": sample_route_sheet}[subject](**changes)

@@ -74,6 +74,15 @@ def _hostile_parts_sheet(subject: str):
     if subject == "customer":
         return sample_for(subject, name="<b>", notes=IMG, address="&amp;",
                           phones=("<i>",))
+    if subject == "route":
+        from dataclasses import replace
+
+        from app.printing.route_sheet import RoutePart
+
+        visit = sample_for(subject).visits[0]
+        return sample_for(subject, technician="<b>", visits=(replace(
+            visit, customer_name="<i>", fault=IMG, address="&amp;",
+            parts=(RoutePart("<b>", IMG, 1),)),))
     if subject == "feedback":
         return sample_for("feedback", product_model="<b>", fault_phenomenon=IMG,
                           customer_opinion="&amp;", faulty_part="<i>")
@@ -111,7 +120,8 @@ def test_markup_like_values_on_the_parts_papers_print_verbatim(name: str) -> Non
                   "claim_settlement": (IMG, "<i>"),
                   "statistics": ("<b>", IMG, "&amp;", "<i>"),
                   "recovery_key": ("<b>", IMG, "&amp;", "<i>"),
-                  "customer": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
+                  "customer": ("<b>", IMG, "&amp;", "<i>"),
+                  "route": ("<b>", IMG, "&amp;", "<i>")}[spec.subject]:
         assert "".join(value.split()) in text, value
     assert _no_images(pdf)
 

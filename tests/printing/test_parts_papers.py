@@ -77,6 +77,8 @@ def test_each_paper_prints_its_values_with_embedded_fonts(name: str, paper: Pape
         "recovery-key": ("恢复密钥单", "BJ001", "密钥编号", "妥善保管", "保管人"),
         "personal-data": ("韩梅梅", "SO-BJ001-20260601-0001", "北京市海淀区学院路38号阳光小区",
                           "晚上七点后方便", "KFR-35GW/BP3DN1Y"),
+        "route-sheet": ("技术员日程单", "王师傅", "SO-BJ001-20260601-0001", "韩梅梅",
+                        "空调不制冷，外机不转", "GR-CAP-35", "签到", "完成"),
     }[name]
     text = flat(pdf)
     for word in words:

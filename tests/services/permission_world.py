@@ -33,6 +33,7 @@ from sync import protocol as p
 from tests.conftest import PASSWORD, ManualClock
 from tests.services.claims_helpers import Shape, add_parts, finished_order, publish_policy
 from tests.services.helpers import new_order
+from tests.services.signature_helpers import drawn
 from tests.services.test_order_parts import IN_WARRANTY, OUT_OF_WARRANTY, make_part
 
 PERIOD = "2026-05"
@@ -107,6 +108,9 @@ def _orders(svc: Services, a: dict[str, Actor], ids: dict[str, str], root: Path)
     ids["accepted"] = svc.orders.transition(clerk, accepted.id, Action.ACCEPT).id
     ids["assigned"] = new_order(svc, clerk, serial="SN-S", phone="13812345602",
                                 technician_id=tid).id
+    ids["appointment"] = svc.appointments.book(clerk, ids["assigned"], tid,
+                                               START + timedelta(hours=4),
+                                               START + timedelta(hours=6)).id
     work = new_order(svc, clerk, serial="SN-W", phone="13812345603", technician_id=tid,
                      purchase_date=IN_WARRANTY)
     ids["work"] = work.id
@@ -125,6 +129,7 @@ def _orders(svc: Services, a: dict[str, Actor], ids: dict[str, str], root: Path)
     svc.orders.set_charges(tech, done.id, [Charge(ChargeKind.LABOUR, "维修工时", 1, 5000)],
                            done.revision)
     svc.orders.transition(tech, done.id, Action.COMPLETE)
+    svc.signatures.sign(tech, done.id, "李雷", drawn())  # the customer signed on screen
     visited = new_order(svc, clerk, serial="SN-V", phone="13812345605", technician_id=tid)
     ids["visited"] = visited.id
     svc.orders.transition(tech, visited.id, Action.START_ON_SITE)

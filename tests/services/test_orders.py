@@ -36,7 +36,8 @@ def test_create_writes_rows_audit_and_outbox_together(services, station) -> None
         ops = s.scalars(select(OutboxOp).order_by(OutboxOp.seq)).all()
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == order.id)).all()
     entities = [op.entity for op in ops]
-    assert entities[-3:] == ["customer", "product", "service_order"]
+    # the customer's "order received" message is queued in the same transaction
+    assert entities[-4:] == ["customer", "product", "notification", "service_order"]
     payload = json.loads(ops[-1].payload)
     assert payload["number"] == order.number and payload["status"] == "received"
     assert ops[-1].username == "clerk" and ops[-1].action == "create"

@@ -56,6 +56,7 @@ from tests.services.permission_world import (
     photo,
     stored,
 )
+from tests.services.signature_helpers import drawn
 
 P = Permission
 Probe = Callable[[Services, Actor, World], Any]
@@ -307,6 +308,19 @@ PROBES: dict[str, Entry] = {
                                           .recovery_key(a, PASSWORD)),
     "StoreKeyService.acknowledge": Entry(P.STORE_KEY_VIEW, lambda svc, a, w: svc.store_keys
                                          .acknowledge(a)),
+    # visits booked with the customer (预约): the desk's calendar
+    "AppointmentService.book": Entry(P.APPOINTMENT_BOOK, lambda svc, a, w: svc.appointments.book(
+        a, w.accepted, None, NOW + timedelta(hours=1), NOW + timedelta(hours=2))),
+    "AppointmentService.move": Entry(P.APPOINTMENT_BOOK, lambda svc, a, w: svc.appointments.move(
+        a, w.appointment, None, NOW + timedelta(hours=6), NOW + timedelta(hours=7), "客户要求",
+        "customer")),
+    "AppointmentService.cancel": Entry(P.APPOINTMENT_BOOK, lambda svc, a, w: svc.appointments
+                                       .cancel(a, w.appointment, "客户已自行修好", "customer")),
+    # the customer's signature on screen (客户签字): w.done was signed when it was completed
+    "SignatureService.sign": Entry(P.SIGNATURE_TAKE, lambda svc, a, w: svc.signatures.sign(
+        a, w.work, "李雷", drawn())),
+    "SignatureService.reopen": Entry(P.SIGNATURE_REOPEN, lambda svc, a, w: svc.signatures
+                                     .reopen(a, w.done, "客户要求加项")),
 }
 
 #: entry points that take an actor but need no permission of their own, and why
@@ -315,6 +329,8 @@ EXEMPT: dict[str, str] = {
     "SyncService.mark_notice_read": "anyone marks a head-office notice read for the station",
     "UserService.change_own_password": "anyone changes his own password (the current one is "
                                        "checked instead of a permission)",
+    "AppointmentService.day_plan": "reads: the actor only decides which phones are shown in "
+                                   "full (app.services.phone_view)",
 }
 
 
