@@ -75,7 +75,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.mails: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd
+    async def handle_DATA(self, server, session, envelope):
         self.mails.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 
