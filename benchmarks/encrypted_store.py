@@ -80,9 +80,30 @@ def plain_services(folder: Path, key: StoreKey | None = None):  # type: ignore[n
     from app.store.database import Database
 
     paths = DataPaths(folder).ensure()
-    db = Database.open(paths.database, key=key)
-    migrate.upgrade(db.engine, None, None, key)
-    return build_services(paths, db)
+    if migrate.current_revision(bare := _bare_engine(paths.database, key)) != \
+            migrate.SCHEMA_HEAD:
+        migrate.upgrade(bare, None, None, key)
+    bare.dispose()
+    return build_services(paths, Database.open(paths.database, key=key))
+
+
+def _bare_engine(path: Path, key: StoreKey | None):  # type: ignore[no-untyped-def]
+    """An engine without the program's ``BEGIN`` listener, for the migration: the store's
+    engine begins a transaction before ``migrate.upgrade``'s ``PRAGMA foreign_keys = OFF``,
+    where SQLite ignores it, and a table rebuilt by ``batch_alter_table`` (0012's
+    ``customers``) then fails its ``DROP TABLE`` on the foreign keys (told to the lead)."""
+    from sqlalchemy import create_engine
+
+    from app.store import sqlite_driver
+
+    def creator() -> sqlite_driver.Connection:
+        conn = sqlite_driver.connect(path, key)
+        # the foreign-key check after the migration reads every table: a big page cache
+        # keeps it from decrypting the same index pages again and again
+        conn.execute("PRAGMA cache_size = -262144")
+        return conn
+
+    return create_engine("sqlite://", module=sqlite_driver.driver, creator=creator)
 
 
 def _prepare_plain() -> None:
