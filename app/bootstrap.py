@@ -32,6 +32,7 @@ from app.services.parts_orders import PartsOrderService
 from app.services.payments import PaymentService
 from app.services.recovery import set_aside_if_nothing_to_lose
 from app.services.reports import ReportService
+from app.services.route_sheets import RouteSheetService
 from app.services.sales import SaleService
 from app.services.signatures import SignatureService
 from app.services.station_reports import StationReportService
@@ -94,6 +95,7 @@ class Services:
     privacy: CustomerPrivacyService
     store_keys: StoreKeyService
     appointments: AppointmentService
+    route_sheets: RouteSheetService
     signatures: SignatureService
 
     def close(self) -> None:
@@ -161,6 +163,9 @@ def build_services(
     reports.register_subject("shipment", old_parts.sheet)
     feedback = FeedbackService(db, bus, orders, clock)
     reports.register_subject("feedback", sheet_builder(feedback, clock))
+    route_sheets = RouteSheetService(AppointmentService(db, bus, clock).day_plan, users,
+                                     reports.letterhead, clock)
+    reports.register_subject("route", route_sheets.sheet)  # 技术员日程单
     sync = SyncService(db, bus, DeferredTokenStore(paths.root), clock)
     station_settings = StationSettingsService(db, bus, paths, sync, clock, vault=vault)
     reports.letterhead_images = station_settings.letterhead_images  # logo and stamp
@@ -200,5 +205,6 @@ def build_services(
         store_keys=StoreKeyService(paths, db.key, seal or default_key_seal(paths.root), db,
                                    users, clock, reports.letterhead_if_set_up),
         appointments=AppointmentService(db, bus, clock),
+        route_sheets=route_sheets,
         signatures=signatures,
     )

@@ -34,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--paper", choices=[p.value for p in Paper], default=None,
                         type=str.upper,
                         help="paper size (default: the document's first, A4 for orders)")
+    parser.add_argument("--date", default=None,
+                        help="route-sheet: the day (YYYY-MM-DD, default today); NUMBER is "
+                             "the technician's username")
     parser.set_defaults(handler=run)
 
 
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     services = open_services(paths.root)
     try:
-        path = services.reports.render(args.document, args.order, args.paper, args.output)
+        path = services.reports.render(args.document, _key(args), args.paper, args.output)
     except NotFound:
         print(tr("Error: {number} was not found.", number=args.order), file=sys.stderr)
         return 2
@@ -60,3 +63,14 @@ def run(args: argparse.Namespace) -> int:
         services.close()
     print(tr("Wrote {path}", path=path))
     return 0
+
+
+def _key(args: argparse.Namespace) -> str:
+    """The record the document is about: a route sheet's is the technician and the day."""
+    if args.document != "route-sheet":
+        return args.order
+    from datetime import date
+
+    from app.services.route_sheets import parse_day, sheet_key
+
+    return sheet_key(args.order, date.today() if args.date is None else parse_day(args.date))

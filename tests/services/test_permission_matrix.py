@@ -326,6 +326,8 @@ PROBES: dict[str, Entry] = {
 #: entry points that take an actor but need no permission of their own, and why
 EXEMPT: dict[str, str] = {
     "OrderService.detail": "reads: the actor only decides which moves the detail offers",
+    "RouteSheetService.route_sheet": "reads: anyone reads a day plan; the actor only decides "
+                                     "which phones are shown in full",
     "SyncService.mark_notice_read": "anyone marks a head-office notice read for the station",
     "UserService.change_own_password": "anyone changes his own password (the current one is "
                                        "checked instead of a permission)",

@@ -24,7 +24,7 @@ def test_pages_follow_the_role_and_status_bar_shows_who_and_outbox(qtbot, servic
     qtbot.addWidget(window)
     settle(qtbot, runner)
     # other areas may add pages after these; the users page is for managers only
-    assert window.page_keys()[:2] == ["orders", "customers"]
+    assert window.page_keys()[:3] == ["my_day", "orders", "customers"]  # his day first
     assert "users" not in window.page_keys()
     assert window.windowTitle() == "维修站管理 — 北京海淀维修站"
     assert window.user_label.text() == "王师傅 (维修工程师) · BJ001 北京海淀维修站"
