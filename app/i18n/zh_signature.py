@@ -27,4 +27,26 @@ TEXT_ZH: dict[str, str] = {
     "reopen a signed order's charges": "重开已签字工单的费用",
     # app/printing/repair_report.py
     "Signed on screen by {name}, {time}": "{name} 于 {time} 在屏幕上签字",
+    # app/ui/signature/
+    "Signature pad": "签字板",
+    "Sign here": "请在此签名",
+    "Signature": "签字",
+    "Customer signature — {number}": "客户签字 — {number}",
+    "Please check the work and the charges ({total}), then sign in the box.":
+        "请核对维修内容及收费（{total}），然后在框内签名。",
+    "Clear the pad": "清除",
+    "Confirm": "确认",
+    "Reopen signature…": "重开签字…",
+    "Reopen signature": "重开签字",
+    "Void the signature with a reason so the charges can change; the customer signs again":
+        "注明原因作废签字，以便修改费用；之后请客户重新签字",
+    "Not signed yet.": "尚未签字。",
+    "Signed by {name} at {time} (taken by {user}).": "已签字：{name}，{time}（经办：{user}）。",
+    "Signed by {name} at {time}, but the charges have changed since: the customer signs again.":
+        "{name} 于 {time} 签字，但此后费用已变更：请客户重新签字。",
+    "Why must the signed charges change?": "为什么要修改已签字的费用？",
+    "The customer signed: {name}.": "客户已签字：{name}。",
+    "The signature was voided; the charges can change.": "签字已作废，可以修改费用。",
+    "Customer signature…": "客户签字…",
+    "The customer signs the repair on screen ({keys})": "客户在屏幕上签字确认维修（{keys}）",
 }

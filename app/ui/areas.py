@@ -24,6 +24,7 @@ AREA_MODULES = [
     "app.ui.knowledge",
     "app.ui.dashboard",
     "app.ui.settings_page",
+    "app.ui.signature",
     "app.ui.masking",
     "app.ui.dayplan",
 ]
