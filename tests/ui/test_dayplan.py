@@ -112,3 +112,30 @@ def test_a_technician_opens_on_his_plan_of_today(qtbot, services, station, runne
     assert page.columns[0].visits()[0].phone == "13812345678"  # his own visit in full
     page.grab().save(str(SHOTS / "my-day.png"))
     close_main_window(window)
+
+
+def test_a_card_dropped_on_another_technicians_card_follows_it_and_the_sheet_previews(
+        qtbot, services, station, ctx_for, runner) -> None:
+    booked_day(services, station)
+    answers = Answers()
+    page = DayPlanPage(ctx_for(station["manager"]), prompts=answers)
+    qtbot.addWidget(page)
+    page.set_day(DAY)
+    settle(qtbot, runner)
+    wang, zhao = page.columns[1], page.columns[2]
+    li = next(v for v in wang.visits() if v.customer_name == "李雷")  # 07:00-09:00
+    zhao.dropped.emit(li.appointment_id, zhao.technician_id, 0)  # onto 赵六 (04:00-06:00)
+    settle(qtbot, runner)
+    assert answers.warned == []  # right after 赵六: no clash
+    plan = {v.customer_name: v for v in services.appointments.day_plan(station["manager"], DAY)}
+    assert plan["李雷"].technician_id == station["tech2"].user_id
+    assert plan["李雷"].starts_at == FIRST + timedelta(hours=2)
+    assert names(page)["赵师傅"] == ["赵六", "李雷"]
+
+    with qtbot.waitSignal(page.printer.finished, timeout=30_000) as shown:
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    kind, dialog = shown.args
+    assert kind == "preview" and dialog.sheet.technician == "赵师傅"
+    assert [v.customer_name for v in dialog.sheet.visits] == ["赵六", "李雷"]
+    dialog.close()
+    settle(qtbot, runner)
