@@ -25,7 +25,7 @@ from app.i18n import label
 from app.printing.data import Paper, StationHeader
 from app.services.customer_records import CustomerRecords
 from app.services.journal import row_payload
-from app.store.models import User
+from app.store.models import Notification, User
 
 PDF_NAME = "个人信息.pdf"
 JSON_NAME = "data.json"
@@ -86,6 +86,9 @@ def collect(s: Session, found: CustomerRecords, now: datetime) -> dict[str, Any]
         "sales": [row_payload(x, lines=[row_payload(line) for line in x.lines])
                   for x in found.sales],
         "erasures": [row_payload(e) for e in found.erasures],
+        "notifications": [row_payload(n) for n in s.scalars(
+            select(Notification).where(Notification.customer_id == c.id)
+            .order_by(Notification.created_at, Notification.id))],
     }
 
 

@@ -42,7 +42,7 @@ from app.domain.erasure import (
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.printing.data import StationHeader
-from app.services import customer_export, customer_records, events
+from app.services import customer_export, customer_records, events, notifications
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.customers import customer_payload
@@ -202,7 +202,10 @@ class CustomerPrivacyService:
         # the customer file: a tombstone
         base = customer.revision
         customer.name, customer.address, customer.notes = ERASED_NAME, "", ""
+        customer.email = ""
         customer.phones = []
+        # its messages keep what happened, not where they went (head office no longer sends)
+        notifications.erase_recipients(s, actor, customer.id)
         customer.erased_at = now
         customer.revision += 1
         customer.updated_at = now

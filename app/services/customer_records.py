@@ -55,7 +55,7 @@ class CustomerRecords:
         """The person's own values, wherever the station copied them."""
         c = self.customer
         values: list[object] = [c.name, c.address, c.notes, [p.number for p in c.phones],
-                                [p.digits for p in c.phones]]
+                                [p.digits for p in c.phones], c.email]
         for o in self.orders:
             values += [o.contact_phone, o.contact_digits, o.service_address]
         for sale in self.sales:

@@ -34,6 +34,9 @@ class CustomerInput:
     phones: tuple[str, ...]
     address: str = ""
     notes: str = ""
+    #: for the customer notifications (客户通知): an e-mail, and the customer's "no messages"
+    email: str = ""
+    notify_opt_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class CustomerSummary:
     address: str
     notes: str
     revision: int
+    email: str = ""
+    notify_opt_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,8 @@ class CustomerFile:
 
 def summary(c: Customer) -> CustomerSummary:
     return CustomerSummary(
-        c.id, c.name, tuple(p.number for p in c.phones), c.address, c.notes, c.revision
+        c.id, c.name, tuple(p.number for p in c.phones), c.address, c.notes, c.revision,
+        c.email, c.notify_opt_out,
     )
 
 
@@ -110,8 +116,20 @@ def validate_customer(data: CustomerInput) -> tuple[str, list[str], str, str]:
     checked: list[str] = c.check(_check_phones, data.phones, default=[])
     address = c.check(t.check_length, data.address, "address", "Address", v.MAX_ADDRESS)
     notes = c.check(t.check_length, data.notes, "notes", "Notes", v.MAX_TEXT, multiline=True)
+    c.check(check_email, data.email)
     c.raise_if_any()
     return name, checked, address, notes
+
+
+def check_email(raw: str) -> str:
+    """An e-mail address for the notifications, trimmed ("" for none)."""
+    from app.services.notifications import EMAIL_RE
+
+    text = t.check_length(raw, "email", "E-mail", 120)
+    if text and not EMAIL_RE.match(text):
+        raise RuleViolation("'{value}' is not an e-mail address (e.g. name@example.com).",
+                            field="email", value=text[:60])
+    return text
 
 
 def _check_phones(raw_phones: tuple[str, ...]) -> list[str]:
@@ -150,7 +168,8 @@ def add_customer(s: Session, actor: Actor, data: CustomerInput) -> Customer:
     """Validates and adds a customer to the caller's transaction (used by orders too)."""
     name, phones, address, notes = validate_customer(data)
     phones = _unmasked(phones, [])
-    customer = Customer(name=name, address=address, notes=notes)
+    customer = Customer(name=name, address=address, notes=notes, email=check_email(data.email),
+                        notify_opt_out=bool(data.notify_opt_out))
     customer.phones = [
         CustomerPhone(number=n, digits=v.phone_digits(n), position=i) for i, n in enumerate(phones)
     ]
@@ -223,6 +242,8 @@ class CustomerService:
             base = customer.revision
             phones = _unmasked(phones, [p.number for p in customer.phones])
             customer.name, customer.address, customer.notes = name, address, notes
+            customer.email = check_email(data.email)
+            customer.notify_opt_out = bool(data.notify_opt_out)
             customer.phones = [
                 CustomerPhone(number=n, digits=v.phone_digits(n), position=i)
                 for i, n in enumerate(phones)

@@ -29,6 +29,7 @@ from app.domain.validation import MOBILE_RE, normalize_phone
 from app.services import phone_view
 from app.services.context import Actor
 from app.services.journal import record, row_payload
+from app.store.database import Database
 from app.store.models import Customer, Notification, ServiceOrder
 
 ENTITY = "notification"
@@ -105,6 +106,21 @@ def _params(params: dict[str, str]) -> dict[str, str | int]:
     return out
 
 
+def erase_recipients(s: Session, actor: Actor, customer_id: str) -> int:
+    """A customer's data erased (``customer_privacy``): each message keeps its event and
+    state but not the number or address it went to; head office gets the row again."""
+    rows = list(s.scalars(select(Notification).where(Notification.customer_id == customer_id,
+                                                     Notification.recipient != "")))
+    for row in rows:
+        row.recipient = ""
+        row.revision += 1
+        s.flush()
+        record(s, actor, action="erase", entity=ENTITY, entity_id=row.id,
+               payload=row_payload(row), base_revision=row.revision - 1,
+               detail="recipient erased")
+    return len(rows)
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -121,6 +137,20 @@ class NotificationRow:
     attempts: int
     created_at: datetime
     state_at: datetime | None
+
+
+def order_messages(db: Database, viewer: Actor | None,
+                   order_id: str) -> list[NotificationRow]:
+    """The order editor's 通知 list: ``for_order`` in a read of its own."""
+    from app.services.errors import not_found
+    from app.services.text_input import check_key
+
+    check_key(order_id, "order_id", "Order")
+    with db.read() as s:
+        order = s.get(ServiceOrder, order_id)
+        if order is None:
+            raise not_found("order")
+        return for_order(s, order, viewer)
 
 
 def for_order(s: Session, order: ServiceOrder, viewer: Actor | None) -> list[NotificationRow]:

@@ -26,6 +26,7 @@ AREA_MODULES = [
     "app.ui.settings_page",
     "app.ui.signature",
     "app.ui.masking",
+    "app.ui.notify",
     "app.ui.dayplan",
 ]
 

@@ -89,3 +89,50 @@ def test_the_list_masks_the_recipient_for_the_manager(services, station) -> None
         [masked] = notifications.for_order(s, o, station["manager"])
     assert full.recipient == "13812345678" and masked.recipient == "138****5678"
     assert notifications.mask_recipient("email", "meimei@example.com") == "m***@example.com"
+
+
+def test_the_customer_form_keeps_a_checked_email_and_the_opt_out(services, station) -> None:
+    from app.domain.errors import FieldErrors, RuleViolation
+    from app.services.customers import CustomerInput
+
+    clerk = station["clerk"]
+    made = services.customers.create(clerk, CustomerInput(
+        "韩梅梅", ("010-62345678",), email=" meimei@example.com ", notify_opt_out=True))
+    assert (made.email, made.notify_opt_out) == ("meimei@example.com", True)
+    for bad in ("meimei", "a@b", "a b@example.com", "x@example.com\r\nBcc: y@example.com"):
+        with pytest.raises((FieldErrors, RuleViolation)) as err:
+            services.customers.update(clerk, made.id, CustomerInput(
+                "韩梅梅", ("010-62345678",), email=bad), made.revision)
+        fields = ([e.field for e in err.value.errors] if isinstance(err.value, FieldErrors)
+                  else [err.value.field])
+        assert "email" in fields
+    again = services.customers.update(clerk, made.id, CustomerInput(
+        "韩梅梅", ("010-62345678",), email="mm@example.cn"), made.revision)
+    assert (again.email, again.notify_opt_out) == ("mm@example.cn", False)
+
+
+def test_export_holds_and_erasure_removes_the_email_and_the_recipients(services, station,
+                                                                        tmp_path) -> None:
+    import zipfile
+
+    order = new_order(services, station["clerk"])
+    with services.db.write() as s:
+        row = s.get(ServiceOrder, order.id)
+        s.execute(update(Customer).where(Customer.id == row.customer_id)
+                  .values(email="lilei@example.com"))
+        customer_id = row.customer_id
+    target = tmp_path / "export.zip"
+    services.privacy.export_customer(station["manager"], customer_id, target)
+    with zipfile.ZipFile(target) as z:
+        name = next(n for n in z.namelist() if n.endswith(".json"))
+        data = json.loads(z.read(name))
+    assert data["customer"]["email"] == "lilei@example.com"
+    assert [n["event"] for n in data["notifications"]] == ["order_received"]
+    services.privacy.erase_customer(station["manager"], customer_id, "本人", "要求删除")
+    with services.db.read() as s:
+        assert s.get(Customer, customer_id).email == ""
+        [msg] = s.scalars(select(Notification)).all()
+        ops = s.scalars(select(OutboxOp).where(OutboxOp.entity == "notification")
+                        .order_by(OutboxOp.seq)).all()
+    assert msg.recipient == "" and msg.event == "order_received"
+    assert json.loads(ops[-1].payload)["recipient"] == ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -48,6 +49,13 @@ class CustomerDetails(QWidget):
         self.form.add_row("Phones", self.phones, "phones")
         self.form.add_row("Address", self.address, "address")
         self.form.add_row("Notes", self.notes, "notes")
+        # the customer notifications (客户通知): an e-mail where no text message reaches
+        self.email = QLineEdit(objectName="customer_email")
+        self.email.setPlaceholderText(tr("name@example.com"))
+        self.opt_out = QCheckBox(tr("No messages to this customer"),
+                                 objectName="customer_notify_opt_out")
+        self.form.add_row("E-mail", self.email, "email")
+        self.form.add_row("Notifications", self.opt_out, "notify_opt_out")
         self.form.add_general_error_row()
         self.save_button = QPushButton(tr("Save customer"), objectName="save_customer")
         self.save_button.clicked.connect(self.save)
@@ -67,24 +75,29 @@ class CustomerDetails(QWidget):
         self.address.setText(customer.address)
         self.address.setCursorPosition(0)
         self.notes.setPlainText(customer.notes)
+        self.email.setText(customer.email)
+        self.opt_out.setChecked(customer.notify_opt_out)
         may_edit = self.ctx.actor.may(Permission.CUSTOMER_EDIT)
-        for widget in (self.name, self.phones, self.address, self.notes, self.save_button):
+        for widget in (self.name, self.phones, self.address, self.notes, self.email,
+                       self.opt_out, self.save_button):
             widget.setEnabled(may_edit)
 
     def clear(self) -> None:
         """No customer shown (a search found nobody)."""
         self.customer = None
         self.form.clear_errors()
-        for widget in (self.name, self.phones, self.address):
+        for widget in (self.name, self.phones, self.address, self.email):
             widget.clear()
         self.notes.clear()
+        self.opt_out.setChecked(False)
 
     def save(self) -> None:
         if self.customer is None:
             return
         self.form.clear_errors()
         data = CustomerInput(self.name.text(), split_phones(self.phones.text()),
-                             self.address.text(), self.notes.toPlainText())
+                             self.address.text(), self.notes.toPlainText(),
+                             self.email.text(), self.opt_out.isChecked())
         ctx, customer_id, revision = self.ctx, self.customer.id, self.customer.revision
         ctx.tasks.run(lambda: ctx.services.customers.update(ctx.actor, customer_id, data,
                                                             revision),

@@ -5,6 +5,7 @@ customer calling to register a purchase). The service validates; errors show at 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -38,6 +39,13 @@ class NewCustomerDialog(QDialog):
         self.form.add_row("Phones", self.phones, "phones")
         self.form.add_row("Address", self.address, "address")
         self.form.add_row("Notes", self.notes, "notes")
+        # the customer notifications (客户通知): an e-mail where no text message reaches
+        self.email = QLineEdit(objectName="new_customer_email")
+        self.email.setPlaceholderText(tr("name@example.com"))
+        self.opt_out = QCheckBox(tr("No messages to this customer"),
+                                 objectName="new_customer_notify_opt_out")
+        self.form.add_row("E-mail", self.email, "email")
+        self.form.add_row("Notifications", self.opt_out, "notify_opt_out")
         self.form.add_general_error_row()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -58,7 +66,8 @@ class NewCustomerDialog(QDialog):
     def save(self) -> None:
         self.form.clear_errors()
         data = CustomerInput(self.name.text(), split_phones(self.phones.text()),
-                             self.address.text(), self.notes.toPlainText())
+                             self.address.text(), self.notes.toPlainText(),
+                             self.email.text(), self.opt_out.isChecked())
         ctx = self.ctx
         self.buttons.setEnabled(False)
         ctx.tasks.run(lambda: ctx.services.customers.create(ctx.actor, data), self._saved,
