@@ -92,10 +92,10 @@ def test_long_addresses_and_faults_flow_onto_the_next_pages_inside_their_boxes()
 def sheets(draw) -> RouteSheet:
     visits = tuple(sample_visit(
         n, customer_name=draw(text(v.MAX_NAME)), address=draw(text(v.MAX_ADDRESS)),
-        fault=draw(text(400, lines=True)),
+        fault=draw(text(300, lines=True)),
         parts=tuple(RoutePart(draw(text(limits.MAX_PART_NO)), draw(text(limits.MAX_PART_NAME)),
                               draw(st.integers(1, 999))) for _ in range(draw(st.integers(0, 3)))))
-        for n in range(draw(st.integers(1, 4))))
+        for n in range(draw(st.integers(1, 3))))
     return sample_route_sheet(
         station=StationHeader(draw(text(v.MAX_SHORT)), draw(text(v.MAX_ADDRESS)),
                               "010-62345678"),
@@ -114,14 +114,14 @@ LONGEST = sample_route_sheet(
                                           _widest(limits.MAX_PART_NAME), 999),)),))
 
 
-@pytest.mark.parametrize("paper", [Paper.A4, Paper.A5])
-@settings(max_examples=3, deadline=None,
+@settings(max_examples=2, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sheet=sheets())
 @example(sheet=LONGEST)
-def test_any_accepted_text_lays_out_whole_on_the_route_sheet(paper: Paper,
-                                                            sheet: RouteSheet) -> None:
+def test_any_accepted_text_lays_out_whole_on_the_route_sheet(sheet: RouteSheet) -> None:
+    """On A5, the narrower paper (the long-text test above covers the flow over pages)."""
     assert documents()["route-sheet"].subject == "route"
+    paper = Paper.A5
     values = [sheet.technician]
     for visit in sheet.visits:
         values += [visit.customer_name, visit.address, visit.fault]
