@@ -25,6 +25,7 @@ from app.i18n import label
 from app.printing.data import Paper, StationHeader
 from app.services.customer_records import CustomerRecords
 from app.services.journal import row_payload
+from app.services.signatures import export_rows
 from app.store.models import Notification, User
 
 PDF_NAME = "个人信息.pdf"
@@ -62,6 +63,7 @@ def collect(s: Session, found: CustomerRecords, now: datetime) -> dict[str, Any]
                   for n, ph in enumerate(card.photos, start=1)]
         cards.setdefault(card.order_id or "", []).append(row_payload(card, photos=photos))
     products = {p.id: p for p in found.products}
+    signed = export_rows(s, [o.id for o in found.orders])
     orders = []
     for o in found.orders:
         product = products.get(o.product_id or "")
@@ -76,7 +78,7 @@ def collect(s: Session, found: CustomerRecords, now: datetime) -> dict[str, Any]
                                              f"{n:02d}_{_safe(a.filename)}")
                          for n, a in enumerate(o.attachments, start=1)],
             payments=payments.get(o.id, []), return_visit=visits.get(o.id),
-            feedback_cards=cards.get(o.id, [])))
+            feedback_cards=cards.get(o.id, []), signatures=signed.get(o.id, [])))
     return {
         "format": FORMAT,
         "exported_at": now.isoformat(),

@@ -48,6 +48,7 @@ from app.services.context import Actor
 from app.services.customers import customer_payload
 from app.services.errors import not_found
 from app.services.journal import journal_order, record, row_payload
+from app.services.signatures import erase_for_orders
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import (
@@ -206,6 +207,8 @@ class CustomerPrivacyService:
         customer.phones = []
         # its messages keep what happened, not where they went (head office no longer sends)
         notifications.erase_recipients(s, actor, customer.id)
+        # the signatures drawn on screen for his orders: their image and signer's name
+        erase_for_orders(s, actor, [o.id for o in found.orders], now)
         customer.erased_at = now
         customer.revision += 1
         customer.updated_at = now

@@ -16,6 +16,7 @@ so the one who answers for the station's money decides it (``SIGNATURE_REOPEN``)
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,7 +116,7 @@ class SignatureService:
     def mark(self, order_id: str) -> SignatureMark | None:
         """What the 售后服务维修单 draws in its 客户签字 box: a valid signature only."""
         info = self.current(order_id)
-        if info is None or not info.valid:
+        if info is None or not info.valid or not info.image_png:  # (erased: PIPL)
             return None
         return SignatureMark(info.image_png, info.signer_name, info.signed_at)
 
@@ -199,3 +200,47 @@ def _info(s: Session, row: OrderSignature, order: ServiceOrder) -> SignatureInfo
     valid = row.voided_at is None and row.content_hash == lock.content_hash(order)
     return SignatureInfo(row.id, row.order_id, row.signer_name, row.signed_at, taken,
                          row.content_hash, valid, row.image_png)
+
+
+# -- a customer's data on request (app/services/customer_privacy.py, PIPL) ---------------------
+def export_rows(s: Session, order_ids: list[str]) -> dict[str, list[dict[str, object]]]:
+    """Per order, its signatures as the customer's export shows them (the image base64)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    if not order_ids:
+        return out
+    rows = s.scalars(select(OrderSignature).where(OrderSignature.order_id.in_(order_ids))
+                     .order_by(OrderSignature.signed_at, OrderSignature.id))
+    for row in rows:
+        out.setdefault(row.order_id, []).append(row_payload(
+            row, image_png=base64.b64encode(row.image_png).decode("ascii")))
+    return out
+
+
+def erase_for_orders(s: Session, actor: Actor, order_ids: list[str], now: datetime) -> int:
+    """The customer's erasure takes his signatures' image and name (the row stays: when, the
+    hash, whether voided), in the outbox ops and audit details written before too, and
+    sends the erased row to head office. Returns how many signatures were erased."""
+    if not order_ids:
+        return 0
+    rows = list(s.scalars(select(OrderSignature)
+                          .where(OrderSignature.order_id.in_(order_ids))))
+    ids = {r.id for r in rows}
+    for row in rows:
+        row.image_png = b""
+        row.signer_name = ""
+        row.revision += 1
+        row.updated_at = now
+    s.flush()
+    from app.store.models import AuditEntry, OutboxOp
+
+    for op in s.scalars(select(OutboxOp).where(OutboxOp.entity == ENTITY,
+                                               OutboxOp.entity_id.in_(ids))):
+        payload = json.loads(op.payload)
+        payload["image_png"], payload["signer_name"] = "", ""
+        op.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    for entry in s.scalars(select(AuditEntry).where(AuditEntry.entity == ENTITY,
+                                                    AuditEntry.entity_id.in_(ids))):
+        entry.detail = ""
+    for row in rows:
+        _journal(s, actor, row, "erase", "personal data erased")
+    return len(rows)

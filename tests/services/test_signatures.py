@@ -216,3 +216,24 @@ def test_a_cancelled_order_is_not_signed(services, station) -> None:
     services.orders.transition(station["manager"], order.id, Action.CANCEL, reason="客户取消")
     with pytest.raises(RuleViolation, match="cancelled"):
         services.signatures.sign(station["clerk"], order.id, "李雷", drawn())
+
+
+def test_a_customers_export_carries_his_signatures_and_erasure_takes_them(
+        services, station, tmp_path) -> None:
+    import zipfile
+
+    boss = station["manager"]
+    order = _signed(services, station)
+    target = tmp_path / "personal.zip"
+    services.privacy.export_customer(boss, order.customer.id, target)
+    with zipfile.ZipFile(target) as z:
+        data = json.loads(z.read("data.json"))
+    [exported] = data["orders"][0]["signatures"]
+    assert exported["signer_name"] == "李雷" and base64.b64decode(exported["image_png"])
+    services.privacy.erase_customer(boss, order.customer.id, "客户本人", "客户来电要求删除")
+    with services.db.read() as s:
+        [row] = s.scalars(select(OrderSignature).where(OrderSignature.order_id == order.id))
+        assert row.image_png == b"" and row.signer_name == "" and row.content_hash
+    ops = _ops(services)
+    assert ops and all(op["image_png"] == "" and op["signer_name"] == "" for op in ops)
+    assert services.signatures.mark(order.id) is None  # the paper is signed by hand again
