@@ -1,6 +1,8 @@
 """``print``: renders a registered document to a PDF file: a paper of an order (report,
 work-order), a sale's receipt, a count sheet, a shipment's manifest or old-part tags, a
-quality feedback card (``print feedback-card QF-BJ001-20260601-0001 -o card.pdf``).
+quality feedback card (``print feedback-card QF-BJ001-20260601-0001 -o card.pdf``), a
+technician's route sheet of a day (``print route-sheet wang --date 2026-06-01 -o route.pdf``:
+NUMBER is his username).
 
 ``repair-station --data-dir D print report SO-BJ001-20260601-0001 -o report.pdf --paper A5``,
 ``repair-station print receipt SA-BJ001-20260601-0001 -o r.pdf --paper 80MM``; every document
@@ -29,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="number of the order (SO-...), sale (SA-...), count (PC-...), "
                              "shipment (RS-...), claim batch (CB-...; for settlement also "
                              "the statement's number) or feedback card (QF-...) the document "
-                             "is about, or its id")
+                             "is about, or its id; for route-sheet the technician's username")
     parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
     parser.add_argument("--paper", choices=[p.value for p in Paper], default=None,
                         type=str.upper,

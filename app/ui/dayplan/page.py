@@ -12,6 +12,7 @@ Every read and move runs on the task runner; the page follows the appointments' 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt
@@ -244,7 +245,7 @@ class DayPlanPage(QWidget):
         ends_at = starts_at + (visit.ends_at - visit.starts_at)
         name = next((c.technician_name for c in self.columns
                      if c.technician_id == technician_id), "")
-        moved = PlanVisit(**{**visit.__dict__, "starts_at": starts_at, "ends_at": ends_at})
+        moved = replace(visit, starts_at=starts_at, ends_at=ends_at)
         what = tr("Move {order} ({customer}) to {technician}, {window}",
                   order=visit.order_number, customer=visit.customer_name, technician=name,
                   window=window_text(moved, None))
