@@ -76,3 +76,35 @@ def test_the_manager_sees_who_signed_and_reopens_with_a_reason(
     dialog.reopen("客户要求加装支架")
     settle(qtbot, runner)
     assert services.signatures.current(order.id) is None and dialog.pad.isEnabled()
+
+
+def test_a_finger_and_a_pen_draw_on_the_pad(qtbot) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QPointingDevice, QTabletEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(480, 160)
+    pad.show()
+    assert pad.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(pad, device).press(0, QPoint(30, 60), pad).commit()
+    for i in range(1, 20):
+        QTest.touchEvent(pad, device).move(0, QPoint(30 + i * 20, 60 + (i % 2) * 30),
+                                           pad).commit()
+    QTest.touchEvent(pad, device).release(0, QPoint(420, 60), pad).commit()
+    assert len(pad.strokes) == 1 and len(pad.strokes[0]) >= 10
+    pen = QPointingDevice.primaryPointingDevice()
+    for kind, x in ((QEvent.Type.TabletPress, 40), (QEvent.Type.TabletMove, 200),
+                    (QEvent.Type.TabletMove, 300), (QEvent.Type.TabletRelease, 300)):
+        point = QPointF(x, 120)
+        QApplication.sendEvent(pad, QTabletEvent(
+            kind, pen, point, pad.mapToGlobal(point), 0.5, 0, 0, 0, 0, 0,
+            Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton))
+    assert len(pad.strokes) == 2 and len(pad.strokes[1]) == 3
+    assert ink_pixels(pad.to_png()) > 300
+    pad.clear()
+    assert pad.is_empty() and ink_pixels(pad.to_png()) == 0
