@@ -29,6 +29,27 @@ TEXT_ZH: dict[str, str] = {
     "Appointment": "预约",
     "appointment": "预约",
     "book, move or cancel visits": "预约、改约或取消上门",
+    # app.ui.appointments
+    "Visit booking — {number}": "预约上门 — {number}",
+    "(not assigned yet)": "（暂未指定）",
+    "Why the visit is moved or cancelled": "改约或取消的原因",
+    "— whose reason —": "— 选择原因方 —",
+    "Whose reason": "原因方",
+    "Book anyway": "仍然预约",
+    "Move anyway": "仍然改约",
+    "Book the visit": "预约",
+    "Move the visit": "改约",
+    "Cancel booking": "取消预约",
+    "Earlier bookings": "以往预约",
+    "No visit is booked for this order yet.": "该工单尚未预约上门。",
+    "Booked: {window} ({day}), {technician}": "已预约：{window}（{day}），{technician}",
+    "24-hour on-site promise: by {deadline}": "24 小时上门承诺：{deadline} 前",
+    "this window starts after it": "该时段晚于承诺",
+    "The booking is cancelled.": "预约已取消。",
+    "Visit booked: {window}, {technician}": "已预约上门：{window}，{technician}",
+    "Book visit…": "预约…",
+    "Book, move or cancel the visit with the customer ({keys})":
+        "与客户预约、改约或取消上门（{keys}）",
 }
 
 LABELS_ZH: dict[str, str] = {

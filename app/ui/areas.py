@@ -28,6 +28,7 @@ AREA_MODULES = [
     "app.ui.masking",
     "app.ui.notify",
     "app.ui.dayplan",
+    "app.ui.appointments",
 ]
 
 
