@@ -136,3 +136,31 @@ def test_export_holds_and_erasure_removes_the_email_and_the_recipients(services,
                         .order_by(OutboxOp.seq)).all()
     assert msg.recipient == "" and msg.event == "order_received"
     assert json.loads(ops[-1].payload)["recipient"] == ""
+
+
+def test_head_office_state_applies_in_order_and_an_unknown_message_is_a_conflict(
+        services, station) -> None:
+    from app.services.notifications_sync import apply_state
+    from app.store.models import SyncConflict
+    from sync import protocol as p
+
+    order = new_order(services, station["clerk"])
+    [msg] = messages(services, order.id)
+
+    def change(seq: int, state: str, attempts: int, target: str = msg.id) -> p.Change:
+        return p.Change(seq, "notification_state", target, "upsert", {
+            "notification_id": target, "state": state, "state_detail": f"{state} {attempts}",
+            "attempts": attempts, "state_at": "2026-06-01T02:00:00+00:00"})
+
+    with services.db.write() as s:
+        now = msg.created_at
+        assert apply_state(s, change(1, "queued", 1), now) == {"notifications"}
+        apply_state(s, change(2, "failed", 3), now)
+        assert apply_state(s, change(3, "queued", 2), now) == set()  # older: ignored
+        assert apply_state(s, change(4, "delivered", 1, "no-such-id"), now) == {"conflicts"}
+    with services.db.read() as s:
+        row = s.get(Notification, msg.id)
+        assert (row.state, row.attempts, row.state_detail) == ("failed", 3, "failed 3")
+        assert s.scalar(select(SyncConflict.kind)) == "unknown_notification"
+        ops = s.scalars(select(OutboxOp).where(OutboxOp.entity == "notification")).all()
+    assert len(ops) == 1  # head office's fields are not pushed back
