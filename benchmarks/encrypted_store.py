@@ -217,7 +217,9 @@ def main() -> None:
     global SOURCE_DIR, PLAIN_DIR, ENCRYPTED_DIR
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--orders", type=int, default=3,
+                        help="orders to create on each side (one takes 10-40 s on the 1M "
+                             "station: see docs/performance.md)")
     parser.add_argument("--again", action="store_true",
                         help="make the encrypted copy and time the first start again")
     parser.add_argument("--prepare-only", action="store_true")
@@ -437,6 +439,7 @@ def _writes(rows: list[Row], plain: Side, enc: Side, orders: int, runs: int) -> 
             t = time.perf_counter()
             side.services.orders.create(CLI_ACTOR, _new_order(i, tag))
             out.append((time.perf_counter() - t) * 1000)
+        print(f"    order {i + 1}: {p_t[-1]:.0f} / {e_t[-1]:.0f} ms", flush=True)
     _line(rows, "writes", "create an order (median)", statistics.median(p_t),
           statistics.median(e_t))
     _line(rows, "writes", f"create {orders} orders (total)", sum(p_t), sum(e_t))
