@@ -275,7 +275,8 @@ def _secure_delete(s: Session, on: bool) -> bool:
 
 #: outbox entities that are one customer's rows: matched by text alone, they are someone else's
 _PEOPLES_ROWS = frozenset({"customer", "product", "service_order", "repair_record", "attachment",
-                           "sale", "return_visit", "feedback_card", "order_payment"})
+                           "sale", "return_visit", "feedback_card", "order_payment",
+                           "order_signature"})
 _SKIPPED = frozenset({"id", "sha256", "payload"})
 
 

@@ -237,3 +237,14 @@ def test_a_customers_export_carries_his_signatures_and_erasure_takes_them(
     ops = _ops(services)
     assert ops and all(op["image_png"] == "" and op["signer_name"] == "" for op in ops)
     assert services.signatures.mark(order.id) is None  # the paper is signed by hand again
+
+
+def test_erasing_one_customer_leaves_anothers_signature_as_signed(services, station) -> None:
+    boss = station["manager"]
+    mine = _signed(services, station)
+    other = _working(services, station, name="韩梅梅", phone="13900001111", serial="SN0002")
+    services.signatures.sign(station["tech"], other.id, "李雷", drawn())  # her husband signed
+    services.privacy.erase_customer(boss, mine.customer.id, "客户本人", "客户来电要求删除")
+    kept = [op for op in _ops(services) if op["order_id"] == other.id]
+    assert kept and all(op["signer_name"] == "李雷" and op["image_png"] for op in kept)
+    assert services.signatures.current(other.id).signer_name == "李雷"
