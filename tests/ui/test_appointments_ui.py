@@ -98,3 +98,26 @@ def test_technicians_get_no_booking_action(qtbot, services, station, ctx_for, ru
     order = new_order(services, station["clerk"], technician_id=station["tech"].user_id)
     editor = open_editor(qtbot, runner, ctx_for(station["tech"]), order.id)
     assert not [a for a in editor.order_actions if a.objectName() == "book_visit"]
+
+
+def test_cancel_by_keyboard_asks_the_reason(qtbot, services, station, ctx_for, runner,
+                                            clock) -> None:
+    clerk, tech = station["clerk"], station["tech"]
+    clock.now = datetime(2026, 6, 3, 0, 30).astimezone()
+    order = new_order(services, clerk, technician_id=tech.user_id)
+    start = clock.now.replace(hour=9, minute=0)
+    services.appointments.book(clerk, order.id, tech.user_id, start, start + timedelta(hours=2))
+    editor = open_editor(qtbot, runner, ctx_for(clerk), order.id)
+    editor.show()
+    dialog = _open(qtbot, runner, editor)
+    qtbot.waitUntil(dialog.cancel_button.isVisible, timeout=10_000)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Backspace, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool(dialog.form.error_text("reason")), timeout=10_000)
+    assert services.appointments.current(order.id) is not None  # refused, nothing changed
+    dialog.reason.insert("客户已自行修好")
+    dialog.party.setFocus()
+    qtbot.keyClick(dialog.party, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.party, Qt.Key.Key_Backspace, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: not dialog.cancel_button.isVisible(), timeout=10_000)
+    assert services.appointments.current(order.id) is None
+    assert services.appointments.history(order.id)[0].reason == "客户已自行修好"
