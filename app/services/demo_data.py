@@ -18,7 +18,14 @@ from datetime import UTC, datetime, timedelta
 from app.domain.enums import ChargeKind, OrderSource, OrderStatus, OrderType, Role, ServiceMode
 from app.domain.errors import RuleViolation
 from app.domain.state_machine import Action
-from app.services import demo_appointments, demo_claims, demo_feedback, demo_notify, demo_payments
+from app.services import (
+    demo_appointments,
+    demo_claims,
+    demo_feedback,
+    demo_notify,
+    demo_payments,
+    demo_signatures,
+)
 from app.services.context import Actor
 from app.services.customers import CustomerInput, ProductInput
 from app.services.demo_parts import DemoParts
@@ -195,6 +202,7 @@ def generate(
                            seed=seed)
     demo_appointments.generate(services, clock, boss=boss, clerk=clerk, end=end, seed=seed)
     demo_notify.generate(services, end=end, seed=seed)
+    demo_signatures.generate(services, clock, clerk=clerk, boss=boss, tech=tech, end=end, seed=seed)
     clock.now = end
     return accounts
 
