@@ -100,12 +100,15 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
         backup = str(backup_database(db_path, backup_dir, key))
     config = _config()
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.commit()
+        # on the DB-API connection, outside any transaction: SQLite ignores the pragma inside
+        # one, and the store's "begin" listener opens one at a Connection's first statement
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         conn.commit()
-        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA foreign_keys = ON")
         problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
         if problems:
             raise RuntimeError(f"foreign key check failed after migration: {problems[:5]}")

@@ -95,3 +95,29 @@ def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_a_table_rebuild_keeps_its_children_rows(tmp_path: Path) -> None:
+    """0012 rebuilds ``customers``: with foreign keys really off during the migration, the
+    phones (ON DELETE CASCADE) survive the rebuild of their parent table."""
+    from alembic import command
+
+    engine = make_engine(tmp_path / "s.sqlite3")
+    config = migrate._config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0011")
+        conn.commit()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO customers (id, revision, created_at, updated_at, name, address, notes) "
+            "VALUES ('c1', 1, '2026-01-01', '2026-01-01', '老客户', '', '')")
+        conn.exec_driver_sql("INSERT INTO customer_phones (customer_id, number, digits, "
+                             "position) VALUES ('c1', '13800000000', '13800000000', 0)")
+    migrate.upgrade(engine, None, None)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM customer_phones").scalar() == 1
+        assert conn.exec_driver_sql("SELECT email, notify_opt_out FROM customers").one() == (
+            "", 0)
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
