@@ -34,7 +34,7 @@ def render(name: str, paper: Paper, sheet=None) -> bytes:
 def test_registry_lists_every_document_by_name() -> None:
     assert names() == ["report", "work-order", "receipt", "count-sheet", "manifest",
                        "old-part-tags", "feedback-card", "claim-batch", "settlement",
-                       "statistics", "personal-data", "recovery-key"]
+                       "statistics", "personal-data", "recovery-key", "route-sheet"]
     assert all(spec.name == name for name, spec in documents().items())
 
 
