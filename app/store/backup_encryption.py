@@ -29,10 +29,10 @@ from app.store.backups import (
     MANIFEST,
     Manifest,
     _attachment_files,
-    _fsync_dir,
     _read_manifest,
     copy_database,
 )
+from app.store.durable_files import fsync_dir, wipe
 from app.store.file_lock import FileLock
 from app.store.store_key import StoreKey
 from app.store.vault import (
@@ -49,20 +49,6 @@ _ENCRYPTING = ".encrypting"
 _PLAIN_LINK = ".plain"
 
 
-def _wipe(path: Path) -> None:
-    """Zeros over a plain database file nobody else links to, then gone (its pages would
-    otherwise stay readable on the disk until reused)."""
-    try:
-        size = path.stat().st_size
-        with path.open("r+b") as f:
-            block = b"\0" * (1 << 20)
-            for _ in range(0, size, len(block)):
-                f.write(block)
-            f.flush()
-            os.fsync(f.fileno())
-    except FileNotFoundError:
-        return
-    path.unlink(missing_ok=True)
 
 
 def _encrypt_database(db: Path, key: StoreKey) -> bool:
@@ -74,7 +60,7 @@ def _encrypt_database(db: Path, key: StoreKey) -> bool:
     partial.unlink(missing_ok=True)
     if not db.is_file() or not sqlite_driver.is_plain(db):
         if aside.exists():
-            _wipe(aside)  # the encrypted copy is in place: the plain one goes
+            wipe(aside)  # the encrypted copy is in place: the plain one goes
         return False
     aside.unlink(missing_ok=True)  # a link to the plain file itself: never wiped
     try:
@@ -84,10 +70,10 @@ def _encrypt_database(db: Path, key: StoreKey) -> bool:
         raise
     os.link(db, aside)
     os.replace(partial, db)
-    _fsync_dir(db.parent)
+    fsync_dir(db.parent)
     for extra in ("-wal", "-shm", "-journal"):  # a plain WAL must never meet the new file
         Path(str(db) + extra).unlink(missing_ok=True)
-    _wipe(aside)
+    wipe(aside)
     return True
 
 

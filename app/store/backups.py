@@ -53,6 +53,7 @@ from app.store.backup_checks import (
     restoring_path,
 )
 from app.store.db_copy import attach_key, copy_database
+from app.store.durable_files import fsync_dir, fsync_file
 from app.store.file_lock import FileLock
 from app.store.store_key import StoreKey
 from app.store.vault import (
@@ -112,19 +113,8 @@ class Backup:
 # -- making one ----------------------------------------------------------------------------------
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as f:
-        os.fsync(f.fileno())
 
 
 def _link_or_copy(candidates: Iterable[Path], target: Path) -> int:
@@ -139,7 +129,7 @@ def _link_or_copy(candidates: Iterable[Path], target: Path) -> int:
             continue
     partial = target.with_name(target.name + ".part")
     shutil.copyfile(existing[0], partial)
-    _fsync_file(partial)
+    fsync_file(partial)
     os.replace(partial, target)
     return target.stat().st_size
 
@@ -232,10 +222,10 @@ def make_backup(db_path: Path, backup_dir: Path, attachments_dir: Path | None, k
                 key_id=key.key_id if key is not None and encrypted else None)
             (work / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False,
                                                     indent=1), encoding="utf-8")
-            _fsync_file(work / MANIFEST)
-            _fsync_dir(work)
+            fsync_file(work / MANIFEST)
+            fsync_dir(work)
             os.replace(work, final)
-            _fsync_dir(backup_dir)
+            fsync_dir(backup_dir)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -256,7 +246,7 @@ def export_zip(backup: Backup, target: Path) -> Path:
             assert folder is not None
             archive.write(folder / rel, f"{ATTACHMENTS}/{rel.as_posix()}",
                           compress_type=zipfile.ZIP_STORED)  # photos are compressed already
-    _fsync_file(partial)
+    fsync_file(partial)
     os.replace(partial, target)
     return target
 
@@ -541,12 +531,12 @@ def restore(path: Path, db_path: Path, backup_dir: Path, attachments_dir: Path,
         finally:
             conn.close()
         check_pages(pending, full=True, key=restored_key)
-        _fsync_file(pending)
+        fsync_file(pending)
         added = _restore_attachments(candidate.attachments, attachments_dir, candidate.key,
                                      restored_key)
         replaced = _move_aside(db_path, backup_dir, now)
         os.replace(pending, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     return RestoreResult(replaced, before, floor, added, restored_key)
 
 

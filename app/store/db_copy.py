@@ -7,17 +7,12 @@ backups, the restore and the encryption of an older program's backups. Qt-free.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from app.store import sqlite_driver
 from app.store.backup_checks import problem, read_header
+from app.store.durable_files import fsync_file
 from app.store.store_key import StoreKey
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as f:
-        os.fsync(f.fileno())
 
 
 class _Same:
@@ -88,7 +83,7 @@ def copy_database(source: Path, target: Path, key: StoreKey | None = None,
         src.close()
     if [tuple(r) for r in rows] != [("ok",)]:
         raise problem("damaged", path=source, error="; ".join(str(r[0]) for r in rows[:3]))
-    _fsync_file(target)
+    fsync_file(target)
 
 
 __all__ = ["SAME", "attach_key", "copy_database"]

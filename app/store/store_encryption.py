@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.store import sqlite_driver
+from app.store.durable_files import fsync_dir, fsync_file, wipe
 from app.store.key_seal import KeySeal
 from app.store.store_key import StoreKey
 
@@ -73,19 +74,8 @@ def _sibling(db_path: Path, suffix: str) -> Path:
     return db_path.with_name(db_path.name + suffix)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb+") as f:
-        os.fsync(f.fileno())
 
 
 def recovery_pending(root: Path) -> bool:
@@ -144,11 +134,11 @@ def resume(db_path: Path) -> bool:
             (db_path.parent / ENCRYPTION_PENDING).unlink(missing_ok=True)
         elif not db_path.exists() and plain.exists():
             os.replace(ready, db_path)  # killed between the two renames
-            _fsync_dir(db_path.parent)
+            fsync_dir(db_path.parent)
         else:
             ready.unlink()
     if plain.exists() and db_path.exists() and not sqlite_driver.is_plain(db_path):
-        _wipe(plain)
+        wipe(plain)
     if db_path.exists() and sqlite_driver.is_plain(db_path):
         (db_path.parent / ENCRYPTION_PENDING).unlink(missing_ok=True)
     return (db_path.parent / ENCRYPTION_PENDING).exists()
@@ -219,22 +209,6 @@ def _export(db_path: Path, target: Path, key: StoreKey, progress: Progress | Non
         raise EncryptionCheckFailed(str(rows[0][0]))
 
 
-def _wipe(path: Path) -> None:
-    """Overwrites a plain copy with zeros before deleting it: its pages would otherwise stay
-    readable on the disk until reused."""
-    try:
-        size = path.stat().st_size
-        with path.open("r+b") as f:
-            block = b"\0" * (1 << 20)
-            for _ in range(0, size, len(block)):
-                f.write(block)
-            f.flush()
-            os.fsync(f.fileno())
-    except FileNotFoundError:
-        return
-    path.unlink(missing_ok=True)
-    for extra in ("-wal", "-shm", "-journal"):
-        _sibling(path, extra).unlink(missing_ok=True)
 
 
 def encrypt_in_place(db_path: Path, key: StoreKey, progress: Progress | None = None) -> None:
@@ -247,16 +221,16 @@ def encrypt_in_place(db_path: Path, key: StoreKey, progress: Progress | None = N
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _fsync(partial)
+    fsync_file(partial)
     os.replace(partial, ready)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     _mark(db_path.parent / ENCRYPTION_PENDING)
     for extra in ("-wal", "-shm"):  # a plain WAL must never meet the encrypted file
         _sibling(db_path, extra).unlink(missing_ok=True)
     os.replace(db_path, plain)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     os.replace(ready, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     if progress is not None:
         progress("encrypt", 1.0)
 
@@ -266,7 +240,7 @@ def finish_encryption(db_path: Path, key: StoreKey, backup_dir: Path,
     """Step 3: the plain copy wiped, photos and earlier backups encrypted, a backup made."""
     from app.store import backups, vault
 
-    _wipe(_sibling(db_path, _PLAIN))
+    wipe(_sibling(db_path, _PLAIN))
     root = db_path.parent
     vault.encrypt_folder(root / "attachments", key,
                          (lambda f: progress("photos", f)) if progress else None)

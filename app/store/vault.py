@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.domain.errors import RuleViolation
+from app.store.durable_files import fsync_dir
 from app.store.store_key import StoreKey
 
 MAGIC = b"RSVAULT"
@@ -115,14 +116,6 @@ def decrypt_bytes(blob: bytes, digest: str, key: StoreKey | None) -> bytes:
     return data
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_atomically(target: Path, blob: bytes) -> None:
@@ -140,7 +133,7 @@ def write_atomically(target: Path, blob: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 class Vault:
