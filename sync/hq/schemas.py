@@ -53,7 +53,7 @@ class ChangeModel(BaseModel):
     hq_seq: int
     entity: Literal["dispatch_order", "order_update", "cancel_order", "notice", "part",
                     "parts_order_update", "old_part_inspection", "warranty_policy",
-                    "claim_decision", "claim_settlement"]
+                    "claim_decision", "claim_settlement", "notification_state"]
     entity_id: str
     op: Literal["upsert", "delete", "event"]
     payload: dict[str, Any]

@@ -162,7 +162,7 @@ def test_the_command_sends_once_to_the_folder(hq, tmp_path, capsys) -> None:
     batch = p.PushBatch.build(st.code, [op(1, "notification", str(uuid.uuid4()),
                                            _message(amount_fen="0"))], from_seq=1)
     assert hq.push(st, batch).status_code == 200
-    url = str(hq.db.engine.url)
+    url = hq.db.engine.url.render_as_string(hide_password=False)
     assert main(["--db", url, "notify", "send", "--once", "--notify-dir",
                  str(tmp_path / "out")]) == 0
     assert "1 delivered" in capsys.readouterr().out
