@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.enums import OrderStatus, OrderType, Payer
 from app.domain.errors import RuleViolation
+from app.domain.parts import PaymentMethod
+from app.domain.payments import PaymentKind
 from app.i18n import label
 from app.printing.data import Paper, StationHeader
 from app.services.customer_records import CustomerRecords
@@ -33,6 +35,14 @@ JSON_NAME = "data.json"
 PHOTOS = "photos"
 FORMAT = "repair-station customer export 1"
 
+
+
+def _shown(kind: type[Enum], value: Any) -> str:
+    """A stored enum value as the paper shows it (its Chinese label); an unknown one as is."""
+    try:
+        return label(kind(value))
+    except ValueError:
+        return str(value or "")
 
 def _label(enum: type[Enum], value: str) -> str:
     try:
@@ -115,7 +125,8 @@ def to_sheet(data: dict[str, Any], station: StationHeader, now: datetime,
         repairs = tuple(
             "\n".join(x for x in (r.get("technician_name", ""), r["diagnosis"], r["actions"])
                       if x) for r in o["repair_records"] if not r.get("voided_at"))
-        payments = tuple(f"{p['received_at'][:10]} {p['kind']} {p['method']} "
+        payments = tuple(f"{p['received_at'][:10]} {_shown(PaymentKind, p['kind'])} "
+                         f"{_shown(PaymentMethod, p['method'])} "
                          f"¥{p['amount_fen'] / 100:.2f} {p['reason']}".strip()
                          for p in o["payments"])
         visit = o["return_visit"]

@@ -37,7 +37,7 @@ def sample_personal_data(**changes) -> PersonalDataSheet:
         service_address="北京市海淀区学院路38号", fault="空调不制冷，外机不转",
         technician="王师傅", repairs=("王师傅\n启动电容损坏\n更换压缩机启动电容",),
         charges=(ChargeLine("维修工时", 1, 5000, "客户"),),
-        payments=("2026-06-01 payment cash ¥50.00",), visit="5 / 5 / 5 / 4\n服务很好",
+        payments=("2026-06-01 收款 现金 ¥50.00",), visit="5 / 5 / 5 / 4\n服务很好",
         feedback=("QF-BJ001-20260601-0001\n外机不转",), photos=1)
     values = dict(
         station=StationHeader(STATION_NAME, "北京市海淀区中关村大街1号", "010-62345678"),

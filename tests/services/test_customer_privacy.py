@@ -128,8 +128,9 @@ def test_the_export_holds_the_file_orders_payments_visits_and_photos(
     assert data["sales"][0]["customer_phone"] == PHONE
     text = "".join("".join(p.extract_text().split()) for p in PdfReader(
         __import__("io").BytesIO(pdf)).pages)
-    for value in (NAME, PHONE, filled["first_number"], "个人信息"):
+    for value in (NAME, PHONE, filled["first_number"], "个人信息", "收款现金¥50.00"):
         assert value in text
+    assert "cash" not in text and "payment" not in text  # the labels, never the codes
     assert not list(target.parent.glob(".*partial"))
     with services.db.read() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
