@@ -290,15 +290,7 @@ class AppointmentService:
 
     def _journal(self, s: Session, actor: Actor, row: Appointment, action: str,
                  now: datetime, acknowledged: frozenset[WarningKind]) -> None:
-        base = row.revision
-        row.revision = base + 1
-        row.updated_at = now
-        s.flush()
-        ack = f" acknowledged: {', '.join(sorted(acknowledged))}" if acknowledged else ""
-        record(s, actor, action=f"appointment_{action}", entity=ENTITY, entity_id=row.id,
-               payload=row_payload(row), base_revision=base,
-               detail=f"{row.status} {row.order_id} {row.starts_at.isoformat()}"
-                      f"/{row.ends_at.isoformat()}{ack}")
+        _journal(s, actor, row, action, now, acknowledged)
 
     def _notify(self, s: Session, actor: Actor, event: str, order: ServiceOrder,
                 row: Appointment) -> None:
@@ -324,6 +316,39 @@ class AppointmentService:
             after_promise=da.after_promise(row.starts_at, order.called_at, order.arrived_at),
             window_text=da.window_text(row.starts_at, row.ends_at, self.tz),
             revision=row.revision)
+
+
+def _journal(s: Session, actor: Actor, row: Appointment, action: str, now: datetime,
+             acknowledged: frozenset[WarningKind] = frozenset()) -> None:
+    base = row.revision
+    row.revision = base + 1
+    row.updated_at = now
+    s.flush()
+    ack = f" acknowledged: {', '.join(sorted(acknowledged))}" if acknowledged else ""
+    record(s, actor, action=f"appointment_{action}", entity=ENTITY, entity_id=row.id,
+           payload=row_payload(row), base_revision=base,
+           detail=f"{row.status} {row.order_id} {row.starts_at.isoformat()}"
+                  f"/{row.ends_at.isoformat()}{ack}")
+
+
+def follow_order(s: Session, actor: Actor, order: ServiceOrder, *, arrived: bool,
+                 now: datetime) -> None:
+    """The order's booked visit follows the order, in the order's own transaction: ``done``
+    when the technician starts on site (上门), ``cancelled`` with the order (本站原因, the
+    order's cancel reason), so the day plan never shows a visit that is over."""
+    row = s.scalar(select(Appointment).where(
+        Appointment.order_id == order.id,
+        Appointment.status == AppointmentStatus.BOOKED.value))
+    if row is None:
+        return
+    if arrived:
+        row.status = AppointmentStatus.DONE.value
+        _journal(s, actor, row, "done", now)
+    else:
+        row.status = AppointmentStatus.CANCELLED.value
+        row.reason = (order.cancel_reason or "")[:200]
+        row.reason_party = ReasonParty.STATION.value
+        _journal(s, actor, row, "cancel", now)
 
 
 def _in_booking_order(rows: Iterable[Appointment]) -> list[Appointment]:

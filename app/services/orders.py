@@ -28,7 +28,7 @@ from app.domain.numbering import order_number
 from app.domain.permissions import Permission
 from app.domain.sla import SlaTimes, clocks
 from app.domain.warranty_policy import MAX_KM
-from app.services import events, notifications, payers, phone_view
+from app.services import appointments, events, notifications, payers, phone_view
 from app.services import text_input as t
 from app.services.charge_lines import MAX_UNIT_PRICE_FEN, ChargeInput, keep_part_lines
 from app.services.context import Actor
@@ -484,6 +484,7 @@ class OrderService:
         elif action in (sm.Action.START_ON_SITE, sm.Action.START_WORKSHOP):
             if order.arrived_at is None:
                 order.arrived_at = now
+            appointments.follow_order(s, actor, order, arrived=True, now=now)
         elif action is sm.Action.COMPLETE:
             order.cleared_at = now
             notifications.queue(s, actor, "done", order,
@@ -495,6 +496,7 @@ class OrderService:
             order.closed_at = now
         elif action is sm.Action.CANCEL:
             order.cancel_reason = reason
+            appointments.follow_order(s, actor, order, arrived=False, now=now)
         elif action is sm.Action.REOPEN:
             order.cleared_at = order.visited_at = order.closed_at = None
             order.cancel_reason = ""

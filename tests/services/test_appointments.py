@@ -248,3 +248,25 @@ def test_booking_and_moving_queue_the_customers_message_in_the_same_transaction(
     assert sent["booked"]["window"] == "周一 14:00-16:00"
     assert sent["booked"]["technician"] == "王师傅"
     assert sent["moved"]["window"] == "周一 15:00-16:00"
+
+
+def test_the_visit_is_done_when_the_technician_arrives_and_cancelled_with_the_order(
+        svc: Services, station: dict[str, Actor]) -> None:
+    tech = station["tech"].user_id
+    arriving = _assigned(svc, station)
+    booked = svc.appointments.book(station["clerk"], arriving, tech, NOW + 4 * H, NOW + 6 * H)
+    svc.orders.transition(station["tech"], arriving, Action.START_ON_SITE)
+    assert svc.appointments.history(arriving)[-1].status is AppointmentStatus.DONE
+    day = (NOW + 4 * H).astimezone(SHANGHAI).date()
+    # the day plan lists the visits still to make: one that is over is gone from it
+    assert booked.id not in {v.appointment_id for v in svc.appointments.day_plan(
+        station["manager"], day)}
+    cancelled = _assigned(svc, station, serial="SN-2", phone="13812345602")
+    svc.appointments.book(station["clerk"], cancelled, tech, NOW + 7 * H, NOW + 8 * H)
+    svc.orders.transition(station["manager"], cancelled, Action.CANCEL, reason="客户已自行修好")
+    last = svc.appointments.history(cancelled)[-1]
+    assert last.status is AppointmentStatus.CANCELLED and last.reason == "客户已自行修好"
+    assert last.reason_party is ReasonParty.STATION
+    with svc.db.read() as s:
+        actions = {a.action for a in s.scalars(select(AuditEntry))}
+    assert {"appointment_done", "appointment_cancel"} <= actions
