@@ -81,7 +81,8 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("station", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS, _UPSERT,
                    "station", "the station's own name, address, phone"),
         EntitySpec("user", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS, _UPSERT,
-                   "users", "station users (never password hashes)"),
+                   "users", "station users with their slow-KDF password hashes (so they log in on "
+                   "every device of the station); lockout state stays on each device"),
         EntitySpec("customer", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
                    _UPSERT_DELETE, "customers", "customer files with their phones"),
         EntitySpec("product", Owner.STATION, Storage.RECORD, ConflictRule.OWNER_WINS,
@@ -210,6 +211,36 @@ REFERENCES: dict[str, dict[str, str]] = {
 }
 
 
+#: head-office changes addressed to a station that only its primary device applies (its
+#: lowest-numbered active one): applying them writes station rows (an order from a dispatch,
+#: its cancel, a parts order's receipt...), which then travel to the other devices as that
+#: device's ops. Every other change (catalogue, policy, notices, claim decisions, delivery
+#: states) sets head-office-owned values alike on every device, so every device applies it.
+PRIMARY_ONLY: frozenset[str] = frozenset({
+    HqEntity.DISPATCH_ORDER.value, HqEntity.ORDER_UPDATE.value, HqEntity.CANCEL_ORDER.value,
+    HqEntity.PARTS_ORDER_UPDATE.value, HqEntity.OLD_PART_INSPECTION.value,
+})
+
+#: station entities in the order a joining device loads them (a row's references first):
+#: head office's station-state download walks them in this order
+RELAY_ORDER: tuple[str, ...] = (
+    "station", "user", "customer", "product", "service_order", "repair_record", "attachment",
+    "part_setting", "sale", "stock_count", "parts_order", "old_part_shipment", "old_part",
+    "stock_reservation", "stock_movement", "order_payment", "claim_batch", "feedback_card",
+    "return_visit", "appointment", "order_signature", "notification", "customer_erasure",
+)
+
+#: station entities that stay on the device that wrote them (a conflict is that device's to
+#: show and settle; head office keeps its own record of it)
+NOT_RELAYED: frozenset[str] = frozenset({"sync_conflict"})
+
+
+def relayed(name: str) -> bool:
+    """Whether head office hands ``name``'s ops to the station's other devices."""
+    s = ENTITIES.get(name)
+    return s is not None and s.owner is Owner.STATION and name not in NOT_RELAYED
+
+
 def spec(name: str) -> EntitySpec | None:
     """The declaration of ``name``, or ``None`` for an entity sync does not carry."""
     return ENTITIES.get(name)
@@ -236,6 +267,12 @@ def check_declarations() -> None:
             raise ValueError(f"{name}: a ledger is append-only")
         if not s.ops:
             raise ValueError(f"{name}: declare the ops it carries")
+    moving = {n for n in ENTITIES if relayed(n)}
+    if set(RELAY_ORDER) != moving or len(RELAY_ORDER) != len(moving):
+        raise ValueError("RELAY_ORDER must list every relayed station entity once: "
+                         f"{sorted(moving ^ set(RELAY_ORDER))}")
+    if not {n for n, s in ENTITIES.items() if s.owner is Owner.HQ} >= PRIMARY_ONLY:
+        raise ValueError("PRIMARY_ONLY names head-office entities only")
 
 
 check_declarations()

@@ -1,4 +1,4 @@
-"""The sync wire format, version 1, shared by the station client and the head-office server.
+"""The sync wire format, version 2, shared by the station client and the head-office server.
 
 Pure Python (no Qt, no SQLAlchemy, no HTTP library): constants, the message types with
 ``to_json``/``from_json`` (plain ``dict`` <-> dataclass, validated on the way in), the gzip body
@@ -36,10 +36,16 @@ from sync.payloads import SyncConflictPayload as SyncConflictPayload
 
 # -- versions, paths, headers, limits ---------------------------------------------------------
 
-PROTOCOL_VERSION = 1
+#: 2: a station is a set of devices (issue 15). A push op carries ``seen_hq_seq``; a batch id
+#: names the device (``CODE/2:1:40``) unless it is the station's first; a pull page relays the
+#: other devices' ops (``Change.op_id``/``device``); ``/v1/device`` and ``/v1/station-state``
+#: serve joining. A version-1 client keeps working as its station's only device.
+PROTOCOL_VERSION = 2
 #: versions this code speaks; a server answers 426 below its minimum
-SUPPORTED_PROTOCOLS: tuple[int, ...] = (1,)
+SUPPORTED_PROTOCOLS: tuple[int, ...] = (1, 2)
 MIN_PROTOCOL = 1
+#: the first version that speaks for a device of a station with several
+DEVICES_PROTOCOL = 2
 API_PREFIX = "/v1"
 PROTOCOL_HEADER = "X-Repair-Station-Protocol"
 AUTH_HEADER = "Authorization"
@@ -49,19 +55,27 @@ HEALTH_PATH = f"{API_PREFIX}/health"
 PUSH_PATH = f"{API_PREFIX}/push"
 PULL_PATH = f"{API_PREFIX}/pull"
 SNAPSHOT_PATH = f"{API_PREFIX}/snapshot"
+#: who this token is: the station, this device and the station's other devices (protocol 2)
+DEVICE_PATH = f"{API_PREFIX}/device"
+#: the station's own records, page by page, for a device that joins (protocol 2)
+STATION_STATE_PATH = f"{API_PREFIX}/station-state"
+#: a device set up from another device's backup starts its seq after the backup's (protocol 2)
+DEVICE_START_PATH = f"{API_PREFIX}/device/start"
 
 MAX_BATCH_OPS = 500
 #: uncompressed JSON size a client aims to stay under per batch
 MAX_BATCH_BYTES = 2_000_000
 MAX_PULL_LIMIT = 500
 DEFAULT_PULL_LIMIT = 500
+MAX_STATE_LIMIT = 2000
+DEFAULT_STATE_LIMIT = 1000
 
 
 class ErrorCode(StrEnum):
     """The ``error`` field of every non-2xx JSON answer."""
 
     UNAUTHORIZED = "unauthorized"  # 401: no token, unknown token, rotated-away token
-    REVOKED = "revoked"  # 403: the station's token was revoked
+    REVOKED = "revoked"  # 403: the station's (or this device's) token was revoked
     UPGRADE_REQUIRED = "upgrade_required"  # 426: protocol header missing or too old
     GAP = "gap"  # 409: from_seq > high_water + 1
     CURSOR_EXPIRED = "cursor_expired"  # 410: since is older than the retained change log
@@ -123,24 +137,39 @@ def bearer_token(header_value: str | None) -> str | None:
 
 # -- batch ids -----------------------------------------------------------------------------------
 
-BATCH_ID_RE = re.compile(r"^([A-Z0-9]{2,16}):(\d{1,18}):(\d{1,18})$")
+BATCH_ID_RE = re.compile(r"^([A-Z0-9]{2,16})(?:/([1-9]\d{0,3}))?:(\d{1,18}):(\d{1,18})$")
 
 
-def make_batch_id(station_code: str, from_seq: int, to_seq: int) -> str:
-    """``<station_code>:<from_seq>:<to_seq>``, the batch's idempotency key."""
+def station_part(station_code: str, device: int = 1) -> str:
+    """The station-and-device part of a batch id: ``CODE`` for a station's first device (as
+    in protocol 1), ``CODE/<n>`` for its n-th."""
+    return station_code if device <= 1 else f"{station_code}/{device}"
+
+
+def make_batch_id(station_code: str, from_seq: int, to_seq: int, device: int = 1) -> str:
+    """``<station_code>[/<device>]:<from_seq>:<to_seq>``, the batch's idempotency key (each
+    device has its own seq)."""
     if from_seq < 1 or to_seq < from_seq:
         raise ProtocolError(f"bad seq range {from_seq}..{to_seq}")
-    return f"{station_code}:{from_seq}:{to_seq}"
+    return f"{station_part(station_code, device)}:{from_seq}:{to_seq}"
+
+
+def parse_batch_id_device(batch_id: str) -> tuple[str, int, int, int]:
+    """(station_code, device, from_seq, to_seq) of a batch id; ``ProtocolError`` if
+    malformed. ``device`` is 1 when the id names none."""
+    match = BATCH_ID_RE.match(batch_id or "")
+    if not match:
+        raise ProtocolError(f"malformed batch id {batch_id!r}")
+    code, lo, hi = match.group(1), int(match.group(3)), int(match.group(4))
+    device = int(match.group(2) or 1)
+    if lo < 1 or hi < lo:
+        raise ProtocolError(f"bad seq range in batch id {batch_id!r}")
+    return code, device, lo, hi
 
 
 def parse_batch_id(batch_id: str) -> tuple[str, int, int]:
     """(station_code, from_seq, to_seq) of a batch id; ``ProtocolError`` if malformed."""
-    match = BATCH_ID_RE.match(batch_id or "")
-    if not match:
-        raise ProtocolError(f"malformed batch id {batch_id!r}")
-    code, lo, hi = match.group(1), int(match.group(2)), int(match.group(3))
-    if lo < 1 or hi < lo:
-        raise ProtocolError(f"bad seq range in batch id {batch_id!r}")
+    code, _device, lo, hi = parse_batch_id_device(batch_id)
     return code, lo, hi
 
 
@@ -162,9 +191,12 @@ class PushOp:
     created_at: str = ""
     action: str = ""
     username: str = ""
+    #: the device's pull cursor when the op was made (protocol 2): head office judges an edit
+    #: of a row another device changed after this point a stale edit; 0 in protocol 1
+    seen_hq_seq: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "seq": self.seq,
             "op_id": self.op_id,
             "entity": self.entity,
@@ -177,6 +209,9 @@ class PushOp:
             "action": self.action,
             "username": self.username,
         }
+        if self.seen_hq_seq:
+            out["seen_hq_seq"] = self.seen_hq_seq
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> PushOp:
@@ -204,6 +239,7 @@ class PushOp:
             created_at=read_str(d, "created_at", default="", max_len=40),
             action=read_str(d, "action", default="", max_len=32),
             username=read_str(d, "username", default="", max_len=32),
+            seen_hq_seq=read_int(d, "seen_hq_seq", minimum=0) if "seen_hq_seq" in d else 0,
         )
 
 
@@ -223,20 +259,26 @@ class PushBatch:
 
     @classmethod
     def build(
-        cls, station_code: str, ops: Sequence[PushOp], from_seq: int | None = None
+        cls, station_code: str, ops: Sequence[PushOp], from_seq: int | None = None,
+        device: int = 1,
     ) -> PushBatch:
         """A batch of ``ops`` (seq order); ``from_seq`` defaults to the first op's seq."""
         if not ops:
             raise ProtocolError("a batch needs at least one op")
         lo = ops[0].seq if from_seq is None else from_seq
         hi = ops[-1].seq
-        batch = cls(make_batch_id(station_code, lo, hi), lo, hi, tuple(ops))
+        batch = cls(make_batch_id(station_code, lo, hi, device), lo, hi, tuple(ops))
         batch.validate()
         return batch
 
     @property
     def station_code(self) -> str:
         return parse_batch_id(self.batch_id)[0]
+
+    @property
+    def device(self) -> int:
+        """The device number the batch id names (1: none named)."""
+        return parse_batch_id_device(self.batch_id)[1]
 
     def validate(self) -> None:
         code_lo_hi = parse_batch_id(self.batch_id)
@@ -275,16 +317,32 @@ class PushBatch:
         return batch
 
 
+#: ``OpResult.kind`` of an edit refused because another device of the station changed the row
+#: first (protocol 2); ``current`` then holds head office's row
+STALE_DEVICE_EDIT = "stale_device_edit"
+#: ``OpResult.kind`` of an order edit that won through the state machine over another device's
+#: newer edit (status ``conflict``); ``current`` holds the row it replaced
+ORDER_STATUS_MERGED = "order_status_merged"
+
+
 @dataclass(frozen=True)
 class OpResult:
     op_id: str
     status: str
     reason: str = ""
+    #: why, for a machine (protocol 2): ``STALE_DEVICE_EDIT``, ``ORDER_STATUS_MERGED`` or ""
+    kind: str = ""
+    #: head office's row the op clashed with (protocol 2, with ``kind``), else None
+    current: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"op_id": self.op_id, "status": self.status}
         if self.reason:
             out["reason"] = self.reason
+        if self.kind:
+            out["kind"] = self.kind
+        if self.current is not None:
+            out["current"] = self.current
         return out
 
     @classmethod
@@ -293,7 +351,12 @@ class OpResult:
         status = read_str(d, "status", max_len=16)
         if status not in set(OpStatus):
             raise ProtocolError(f"unknown op status {status!r}")
-        return cls(read_str(d, "op_id", max_len=36), status, read_str(d, "reason", default="", max_len=2000))
+        current = d.get("current")
+        if current is not None and not isinstance(current, dict):
+            raise ProtocolError("'current' must be a JSON object")
+        return cls(read_str(d, "op_id", max_len=36), status,
+                   read_str(d, "reason", default="", max_len=2000),
+                   read_str(d, "kind", default="", max_len=32), current)
 
 
 @dataclass(frozen=True)
@@ -340,15 +403,28 @@ class Change:
     entity_id: str
     op: str
     payload: dict[str, Any] = field(default_factory=dict)
+    #: a relayed station op (protocol 2): the op's id and the device that made it (0: head
+    #: office's own merge of two devices' edits); "" and 0 for head office's changes
+    op_id: str = ""
+    device: int = 0
+
+    @property
+    def relayed(self) -> bool:
+        """A station-owned row another device of this station wrote (not head office's)."""
+        return bool(self.op_id)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "hq_seq": self.hq_seq,
             "entity": self.entity,
             "entity_id": self.entity_id,
             "op": self.op,
             "payload": self.payload,
         }
+        if self.op_id:
+            out["op_id"] = self.op_id
+            out["device"] = self.device
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Change:
@@ -362,6 +438,8 @@ class Change:
             entity_id=read_str(d, "entity_id", max_len=64),
             op=read_str(d, "op", max_len=16),
             payload=payload,
+            op_id=read_str(d, "op_id", default="", max_len=36),
+            device=read_int(d, "device", minimum=0) if "device" in d else 0,
         )
 
 
@@ -405,6 +483,129 @@ class Snapshot:
         return cls(
             changes=tuple(Change.from_json(c) for c in read_list(d, "changes")),
             next=read_int(d, "next", minimum=0),
+        )
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One device of a station as ``/v1/device`` lists it. ``tag`` is the letter its human
+    numbers carry ("" for the station's first device, whose numbers stay as they were)."""
+
+    number: int
+    name: str
+    tag: str
+    revoked: bool = False
+    #: ISO UTC of its last push and pull ("" never)
+    last_push_at: str = ""
+    last_pull_at: str = ""
+    #: the last seq head office holds of this device
+    high_water: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.name, "tag": self.tag,
+                "revoked": self.revoked, "last_push_at": self.last_push_at,
+                "last_pull_at": self.last_pull_at, "high_water": self.high_water}
+
+    @classmethod
+    def from_json(cls, data: Any) -> DeviceInfo:
+        d = read_obj(data, "device")
+        return cls(
+            number=read_int(d, "number", minimum=1),
+            name=read_str(d, "name", max_len=64),
+            tag=read_str(d, "tag", default="", max_len=2),
+            revoked=read_bool(d, "revoked"),
+            last_push_at=read_str(d, "last_push_at", default="", max_len=40),
+            last_pull_at=read_str(d, "last_pull_at", default="", max_len=40),
+            high_water=read_int(d, "high_water", minimum=0) if "high_water" in d else 0,
+        )
+
+
+@dataclass(frozen=True)
+class DeviceAnswer:
+    """``GET /v1/device``: whose token this is and the station's devices (this one among
+    them). ``primary``: the number of the device that applies head office's orders, cancels
+    and answers for the station (its lowest active one); the others get the results from it."""
+
+    station_code: str
+    station_name: str
+    device: DeviceInfo
+    devices: tuple[DeviceInfo, ...]
+    primary: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"station_code": self.station_code, "station_name": self.station_name,
+                "device": self.device.to_json(),
+                "devices": [d.to_json() for d in self.devices], "primary": self.primary}
+
+    @classmethod
+    def from_json(cls, data: Any) -> DeviceAnswer:
+        d = read_obj(data, "device answer")
+        return cls(
+            station_code=read_str(d, "station_code", max_len=16),
+            station_name=read_str(d, "station_name", default="", max_len=64),
+            device=DeviceInfo.from_json(d.get("device")),
+            devices=tuple(DeviceInfo.from_json(x) for x in read_list(d, "devices")),
+            primary=read_int(d, "primary", minimum=1) if "primary" in d else 1,
+        )
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """One station-owned record as head office holds it (``entity``, id, latest payload;
+    ``deleted`` for a tombstone)."""
+
+    entity: str
+    entity_id: str
+    payload: dict[str, Any]
+    deleted: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"entity": self.entity, "entity_id": self.entity_id,
+                               "payload": self.payload}
+        if self.deleted:
+            out["deleted"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> StateRow:
+        d = read_obj(data, "state row")
+        payload = d.get("payload", {})
+        if not isinstance(payload, dict):
+            raise ProtocolError("'payload' must be a JSON object")
+        return cls(read_str(d, "entity", max_len=32), read_str(d, "entity_id", max_len=36),
+                   payload, read_bool(d, "deleted"))
+
+
+@dataclass(frozen=True)
+class StationStatePage:
+    """``GET /v1/station-state?after=&limit=&cursor=``: the station's own records in
+    dependency order (``sync.entities.RELAY_ORDER``, then head office's record id).
+
+    ``after``: the position to ask from next (opaque text; "" at the start). ``cursor``: the
+    change-log point the download began at, fixed by the first page and sent back with every
+    later one; a device pulls from it afterwards (relays after it re-apply in order, so a row
+    read newer than the cursor converges). ``total``: rows in the whole download (for the
+    progress bar). ``more``: another page is waiting."""
+
+    rows: tuple[StateRow, ...]
+    after: str
+    cursor: int
+    total: int
+    more: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rows": [r.to_json() for r in self.rows], "after": self.after,
+                "cursor": self.cursor, "total": self.total, "more": self.more}
+
+    @classmethod
+    def from_json(cls, data: Any) -> StationStatePage:
+        d = read_obj(data, "station state page")
+        return cls(
+            rows=tuple(StateRow.from_json(r) for r in read_list(d, "rows")),
+            after=read_str(d, "after", default="", max_len=80),
+            cursor=read_int(d, "cursor", minimum=0),
+            total=read_int(d, "total", minimum=0),
+            more=read_bool(d, "more"),
         )
 
 

@@ -171,7 +171,8 @@ class SyncService:
         transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
         try:
             health = transport.health()
-            if p.PROTOCOL_VERSION not in health.protocols:
+            # an older head office (protocol 1 only) still takes this station as one device
+            if not set(health.protocols) & set(p.SUPPORTED_PROTOCOLS):
                 raise SyncError(SyncError.UPGRADE_REQUIRED,
                                 "Head office does not speak sync protocol {n}; please "
                                 "upgrade the program.", n=p.PROTOCOL_VERSION)

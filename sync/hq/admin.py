@@ -26,6 +26,7 @@ from sync.hq.db import HqDatabase
 from sync.hq.errors import AdminError as AdminError
 from sync.hq.inputs import DispatchInput as DispatchInput
 from sync.hq.models import (
+    HqDevice,
     HqHighWater,
     HqMeta,
     HqNotice,
@@ -39,6 +40,8 @@ from sync.hq.models import (
 from sync.hq.parts_orders import PartsOrderAnswer as PartsOrderAnswer
 from sync.protocol import HQ_EDITABLE_ORDER_FIELDS, ConflictKind, HqEntity
 
+#: the name of a station's first device (its original token)
+FIRST_DEVICE_NAME = "1号机"
 #: how far the change-log counter jumps after a restore: more than any station can have seen
 RESTORE_SEQ_JUMP = 1_000_000_000
 #: ``HqMeta`` key counting the restores: head-office order numbers carry it (``-R<n>``)
@@ -110,6 +113,9 @@ class HqAdmin:
             s.add(station)
             s.flush()
             s.add(HqHighWater(station_id=station.id, high_water=0))
+            # the station's first device holds its token (protocol 1's single device)
+            s.add(HqDevice(station_id=station.id, number=1, name=FIRST_DEVICE_NAME, tag="",
+                           token_hash=station.token_hash, created_at=self.clock()))
         return token
 
     def revoke_station(self, code: str) -> None:

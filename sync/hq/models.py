@@ -49,8 +49,41 @@ class HqStation(HqBase):
     pulled_seq: Mapped[int] = mapped_column(default=0)
 
 
+class HqDevice(HqBase):
+    """One device (PC, laptop) of a station, with its own revocable token and seq (issue 15).
+
+    Number 1 is the station's first device: its token is the station's token of protocol 1
+    (``HqStation.token_hash`` is kept equal to it), its batches name no device and its human
+    numbers carry no letter; later devices are 2, 3, ... with the letter ``tag``."""
+
+    __tablename__ = "hq_devices"
+    __table_args__ = (UniqueConstraint("station_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(64))
+    #: the letter of its human numbers ("" for device 1)
+    tag: Mapped[str] = mapped_column(String(2), default="")
+    #: SHA-256 hex of the bearer token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_push_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_pull_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the highest change-log cursor handed to this device (backlog = changes after it)
+    pulled_seq: Mapped[int] = mapped_column(default=0)
+    #: the last seq applied of this device's outbox; its row is the device's push lock
+    high_water: Mapped[int] = mapped_column(default=0)
+    #: its next pull answers 410 (take a snapshot): it became the primary device after the
+    #: last one was revoked, and must learn head office's open orders
+    needs_snapshot: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class HqHighWater(HqBase):
-    """The last seq applied per station. Permanent; its row is the per-station push lock."""
+    """The last seq applied of the station's first device (protocol 1's per-station mark,
+    kept equal to device 1's ``HqDevice.high_water``). Permanent."""
 
     __tablename__ = "hq_high_water"
 
@@ -83,6 +116,8 @@ class HqReceivedOp(HqBase):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("hq_stations.id"))
+    #: the device that sent it (``HqDevice.id``; None: before devices, i.e. device 1)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("hq_devices.id"), default=None)
     op_id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column()
     entity: Mapped[str] = mapped_column(String(32))
@@ -115,6 +150,12 @@ class HqRecord(HqBase):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     last_seq: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the device whose op wrote the current state (``HqDevice.id``; 0: unknown, or head
+    #: office's own merge) and the change that relayed it to the other devices (0: none,
+    #: the station had one device): an op of another device made before it saw that change
+    #: is a stale edit
+    last_device_id: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_change_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class HqOrder(HqBase):
@@ -168,6 +209,11 @@ class HqChange(HqBase):
     op: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: a relayed station op: its op id, and the device that made it (never handed back to
+    #: it; None with an op id: head office's merge, handed to every device)
+    op_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    origin_device_id: Mapped[int | None] = mapped_column(ForeignKey("hq_devices.id"),
+                                                         default=None)
 
 
 class HqMeta(HqBase):

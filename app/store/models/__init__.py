@@ -38,6 +38,7 @@ from app.store.models.sync import (
     HqOrderLink,
     Notice,
     SyncConflict,
+    SyncDevice,
     SyncRegistration,
     SyncState,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "Setting",
     "Station",
     "SyncConflict",
+    "SyncDevice",
     "SyncRegistration",
     "SyncState",
     "User",

@@ -31,6 +31,9 @@ class OutboxOp(Base):
     action: Mapped[str] = mapped_column(String(32), default="")
     username: Mapped[str] = mapped_column(String(32), default="")
     schema_version: Mapped[int] = mapped_column(default=SCHEMA_VERSION)
+    #: this device's pull cursor when the op was made (``sync_state.pull_cursor``): head
+    #: office takes an edit of a row another device changed after it for a stale edit
+    seen_hq_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acked_at: Mapped[datetime | None] = mapped_column(default=None)
 

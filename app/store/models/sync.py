@@ -32,6 +32,31 @@ class SyncRegistration(Base):
     #: the identity head office sent at registration ("" if unknown): another one means another
     #: head office, where this station starts afresh
     hq_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: which device of the station this is (issue 15): its number at head office (1: the
+    #: station's first, whose batch ids and human numbers stay as before), the name head
+    #: office gave it and the letter its human numbers carry ("" for device 1)
+    device_number: Mapped[int] = mapped_column(default=1, server_default="1")
+    device_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    device_tag: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    #: the number of the station's primary device as head office last said (it alone applies
+    #: head office's orders, cancels and answers; ``sync.entities.PRIMARY_ONLY``)
+    primary_device: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+class SyncDevice(Base):
+    """The station's devices as head office last listed them (``/v1/device``), this one among
+    them: what the status bar and the settings page show."""
+
+    __tablename__ = "sync_devices"
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64))
+    tag: Mapped[str] = mapped_column(String(2), default="")
+    revoked: Mapped[bool] = mapped_column(default=False)
+    last_push_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_pull_at: Mapped[datetime | None] = mapped_column(default=None)
+    high_water: Mapped[int] = mapped_column(default=0)
+    listed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SyncState(Base):
@@ -52,6 +77,18 @@ class SyncState(Base):
     #: "ok" or an error code of ``sync.client.SyncError``
     last_result: Mapped[str] = mapped_column(String(32), default="")
     last_message: Mapped[str] = mapped_column(Text, default="")
+    #: joining a station (``app.services.device_join``): "" (not joining or done) | "records"
+    #: (downloading the station's records, ``join_after`` the position reached) | "snapshot";
+    #: each page and its position are one transaction, so a kill resumes where it stopped
+    join_stage: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    join_after: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    #: the change-log point the download began at (pulling goes on from it)
+    join_cursor: Mapped[int] = mapped_column(default=0, server_default="0")
+    join_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    join_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the user rows' password hashes have been sent once (stations from before devices sent
+    #: users without them)
+    credentials_shared: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class SyncConflict(Base):
@@ -115,4 +152,5 @@ class HqOrderLink(Base):
     hq_fields: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
-__all__ = ["HqOrderLink", "Notice", "SyncConflict", "SyncRegistration", "SyncState"]
+__all__ = ["HqOrderLink", "Notice", "SyncConflict", "SyncDevice", "SyncRegistration",
+           "SyncState"]

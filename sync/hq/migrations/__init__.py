@@ -34,7 +34,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 VERSION_TABLE = "hq_alembic_version"
 #: the newest revision this program knows; a database stamped with it opens without loading
 #: Alembic. tests/sync/hq/test_hq_migrations.py keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 #: a table every head-office database has had since the first one: how ``unstamped`` is told
 _MARKER_TABLE = "hq_stations"
 #: PostgreSQL advisory lock key held while migrating ("hqmigr" as a number)

@@ -96,8 +96,16 @@ def test_batch_ids_and_headers() -> None:
     for bad in ("GZ02:0:3", "GZ02:5:4", "GZ02:1", "", "G:1:2"):
         with pytest.raises(p.ProtocolError):
             p.parse_batch_id(bad)
+    # a device's batch names it; the first device's reads as in protocol 1
+    assert p.parse_batch_id_device(p.make_batch_id("GZ02", 1, 9, device=3)) == ("GZ02", 3, 1, 9)
+    assert p.make_batch_id("GZ02", 1, 9, device=1) == "GZ02:1:9"
+    for bad in ("GZ02/0:1:2", "GZ02/:1:2", "GZ02/12345:1:2"):
+        with pytest.raises(p.ProtocolError):
+            p.parse_batch_id_device(bad)
     headers = p.auth_headers("tok")
-    assert headers == {"Authorization": "Bearer tok", "X-Repair-Station-Protocol": "1"}
+    assert headers == {"Authorization": "Bearer tok",
+                       "X-Repair-Station-Protocol": str(p.PROTOCOL_VERSION)}
+    assert p.auth_headers("tok", 1)["X-Repair-Station-Protocol"] == "1"
     assert p.bearer_token(headers["Authorization"]) == "tok"
     assert p.bearer_token("Basic abc") is None
     assert p.bearer_token("Bearer ") is None

@@ -15,6 +15,7 @@ from app.services.customers import CustomerInput
 from app.services.orders import NewOrder
 from app.services.sync_service import SyncService
 from app.store.models import OutboxOp, SyncConflict
+from sync import protocol as p
 from sync.client import ClientConfig, SyncEngine, SyncError
 from tests.sync.station.fake_hq import FakeAdapter, FakeHq
 
@@ -135,7 +136,8 @@ def test_rejected_op_becomes_a_visible_conflict(services, station, sync, hq) -> 
 @pytest.mark.parametrize(("setup", "code"), [
     (lambda hq: hq.tokens.clear(), SyncError.UNAUTHORIZED),
     (lambda hq: hq.revoked.add(next(iter(hq.tokens))), SyncError.REVOKED),
-    (lambda hq: setattr(hq, "min_protocol", 2), SyncError.UPGRADE_REQUIRED),
+    (lambda hq: setattr(hq, "min_protocol", p.PROTOCOL_VERSION + 1),
+     SyncError.UPGRADE_REQUIRED),
     (lambda hq: hq.faults.extend(["drop"] * 10), SyncError.OFFLINE),
 ])
 def test_refusals_give_a_clear_reason_and_keep_the_outbox(services, station, sync, hq, setup,
