@@ -8,6 +8,8 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
+from app.domain.numbering import human_number
+
 MAX_PART_NO = 32
 MAX_PART_NAME = 64
 MAX_SPECIFICATION = 200
@@ -118,7 +120,8 @@ class DocumentPrefix(StrEnum):
     FEEDBACK = "QF"  # 产品质量反馈卡 (app/services/feedback.py)
 
 
-def document_number(prefix: DocumentPrefix, station_code: str, day: date, sequence: int) -> str:
-    if sequence < 1:
-        raise ValueError("sequence starts at 1")
-    return f"{prefix.value}-{station_code}-{day:%Y%m%d}-{sequence:04d}"
+def document_number(prefix: DocumentPrefix, station_code: str, day: date, sequence: int,
+                    tag: str = "") -> str:
+    """The ``sequence``-th ``prefix`` document of ``day`` of the device with ``tag`` ("" for
+    the station's first device; ``app.domain.numbering``)."""
+    return human_number(prefix.value, station_code, day, sequence, tag)

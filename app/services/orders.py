@@ -39,6 +39,7 @@ from app.services.customers import (
     refuse_erased,
     summary,
 )
+from app.services.device_identity import device_tag
 from app.services.errors import not_found, stale
 from app.services.journal import journal_order, record, row_payload
 from app.services.order_checks import check_new_order
@@ -446,11 +447,12 @@ class OrderService:
             counter = OrderCounter(day=today, last=0)
             s.add(counter)
         counter.last += 1
-        number = order_number(station_code, today, counter.last)
+        tag = device_tag(s)  # another device of the station numbers with another letter
+        number = order_number(station_code, today, counter.last, tag)
         # orders pulled from head office could already hold the number; skip past it
         while s.scalar(select(ServiceOrder.id).where(ServiceOrder.number == number)):
             counter.last += 1
-            number = order_number(station_code, today, counter.last)
+            number = order_number(station_code, today, counter.last, tag)
         return number
 
     def _check_assignable(self, s: Session, technician_id: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import RuleViolation
 from app.domain.parts import DocumentPrefix, MovementKind, document_number
 from app.services.context import Actor
+from app.services.device_identity import device_tag
 from app.services.journal import record, row_payload
 from app.store.models import DocumentCounter, Part, Station, StockMovement, StockReservation
 
@@ -117,4 +118,4 @@ def next_number(session: Session, prefix: DocumentPrefix, day: date) -> str:
         session.add(counter)
     counter.last += 1
     session.flush()
-    return document_number(prefix, code, day, counter.last)
+    return document_number(prefix, code, day, counter.last, device_tag(session))
