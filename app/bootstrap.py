@@ -17,6 +17,7 @@ from app.services.claims import ClaimService
 from app.services.customer_privacy import CustomerPrivacyService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
+from app.services.device_join import DeviceJoin
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
@@ -97,6 +98,8 @@ class Services:
     appointments: AppointmentService
     route_sheets: RouteSheetService
     signatures: SignatureService
+    #: a new device joining its station (an empty data folder; ``app.services.device_join``)
+    join: DeviceJoin
 
     def close(self) -> None:
         self.db.dispose()
@@ -207,4 +210,5 @@ def build_services(
         appointments=AppointmentService(db, bus, clock),
         route_sheets=route_sheets,
         signatures=signatures,
+        join=DeviceJoin(db, bus, sync.tokens, clock, sync.transport_factory),
     )
