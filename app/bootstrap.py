@@ -17,7 +17,7 @@ from app.services.claims import ClaimService
 from app.services.customer_privacy import CustomerPrivacyService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
-from app.services.device_join import DeviceJoin
+from app.services.device_clash import DeviceClashDesk
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
@@ -40,6 +40,7 @@ from app.services.station_reports import StationReportService
 from app.services.station_settings import StationSettingsService
 from app.services.stock_counts import CountService
 from app.services.stock_queries import StockQueries
+from app.services.stock_shortage import StockShortages
 from app.services.store_keys import StoreKeyService
 from app.services.sync_service import SyncService
 from app.services.sync_token import DeferredTokenStore
@@ -98,8 +99,8 @@ class Services:
     appointments: AppointmentService
     route_sheets: RouteSheetService
     signatures: SignatureService
-    #: a new device joining its station (an empty data folder; ``app.services.device_join``)
-    join: DeviceJoin
+    stock_shortages: StockShortages
+    device_clashes: DeviceClashDesk
 
     def close(self) -> None:
         self.db.dispose()
@@ -210,5 +211,6 @@ def build_services(
         appointments=AppointmentService(db, bus, clock),
         route_sheets=route_sheets,
         signatures=signatures,
-        join=DeviceJoin(db, bus, sync.tokens, clock, sync.transport_factory),
+        stock_shortages=StockShortages(db, bus, clock),
+        device_clashes=DeviceClashDesk(db, bus, clock),
     )

@@ -29,7 +29,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import delete, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.erasure import (
@@ -178,65 +178,7 @@ class CustomerPrivacyService:
 
     def _erase(self, s: Session, actor: Actor, customer_id: str, asked: str, why: str,
                now: datetime) -> ErasureResult:
-        found = customer_records.load(s, customer_id)
-        customer = found.customer
-        if customer.erased_at is not None:
-            raise RuleViolation("This customer's personal data was already erased.",
-                                field="customer")
-        secrets = found.secrets()
-        ids = found.ids()
-        # the copies first (audit, outbox, conflicts), so the rows added below stay as written
-        _scrub_audit(s, ids, secrets)
-        _scrub_outbox(s, ids, secrets)
-        _scrub_conflicts(s, ids, secrets)
-        _scrub_links(s, [o.id for o in found.orders], secrets)
-        # the record, sent first: head office finds the person's values in its copies of the
-        # rows before the tombstones below reach it
-        erasure = CustomerErasure(customer_id=customer.id, erased_at=now,
-                                  erased_by=actor.user_id or None, username=actor.username,
-                                  requested_by=asked, reason=why)
-        s.add(erasure)
-        s.flush()
-        record(s, actor, action="erase", entity=ENTITY, entity_id=erasure.id, op="event",
-               payload=erasure_payload(erasure, found), detail=f"requested by {asked}: {why}")
-        s.flush()
-        # the customer file: a tombstone
-        base = customer.revision
-        customer.name, customer.address, customer.notes = ERASED_NAME, "", ""
-        customer.email = ""
-        customer.phones = []
-        # its messages keep what happened, not where they went (head office no longer sends)
-        notifications.erase_recipients(s, actor, customer.id)
-        # the signatures drawn on screen for his orders: their image and signer's name
-        erase_for_orders(s, actor, [o.id for o in found.orders], now)
-        customer.erased_at = now
-        customer.revision += 1
-        customer.updated_at = now
-        s.flush()
-        record(s, actor, action="erase", entity="customer", entity_id=customer.id,
-               payload=customer_payload(customer), base_revision=base,
-               detail="personal data erased")
-        # the orders stay, without the person's data
-        for order in found.orders:
-            order.contact_phone = order.contact_digits = order.service_address = ""
-            _scrub_row(order, secrets)
-            for child in (*order.charge_lines, *order.repair_records, *order.attachments):
-                _scrub_row(child, secrets)
-            journal_order(s, actor, order, "erase", now)
-        for line in customer_records.claim_lines(s, [o.id for o in found.orders]):
-            _scrub_row(line, secrets)
-        for row in (*found.payments, *found.cards, *found.visits):
-            if _scrub_row(row, secrets):
-                row.revision += 1  # an editor holding the old text is now stale
-        for visit in found.visits:
-            for attempt in visit.attempts:
-                _scrub_row(attempt, secrets)
-        for sale in found.sales:
-            sale.customer_name = ERASED_NAME if sale.customer_name else ""
-            sale.customer_phone = ""
-            _scrub_row(sale, secrets)
-            sale.revision += 1
-        return ErasureResult(erasure.id, customer.id, now, len(found.orders))
+        return erase_person(s, actor, customer_id, asked, why, now)
 
     def _compact_indexes(self) -> None:
         """Merges each FTS index into one segment: the erased words' old entries leave the
@@ -249,6 +191,85 @@ class CustomerPrivacyService:
                         f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             finally:
                 _secure_delete(s, secure)
+
+
+def erase_person(s: Session, actor: Actor, customer_id: str, asked: str, why: str,
+                 now: datetime, *, erasure_id: str = "", outbox: bool = True) -> ErasureResult:
+    """The masking core of an erasure, in the caller's transaction. ``outbox=False``: another
+    device's erasure relayed here (``app.services.relay_erasure``): the same masking, the
+    erasure record kept under ``erasure_id``, and no outbox row (it is not this device's
+    change; its tombstones arrive as that device's ops)."""
+    first = (s.scalar(select(func.max(OutboxOp.seq))) or 0) if not outbox else 0
+    result = _erase_core(s, actor, customer_id, asked, why, now, erasure_id)
+    if not outbox:
+        s.flush()
+        s.execute(delete(OutboxOp).where(OutboxOp.seq > first))
+    return result
+
+
+def _erase_core(s: Session, actor: Actor, customer_id: str, asked: str, why: str,
+                now: datetime, erasure_id: str) -> ErasureResult:
+    found = customer_records.load(s, customer_id)
+    customer = found.customer
+    if customer.erased_at is not None:
+        raise RuleViolation("This customer's personal data was already erased.",
+                            field="customer")
+    secrets = found.secrets()
+    ids = found.ids()
+    # the copies first (audit, outbox, conflicts), so the rows added below stay as written
+    _scrub_audit(s, ids, secrets)
+    _scrub_outbox(s, ids, secrets)
+    _scrub_conflicts(s, ids, secrets)
+    _scrub_links(s, [o.id for o in found.orders], secrets)
+    # the record, sent first: head office finds the person's values in its copies of the
+    # rows before the tombstones below reach it
+    erasure = CustomerErasure(customer_id=customer.id, erased_at=now,
+                              erased_by=actor.user_id or None, username=actor.username,
+                              requested_by=asked, reason=why)
+    if erasure_id:
+        erasure.id = erasure_id
+    s.add(erasure)
+    s.flush()
+    record(s, actor, action="erase", entity=ENTITY, entity_id=erasure.id, op="event",
+           payload=erasure_payload(erasure, found), detail=f"requested by {asked}: {why}")
+    s.flush()
+    # the customer file: a tombstone
+    base = customer.revision
+    customer.name, customer.address, customer.notes = ERASED_NAME, "", ""
+    customer.email = ""
+    customer.phones = []
+    # its messages keep what happened, not where they went (head office no longer sends)
+    notifications.erase_recipients(s, actor, customer.id)
+    # the signatures drawn on screen for his orders: their image and signer's name
+    erase_for_orders(s, actor, [o.id for o in found.orders], now)
+    customer.erased_at = now
+    customer.revision += 1
+    customer.updated_at = now
+    s.flush()
+    record(s, actor, action="erase", entity="customer", entity_id=customer.id,
+           payload=customer_payload(customer), base_revision=base,
+           detail="personal data erased")
+    # the orders stay, without the person's data
+    for order in found.orders:
+        order.contact_phone = order.contact_digits = order.service_address = ""
+        _scrub_row(order, secrets)
+        for child in (*order.charge_lines, *order.repair_records, *order.attachments):
+            _scrub_row(child, secrets)
+        journal_order(s, actor, order, "erase", now)
+    for line in customer_records.claim_lines(s, [o.id for o in found.orders]):
+        _scrub_row(line, secrets)
+    for row in (*found.payments, *found.cards, *found.visits):
+        if _scrub_row(row, secrets):
+            row.revision += 1  # an editor holding the old text is now stale
+    for visit in found.visits:
+        for attempt in visit.attempts:
+            _scrub_row(attempt, secrets)
+    for sale in found.sales:
+        sale.customer_name = ERASED_NAME if sale.customer_name else ""
+        sale.customer_phone = ""
+        _scrub_row(sale, secrets)
+        sale.revision += 1
+    return ErasureResult(erasure.id, customer.id, now, len(found.orders))
 
 
 def erasure_payload(erasure: CustomerErasure,

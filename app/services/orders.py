@@ -412,8 +412,11 @@ class OrderService:
     def read_attachment(self, digest: str) -> bytes:
         """A stored photo's content (decrypted, checked against its digest); a clear
         ``AttachmentUnreadable`` (a RuleViolation) when missing, foreign or damaged. Off the
-        GUI thread."""
-        return self.vault.read(digest)
+        GUI thread. A photo another device of the station took: ``PhotoElsewhere`` (only
+        its metadata travels, the file stays on that device)."""
+        from app.services.relay_photos import read_or_elsewhere
+
+        return read_or_elsewhere(self.db, self.vault, digest)
 
     # -- internals ------------------------------------------------------------------------------
     def _customer_for(self, s: Session, actor: Actor, new: NewOrder) -> Customer:

@@ -35,6 +35,7 @@ from app.services.customers import customer_payload
 from app.services.journal import record, row_payload
 from app.services.notifications_sync import apply_state as apply_notification_state
 from app.services.order_parts import release_order_reservations
+from app.services.relay_apply import apply_relayed
 from app.store.base import new_id
 from app.store.models import (
     Customer,
@@ -46,6 +47,7 @@ from app.store.models import (
     SyncConflict,
 )
 from sync import protocol as p
+from sync.entities import relayed
 
 NOTICES = "notices"
 CONFLICTS = "conflicts"
@@ -58,6 +60,9 @@ Handler = Callable[[Session, p.Change, datetime], set[str]]
 
 def apply_change(s: Session, change: p.Change, now: datetime) -> set[str]:
     """Applies one change; returns the kinds of data it touched (for ``ChangeBus``)."""
+    if change.relayed or relayed(change.entity):
+        # another device's op (a station entity is never a head-office change, op_id or not)
+        return apply_relayed(s, change, now)
     handler = HANDLERS.get(change.entity)
     if handler is None:
         # never dropped silently: a person sees what this version could not understand

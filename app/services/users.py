@@ -73,10 +73,20 @@ def _station_info(station: Station) -> StationInfo:
 
 
 def _user_payload(user: User) -> dict:
+    """The user as the station's other devices receive it (issue 15): the slow-KDF password
+    hash travels so the user logs in on every device; the lockout stays on each device."""
     payload = row_payload(user)
-    for secret in ("password_hash", "failed_logins", "locked_until"):
-        payload.pop(secret, None)
+    for local in ("failed_logins", "locked_until"):
+        payload.pop(local, None)
     return payload
+
+
+def _journal_password(s, actor: Actor, user: User, action: str, detail: str = "") -> None:
+    """A new password travels to the other devices: the revision bumped, the row sent."""
+    user.revision += 1
+    s.flush()
+    record(s, actor, action=action, entity="user", entity_id=user.id,
+           payload=_user_payload(user), base_revision=user.revision - 1, detail=detail)
 
 
 class UserService:
@@ -169,7 +179,7 @@ class UserService:
             user.password_hash = hash_password(password)
             user.failed_logins = 0
             user.locked_until = None
-            record(s, actor, action="set_password", entity="user", entity_id=user.id)
+            _journal_password(s, actor, user, "set_password")
 
     def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
         """The logged-in user's own password: the current one must be right (wrong ones count
@@ -194,7 +204,7 @@ class UserService:
                 user.password_hash = hash_password(new_password)
                 user.failed_logins = 0
                 user.locked_until = None
-                record(s, actor, action="change_password", entity="user", entity_id=user.id)
+                _journal_password(s, actor, user, "change_password")
                 return
             else:
                 user.failed_logins += 1
@@ -222,8 +232,7 @@ class UserService:
             user.password_hash = hash_password(password)
             user.failed_logins = 0
             user.locked_until = None
-            record(s, SYSTEM, action="set_password", entity="user", entity_id=user.id,
-                   detail="reset by the command line")
+            _journal_password(s, SYSTEM, user, "set_password", "reset by the command line")
             return _user_info(user)
 
     def set_active(self, actor: Actor, user_id: str, active: bool) -> None:

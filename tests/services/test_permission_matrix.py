@@ -321,6 +321,14 @@ PROBES: dict[str, Entry] = {
         a, w.work, "李雷", drawn())),
     "SignatureService.reopen": Entry(P.SIGNATURE_REOPEN, lambda svc, a, w: svc.signatures
                                      .reopen(a, w.done, "客户要求加项")),
+    # clashes between a station's devices (issue 15): the world's conflicts are of other
+    # kinds, so an allowed manager meets the desk's own rule
+    "StockShortages.shortages": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: svc.stock_shortages
+                                      .shortages(a)),
+    "StockShortages.settle": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: svc.stock_shortages
+                                   .settle(a, w.conflict_note, "已盘点"), may_refuse=True),
+    "DeviceClashDesk.settle": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: svc.device_clashes
+                                    .settle(a, w.conflict_note, "theirs"), may_refuse=True),
 }
 
 #: entry points that take an actor but need no permission of their own, and why

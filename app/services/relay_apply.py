@@ -1,0 +1,213 @@
+"""Applying another device's op at this device (a relayed ``Change``, protocol 2).
+
+Head office relays every station-owned op of one device of a station to its other devices in
+its own canonical order, so a relayed op is always applied: the row is inserted or updated
+from the payload (its columns typed from the model: ISO text to datetime/date, base64 to
+bytes; keys the model does not know ignored), its inline children replaced, a delete deletes,
+a ledger row (stock movement) or an event (erasure) is inserted once. Nothing is journalled:
+the op is not this device's, so no outbox row and no audit entry as this device's user.
+Fields head office owns (claim decisions and settlements, delivery states, confirmed and
+shipped quantities, inspections: ``relay_rows``) are never blanked by a payload that
+predates them. Users keep this device's lockout. The write session's search hook refreshes
+the search documents of the customers and orders touched. A relayed issue that takes a part's
+stock below zero becomes a ``stock_shortage`` conflict (``app.services.stock_shortage``).
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, LargeBinary, inspect
+from sqlalchemy.orm import Session
+
+from app.services import events
+from app.services.relay_rows import (
+    CLAIM_HQ_STATUSES,
+    EMPTY,
+    HQ_CHILD_FIELDS,
+    ROWS,
+    Child,
+    RowSpec,
+)
+from app.store.base import UtcDateTime
+from sync import protocol as p
+
+#: the bus topics a relayed row of each entity touches (beside "sync")
+TOPICS: dict[str, frozenset[str]] = {
+    "station": frozenset({events.STATION}),
+    "user": frozenset({events.USERS}),
+    "customer": frozenset({events.CUSTOMERS}),
+    "product": frozenset({events.CUSTOMERS}),
+    "customer_erasure": frozenset({events.CUSTOMERS, events.ORDERS}),
+    "stock_movement": frozenset({"stock", "parts"}),
+    "part_setting": frozenset({"stock", "parts"}),
+    "stock_reservation": frozenset({"stock", "parts", events.ORDERS}),
+    "sale": frozenset({"sales", "stock"}),
+    "stock_count": frozenset({"stock", "parts"}),
+    "parts_order": frozenset({"parts", "stock"}),
+    "old_part": frozenset({"parts"}),
+    "old_part_shipment": frozenset({"parts"}),
+    "claim_batch": frozenset({"claims"}),
+    "feedback_card": frozenset({"feedback"}),
+    "appointment": frozenset({"appointments", events.ORDERS}),
+    "notification": frozenset({"notifications"}),
+}
+SYNC = "sync"
+
+
+def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
+    """Applies another device's op (``change.relayed``); returns the topics it touched."""
+    rs = ROWS.get(change.entity)
+    entity_id = str(change.payload.get("id") or change.entity_id)[:36]
+    if rs is None:
+        from app.services.sync_apply import CONFLICTS, add_conflict
+
+        add_conflict(s, f"relay:{change.op_id}", "unknown_change", change.entity,
+                     change.entity_id, "", str(change.payload)[:2000], now)
+        return {CONFLICTS}
+    topics = {SYNC, *TOPICS.get(change.entity, {events.ORDERS})}
+    # one transaction of the other device can name its rows in any order (a message queued
+    # before its order is journalled): references are checked when the page commits
+    s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    if change.op == p.OpKind.DELETE:
+        row = s.get(rs.model, entity_id)
+        if row is not None:
+            s.delete(row)
+            s.flush()
+        return topics
+    if change.entity == "customer_erasure":
+        from app.services import relay_erasure
+
+        relay_erasure.apply(s, change.payload, entity_id, now)
+        return topics
+    if rs.ledger:
+        if s.get(rs.model, entity_id) is not None:
+            return set()  # already in: the ledger only grows
+        apply_payload(s, rs, entity_id, change.payload)
+        if change.entity == "stock_movement":
+            from app.services import stock_shortage
+
+            if stock_shortage.check_after_relay(s, entity_id, change.device, now):
+                topics.add("conflicts")
+        return topics
+    apply_payload(s, rs, entity_id, change.payload)
+    return topics
+
+
+def apply_payload(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, Any]) -> Any:
+    """Inserts or updates ``rs``'s row ``entity_id`` from ``payload`` and replaces its inline
+    children; flushed. Also the machinery of a device clash settled as "ours"."""
+    row = s.get(rs.model, entity_id)
+    new = row is None
+    if row is None:
+        row = rs.model(id=entity_id)
+    values = typed_values(rs.model, payload, skip={"id", *rs.local})
+    keep = _kept_hq_fields(rs, row, values) if not new else set()
+    for key, value in values.items():
+        if key in keep:
+            continue
+        if not new and key in rs.hq_fields and value in EMPTY \
+                and getattr(row, key) not in EMPTY:
+            continue
+        setattr(row, key, value)
+    if new:
+        s.add(row)
+        s.flush()
+    for child in rs.children:
+        if child.key in payload:
+            _replace_children(s, rs, row, child, payload.get(child.key) or [])
+    s.flush()
+    return row
+
+
+def typed_values(model: type, payload: dict[str, Any], skip: set[str] | frozenset[str] = frozenset(),
+                 only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The payload's values of ``model``'s columns, typed as the columns hold them."""
+    out: dict[str, Any] = {}
+    for attr in inspect(model).column_attrs:
+        key = attr.key
+        if key in skip or key not in payload or (only is not None and key not in only):
+            continue
+        out[key] = _typed(attr.columns[0].type, payload[key])
+    return out
+
+
+def _typed(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(kind, UtcDateTime):
+        if isinstance(value, datetime):
+            parsed = value
+        else:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(kind, Date):
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value) if isinstance(value, str) else bytes(value)
+    if isinstance(kind, Boolean):
+        return bool(value)
+    return value
+
+
+def _kept_hq_fields(rs: RowSpec, row: Any, values: dict[str, Any]) -> set[str]:
+    """Head-office fields this device holds newer than the payload's (by head office's own
+    revision or delivery rank): kept whatever the payload says."""
+    if rs.entity == "claim_batch":
+        theirs = values.get("hq_revision") or 0
+        if (row.hq_revision or 0) > theirs:
+            kept = set(rs.hq_fields)
+            if values.get("status") in CLAIM_HQ_STATUSES and row.status in CLAIM_HQ_STATUSES:
+                kept.add("status")
+            return kept
+    if rs.entity == "notification":
+        from app.services.notifications_sync import _RANK
+
+        ours = (row.attempts or 0, _RANK.get(row.state, 0))
+        theirs = (values.get("attempts") or 0, _RANK.get(values.get("state", ""), 0))
+        if ours > theirs:
+            return set(rs.hq_fields)
+    return set()
+
+
+def _relationship(model: type, child: Child) -> str:
+    for rel in inspect(model).relationships:
+        if rel.mapper.class_ is child.model:
+            return rel.key
+    raise LookupError(f"{model.__name__} has no children {child.model.__name__}")
+
+
+def _replace_children(s: Session, rs: RowSpec, row: Any, child: Child,
+                      items: list[Any]) -> None:
+    rel = _relationship(rs.model, child)
+    existing = list(getattr(row, rel))
+    if child.match:
+        by_key = {getattr(c, child.match): c for c in existing}
+    else:
+        by_key = dict(enumerate(sorted(existing, key=lambda c: getattr(c, "position", 0))))
+    hq = HQ_CHILD_FIELDS.get((rs.entity, child.key), ())
+    skip = {child.parent, *child.keep} | ({"id"} if child.match != "id" else set())
+    kept: list[Any] = []
+    for index, item in enumerate(items):
+        data = {child.scalar: item} if child.scalar else dict(item)
+        if child.indexed:
+            data["position"] = index
+        if child.derive is not None:
+            data.update(child.derive(data))
+        only = (*child.fields, *(child.derive(data).keys() if child.derive else ())) \
+            if child.fields is not None else None
+        values = typed_values(child.model, data, skip=skip, only=only)
+        key = values.get(child.match) if child.match else index
+        found = by_key.pop(key, None)
+        if found is None:
+            found = child.model(**values)
+        else:
+            for name, value in values.items():
+                if name in hq and value in EMPTY and getattr(found, name) not in EMPTY:
+                    continue
+                setattr(found, name, value)
+        kept.append(found)
+    setattr(row, rel, kept)
+    s.flush()

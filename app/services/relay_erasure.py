@@ -1,0 +1,49 @@
+"""Another device's erasure of a customer's personal data (a relayed ``customer_erasure``
+event), done here too: the same masking core as the manager's own erasure
+(``customer_privacy.erase_person``: the customer's tombstone, his orders, sales, visits,
+signatures, messages, the audit details and this device's pending outbox payloads scrubbed,
+the search documents rewritten by the write session's hook), with no outbox row of its own.
+The tombstones the erasing device wrote arrive after it as that device's ops."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain.enums import Role
+from app.services.context import Actor
+from app.services.relay_apply import apply_payload, typed_values
+from app.services.relay_rows import ROWS
+from app.store.models import Customer, CustomerErasure
+
+#: the audit entries of a relayed erasure name the device's user who erased, in this role
+_ROLE = Role.MANAGER
+
+
+def apply(s: Session, payload: dict[str, Any], erasure_id: str, now: datetime) -> bool:
+    """Erases the person here once; False when this erasure is already in."""
+    if s.get(CustomerErasure, erasure_id) is not None:
+        return False
+    values = typed_values(CustomerErasure, payload)
+    customer = s.get(Customer, str(payload.get("customer_id") or ""))
+    if customer is None or customer.erased_at is not None:
+        # a joining device loads the tombstones first: only the record is missing
+        if customer is not None:
+            apply_payload(s, ROWS["customer_erasure"], erasure_id, payload)
+        return customer is not None
+    actor = Actor(str(payload.get("erased_by") or ""), str(payload.get("username") or "")[:32],
+                  str(payload.get("username") or ""), _ROLE)
+    from app.services.customer_privacy import erase_person
+
+    erase_person(s, actor, customer.id, str(values.get("requested_by") or ""),
+                 str(values.get("reason") or ""), values.get("erased_at") or now,
+                 erasure_id=erasure_id, outbox=False)
+    erasure = s.get(CustomerErasure, erasure_id)
+    if erasure is not None:  # the record exactly as the erasing device wrote it
+        for key, value in values.items():
+            if key != "id":
+                setattr(erasure, key, value)
+        s.flush()
+    return True
