@@ -18,6 +18,7 @@ from app.services.customer_privacy import CustomerPrivacyService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
 from app.services.device_clash import DeviceClashDesk
+from app.services.device_join import DeviceJoin
 from app.services.events import ChangeBus
 from app.services.feedback import FeedbackService
 from app.services.feedback_papers import sheet_builder
@@ -101,6 +102,8 @@ class Services:
     signatures: SignatureService
     stock_shortages: StockShortages
     device_clashes: DeviceClashDesk
+    #: a new device joining its station (an empty data folder; ``app.services.device_join``)
+    join: DeviceJoin
 
     def close(self) -> None:
         self.db.dispose()
@@ -213,4 +216,5 @@ def build_services(
         signatures=signatures,
         stock_shortages=StockShortages(db, bus, clock),
         device_clashes=DeviceClashDesk(db, bus, clock),
+        join=DeviceJoin(db, bus, sync.tokens, clock, sync.transport_factory),
     )

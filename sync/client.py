@@ -92,12 +92,19 @@ class SyncEngine:
 
     def __init__(
         self, transport: HqTransport, local: LocalSide, station_code: str,
-        progress: Progress | None = None,
+        progress: Progress | None = None, device: int = 1,
+        restate: Callable[[HqTransport], int] | None = None,
     ) -> None:
         self.transport = transport
         self.local = local
         self.station_code = station_code
         self.progress = progress or (lambda stage, done, total: None)
+        #: this device's number at head office: its batch ids name it (1: as in protocol 1)
+        self.device = device
+        #: a device of a station with several: on 410 the station's own records are
+        #: downloaded again too (other devices' changes fell out of the log); returns the
+        #: cursor to pull on from
+        self.restate = restate
 
     def run(self) -> SyncReport:
         report = SyncReport()
@@ -133,7 +140,7 @@ class SyncEngine:
             if not ops:  # the in-flight range holds nothing any more; start afresh
                 self.local.rewind(position.acked_seq)
                 continue
-            batch = p.PushBatch.build(self.station_code, ops, from_seq=lo)
+            batch = p.PushBatch.build(self.station_code, ops, from_seq=lo, device=self.device)
             answer = self.transport.push(batch)
             if answer.status == 200:
                 ack = p.PushAck.from_json(answer.data)
@@ -161,7 +168,8 @@ class SyncEngine:
         last = self.local.read_ops(position.acked_seq - 1, position.acked_seq, 1)
         if not last:
             return
-        batch = p.PushBatch.build(self.station_code, last, from_seq=last[0].seq)
+        batch = p.PushBatch.build(self.station_code, last, from_seq=last[0].seq,
+                                  device=self.device)
         answer = self.transport.push(batch)
         if answer.status == 409:
             self._resend_from(answer, last[0].seq, report)
@@ -195,9 +203,13 @@ class SyncEngine:
                     raise SyncError(SyncError.PROTOCOL,
                                     "Head office refused the cursor of its own snapshot ({seq}).",
                                     seq=cursor)
+                report.snapshots += 1
+                if self.restate is not None and answer is not None:
+                    cursor = self.restate(self.transport)
+                    self.progress("pull", report.pulled_changes, 0)
+                    continue
                 snap = self.transport.snapshot()
                 self.local.apply_page(snap.changes, snap.next, snapshot=True)
-                report.snapshots += 1
                 report.pulled_changes += len(snap.changes)
                 cursor = snap.next
                 self.progress("pull", report.pulled_changes, 0)

@@ -73,6 +73,14 @@ def _revoked() -> SyncError:
                      "Nothing was lost: pending changes stay in the outbox.")
 
 
+def _device_revoked() -> SyncError:
+    return SyncError(SyncError.REVOKED,
+                     "Head office has stopped this device (its token was revoked). Contact "
+                     "head office. Nothing was lost: the changes head office never received "
+                     "stay in the outbox (list them with `repair-station unsent`).",
+                     device=True)
+
+
 def _upgrade(min_protocol: int | None) -> SyncError:
     return SyncError(SyncError.UPGRADE_REQUIRED,
                      "Head office needs a newer version of Repair Station (sync protocol {n} or "
@@ -162,6 +170,39 @@ class HqTransport:
         self.raise_for(answer)
         return p.Health.from_json(answer.data)
 
+    def negotiate(self) -> int:
+        """The highest protocol both sides speak (``/v1/health``), kept in the config for
+        every later request. A protocol-1 head office takes the station as its one device."""
+        health = self.health()
+        common = set(health.protocols) & set(p.SUPPORTED_PROTOCOLS)
+        if not common:
+            raise _upgrade(health.min_protocol)
+        self.config.protocol = max(common)
+        return self.config.protocol
+
+    def device(self) -> p.DeviceAnswer:
+        """``GET /v1/device`` (protocol 2): this token's device and the station's devices."""
+        answer = self._request("GET", p.DEVICE_PATH)
+        self.raise_for(answer)
+        return p.DeviceAnswer.from_json(answer.data)
+
+    def station_state(self, after: str, limit: int, cursor: int) -> p.StationStatePage:
+        """One page of the station's own records for a joining device (protocol 2);
+        ``cursor`` 0 on the first request, then the first page's."""
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        answer = self._request("GET", p.STATION_STATE_PATH, params=params)
+        self.raise_for(answer)
+        return p.StationStatePage.from_json(answer.data)
+
+    def device_start(self, first_seq: int) -> None:
+        """``POST /v1/device/start``: this device's first seq (set up from another device's
+        backup, its own ops come after the backup's)."""
+        body = p.encode_body({"first_seq": first_seq})
+        answer = self._request("POST", p.DEVICE_START_PATH, body=body)
+        self.raise_for(answer, expected=(200, 204))
+
     def push(self, batch: p.PushBatch) -> Answer:
         return self._request("POST", p.PUSH_PATH, body=p.encode_body(batch.to_json()))
 
@@ -242,7 +283,8 @@ class HqTransport:
         if answer.status == 401:
             raise _unauthorized()
         if answer.status == 403:
-            raise _revoked()
+            raise _device_revoked() if self.config.protocol >= p.DEVICES_PROTOCOL \
+                else _revoked()
         if answer.status == 426:
             raise _upgrade(body.min_protocol if body else None)
         raise SyncError(SyncError.PROTOCOL,

@@ -14,7 +14,11 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.services.context import Actor
-from app.store.models import AuditEntry, OutboxOp, ServiceOrder
+from app.store.models import AuditEntry, OutboxOp, ServiceOrder, SyncState
+from app.store.models.sync import SINGLETON_ID
+
+#: ``session.info`` key of this device's pull cursor, read once per session
+SEEN_KEY = "journal_seen_hq_seq"
 
 
 def row_payload(row: Any, **extra: Any) -> dict[str, Any]:
@@ -66,8 +70,24 @@ def record(
                 base_revision=base_revision,
                 action=action,
                 username=actor.username,
+                seen_hq_seq=seen_hq_seq(session),
             )
         )
+
+
+def seen_hq_seq(session: Session) -> int:
+    """This device's pull cursor as the session first saw it (cached in ``session.info``):
+    what head office's changes the device had applied when it made the op. A page of pulled
+    changes that writes ops reads it before the page's cursor is stored, so its ops carry the
+    cursor before that page."""
+    cached = session.info.get(SEEN_KEY)
+    if cached is None:
+        with session.no_autoflush:
+            state = session.get(SyncState, SINGLETON_ID)
+        # a station starting afresh (cursor -1 until its snapshot) has seen nothing yet
+        cached = max(0, state.pull_cursor) if state is not None else 0
+        session.info[SEEN_KEY] = cached
+    return int(cached)
 
 
 def journal_order(session: Session, actor: Actor, order: ServiceOrder, action: str,

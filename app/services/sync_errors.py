@@ -33,6 +33,9 @@ TOKEN_REFUSED = ("Head office no longer accepts this station's token (wrong or r
 TOKEN_REVOKED = ("Head office has revoked this station's token. Call head office; once they "
                  "issue a new one, the manager registers again. Nothing is lost: pending "
                  "changes stay on this computer.")
+DEVICE_REVOKED = ("Head office has stopped this device (its token was revoked). Call head "
+                  "office. The changes head office never received stay on this computer; the "
+                  "manager can list them (repair-station unsent).")
 UPGRADE = ("Head office needs a newer version of this program. Install the update from head "
            "office, then sync again. Nothing is lost: pending changes stay on this computer.")
 POSITION = ("Head office and this station disagree about how far the sync got. Press F9 to "
@@ -118,7 +121,8 @@ def _of_sync_error(exc: SyncError) -> SyncError:
     if code == SyncError.UNAUTHORIZED:
         return SyncError(code, TOKEN_REFUSED)
     if code == SyncError.REVOKED:
-        return SyncError(code, TOKEN_REVOKED)
+        # a device of a station with several: only this device was stopped (protocol 2)
+        return SyncError(code, DEVICE_REVOKED if params.get("device") else TOKEN_REVOKED)
     if code == SyncError.UPGRADE_REQUIRED:
         return SyncError(code, UPGRADE)
     status = params.get("status")
@@ -133,5 +137,6 @@ def _of_sync_error(exc: SyncError) -> SyncError:
 
 
 _OURS = frozenset({NO_LINE, TIMED_OUT, CUT_SHORT, BAD_CERTIFICATE, TOKEN_REFUSED, TOKEN_REVOKED,
+                   DEVICE_REVOKED,
                    UPGRADE, POSITION, STARTING_OVER, SERVER_TROUBLE, UNREADABLE,
                    REFUSED_REQUEST, BAD_ADDRESS, UNEXPECTED})

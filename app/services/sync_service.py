@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from app.domain import validation as v
+from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
 from app.domain.permissions import Permission
@@ -25,6 +29,13 @@ from app.services import events
 from app.services import text_input as t
 from app.services.conflict_fields import ACKNOWLEDGED, ACTION
 from app.services.context import Actor
+from app.services.device_status import (
+    DeviceStatus,
+    UnsentChange,
+    device_status,
+    unsent,
+    write_unsent_csv,
+)
 from app.services.errors import not_found
 from app.services.journal import record
 from app.services.sync_conflicts import ConflictInfo, conflict_info, list_conflicts, mark_settled
@@ -38,8 +49,10 @@ from app.store.models import (
     OutboxOp,
     Station,
     SyncConflict,
+    SyncDevice,
     SyncRegistration,
     SyncState,
+    User,
 )
 from app.store.models.sync import SINGLETON_ID
 from sync import protocol as p
@@ -56,6 +69,10 @@ from sync.client import (
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 TransportFactory = Callable[[ClientConfig], HqTransport]
+#: who journals what the sync itself writes (the user rows shared once)
+SYNC_ACTOR = Actor(user_id="", username="sync", display_name="sync", role=Role.MANAGER)
+#: how long a negotiated protocol is trusted before ``/v1/health`` is asked again
+PROTOCOL_TTL_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,9 @@ class SyncStatus:
     pending: int
     open_conflicts: int
     unread_notices: int
+    #: this device's number at head office and the name head office gave it ("" unknown)
+    device_number: int = 1
+    device_name: str = ""
 
     @property
     def last_error(self) -> SyncError | None:
@@ -114,6 +134,8 @@ class SyncService:
         self.store = StationSyncStore(db, bus, clock)
         self._running = threading.Lock()
         self._cancel = threading.Event()
+        #: hq_url -> (protocol both speak, monotonic time it was learnt)
+        self._protocols: dict[str, tuple[int, float]] = {}
 
     # -- registration -----------------------------------------------------------------------
     def register(
@@ -140,9 +162,15 @@ class SyncService:
         if local_code and local_code != code:
             raise RuleViolation("This station is {local}; the code given was {code}.",
                                 field="station_code", local=local_code, code=code)
-        hq_id = ""
+        hq_id, answer = "", None
         if check:
-            hq_id = self._check_registration(url, token, ca_bundle)
+            hq_id, answer = self._check_registration(url, token, ca_bundle)
+        if answer is not None and answer.station_code.upper() != code:
+            raise RuleViolation("This token is for station {other}, not {code}.",
+                                field="token", other=answer.station_code, code=code)
+        adopt_through = 0
+        if answer is not None:
+            adopt_through = self._adopt_backup(url, token, ca_bundle, answer)
         self.tokens.save(token)
         with self.db.write() as s:
             reg = s.get(SyncRegistration, SINGLETON_ID)
@@ -162,28 +190,69 @@ class SyncService:
                 state.inflight_from = state.inflight_to = None
                 state.pull_cursor = SNAPSHOT_FIRST
                 s.execute(update(OutboxOp).values(acked_at=None))
+            if adopt_through:
+                # set up from another device's backup: every op in it is that device's (it
+                # pushes them itself); this device's own begin after them
+                state.push_acked_seq = adopt_through
+                state.inflight_from = state.inflight_to = None
+                s.execute(update(OutboxOp).where(OutboxOp.acked_at.is_(None))
+                          .values(acked_at=self.clock()))
+                # the users are the other device's rows too: it shares their hashes
+                state.credentials_shared = True
+            if answer is not None:
+                save_devices(s, answer, self.clock())
             record(s, actor, action="sync_register", entity="station", entity_id=code,
                    detail=url)
         self.bus.publish({SYNC})
 
-    def _check_registration(self, url: str, token: str, ca_bundle: str | None) -> str:
-        """Proves the token with head office; its identity. Failures in the user's words."""
+    def _check_registration(self, url: str, token: str, ca_bundle: str | None
+                            ) -> tuple[str, p.DeviceAnswer | None]:
+        """Proves the token with head office: its identity, and (protocol 2) which device of
+        the station the token is. Failures in the user's words."""
         transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
         try:
             health = transport.health()
             # an older head office (protocol 1 only) still takes this station as one device
-            if not set(health.protocols) & set(p.SUPPORTED_PROTOCOLS):
+            common = set(health.protocols) & set(p.SUPPORTED_PROTOCOLS)
+            if not common:
                 raise SyncError(SyncError.UPGRADE_REQUIRED,
                                 "Head office does not speak sync protocol {n}; please "
                                 "upgrade the program.", n=p.PROTOCOL_VERSION)
+            transport.config.protocol = max(common)
+            self._protocols[url] = (transport.config.protocol, time.monotonic())
+            if transport.config.protocol >= p.DEVICES_PROTOCOL:
+                return health.hq_id, transport.device()
             # a real authenticated call; 410 (head office pruned its oldest changes) still
             # proves the token: the first sync then takes a snapshot
             transport.raise_for(transport.pull(0, 1), expected=(200, 410))
-            return health.hq_id
+            return health.hq_id, None
         except (SyncError, p.ProtocolError, requests.RequestException) as exc:
             raise explain(exc) from exc
         finally:
             transport.close()
+
+    def _adopt_backup(self, url: str, token: str, ca_bundle: str | None,
+                      answer: p.DeviceAnswer) -> int:
+        """The one place that decides "set up from another device's backup": a store that
+        was registered as another device of the station (restored from its backup) and holds
+        outbox rows, registering with this device's token. Head office is told first that
+        this device's seq starts after the backup's (``POST /v1/device/start``); the rows are
+        then marked as not this device's (the caller, in its transaction). Returns the last
+        seq in the backup (0: nothing to adopt)."""
+        with self.db.read() as s:
+            reg = s.get(SyncRegistration, SINGLETON_ID)
+            last = s.scalar(select(func.max(OutboxOp.seq))) or 0
+            if reg is None or reg.device_number == answer.device.number or not last:
+                return 0
+        transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None))
+        try:
+            transport.config.protocol = p.DEVICES_PROTOCOL
+            transport.device_start(last + 1)
+        except (SyncError, p.ProtocolError, requests.RequestException) as exc:
+            raise explain(exc) from exc
+        finally:
+            transport.close()
+        return last
 
     def is_registered(self) -> bool:
         with self.db.read() as s:
@@ -206,6 +275,12 @@ class SyncService:
                 raise SyncError(SyncError.NOT_REGISTERED,
                                 "This station is not registered with head office yet.")
             url, code, ca = reg.hq_url, reg.station_code, reg.ca_bundle
+            device = reg.device_number
+            state = s.get(SyncState, SINGLETON_ID)
+            joining = bool(state and state.join_stage)
+            several = device > 1 or (s.scalar(
+                select(func.count()).select_from(SyncDevice)
+                .where(SyncDevice.revoked.is_(False))) or 0) > 1
         token = self.tokens.load()
         if not token:
             raise SyncError(SyncError.NOT_REGISTERED,
@@ -216,7 +291,28 @@ class SyncService:
                                                         cancel=self._cancel))
         try:
             try:
-                report = SyncEngine(transport, self.store, code, progress).run()
+                protocol = self._negotiate(transport, url)
+                restate = None
+                if protocol >= p.DEVICES_PROTOCOL:
+                    from app.services.device_join import StateDownload
+
+                    download = StateDownload(self.db, self.bus, self.clock, self._cancel)
+                    if joining:  # a join or a re-download cut short: finished first
+                        download.run(transport, progress)
+                    if several:
+                        restate = download.restart
+                else:
+                    device = 1  # a protocol-1 head office: this station is its one device
+                engine = SyncEngine(transport, self.store, code, progress, device=device,
+                                    restate=restate)
+                report = engine.run()
+                if protocol >= p.DEVICES_PROTOCOL:
+                    # after a sync that got through (a refused one journals nothing)
+                    if self._share_credentials():
+                        engine.push(report)
+                    answer = transport.device()
+                    with self.db.write() as s:
+                        save_devices(s, answer, self.clock())
             except (SyncError, p.ProtocolError, requests.RequestException) as exc:
                 # said as a person reads it, with what to do next (never "ConnectionError")
                 raise explain(exc) from exc
@@ -231,6 +327,31 @@ class SyncService:
             transport.close()
         self._note_result("ok", "", success=True)
         return report
+
+    def _negotiate(self, transport: HqTransport, url: str) -> int:
+        known = self._protocols.get(url)
+        if known is not None and time.monotonic() - known[1] < PROTOCOL_TTL_S:
+            transport.config.protocol = known[0]
+            return known[0]
+        protocol = transport.negotiate()
+        self._protocols[url] = (protocol, time.monotonic())
+        return protocol
+
+    def _share_credentials(self) -> bool:
+        """Once per station: every user row journalled again with its password hash, so
+        head office holds them for the devices that join later (stations from before
+        devices sent users without it)."""
+        from app.services.users import _user_payload
+
+        with self.db.write() as s:
+            state = sync_state(s)
+            if state.credentials_shared:
+                return False
+            for user in s.scalars(select(User).order_by(User.created_at, User.id)):
+                record(s, SYNC_ACTOR, action="share_credentials", entity="user",
+                       entity_id=user.id, payload=_user_payload(user), audit=False)
+            state.credentials_shared = True
+        return True
 
     def cancel(self) -> None:
         """Asks a running sync to stop at its next request or retry (the program is closing).
@@ -268,7 +389,27 @@ class SyncService:
                 last_result=state.last_result if state else "",
                 last_message=state.last_message if state else "",
                 pending=pending, open_conflicts=conflicts, unread_notices=unread,
+                device_number=reg.device_number if reg else 1,
+                device_name=reg.device_name if reg else "",
             )
+
+    # -- devices ----------------------------------------------------------------------------
+    def device_status(self) -> DeviceStatus:
+        """This device and the station's others as head office last listed them."""
+        with self.db.read() as s:
+            return device_status(s)
+
+    def unsent_changes(self, limit: int = 500) -> list[UnsentChange]:
+        """The outbox rows head office has not acknowledged, oldest first (for a device head
+        office stopped: what it never received)."""
+        with self.db.read() as s:
+            return unsent(s, limit)
+
+    def export_unsent(self, path: Path | str) -> int:
+        """Every unacknowledged outbox row as a .csv a manager can read; the count."""
+        with self.db.read() as s:
+            rows = unsent(s, limit=1_000_000)
+        return write_unsent_csv(rows, path)
 
     # -- conflicts --------------------------------------------------------------------------
     def conflicts(self, include_resolved: bool = False, limit: int = 500) -> list[ConflictInfo]:
@@ -310,6 +451,35 @@ class SyncService:
             if notice.read_at is None:
                 notice.read_at, notice.read_by = self.clock(), actor.username
         self.bus.publish({SYNC, "notices"})
+
+
+def save_devices(s: Session, answer: p.DeviceAnswer, now: datetime) -> None:
+    """Stores who this device is and the station's devices (``/v1/device``), in the caller's
+    transaction."""
+    reg = s.get(SyncRegistration, SINGLETON_ID)
+    if reg is not None:
+        reg.device_number = answer.device.number
+        reg.device_name = answer.device.name
+        reg.device_tag = answer.device.tag
+        reg.primary_device = answer.primary
+    s.execute(delete(SyncDevice))
+    listed = {d.number: d for d in answer.devices}
+    listed.setdefault(answer.device.number, answer.device)
+    for d in listed.values():
+        s.add(SyncDevice(number=d.number, name=d.name, tag=d.tag, revoked=d.revoked,
+                         last_push_at=_when(d.last_push_at), last_pull_at=_when(d.last_pull_at),
+                         high_water=d.high_water, listed_at=now))
+
+
+def _when(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # stored like every time of the store: UTC
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _check_url(raw: str) -> str:

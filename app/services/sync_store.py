@@ -105,6 +105,10 @@ class StationSyncStore:
                 if result.status == p.OpStatus.APPLIED:
                     continue
                 op = by_id.get(result.op_id)
+                if result.kind in DEVICE_CLASHES and op is not None:
+                    if device_clash(s, op, result, now):
+                        kinds.add(CONFLICTS)
+                    continue
                 local = (f"{op.action or op.op} {op.entity} #{op.seq}: "
                          + json.dumps(op.payload, ensure_ascii=False, sort_keys=True)
                          if op else result.op_id)
@@ -180,6 +184,42 @@ class StationSyncStore:
         return kinds
 
 
+#: the clashes between two devices of the station head office reports on an op (protocol 2)
+DEVICE_CLASHES = frozenset({p.STALE_DEVICE_EDIT, p.ORDER_STATUS_MERGED})
+#: bookkeeping fields that differ on every version and are no clash a person settles
+NOT_CLASHING = frozenset({"revision", "updated_at", "created_at"})
+
+
+def device_clash(s: Session, op: p.PushOp, result: p.OpResult, now: datetime) -> bool:
+    """A stale edit (head office kept another device's newer version) or an order status
+    merge (this device's further-along status won) as a conflict a person settles
+    (``app.services.device_clash``), with the top-level fields that differ side by side."""
+    current = result.current or {}
+    fields = {name: {"ours": value, "theirs": current.get(name), "base": None}
+              for name, value in sorted(op.payload.items())
+              if name not in NOT_CLASHING and _scalar(value)
+              and _scalar(current.get(name)) and value != current.get(name)}
+    what = f"{op.action or op.op} {op.entity}"
+    if result.kind == p.ORDER_STATUS_MERGED:
+        local = (f"This device's change ({what}, status {op.payload.get('status', '?')}) "
+                 "was further along and became the order's version at head office.")
+        remote = (f"Another device's version (status {current.get('status', '?')}, revision "
+                  f"{current.get('revision', '?')}) was replaced by it.")
+    else:
+        local = (f"This device's change ({what}) was made before it had received another "
+                 "device's newer version, so head office did not take it.")
+        remote = (f"Head office keeps the other device's version (revision "
+                  f"{current.get('revision', '?')}).")
+    if result.reason:
+        remote = f"{remote} {result.reason}"
+    return add_conflict(s, f"op:{op.op_id}", result.kind, op.entity, op.entity_id, local,
+                        remote, now, fields=fields or None)  # type: ignore[arg-type]
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
 def _storable(text: str) -> str:
     """``text`` with any lone surrogate (a character UTF-8 cannot hold, which head office may
     still send as a JSON escape) written as its escape, ``\\ud800``, so the conflict that
@@ -192,7 +232,7 @@ def _wire(row: OutboxOp) -> p.PushOp:
         seq=row.seq, op_id=row.op_id, entity=row.entity, entity_id=row.entity_id, op=row.op,
         payload=json.loads(row.payload), base_revision=row.base_revision,
         schema_version=row.schema_version, created_at=row.created_at.isoformat(),
-        action=row.action, username=row.username,
+        action=row.action, username=row.username, seen_hq_seq=row.seen_hq_seq,
     )
 
 

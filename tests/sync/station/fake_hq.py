@@ -1,9 +1,14 @@
-"""An in-memory head office speaking protocol v1 through a ``requests`` adapter.
+"""An in-memory head office speaking protocol v1 (or v2, ``protocols``) through a ``requests``
+adapter.
 
 Fast station tests use it instead of a server: the client's real ``HqTransport`` code runs
 (headers, gzip, retries, status handling); only the socket is replaced. It keeps the same
 rules as the contract: per-station high water, stored acknowledgements, 409 on a gap,
 change log with cursor and 410 below the retained horizon. Faults are queued by tests.
+
+Protocol 2 (``hq.protocols = [1, 2]``): devices per station (``add_device``) with their own
+high water and batch ids, ``/v1/device``, ``/v1/station-state`` over ``book.state_rows``,
+``/v1/device/start``; ``book.clashes[entity_id]`` answers an op with a stale/merge result.
 """
 
 from __future__ import annotations
@@ -31,11 +36,38 @@ class StationBook:
     #: entity_id -> latest payload per entity
     rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     reject_entities: set[str] = field(default_factory=set)
+    #: protocol 2: device number -> (name, tag, revoked); device 1 is the station's token
+    devices: dict[int, list[Any]] = field(default_factory=lambda: {1: ["前台电脑", "", False]})
+    #: high water of devices 2.. (device 1's is ``high_water``)
+    device_hw: dict[int, int] = field(default_factory=dict)
+    #: entity_id -> {"status", "kind", "current", "reason"} answered to an op on that row
+    clashes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the station's records for ``/v1/station-state`` (StateRow JSON), in order
+    state_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: every batch received: (batch_id, [(seq, seen_hq_seq)])
+    batches: list[tuple[str, list[tuple[int, int]]]] = field(default_factory=list)
+    #: the ``first_seq`` of each ``/v1/device/start``: (device, first_seq)
+    starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def hw(self, device: int) -> int:
+        return self.high_water if device <= 1 else self.device_hw.get(device, 0)
+
+    def set_hw(self, device: int, value: int) -> None:
+        if device <= 1:
+            self.high_water = value
+        else:
+            self.device_hw[device] = value
 
 
 class FakeHq:
     def __init__(self) -> None:
         self.tokens: dict[str, str] = {}
+        #: token -> device number (absent: 1)
+        self.token_device: dict[str, int] = {}
+        #: what ``/v1/health`` offers; [1, 2] for a head office with devices
+        self.protocols: list[int] = [1]
+        #: every request's (method, path)
+        self.paths: list[tuple[str, str]] = []
         self.revoked: set[str] = set()
         self.books: dict[str, StationBook] = {}
         self.changes: list[tuple[str | None, p.Change]] = []
@@ -53,6 +85,11 @@ class FakeHq:
         self.tokens[token] = code
         self.books[code] = StationBook(code)
 
+    def add_device(self, code: str, token: str, number: int, name: str, tag: str) -> None:
+        self.tokens[token] = code
+        self.token_device[token] = number
+        self.books[code].devices[number] = [name, tag, False]
+
     def publish(self, entity: str, entity_id: str, payload: dict[str, Any],
                 station: str | None = None, op: str = "upsert") -> int:
         self.last_seq += 1
@@ -65,8 +102,10 @@ class FakeHq:
         self.requests += 1
         parts = urlsplit(request.url or "")
         path = parts.path
+        self.paths.append((request.method or "", path))
         if path == p.HEALTH_PATH:
-            return 200, {"protocols": [1], "server_time": "2026-06-01T00:00:00+00:00"}
+            return 200, {"protocols": list(self.protocols),
+                         "server_time": "2026-06-01T00:00:00+00:00"}
         if int(request.headers.get(p.PROTOCOL_HEADER, "0") or 0) < self.min_protocol:
             return 426, {"error": "upgrade_required", "min_protocol": self.min_protocol,
                          "message": "upgrade"}
@@ -76,10 +115,23 @@ class FakeHq:
         if token not in self.tokens:
             return 401, {"error": "unauthorized", "message": "who are you"}
         book = self.books[self.tokens[token]]
+        device = self.token_device.get(token, 1)
+        if book.devices.get(device, [None, None, False])[2]:
+            return 403, {"error": "revoked", "message": "revoked"}
         if path == p.PUSH_PATH:
             body = p.decode_body(request.body, request.headers.get("Content-Encoding"))
-            return self._push(book, p.PushBatch.from_json(body))
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            return self._push(book, p.PushBatch.from_json(body), device)
+        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if 2 in self.protocols:
+            if path == p.DEVICE_PATH:
+                return 200, self._device(book, device)
+            if path == p.STATION_STATE_PATH:
+                return 200, self._state(book, query)
+            if path == p.DEVICE_START_PATH:
+                body = p.decode_body(request.body, request.headers.get("Content-Encoding"))
+                book.starts.append((device, int(body["first_seq"])))
+                book.set_hw(device, int(body["first_seq"]) - 1)
+                return 200, {"high_water": book.hw(device)}
         if path == p.PULL_PATH:
             return self._pull(book, int(query.get("since", 0)), int(query.get("limit", 500)))
         if path == p.SNAPSHOT_PATH:
@@ -88,30 +140,60 @@ class FakeHq:
                          "next": self.last_seq}
         return 404, {"error": "not_found", "message": path}
 
-    def _push(self, book: StationBook, batch: p.PushBatch) -> tuple[int, Any]:
-        if batch.station_code != book.code:
+    def _device(self, book: StationBook, device: int) -> dict[str, Any]:
+        def info(n: int) -> dict[str, Any]:
+            name, tag, revoked = book.devices[n]
+            return p.DeviceInfo(n, name, tag, revoked, "2026-06-01T01:00:00+00:00", "",
+                                book.hw(n)).to_json()
+
+        active = [n for n, d in sorted(book.devices.items()) if not d[2]]
+        return p.DeviceAnswer(book.code, f"{book.code} 站", p.DeviceInfo.from_json(info(device)),
+                              tuple(p.DeviceInfo.from_json(info(n))
+                                    for n in sorted(book.devices)),
+                              active[0] if active else 1).to_json()
+
+    def _state(self, book: StationBook, query: dict[str, str]) -> dict[str, Any]:
+        start = int(query.get("after") or 0)
+        limit = int(query.get("limit", p.DEFAULT_STATE_LIMIT))
+        rows = book.state_rows[start:start + limit]
+        cursor = int(query.get("cursor") or 0) or self.last_seq
+        end = start + len(rows)
+        return {"rows": rows, "after": str(end), "cursor": cursor,
+                "total": len(book.state_rows), "more": end < len(book.state_rows)}
+
+    def _push(self, book: StationBook, batch: p.PushBatch, device: int = 1
+              ) -> tuple[int, Any]:
+        if batch.station_code != book.code or batch.device != device:
             return 400, {"error": "bad_request", "message": "not your batch"}
-        if batch.to_seq <= book.high_water:
+        book.batches.append((batch.batch_id, [(op.seq, op.seen_hq_seq) for op in batch.ops]))
+        high_water = book.hw(device)
+        if batch.to_seq <= high_water:
             stored = book.acks.get(batch.batch_id)
             ack = dict(stored) if stored else {"batch_id": batch.batch_id,
-                                               "high_water": book.high_water, "results": []}
+                                               "high_water": high_water, "results": []}
             ack["replayed"] = True
             return 200, ack
-        if batch.from_seq > book.high_water + 1:
-            return 409, {"error": "gap", "message": "gap", "expected_seq": book.high_water + 1}
+        if batch.from_seq > high_water + 1:
+            return 409, {"error": "gap", "message": "gap", "expected_seq": high_water + 1}
         results = []
         for op in batch.ops:
-            if op.seq <= book.high_water:
+            if op.seq <= high_water:
                 continue
             if op.entity in book.reject_entities:
                 results.append({"op_id": op.op_id, "status": "rejected",
                                 "reason": f"{op.entity} not accepted"})
                 continue
+            clash = book.clashes.get(op.entity_id)
+            if clash is not None:
+                results.append({"op_id": op.op_id, **clash})
+                if clash.get("status") != "conflict":
+                    continue
             book.applied[op.op_id] += 1
             book.rows[(op.entity, op.entity_id)] = op.payload
-            results.append({"op_id": op.op_id, "status": "applied"})
-        book.high_water = batch.to_seq
-        ack = {"batch_id": batch.batch_id, "high_water": book.high_water, "replayed": False,
+            if clash is None:
+                results.append({"op_id": op.op_id, "status": "applied"})
+        book.set_hw(device, batch.to_seq)
+        ack = {"batch_id": batch.batch_id, "high_water": batch.to_seq, "replayed": False,
                "results": results}
         book.acks[batch.batch_id] = ack
         return 200, ack
