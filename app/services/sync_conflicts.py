@@ -212,6 +212,9 @@ class ConflictDesk:
             if conflict is None:
                 raise not_found("conflict")
             if conflict.resolved_at is None:
+                from app.services.stock_shortage import require_settleable
+
+                require_settleable(s, conflict)  # a shortage only once the stock is real
                 mark_settled(s, actor, conflict,
                              {cf.ACTION: {"choice": cf.ACKNOWLEDGED, "value": None}}, note,
                              self.clock())

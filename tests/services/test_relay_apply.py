@@ -28,8 +28,11 @@ from app.services.relay_rows import ROWS
 from app.services.sales import NewSale, SaleLineInput
 from app.services.station_state import station_state
 from app.services.sync_apply import apply_change
+from app.services.sync_conflicts import ConflictDesk
 from app.store.models import (
     AuditEntry,
+    ClaimBatch,
+    ClaimLine,
     Customer,
     OldPart,
     OutboxOp,
@@ -41,6 +44,7 @@ from app.store.models import (
     User,
     WarrantyPolicyRow,
 )
+from app.store.models.field_work import Notification
 from sync import protocol as p
 from sync.entities import RELAY_ORDER, relayed
 from tests.conftest import PASSWORD, ManualClock, _template
@@ -267,6 +271,8 @@ def test_two_devices_issue_the_last_unit_a_shortage_the_manager_settles(
         with pytest.raises(RuleViolation) as err:
             b.stock_shortages.settle(boss, short.conflict_id)
         assert "先盘点或入库" in render(err.value)
+        with pytest.raises(RuleViolation):  # nor by taking note of it on the 冲突 page
+            ConflictDesk(b.db, b.bus, b.orders).acknowledge(boss, short.conflict_id, "知道了")
         b.counts.enter(boss, world.count, world.part, 0)  # the world's open count
         b.counts.post(boss, world.count, "缺货盘点")
         assert b.stock.on_hand(world.part) == 0
@@ -290,3 +296,57 @@ def test_a_photo_taken_on_another_device_says_so(pair: Pair) -> None:
         pair.b.orders.read_attachment(digest)
     assert "照片在另一台电脑上" in render(err.value)
     assert pair.a.orders.read_attachment(digest)  # the device that took it shows it
+
+
+# -- head-office fields ----------------------------------------------------------------------
+
+
+def test_a_relayed_payload_never_blanks_what_head_office_set_here(
+        tmp_path: Path, world: World) -> None:
+    """Claim decisions and delivery states come to every device from head office directly; a
+    relayed payload written before them (here: the same op delivered again) keeps them."""
+    a = open_copy(world, tmp_path / "a")
+    b = open_copy(world, tmp_path / "b")
+    try:
+        boss = world.actors["manager"]
+        with a.db.read() as s:
+            last = s.scalar(select(func.max(OutboxOp.seq)))
+        a.claims.override(boss, world.batch, world.line, "missing_serial", "铭牌脱落，已拍照")
+        a.claims.submit(boss, world.batch)
+        relay(a, b, last)
+        with b.db.write() as s:
+            apply_change(s, p.Change(700, p.HqEntity.CLAIM_DECISION.value, world.batch,
+                                     "upsert", {"batch_id": world.batch, "hq_revision": 700,
+                                                "lines": [{"line_id": world.line,
+                                                           "decision": "approved",
+                                                           "reason": "符合政策"}]}), NOW)
+            note = s.scalars(select(Notification)).first()
+            apply_change(s, p.Change(701, p.HqEntity.NOTIFICATION_STATE.value, note.id,
+                                     "upsert", {"notification_id": note.id,
+                                                "state": "delivered", "attempts": 1,
+                                                "state_at": NOW.isoformat()}), NOW)
+            note_id = note.id
+        relay(a, b, last)  # A's older payloads again
+        with b.db.read() as s:
+            note = s.get(Notification, note_id)
+            assert note.state == "delivered" and note.attempts == 1
+            line = s.get(ClaimLine, world.line)
+            assert line.decision == "approved" and line.decision_reason == "符合政策"
+            assert s.get(ClaimBatch, world.batch).hq_revision == 700
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_station_entity_without_op_id_is_never_taken_for_a_head_office_change(
+        pair: Pair) -> None:
+    with pair.a.db.read() as s:
+        order = s.get(ServiceOrder, pair.world.received)
+        payload = row_payload(order, charge_lines=[row_payload(c) for c in order.charge_lines])
+    payload["fault_description"] = "空调异响（另一台电脑改的）"
+    with pair.b.db.write() as s:
+        apply_change(s, p.Change(900, "service_order", order.id, "upsert", payload), NOW)
+    assert pair.b.orders.detail(order.id).fault_description == "空调异响（另一台电脑改的）"
+    with pair.b.db.read() as s:
+        assert not s.scalar(select(func.count()).select_from(SyncConflict)
+                            .where(SyncConflict.source_key == "hq:900"))
