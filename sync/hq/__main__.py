@@ -3,6 +3,8 @@
     repair-station-hq serve --db URL --host H --port P
     repair-station-hq --db URL add-station CODE --name NAME     (token on the last line)
     repair-station-hq --db URL revoke-station CODE | rotate-token CODE
+    repair-station-hq --db URL add-device CODE --name NAME     (token on the last line)
+    repair-station-hq --db URL devices CODE | revoke-device CODE NUMBER
     repair-station-hq --db URL dispatch CODE --customer N --phone P --address A --fault F
     repair-station-hq --db URL dispatch CODE --file orders.csv|orders.json
     repair-station-hq --db URL cancel ORDER_NUMBER_OR_ID --reason R
@@ -42,7 +44,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from sync.hq import catalogue, changes, claims, feedback, migrations, notify, old_parts, policy
 from sync.hq import conflicts as hq_conflicts
-from sync.hq.admin import AdminError, DispatchInput, HqAdmin
+from sync.hq.admin import AdminError, DispatchInput, HqAdmin, RevokeReport
 from sync.hq.db import DEFAULT_URL, HqDatabase
 from sync.hq.i18n import (
     LANG_ENV,
@@ -97,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("revoke-station", "revoke a station's token"),
                        ("rotate-token", "give a station a new token; the old one stops")):
         sub.add_parser(name, parents=[db_too], help=text).add_argument("code")
+
+    add_dev = sub.add_parser("add-device", parents=[db_too],
+                             help="add a device (PC, laptop) to a station; prints its token once")
+    add_dev.add_argument("code")
+    add_dev.add_argument("--name", required=True, help="what the station calls it")
+    sub.add_parser("devices", parents=[db_too],
+                   help="list a station's devices, their last sync and backlog"
+                   ).add_argument("code")
+    revoke_dev = sub.add_parser("revoke-device", parents=[db_too],
+                                help="revoke one device's token at once (a lost laptop)")
+    revoke_dev.add_argument("code")
+    revoke_dev.add_argument("number", type=int, help="the device's number (devices CODE)")
 
     dispatch = sub.add_parser("dispatch", parents=[db_too],
                               help="dispatch service orders to a station")
@@ -284,6 +298,16 @@ def _admin(args: argparse.Namespace, admin: HqAdmin) -> int:
         print(tr("Station {code} has a new token; the old one no longer works:",
                  code=args.code.upper()))
         print(token)
+    elif cmd == "add-device":
+        row, token = admin.add_device(args.code, args.name)
+        print(tr("Device {number} ({name}) added to station {code}. Its token is shown only "
+                 "now; register the device with it (repair-station register --token-stdin):",
+                 number=row.number, name=row.name, code=args.code.upper()))
+        print(token)
+    elif cmd == "devices":
+        _print_devices(admin, args.code)
+    elif cmd == "revoke-device":
+        _print_revoked(admin.revoke_device(args.code, args.number))
     elif cmd == "dispatch":
         orders = _dispatch_inputs(args)
         for d in admin.dispatch(args.code, orders):
@@ -387,6 +411,42 @@ def _print_stations(admin: HqAdmin) -> None:
         print(f"{r.code:<16} {pad(_cut(r.name, 24), 24)} {pad(_time(r.last_sync), 19)} "
               f"{r.backlog:>7} {r.high_water:>10}  {tr('yes') if r.revoked else tr('no')}")
     print(tr("{n} station(s).", n=len(rows)))
+
+
+def _print_devices(admin: HqAdmin, code: str) -> None:
+    rows = admin.devices(code)
+    print(f"{pad(tr('NO.'), 4, True)} {pad(tr('NAME'), 24)} {pad(tr('TAG'), 4)} "
+          f"{pad(tr('LAST PUSH (UTC)'), 19)} {pad(tr('LAST PULL (UTC)'), 19)} "
+          f"{pad(tr('HIGH WATER'), 10, True)} {pad(tr('BACKLOG'), 7, True)}  {tr('STATE')}")
+    for r in rows:
+        state = (tr("revoked") if r.revoked else tr("primary") if r.primary
+                 else tr("active"))
+        print(f"{r.number:>4} {pad(_cut(r.name, 24), 24)} {pad(r.tag or '-', 4)} "
+              f"{pad(_time(r.last_push_at), 19)} {pad(_time(r.last_pull_at), 19)} "
+              f"{r.high_water:>10} {r.backlog:>7}  {state}")
+    print(tr("{n} device(s).", n=len(rows)))
+
+
+def _print_revoked(report: RevokeReport) -> None:
+    print(tr("Device {number} ({name}) of station {code} is revoked; it can no longer sync.",
+             number=report.number, name=report.name, code=report.code))
+    print(tr("Last push: {push}. Last pull: {pull}. Head office holds its ops up to seq "
+             "{high_water}; whatever the device made after that never reached head office.",
+             push=_time(report.last_push_at), pull=_time(report.last_pull_at),
+             high_water=report.high_water))
+    if report.last_ops:
+        print(tr("The last ops head office received from it:"))
+        for o in report.last_ops:
+            print(f"  seq {o.seq}  {_time(o.received_at)}  {o.op} {o.entity} {o.entity_id}  "
+                  f"{o.username}  {o.status}")
+    else:
+        print(tr("Head office never received an op from it."))
+    if report.new_primary is not None:
+        print(tr("Device {number} is now the station's primary device; it re-downloads head "
+                 "office's data at its next sync.", number=report.new_primary))
+    if report.active_left == 0:
+        print(tr("Station {code} now has no active device; add one with add-device (or "
+                 "rotate-token for device 1).", code=report.code))
 
 
 def _cut(text: str, width: int) -> str:

@@ -16,13 +16,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.numbering import order_number
-from sync.hq import changes, parts_orders
+from sync.hq import changes, device_admin, parts_orders
 from sync.hq import conflicts as hq_conflicts
 from sync.hq.apply import FINISHED, record_conflict
 from sync.hq.auth import new_token, token_hash
 from sync.hq.checks import check_code, check_dispatch, check_fields
 from sync.hq.conflicts import ConflictRow as ConflictRow
 from sync.hq.db import HqDatabase
+from sync.hq.device_admin import DeviceRow as DeviceRow
+from sync.hq.device_admin import RevokeReport as RevokeReport
 from sync.hq.errors import AdminError as AdminError
 from sync.hq.inputs import DispatchInput as DispatchInput
 from sync.hq.models import (
@@ -123,13 +125,38 @@ class HqAdmin:
             self._station(s, code).revoked = True
 
     def rotate_token(self, code: str) -> str:
-        """A new token for the station (also lifts a revocation); the old one stops working."""
+        """A new token for the station's device 1 (also lifts a revocation of the station or
+        of device 1); the old one stops working."""
         token = new_token()
         with self.db.write() as s:
             station = self._station(s, code)
             station.token_hash = token_hash(token)
             station.revoked = False
+            first = s.scalar(select(HqDevice).where(HqDevice.station_id == station.id,
+                                                    HqDevice.number == 1))
+            if first is None:  # (a station made without add-station)
+                s.add(HqDevice(station_id=station.id, number=1, name=FIRST_DEVICE_NAME,
+                               tag="", token_hash=station.token_hash, created_at=self.clock()))
+            else:
+                first.token_hash = station.token_hash
+                if first.revoked:  # back as the primary device: it learns the open orders
+                    first.revoked = False
+                    first.revoked_at = None
+                    first.needs_snapshot = True
         return token
+
+    # -- devices (issue 15) -------------------------------------------------------------------
+    def add_device(self, code: str, name: str) -> tuple[DeviceRow, str]:
+        """A new device of the station; returns it and its token (shown only now)."""
+        return device_admin.add_device(self.db, code, name, self.clock())
+
+    def devices(self, code: str) -> list[DeviceRow]:
+        """The station's devices by number (revoked ones too)."""
+        return device_admin.list_devices(self.db, code)
+
+    def revoke_device(self, code: str, number: int) -> RevokeReport:
+        """Stops one device at once; the report says what head office last received of it."""
+        return device_admin.revoke_device(self.db, code, number, self.clock())
 
     def stations(self) -> list[StationRow]:
         with self.db.read() as s:

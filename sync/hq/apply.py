@@ -1,15 +1,20 @@
-"""Applying a pushed batch: exactly once, whole or not at all, against the high-water mark.
+"""Applying a pushed batch: exactly once, whole or not at all, against the device's
+high-water mark.
 
-One transaction per batch. The station's high-water row is locked first (``FOR UPDATE`` on
-PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so concurrent deliveries of one batch queue up and
-all but the first find it already applied and get the stored acknowledgement. What each op does
-follows its declaration in ``sync.entities``; nothing is decided by anyone's clock.
+One transaction per batch. The station's high-water row, then the device's row, are locked
+first (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so concurrent deliveries
+of one batch queue up and all but the first find it already applied and get the stored
+acknowledgement, and two devices of one station push one after the other. Each device has its
+own seq and mark (issue 15); device 1's is also kept in ``HqHighWater``. What each op does
+follows its declaration in ``sync.entities``; nothing is decided by anyone's clock. On a
+station with two or more active devices every stored op is relayed to the others, and an edit
+of a version its device had not seen is refused or merged (``sync.hq.relay``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +25,15 @@ from sqlalchemy.orm import Session
 from sync import entities as ent
 from sync.hq import conflicts as hq_conflicts
 from sync.hq import erasure as hq_erasure
-from sync.hq import op_checks
-from sync.hq.auth import StationIdentity
+from sync.hq import op_checks, relay
+from sync.hq.auth import StationIdentity, active_devices
+from sync.hq.changes import append_changes
 from sync.hq.db import HqDatabase
+from sync.hq.devices import first_device
 from sync.hq.models import (
     HqBatch,
     HqConflict,
+    HqDevice,
     HqHighWater,
     HqOrder,
     HqReceivedOp,
@@ -33,7 +41,17 @@ from sync.hq.models import (
     HqRejectedOp,
     HqStation,
 )
-from sync.protocol import ConflictKind, OpKind, OpResult, OpStatus, PushAck, PushBatch, PushOp
+from sync.protocol import (
+    ORDER_STATUS_MERGED,
+    STALE_DEVICE_EDIT,
+    ConflictKind,
+    OpKind,
+    OpResult,
+    OpStatus,
+    PushAck,
+    PushBatch,
+    PushOp,
+)
 
 #: order states in which a station's work is done; a later head-office cancel cannot undo them
 FINISHED = frozenset({"completed", "visited", "closed"})
@@ -45,10 +63,32 @@ class Gap(Exception):
         self.expected_seq = expected_seq
 
 
+class DeviceRevoked(Exception):
+    """The device was revoked after its request was let in: nothing of the batch is kept."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: OpStatus
     reason: str = ""
+    #: protocol 2: ``STALE_DEVICE_EDIT`` / ``ORDER_STATUS_MERGED`` and head office's row
+    kind: str = ""
+    current: dict[str, Any] | None = None
+
+
+@dataclass
+class _Device:
+    """The pushing device within the batch's transaction."""
+
+    id: int
+    number: int
+    #: the station has two or more active devices: relay, and the stale rule
+    multi: bool
+    relays: relay.Relays
+    #: rows this batch stored already (a later op of the same device builds on them)
+    touched: set[tuple[str, str]] = field(default_factory=set)
+    #: merges to record as conflicts once their change has its hq_seq: (row index, detail)
+    merges: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def push(db: HqDatabase, station: StationIdentity, batch: PushBatch, now: datetime) -> PushAck:
@@ -71,7 +111,12 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
         mark = s.scalars(
             db.lock_for_update(select(HqHighWater).where(HqHighWater.station_id == station.id))
         ).one()
-        hw = mark.high_water
+        device_id = station.device_id or first_device(s, station.id).id
+        device = s.scalars(db.lock_for_update(
+            select(HqDevice).where(HqDevice.id == device_id))).one()
+        if device.revoked:  # revoked while this request waited: it stops at once
+            raise DeviceRevoked
+        hw = device.high_water
         if batch.to_seq <= hw:
             return _replay(s, station, batch, hw)
         if batch.from_seq > hw + 1:
@@ -81,6 +126,8 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
             HqReceivedOp.station_id == station.id, HqReceivedOp.op_id.in_(ids)))}
         known = _prefetch(db, s, batch)
         holders = op_checks.owners(s, batch.ops)
+        me = _Device(device.id, device.number, active_devices(s, station.id) > 1,
+                     relay.Relays(station.id, device.id))
         results = []
         received: list[dict[str, Any]] = []
         for op in batch.ops:
@@ -98,8 +145,9 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
                 outcome = Outcome(OpStatus.REJECTED, refused)
             else:
                 with s.no_autoflush:
-                    outcome = _apply_op(s, station, op, known, now)
-            received.append({"station_id": station.id, "op_id": op.op_id, "seq": op.seq,
+                    outcome = _apply_op(s, station, op, known, now, me)
+            received.append({"station_id": station.id, "device_id": device.id,
+                             "op_id": op.op_id, "seq": op.seq,
                              "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
                              "action": op.action, "username": op.username,
                              "station_time": op.created_at, "status": outcome.status.value,
@@ -109,10 +157,20 @@ def _push_once(db: HqDatabase, station: StationIdentity, batch: PushBatch,
                                    op_id=op.op_id, entity=op.entity, entity_id=op.entity_id,
                                    op=op.op, payload=_dump(op.payload),
                                    reason=outcome.reason[:500], created_at=now))
-            results.append(OpResult(op.op_id, outcome.status.value, outcome.reason))
+            results.append(OpResult(op.op_id, outcome.status.value, outcome.reason,
+                                    outcome.kind, outcome.current))
         if received:  # one multi-row insert: the audit rows are the bulk of a batch
             s.execute(insert(HqReceivedOp), received)
-        mark.high_water = batch.to_seq
+        # the relayed ops, in op order, with one take of the change-log counter
+        seqs = append_changes(db, s, me.relays.rows, now)
+        me.relays.mark(seqs)
+        for index, order_id, detail in me.merges:
+            record_conflict(s, station.id, ORDER_STATUS_MERGED, "service_order", order_id,
+                            detail, "hq", now, clash=seqs[index])
+        device.high_water = batch.to_seq
+        device.last_push_at = now
+        if device.number == 1:  # protocol 1's mark stays equal to device 1's
+            mark.high_water = batch.to_seq
         ack = PushAck(batch.batch_id, batch.to_seq, False, tuple(results))
         s.add(HqBatch(station_id=station.id, batch_id=batch.batch_id, from_seq=batch.from_seq,
                       to_seq=batch.to_seq, ack_json=_dump(ack.to_json()), received_at=now))
@@ -173,7 +231,7 @@ def _prefetch(db: HqDatabase, s: Session, batch: PushBatch) -> _Known:
 
 
 def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
-              now: datetime) -> Outcome:
+              now: datetime, me: _Device) -> Outcome:
     spec = ent.spec(op.entity)
     if spec is None:
         return Outcome(OpStatus.REJECTED, f"unknown entity {op.entity!r}")
@@ -192,15 +250,45 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
         return Outcome(OpStatus.REJECTED, f"{op.entity} {op.entity_id} belongs to another "
                        "station")
     if spec.storage is ent.Storage.LEDGER and existing is not None:
-        return Outcome(OpStatus.APPLIED, "already recorded")
+        return Outcome(OpStatus.APPLIED, "already recorded")  # and not relayed again
+    key = (op.entity, op.entity_id)
+    replaced: dict[str, Any] | None = None
+    if me.multi and key not in me.touched and existing is not None \
+            and relay.is_stale(op, spec, existing, me.id):
+        replaced = relay.current_payload(existing)
+        if not (spec.storage is ent.Storage.ORDER and op.op == OpKind.UPSERT
+                and relay.further_along(op.payload.get("status"), replaced.get("status"))):
+            gone = " (deleted there)" if existing.deleted else ""
+            return Outcome(OpStatus.REJECTED,
+                           f"{op.entity} {op.entity_id} was changed by another device of the "
+                           f"station{gone} after this device last pulled (change "
+                           f"{existing.last_change_seq}, this device had seen "
+                           f"{op.seen_hq_seq}); head office keeps that version",
+                           STALE_DEVICE_EDIT, replaced)
+        # the order is further along on this device: its version wins, one revision on
+        op = replace(op, payload=relay.merged_payload(op, existing))
     outcome = Outcome(OpStatus.APPLIED)
     if spec.storage is ent.Storage.ORDER:
         outcome = _project_order(s, station, op, known, now)
         if outcome.status is OpStatus.REJECTED:
             return outcome
-    known.records[(op.entity, op.entity_id)] = _store_record(s, station, op, existing, now)
+    record = _store_record(s, station, op, existing, now)
+    # the device whose version this is (0: head office's merge, every device's)
+    record.last_device_id = me.id if replaced is None else 0
+    known.records[key] = record
+    me.touched.add(key)
     if op.entity == hq_erasure.ENTITY:  # head office erases its copy of the person's data
         hq_erasure.erase(s, station.id, op.payload)
+    if replaced is not None:
+        me.relays.add(op, op.payload, record, to_every_device=True)
+        detail = (f"Order {op.payload.get('number') or op.entity_id}: device {me.number} set "
+                  f"it to {op.payload.get('status')} before it had seen another device's "
+                  f"change to {replaced.get('status')}; {op.payload.get('status')} is further "
+                  "along, so head office kept it and sent it to every device.")
+        me.merges.append((len(me.relays.rows) - 1, op.entity_id, detail))
+        return Outcome(OpStatus.CONFLICT, detail, ORDER_STATUS_MERGED, replaced)
+    if me.multi and ent.relayed(op.entity):
+        me.relays.add(op, op.payload, record)
     return outcome
 
 

@@ -161,6 +161,47 @@ TEXT_ZH: dict[str, str] = {
     "no": "否",
     "never": "从未",
     "{n} station(s).": "共 {n} 个维修站。",
+    # -- devices of a station (issue 15) ------------------------------------------------------
+    "add a device (PC, laptop) to a station; prints its token once":
+        "为维修站添加一台设备(电脑、笔记本);其令牌只显示这一次",
+    "what the station calls it": "设备名称(站内的叫法)",
+    "list a station's devices, their last sync and backlog":
+        "列出维修站的设备、最近同步与待下发",
+    "revoke one device's token at once (a lost laptop)":
+        "立即吊销一台设备的令牌(如丢失的笔记本)",
+    "the device's number (devices CODE)": "设备编号(见 devices CODE)",
+    "Device {number} ({name}) added to station {code}. Its token is shown only now; register "
+    "the device with it (repair-station register --token-stdin):":
+        "设备 {number}({name})已添加到维修站 {code}。其令牌只显示这一次;请用它登记该设备"
+        "(repair-station register --token-stdin):",
+    "NO.": "编号",
+    "TAG": "字母",
+    "LAST PUSH (UTC)": "最近上传(UTC)",
+    "LAST PULL (UTC)": "最近下载(UTC)",
+    "STATE": "状态",
+    "revoked": "已吊销",
+    "primary": "主设备",
+    "active": "在用",
+    "{n} device(s).": "共 {n} 台设备。",
+    "Device {number} ({name}) of station {code} is revoked; it can no longer sync.":
+        "维修站 {code} 的设备 {number}({name})已吊销,不能再同步。",
+    "Last push: {push}. Last pull: {pull}. Head office holds its ops up to seq {high_water}; "
+    "whatever the device made after that never reached head office.":
+        "最近上传:{push}。最近下载:{pull}。总部收到的该设备操作截至序号 {high_water};"
+        "此后该设备所做的一切总部都没有收到。",
+    "The last ops head office received from it:": "总部最后收到的该设备操作:",
+    "Head office never received an op from it.": "总部从未收到该设备的操作。",
+    "Device {number} is now the station's primary device; it re-downloads head office's data "
+    "at its next sync.": "设备 {number} 现为该站的主设备;下次同步时重新下载总部数据。",
+    "Station {code} now has no active device; add one with add-device (or rotate-token for "
+    "device 1).": "维修站 {code} 现已没有在用设备;请用 add-device 添加(或用 rotate-token "
+                  "为 1 号设备换新令牌)。",
+    "A device name is required (at most 64 characters).": "设备名称必填(最多 64 个字符)。",
+    "Station {code} already has {n} devices, the most it can have.":
+        "维修站 {code} 已有 {n} 台设备,已达上限。",
+    "Station {code} has no device {number}.": "维修站 {code} 没有设备 {number}。",
+    "Device {number} of station {code} is already revoked.":
+        "维修站 {code} 的设备 {number} 已经吊销。",
     "Give either --file or --customer/--phone/--address, not both.":
         "请给出 --file 或 --customer/--phone/--address 之一,不能同时给出。",
     "dispatch needs --customer, --phone and --address (and --fault for a repair), or --file.":

@@ -11,6 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from sync.entities import ENTITIES, relayed
+from sync.protocol import HqEntity
+
+#: what a change names: head office's own entities, and the station entities it relays
+#: from one device of a station to the others (protocol 2)
+CHANGE_ENTITIES: tuple[str, ...] = tuple(e.value for e in HqEntity) + tuple(
+    name for name in ENTITIES if relayed(name))
+
 
 class OpModel(BaseModel):
     seq: int = Field(ge=1, description="the station's outbox sequence number")
@@ -24,13 +32,17 @@ class OpModel(BaseModel):
     created_at: str = Field("", description="station time, ISO 8601; shown, never decisive")
     action: str = ""
     username: str = ""
+    seen_hq_seq: int = Field(0, ge=0, description="protocol 2: the device's pull cursor when "
+                             "the op was made (an edit of a row another device changed after "
+                             "it is a stale edit)")
 
 
 class PushBatchModel(BaseModel):
     """Sent gzip-compressed (Content-Encoding: gzip)."""
 
-    batch_id: str = Field(examples=["BJ001:1:500"],
-                          description="<station_code>:<from_seq>:<to_seq>")
+    batch_id: str = Field(examples=["BJ001:1:500", "BJ001/2:1:500"],
+                          description="<station_code>[/<device>]:<from_seq>:<to_seq> "
+                                      "(device 1 names none)")
     from_seq: int = Field(ge=1)
     to_seq: int = Field(ge=1)
     ops: list[OpModel] = Field(max_length=500)
@@ -40,6 +52,10 @@ class OpResultModel(BaseModel):
     op_id: str
     status: Literal["applied", "rejected", "conflict"]
     reason: str | None = None
+    kind: Literal["stale_device_edit", "order_status_merged"] | None = Field(
+        None, description="protocol 2: why, for a machine")
+    current: dict[str, Any] | None = Field(
+        None, description="protocol 2, with kind: head office's row the op clashed with")
 
 
 class PushAckModel(BaseModel):
@@ -51,12 +67,14 @@ class PushAckModel(BaseModel):
 
 class ChangeModel(BaseModel):
     hq_seq: int
-    entity: Literal["dispatch_order", "order_update", "cancel_order", "notice", "part",
-                    "parts_order_update", "old_part_inspection", "warranty_policy",
-                    "claim_decision", "claim_settlement", "notification_state"]
+    entity: Literal[CHANGE_ENTITIES]  # type: ignore[valid-type]
     entity_id: str
     op: Literal["upsert", "delete", "event"]
     payload: dict[str, Any]
+    op_id: str | None = Field(None, description="protocol 2: a relayed op of another device "
+                              "of the station")
+    device: int | None = Field(None, ge=0, description="with op_id: the device that made it "
+                               "(0: head office's merge of two devices' edits)")
 
 
 class PullPageModel(BaseModel):
@@ -84,3 +102,43 @@ class ErrorModel(BaseModel):
     message: str
     expected_seq: int | None = Field(None, description="with gap: send from this seq")
     min_protocol: int | None = Field(None, description="with upgrade_required")
+
+
+class DeviceInfoModel(BaseModel):
+    number: int = Field(ge=1)
+    name: str
+    tag: str = Field(description="the letter of its human numbers (\"\" for device 1)")
+    revoked: bool
+    last_push_at: str = Field(description="ISO 8601 UTC, \"\" never")
+    last_pull_at: str = Field(description="ISO 8601 UTC, \"\" never")
+    high_water: int = Field(ge=0, description="the last seq head office holds of it")
+
+
+class DeviceAnswerModel(BaseModel):
+    station_code: str
+    station_name: str
+    device: DeviceInfoModel
+    devices: list[DeviceInfoModel]
+    primary: int = Field(ge=1, description="the device head office's orders, cancels and "
+                         "answers go to (the lowest-numbered active one)")
+
+
+class StateRowModel(BaseModel):
+    entity: str = Field(description="a station entity, in sync.entities.RELAY_ORDER")
+    entity_id: str
+    payload: dict[str, Any]
+    deleted: bool | None = Field(None, description="true: a tombstone")
+
+
+class StationStatePageModel(BaseModel):
+    rows: list[StateRowModel]
+    after: str = Field(description="send back as ?after= for the next page")
+    cursor: int = Field(ge=0, description="fixed by the first page; send it back; pull from "
+                        "it once the download is done")
+    total: int = Field(ge=0, description="rows in the whole download")
+    more: bool
+
+
+class DeviceStartModel(BaseModel):
+    first_seq: int = Field(ge=1, le=2**63 - 1, description="the first seq this device will "
+                           "push (after the ops of the backup it was set up from)")

@@ -16,7 +16,7 @@ def test_health_needs_no_token(hq: Hq) -> None:
     r = hq.client.get(p.HEALTH_PATH)
     assert r.status_code == 200
     health = p.Health.from_json(r.json())
-    assert health.protocols == (1,) and health.server_time.startswith("2026-06-01T02:00")
+    assert health.protocols == (1, 2) and health.server_time.startswith("2026-06-01T02:00")
 
 
 def test_token_is_stored_only_as_its_hash(hq: Hq) -> None:

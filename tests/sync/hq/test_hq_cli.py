@@ -208,7 +208,7 @@ def test_serve_answers_on_loopback_and_stops(url: str) -> None:
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.1)
-        assert r.status_code == 200 and r.json()["protocols"] == [1]
+        assert r.status_code == 200 and r.json()["protocols"] == [1, 2]
         assert httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).status_code == 200
     finally:
         proc.terminate()

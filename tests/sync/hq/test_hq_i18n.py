@@ -17,7 +17,8 @@ from sync.hq.i18n_zh import TEXT_ZH
 
 ROOT = Path(__file__).resolve().parents[3]
 #: modules whose every message goes through the catalogue
-TRANSLATED = ["__main__.py", "admin.py", "checks.py", "errors.py", "i18n.py", "feedback.py",
+TRANSLATED = ["__main__.py", "admin.py", "checks.py", "device_admin.py", "errors.py", "i18n.py",
+              "feedback.py",
               "migrations/__init__.py"]
 ARGPARSE_WORDS = ["usage: ", "positional arguments", "options",
                   "show this help message and exit", "%(prog)s: error: %(message)s\n",

@@ -19,10 +19,12 @@ from tests.sync.hq.conftest import Hq, op
 
 def test_openapi_lists_endpoints_and_message_models(hq: Hq) -> None:
     doc = hq.client.get("/openapi.json").json()
-    assert set(doc["paths"]) == {"/v1/health", "/v1/push", "/v1/pull", "/v1/snapshot"}
+    assert set(doc["paths"]) == {"/v1/health", "/v1/push", "/v1/pull", "/v1/snapshot",
+                                 "/v1/device", "/v1/station-state", "/v1/device/start"}
     schemas = doc["components"]["schemas"]
     for name in ("PushBatchModel", "OpModel", "PushAckModel", "PullPageModel", "SnapshotModel",
-                 "ErrorModel", "HealthModel"):
+                 "ErrorModel", "HealthModel", "DeviceAnswerModel", "StationStatePageModel",
+                 "DeviceStartModel", "DeviceInfoModel"):
         assert name in schemas, name
     push = doc["paths"]["/v1/push"]["post"]
     assert push["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
