@@ -92,8 +92,42 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
             if stock_shortage.check_after_relay(s, entity_id, change.device, now):
                 topics.add("conflicts")
         return topics
-    apply_payload(s, rs, entity_id, change.payload)
+    payload = change.payload
+    if change.entity == "user":
+        payload = _unclashed_user(s, change, entity_id, now)
+        if payload is not change.payload:
+            topics.add("conflicts")
+    apply_payload(s, rs, entity_id, payload)
     return topics
+
+
+def _unclashed_user(s: Session, change: p.Change, entity_id: str,
+                    now: datetime) -> dict[str, Any]:
+    """Two devices offline each added a user of the same name: the other device's user is
+    kept under a name with its device number (nothing of its work is lost) and the manager
+    sees a ``user_name_clash`` conflict to rename one of them."""
+    from sqlalchemy import select
+
+    from app.i18n import tr
+    from app.services.sync_apply import add_conflict
+    from app.store.models import User
+
+    name = str(change.payload.get("username") or "")
+    if not name or s.scalar(select(User.id).where(User.username == name, User.id != entity_id)) \
+            is None:
+        return change.payload
+    existing = s.get(User, entity_id)
+    if existing is not None and existing.username != name:
+        return dict(change.payload, username=existing.username)  # renamed here before
+    candidates = [f"{name[:28]}~{change.device or 2}",
+                  *(f"{name[:26]}~{k}" for k in range(2, 1000))]
+    renamed = next(c for c in candidates
+                   if s.scalar(select(User.id).where(User.username == c)) is None)
+    add_conflict(s, f"relay:{change.op_id or change.hq_seq}", "user_name_clash", "user",
+                 entity_id, tr("User name '{name}' is taken on this device.", name=name),
+                 tr("Another device's user '{name}' is kept here as '{renamed}': rename one "
+                    "of them.", name=name, renamed=renamed), now)
+    return dict(change.payload, username=renamed)
 
 
 def apply_payload(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, Any]) -> Any:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
+from app.i18n import tr
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
@@ -85,9 +86,12 @@ def check_after_relay(s: Session, movement_id: str, device: int, now: datetime) 
         return False
     part = s.get(Part, movement.part_id)
     label = f"{part.part_no} {part.name}" if part else movement.part_id
-    local = f"{label}: on hand {have}"
+    # stored as the person reads it (the conflict page shows the summaries as they are)
+    local = tr("{part}: on hand {have}", part=label, have=have)
     remote = "; ".join(_line(s, m) for m in issuing(s, movement.part_id, have))
-    remote = f"{remote} (relayed from device {device})" if device else remote
+    if device:
+        remote = tr("{movements} (the latest from device {device})", movements=remote,
+                    device=device)
     open_one = _open_for(s, movement.part_id)
     if open_one is not None:
         open_one.local_summary, open_one.remote_summary = local[:4000], remote[:4000]
@@ -122,8 +126,8 @@ def _open_for(s: Session, part_id: str) -> SyncConflict | None:
 
 def _line(s: Session, m: StockMovement) -> str:
     what = _order_number(s, m.order_id) or _sale_number(s, m.sale_id) or m.reference
-    mine = "this device" if _ours(s, m.id) else "another device"
-    return f"{m.created_at:%Y-%m-%d %H:%M} {m.username} ({mine}) {m.quantity:+d} {what}".strip()
+    where = tr("this device") if _ours(s, m.id) else tr("another device")
+    return f"{m.created_at:%Y-%m-%d %H:%M} {m.username} ({where}) {m.quantity:+d} {what}".strip()
 
 
 def _order_number(s: Session, order_id: str | None) -> str:

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from app.bootstrap import Services, open_services
+from app.domain.enums import Role
 from app.domain.errors import RuleViolation
 from app.domain.parts import PaymentMethod
 from app.i18n import render
@@ -29,6 +30,7 @@ from app.services.sales import NewSale, SaleLineInput
 from app.services.station_state import station_state
 from app.services.sync_apply import apply_change
 from app.services.sync_conflicts import ConflictDesk
+from app.services.users import NewUser
 from app.store.models import (
     AuditEntry,
     ClaimBatch,
@@ -350,3 +352,24 @@ def test_a_station_entity_without_op_id_is_never_taken_for_a_head_office_change(
     with pair.b.db.read() as s:
         assert not s.scalar(select(func.count()).select_from(SyncConflict)
                             .where(SyncConflict.source_key == "hq:900"))
+
+
+def test_two_devices_adding_one_user_name_keeps_both_and_asks_to_rename(pair: Pair) -> None:
+    boss_b = pair.b.users.login("boss", PASSWORD)
+    pair.b.users.create_user(boss_b, NewUser("wang", "王二", Role.TECHNICIAN, PASSWORD))
+    with pair.a.db.read() as s:
+        last = s.scalar(select(func.max(OutboxOp.seq)))
+    pair.a.users.create_user(pair.world.actors["manager"],
+                             NewUser("wang", "王五", Role.CLERK, "wang-pass-5"))
+    relay(pair.a, pair.b, last, device=3)
+    names = {u.username: u.display_name for u in pair.b.users.list_users()}
+    assert names["wang"] == "王二" and names["wang~3"] == "王五"
+    assert pair.b.users.login("wang~3", "wang-pass-5").username == "wang~3"
+    with pair.b.db.read() as s:
+        conflict = s.scalars(select(SyncConflict).where(
+            SyncConflict.kind == "user_name_clash")).one()
+        assert "wang~3" in conflict.remote_summary
+    relay(pair.a, pair.b, last, device=3)  # again: nothing new
+    with pair.b.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SyncConflict).where(
+            SyncConflict.kind == "user_name_clash")) == 1
