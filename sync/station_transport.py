@@ -199,8 +199,9 @@ class HqTransport:
     def device_start(self, first_seq: int) -> None:
         """``POST /v1/device/start``: this device's first seq (set up from another device's
         backup, its own ops come after the backup's)."""
-        body = p.encode_body({"first_seq": first_seq})
-        answer = self._request("POST", p.DEVICE_START_PATH, body=body)
+        # plain JSON: head office reads this small body as a model, not as a gzip push
+        body = p.dumps({"first_seq": first_seq})
+        answer = self._request("POST", p.DEVICE_START_PATH, body=body, gzip=False)
         self.raise_for(answer, expected=(200, 204))
 
     def push(self, batch: p.PushBatch) -> Answer:
@@ -217,7 +218,7 @@ class HqTransport:
     # -- internals --------------------------------------------------------------------------
     def _request(
         self, method: str, path: str, *, auth: bool = True,
-        params: dict[str, Any] | None = None, body: bytes | None = None,
+        params: dict[str, Any] | None = None, body: bytes | None = None, gzip: bool = True,
     ) -> Answer:
         # checked on every request, not only at registration: a stored address changed to
         # plain http elsewhere must never receive the token (or anything else)
@@ -228,7 +229,8 @@ class HqTransport:
             headers.update(p.auth_headers(self.config.token, self.config.protocol))
         if body is not None:
             headers["Content-Type"] = "application/json"
-            headers["Content-Encoding"] = "gzip"
+            if gzip:
+                headers["Content-Encoding"] = "gzip"
         url = self.base + path
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         last_problem = ""

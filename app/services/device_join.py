@@ -38,6 +38,7 @@ from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.journal import record
+from app.services.relay_apply import apply_relayed
 from app.services.sync_apply import CONFLICTS, NOTICES, add_conflict, apply_change
 from app.services.sync_errors import explain
 from app.services.sync_service import (
@@ -104,11 +105,7 @@ def state_change(row: p.StateRow) -> p.Change:
 
 def apply_state_row(s: Session, change: p.Change, now: datetime) -> set[str]:
     """One station record through the relay applier (always applied, no outbox op)."""
-    try:
-        from app.services.relay_apply import apply_relayed
-    except ImportError:  # pragma: no cover - until the relay applier lands
-        return apply_change(s, change, now)
-    return apply_relayed(s, change, now) or set()
+    return apply_relayed(s, change, now)
 
 
 class StateDownload:
@@ -319,6 +316,7 @@ class DeviceJoin:
             raise RuleViolation("This data folder is joining station {local}; the code given "
                                 "was {code}.", field="station_code", local=joined_code,
                                 code=code)
+        self._cancel.clear()
         transport = self.transport_factory(ClientConfig(url, token, ca_bundle or None,
                                                         cancel=self._cancel))
         try:
@@ -364,6 +362,7 @@ class DeviceJoin:
         if not token:
             raise SyncError(SyncError.NOT_REGISTERED,
                             "The head-office token is missing; register the station again.")
+        self._cancel.clear()
         transport = self.transport_factory(ClientConfig(url, token, ca or None,
                                                         cancel=self._cancel))
         try:
@@ -401,7 +400,6 @@ class DeviceJoin:
     def _go(self, transport: HqTransport, progress: Progress | None) -> JoinReport:
         if not self._running.acquire(blocking=False):
             raise SyncError(SyncError.BUSY, "A sync is already running.")
-        self._cancel.clear()
         cancelled = False
         try:
             try:
