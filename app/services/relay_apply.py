@@ -86,7 +86,9 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
         if s.get(rs.model, entity_id) is not None:
             return set()  # already in: the ledger only grows
         apply_payload(s, rs, entity_id, change.payload)
-        if change.entity == "stock_movement":
+        # a joining download (hq_seq 0) loads the ledger in id order, not time order: its
+        # sums go below zero on the way; the join checks the finished stock instead
+        if change.entity == "stock_movement" and change.hq_seq > 0:
             from app.services import stock_shortage
 
             if stock_shortage.check_after_relay(s, entity_id, change.device, now):
@@ -123,7 +125,7 @@ def _unclashed_user(s: Session, change: p.Change, entity_id: str,
                   *(f"{name[:26]}~{k}" for k in range(2, 1000))]
     renamed = next(c for c in candidates
                    if s.scalar(select(User.id).where(User.username == c)) is None)
-    add_conflict(s, f"relay:{change.op_id or change.hq_seq}", "user_name_clash", "user",
+    add_conflict(s, f"user_name:{entity_id}", "user_name_clash", "user",
                  entity_id, tr("User name '{name}' is taken on this device.", name=name),
                  tr("Another device's user '{name}' is kept here as '{renamed}': rename one "
                     "of them.", name=name, renamed=renamed), now)

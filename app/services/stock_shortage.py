@@ -101,6 +101,28 @@ def check_after_relay(s: Session, movement_id: str, device: int, now: datetime) 
                         movement.part_id, local, remote, now)
 
 
+def check_all(s: Session, now: datetime) -> int:
+    """Every part whose stock is below zero gets its shortage conflict (once per episode):
+    for a joining device once its download is complete. Returns how many were recorded."""
+    from app.services.sync_apply import add_conflict
+
+    found = 0
+    for part_id in s.scalars(select(StockMovement.part_id).where(
+            StockMovement.kind.in_(_SELLABLE), StockMovement.quantity < 0).distinct()):
+        have = on_hand(s, part_id)
+        if have >= 0 or _open_for(s, part_id) is not None:
+            continue
+        moves = issuing(s, part_id, have)
+        if not moves:
+            continue
+        part = s.get(Part, part_id)
+        label = f"{part.part_no} {part.name}" if part else part_id
+        found += add_conflict(s, source_key(part_id, moves[0].id), KIND, ENTITY, part_id,
+                              tr("{part}: on hand {have}", part=label, have=have),
+                              "; ".join(_line(s, m) for m in moves), now)
+    return found
+
+
 def issuing(s: Session, part_id: str, have: int) -> list[StockMovement]:
     """The latest outgoing movements of the part, enough to cover the shortage and the last
     unit there was (newest first)."""

@@ -373,3 +373,28 @@ def test_two_devices_adding_one_user_name_keeps_both_and_asks_to_rename(pair: Pa
     with pair.b.db.read() as s:
         assert s.scalar(select(func.count()).select_from(SyncConflict).where(
             SyncConflict.kind == "user_name_clash")) == 1
+
+
+def test_a_joining_download_checks_the_finished_stock_not_each_row(
+        tmp_path: Path, world: World) -> None:
+    from app.services import stock_shortage
+
+    b = open_copy(world, tmp_path / "b")
+    try:
+        have = b.stock.on_hand(world.part)
+        user_id = world.actors["tech"].user_id
+        out = {"id": "7f1c2a9e-0000-4000-8000-000000000001", "part_id": world.part,
+               "kind": "issued", "quantity": -(have + 2), "created_at": NOW.isoformat(),
+               "user_id": user_id, "username": "tech", "reason": "", "order_id": world.work,
+               "sale_id": None, "count_id": None, "parts_order_id": None, "reference": ""}
+        with b.db.write() as s:  # a state row of the download: hq_seq 0
+            apply_change(s, p.Change(0, "stock_movement", out["id"], "event", out,
+                                     op_id="state"), NOW)
+            assert not s.scalar(select(func.count()).select_from(SyncConflict)
+                                .where(SyncConflict.kind == "stock_shortage"))
+            assert stock_shortage.check_all(s, NOW) == 1
+            assert stock_shortage.check_all(s, NOW) == 0
+        assert b.stock.on_hand(world.part) == -2
+        assert [x.on_hand for x in b.stock_shortages.shortages(world.actors["manager"])] == [-2]
+    finally:
+        b.close()
