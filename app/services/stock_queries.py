@@ -142,7 +142,11 @@ def stock_list_sql(text: bool, after: bool, low: bool, held: bool) -> str:
     if after:
         where.append("p.part_no > ?")
     if low:
-        where.append("ps.low_stock_threshold > 0")
+        # a part in shortage (two devices issued the same units, issue 15) is never hidden
+        # by 低库存: its open stock_shortage conflict names it, threshold or none
+        where.append("(ps.low_stock_threshold > 0 OR p.id IN (SELECT c.entity_id FROM "
+                     "sync_conflicts AS c WHERE c.kind = 'stock_shortage' AND "
+                     "c.resolved_at IS NULL))")
     elif held:
         # the parts the station keeps: it has moved them or set a shelf/threshold for them
         where.append("(ps.id IS NOT NULL OR EXISTS "
@@ -158,7 +162,7 @@ def stock_list_sql(text: bool, after: bool, low: bool, held: bool) -> str:
         + (" WHERE " + " AND ".join(where) if where else ""))
     if low:
         return (f"SELECT * FROM ({inner} ORDER BY p.part_no) "
-                "WHERE on_hand - reserved <= threshold ORDER BY part_no LIMIT ?")
+                "WHERE on_hand - reserved <= threshold OR on_hand < 0 ORDER BY part_no LIMIT ?")
     return inner + " ORDER BY p.part_no LIMIT ?"
 
 

@@ -13,11 +13,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import DatabaseDamaged, DatabaseTooNew, Services, open_services
-from app.domain.enums import Role
 from app.i18n import render, tr
 from app.logs import setup_logging, stop_logging
 from app.paths import DataPaths, default_data_dir
-from app.services.context import Actor
 from app.services.recovery import hold_window_lock, offer_lines, recovery_offer
 from app.services.store_keys import KEY_PROBLEMS, needs_encryption
 from app.ui.crash_dialog import install_crash_dialog
@@ -25,10 +23,10 @@ from app.ui.main_window import MainWindow
 from app.ui.qt_app import make_application
 from app.ui.startup.backup_timer import CloseRequestWatcher, DailyBackup
 from app.ui.startup.encrypt_progress import run_with_encryption_progress
+from app.ui.startup.first_run import first_run, needs_first_run
 from app.ui.startup.login_dialog import LoginDialog
 from app.ui.startup.recovery_dialog import RecoveryDialog
-from app.ui.startup.recovery_key_dialog import offer_recovery_key, show_after_setup
-from app.ui.startup.setup_dialog import SetupDialog
+from app.ui.startup.recovery_key_dialog import offer_recovery_key
 from app.ui.startup.unlock_dialog import UnlockDialog
 from app.ui.tasks import TaskRunner
 from app.ui.window import WindowSession, open_main_window, quit_when_ended
@@ -54,14 +52,9 @@ def run_gui(data_dir: Path | None, self_test: bool) -> int:
             from app.ui.self_test import run_self_test
 
             return run_self_test(services, tasks)
-        if services.users.needs_setup():
-            setup = SetupDialog(services.users, tasks)
-            if setup.exec() != QDialog.DialogCode.Accepted:
-                return 0
-            if setup.result_info is not None:  # the set-up's last step: the recovery key
-                manager = setup.result_info[1]
-                show_after_setup(services, tasks, Actor(manager.id, manager.username,
-                                                        manager.display_name, Role.MANAGER))
+        # a new station, or joining one (加入已有维修站; a cut-short download 继续下载 first)
+        if needs_first_run(services) and not first_run(services, tasks):
+            return 0
         station = services.users.station()
         login = LoginDialog(services.users, tasks, station.name if station else "")
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:

@@ -137,6 +137,18 @@ class CountPage(QWidget):
         self.scan.setFocus()
         self.scan.selectAll()
 
+    def show_with(self, part_no: str = "", **_what: object) -> None:
+        """From a stock shortage on the conflict desk (issue 15): the part is looked up in the
+        open count at once; with none open, 开始盘点 waits with the part number ready."""
+        if not part_no:
+            return
+        self.scan.setText(part_no)
+        if self.count is not None and self.count.status is CountStatus.OPEN:
+            self.find_scanned()
+            return
+        self.open_button.setFocus()
+        self.ctx.status_message(tr("Open a count, then scan {part} to count it.", part=part_no))
+
     def refresh(self) -> None:
         counts = self.ctx.services.counts
         self.ctx.tasks.run(lambda: counts.counts(limit=100), self._show_counts, owner=self)

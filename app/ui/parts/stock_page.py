@@ -30,6 +30,7 @@ from app.services.stock_queries import StockRow
 from app.ui.extensions import UiContext
 from app.ui.formatting import yuan
 from app.ui.parts.common import ErrorLine, fill, make_table, row_key
+from app.ui.parts.shortages import ShortageBox
 from app.ui.parts.stock_detail import PartDetail
 from app.ui.widgets.messages import show_message
 
@@ -38,7 +39,9 @@ HEADERS = ("Part number", "Part name", "Models", "Location", "On hand", "Reserve
 WIDTHS = {0: 140, 1: 200, 2: 200, 3: 90, 4: 70, 5: 70, 6: 70, 7: 120}
 PAGE = 500
 LOW_COLOUR = QColor("#fff3e0")
-WATCHED = frozenset({"parts", "stock", events.ORDERS})
+#: on hand below zero (two devices issued the same units; issue 15): red and 短缺
+SHORT_COLOUR = QColor("#b71c1c")
+WATCHED = frozenset({"parts", "stock", events.ORDERS, "conflicts"})
 
 
 class StockPage(QWidget):
@@ -95,9 +98,12 @@ class StockPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
+        self.shortages = ShortageBox(ctx)  # 库存短缺 (manager; hidden when there is none)
+        self.shortages.show_part.connect(self.search)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.error)
+        layout.addWidget(self.shortages)
         layout.addWidget(splitter, 1)
         self._timer = QTimer(self, singleShot=True, interval=300)
         self._timer.timeout.connect(self.refresh)
@@ -124,6 +130,7 @@ class StockPage(QWidget):
 
     def refresh(self) -> None:
         self._load(None)
+        self.shortages.refresh()
 
     def load_more(self) -> None:
         if self.rows:
@@ -163,6 +170,17 @@ class StockPage(QWidget):
                     self.table.item(index, col).setBackground(LOW_COLOUR)
                 self.table.item(index, 6).setToolTip(
                     tr("At or below the low-stock threshold of {n}", n=row.low_stock_threshold))
+            if row.on_hand < 0:  # never hidden, never shown as a plain number
+                for col in (4, 6):
+                    item = self.table.item(index, col)
+                    item.setForeground(SHORT_COLOUR)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip(tr("Stock short: two devices issued the same units while "
+                                       "offline. Count the part to put it right."))
+                on_hand = self.table.item(index, 4)
+                on_hand.setText(tr("{n} short", n=row.on_hand))
         self.table.blockSignals(False)
         self.more_button.setVisible(len(rows) == PAGE)
         value = sum(r.value_fen for r in self.rows)

@@ -28,6 +28,7 @@ from app.i18n import render, tr
 from app.services.station_settings import SettingsChange
 from app.ui.extensions import UiContext
 from app.ui.orders.desk_prompts import Unsaved, ask_unsaved
+from app.ui.settings_page.devices import DevicesSection
 from app.ui.settings_page.encryption import EncryptionSection
 from app.ui.settings_page.sections import (
     OK_STYLE,
@@ -90,6 +91,8 @@ class SettingsPage(QWidget):
             section.edited.connect(self._edited)
         self.encryption = EncryptionSection(ctx)  # 数据加密: nothing to save, only to see
         inner.addWidget(self.encryption)
+        self.devices = DevicesSection(ctx)  # 本站设备: head office's list, nothing to save
+        inner.addWidget(self.devices)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,9 @@ from app.ui.widgets.forms import ErrorForm
 
 
 class SetupDialog(QDialog):
+    #: ``exec()``'s answer when the user chose 加入已有维修站 instead (``app.ui.startup.first_run``)
+    JOIN = 2
+
     def __init__(self, users: UserService, tasks: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +80,11 @@ class SetupDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Quit"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # another PC of a station head office knows: join it instead of setting one up
+        self.join_button = QPushButton(tr("&Join an existing station…"),
+                                       objectName="setup_join")
+        self.join_button.clicked.connect(lambda: self.done(self.JOIN))
+        self.buttons.addButton(self.join_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(self.buttons)
 
     def save(self) -> None:

@@ -32,6 +32,7 @@ from app.i18n import label, render, tr
 from app.services import conflict_fields as cf
 from app.services.sync_conflicts import FIELD_LABELS, ConflictInfo
 from app.ui.formatting import local_time
+from app.ui.sync import device_conflicts as dc
 from app.ui.widgets.forms import ERROR_STYLE, error_label
 from app.ui.widgets.text_field import MultiLineField
 
@@ -183,6 +184,11 @@ class ConflictDetail(QWidget):
     settle_cancel = Signal(str, str)
     #: the note
     acknowledge = Signal(str)
+    #: a clash between devices (issue 15): "ours" | "theirs", and the note
+    settle_device = Signal(str, str)
+    #: a stock shortage: 盘点 of the part (its number); 标记已处理 with the note
+    count_part = Signal(str)
+    settle_shortage = Signal(str)
 
     def __init__(self, can_settle: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -220,6 +226,12 @@ class ConflictDetail(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._main_action,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.device_panel = dc.DeviceClashPanel(can_settle)
+        self.device_panel.chosen.connect(
+            lambda choice: self.settle_device.emit(choice, self.note.text()))
+        self.shortage_panel = dc.ShortagePanel(can_settle)
+        self.shortage_panel.count_part.connect(self.count_part)
+        self.shortage_panel.settle.connect(lambda: self.settle_shortage.emit(self.note.text()))
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         for button in (self.settle_button, self.keep_button, self.cancel_button,
@@ -230,6 +242,8 @@ class ConflictDetail(QWidget):
         layout.addWidget(self.explain)
         layout.addWidget(self.sides)
         layout.addWidget(self.grid_holder)
+        layout.addWidget(self.device_panel)
+        layout.addWidget(self.shortage_panel)
         layout.addWidget(self.outcome)
         layout.addWidget(self.general)
         layout.addLayout(buttons)
@@ -244,10 +258,13 @@ class ConflictDetail(QWidget):
         self.note.clear()
         open_ = conflict is not None and conflict.resolved_at is None
         kind = conflict.kind if conflict else ""
-        has_fields = bool(conflict and conflict.fields)
+        # a clash between devices shows its own fields (all of them, this device's and the other's)
+        has_fields = bool(conflict and conflict.fields) and kind not in dc.DEVICE_KINDS
         for button in (self.settle_button, self.keep_button, self.cancel_button,
                        self.resolve_button):
             button.hide()
+        self.device_panel.hide()
+        self.shortage_panel.hide()
         self.note.setVisible(open_)
         if conflict is None:
             self.title.setText(tr("Choose a conflict above to see both sides."))
@@ -267,6 +284,16 @@ class ConflictDetail(QWidget):
                                   ours=conflict.local_summary or "—",
                                   theirs=conflict.remote_summary or "—"))
         self.outcome.setText(self._outcome(conflict))
+        if kind in dc.DEVICE_KINDS:  # its fields follow (the page reads them)
+            self.sides.clear()  # the panel says it in full
+            self.device_panel.show_fields((), open_)
+            self.device_panel.show()
+            return
+        if kind == dc.SHORTAGE_KIND:  # the part and its movements follow
+            self.sides.clear()
+            self.shortage_panel.show_shortage(None, open_)
+            self.shortage_panel.show()
+            return
         if not open_:
             return
         if has_fields:
@@ -375,3 +402,5 @@ KIND_TEXT = {
     "parts_order_cancelled": "Head office answered a cancelled parts order",
     "unknown_old_part": "Head office named an unknown old part",
 }
+KIND_TEXT.update(dc.KIND_TEXT)
+EXPLAIN.update(dc.EXPLAIN)

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.permissions import P
 from app.i18n import tr
+from app.services.device_clash_fields import device_clash_fields
 from app.services.sync_conflicts import ConflictDesk, ConflictInfo
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
 from app.ui.sync.conflict_detail import KIND_TEXT, ConflictDetail
+from app.ui.sync.device_conflicts import DEVICE_KINDS, SHORTAGE_KIND
 
 WATCHED = frozenset({"conflicts", "sync", "orders"})
 HEADERS = ("Found", "Kind", "Record", "Resolved")
@@ -65,6 +67,9 @@ class ConflictsPage(QWidget):
         self.detail.settle_fields.connect(self._settle_fields)
         self.detail.settle_cancel.connect(self._settle_cancel)
         self.detail.acknowledge.connect(self._acknowledge)
+        self.detail.settle_device.connect(self._settle_device)
+        self.detail.settle_shortage.connect(self._settle_shortage)
+        self.detail.count_part.connect(lambda part_no: ctx.open_page("counts", part_no=part_no))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.detail)
@@ -131,6 +136,37 @@ class ConflictsPage(QWidget):
                 and conflict.order_status == shown.order_status)
         if not same:  # a refresh of the same conflict keeps the choices being made
             self.detail.show_conflict(conflict)
+            if conflict is not None:
+                self._read_more(conflict)
+
+    def _read_more(self, conflict: ConflictInfo) -> None:
+        """A device clash's fields, a shortage's part and movements (issue 15)."""
+        services, actor, open_ = self.ctx.services, self.ctx.actor, conflict.resolved_at is None
+        conflict_id = conflict.id
+
+        def still(show):  # type: ignore[no-untyped-def]
+            def inner(value) -> None:  # type: ignore[no-untyped-def]
+                shown = self.detail.conflict
+                if shown is not None and shown.id == conflict_id:
+                    show(value)
+            return inner
+
+        if conflict.kind in DEVICE_KINDS:
+            self.ctx.tasks.run(lambda: device_clash_fields(services.db, conflict_id),
+                               still(lambda f: self.detail.device_panel.show_fields(f, open_)),
+                               lambda _exc: None, owner=self)
+        elif conflict.kind == SHORTAGE_KIND:
+            def find():  # type: ignore[no-untyped-def]
+                return next((x for x in services.stock_shortages.shortages(actor)
+                             if x.conflict_id == conflict_id), None)
+
+            def shown(found) -> None:  # type: ignore[no-untyped-def]
+                self.detail.shortage_panel.show_shortage(found, open_)
+                if found is not None:  # the part by its number, not its key
+                    self.detail.title.setText(tr("{kind}: {subject}", kind=tr(
+                        KIND_TEXT[SHORTAGE_KIND]), subject=f"{found.part_no} {found.name}"))
+
+            self.ctx.tasks.run(find, still(shown), lambda _exc: None, owner=self)
 
     def select(self, conflict_id: str) -> None:
         """Shows the conflict ``conflict_id`` below (tests, links)."""
@@ -160,6 +196,20 @@ class ConflictsPage(QWidget):
             return
         actor, conflict_id = self.ctx.actor, conflict.id
         self._run(lambda: self.desk.acknowledge(actor, conflict_id, note))
+
+    def _settle_device(self, choice: str, note: str) -> None:
+        conflict = self.detail.conflict
+        if conflict is None:
+            return
+        desk, actor, conflict_id = self.ctx.services.device_clashes, self.ctx.actor, conflict.id
+        self._run(lambda: desk.settle(actor, conflict_id, choice, note))
+
+    def _settle_shortage(self, note: str) -> None:
+        conflict = self.detail.conflict
+        if conflict is None:
+            return
+        desk, actor, conflict_id = self.ctx.services.stock_shortages, self.ctx.actor, conflict.id
+        self._run(lambda: desk.settle(actor, conflict_id, note))
 
     def _run(self, work) -> None:  # type: ignore[no-untyped-def]
         self.detail.setEnabled(False)

@@ -16,6 +16,8 @@ the indicator; a sync the user asked for also shows the reason.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -31,10 +33,12 @@ from PySide6.QtWidgets import (
 from app.domain.permissions import P
 from app.i18n import render, tr
 from app.services import events
+from app.services.device_status import DeviceStatus
 from app.services.sync_service import SyncStatus
 from app.services.sync_store import SYNC
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
+from app.ui.sync.device_text import others_text
 from app.ui.widgets.messages import show_error, show_message
 from sync.client import SyncError, SyncReport
 
@@ -57,6 +61,9 @@ class SyncStatusWidget(QWidget):
         self.ctx = ctx
         self.running = False
         self.status: SyncStatus | None = None
+        #: this device among its station's (issue 15), read beside the status
+        self.devices: DeviceStatus | None = None
+        self._tip = ""
         self.label = QLabel(objectName="sync_label")
         self.progress = QProgressBar(objectName="sync_progress")
         self.progress.setMaximumWidth(120)
@@ -109,6 +116,22 @@ class SyncStatusWidget(QWidget):
     # -- status -------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.ctx.tasks.run(self.ctx.services.sync.status, self._show_status, owner=self)
+        self.ctx.tasks.run(self.ctx.services.sync.device_status, self._show_devices,
+                           lambda _exc: None, owner=self)
+
+    def _show_devices(self, devices: DeviceStatus) -> None:
+        self.devices = devices
+        if self.status is not None:
+            self._show_status(self.status)
+
+    def _tooltip(self) -> str:
+        """Head office (or the last error), then the station's other devices' last sync."""
+        tip = self._tip
+        if self.devices is not None:
+            others = others_text(self.devices, datetime.now(UTC))
+            if others:
+                tip = f"{tip}\n{tr('Other devices of this station:')}\n{others}".strip()
+        return tip
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & WATCHED:
@@ -134,6 +157,14 @@ class SyncStatusWidget(QWidget):
         else:
             state = tr("Not synced yet")
         parts = [state]
+        revoked = self.devices is not None and self.devices.revoked
+        if revoked:
+            parts = [tr("This device is revoked by head office")]
+        # the device's name once the station has several (one device: the indicator as ever)
+        several = self.devices is not None and len(self.devices.devices) > 1
+        name = status.device_name or (self.devices.name if self.devices else "")
+        if name and several:
+            parts.insert(0, name)
         if status.last_success_at is not None:
             parts.append(tr("last sync {time}", time=local_time(status.last_success_at)))
         # the changes waiting to be sent are counted once, by the main window's 待上传
@@ -143,9 +174,11 @@ class SyncStatusWidget(QWidget):
             parts.append(tr("unread notices {n}", n=status.unread_notices))
         self.label.setText(" · ".join(parts))
         colour = "#1b5e20" if status.online else ("#b71c1c" if status.last_result else "")
+        colour = "#b71c1c" if revoked else colour
         self.label.setStyleSheet(f"color: {colour};" if colour else "")
         error = status.last_error
-        self.label.setToolTip(render(error) if error is not None else status.hq_url)
+        self._tip = render(error) if error is not None else status.hq_url
+        self.label.setToolTip(self._tooltip())
         self.sync_action.setEnabled(not self.running)
         self.sync_action.setToolTip(tr("Sync now") if status.registered else tr(
             "Register with head office first (manager: the arrow beside 立即同步)."))
