@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import RuleViolation
 from app.domain.numbering import STATION_CODE_RE
+from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
@@ -291,7 +292,10 @@ class DeviceJoin:
               ca_bundle: str | None = None, progress: Progress | None = None) -> JoinReport:
         """Registers this empty store as a device of ``station_code`` with ``token`` (a
         device token head office made) and downloads the station's state. A join begun
-        before for the same station goes on where it stopped."""
+        before for the same station goes on where it stopped. ``actor`` None: the first-run
+        window, before the store has any user; given, it must be allowed to register."""
+        if actor is not None:
+            actor.require(Permission.SYNC_REGISTER)
         for value, name, label in ((hq_url, "hq_url", "Head-office address"),
                                    (station_code, "station_code", "Station code"),
                                    (token, "token", "Token"),

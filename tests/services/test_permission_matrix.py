@@ -223,6 +223,8 @@ PROBES: dict[str, Entry] = {
     # sync
     "SyncService.register": Entry(P.SYNC_REGISTER, lambda svc, a, w: svc.sync.register(
         a, "https://hq.example.com", "BJ001", "token-1", check=False)),
+    "DeviceJoin.start": Entry(P.SYNC_REGISTER, lambda svc, a, w: svc.join.start(
+        a, "https://hq.example.com", "BJ001", "token-1"), may_refuse=True),
     "SyncService.resolve_conflict": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: svc.sync
                                           .resolve_conflict(a, w.conflict_note, "已处理")),
     "ConflictDesk.settle_fields": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: _desk(svc)
