@@ -87,11 +87,9 @@ class RowSpec:
     binary: tuple[str, ...] = ()
     #: append-only (the stock ledger): an id already present is left alone
     ledger: bool = False
-    #: columns this device writes itself (lockout; the time it applied head office's change),
-    #: never taken from a payload nor compared between devices
+    #: columns this device writes itself (a user's lockout), never taken from a payload nor
+    #: compared between devices
     local: tuple[str, ...] = ()
-    #: columns the payload does not carry (never compared between devices)
-    untravelled: tuple[str, ...] = ()
 
 
 def _phone(item: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +129,6 @@ ROWS: dict[str, RowSpec] = {r.entity: r for r in (
     RowSpec("claim_batch", ClaimBatch,
             hq_fields=("statement_no", "claimed_fen", "approved_fen", "deducted_fen",
                        "payable_fen", "settled_at", "hq_revision"),
-            local=("updated_at",),
             children=(
                 Child("lines", ClaimLine, "batch_id", fields=_CLAIM_LINE_FIELDS, indexed=True,
                       keep=(*_CLAIM_DECISION, "charge_line_id")),
@@ -150,8 +147,7 @@ ROWS: dict[str, RowSpec] = {r.entity: r for r in (
     RowSpec("appointment", Appointment),
     RowSpec("order_signature", OrderSignature, binary=("image_png",)),
     RowSpec("notification", Notification,
-            hq_fields=("state", "state_detail", "attempts", "state_at"),
-            local=("updated_at",)),
+            hq_fields=("state", "state_detail", "attempts", "state_at")),
 )}
 
 #: parts order lines: head office's confirmed and shipped quantities

@@ -5,8 +5,9 @@ devices with it).
 One list per relayed station entity (``relay_rows.ROWS``; rows sorted by id), each row its
 columns as JSON-ready values (times ISO, bytes base64) with its inline children (only the
 fields their payload carries, sorted by their key). Left out, because each device keeps its
-own: users' lockout (``failed_logins``, ``locked_until``), the time a device applied head
-office's change to a claim batch or a message (``updated_at`` there), child fields no
+own: users' lockout (``failed_logins``, ``locked_until``), every row's ``updated_at`` (the
+wall-clock time this device last wrote the row: also when it applied head office's decision
+or delivery state, counted a lockout, or masked an erased customer's text), child fields no
 payload carries (a claim line's charge line, an override's user id, a feedback photo's
 ``created_at``, a count line's id), rows that never leave the device that wrote them (draft
 feedback cards, draft claim batches, unsubmitted parts orders) and an open count's entries
@@ -24,6 +25,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.services.relay_rows import ROWS, Child, RowSpec
+
+#: columns no device compares: the wall-clock time the device itself last wrote the row
+DEVICE_TIME = frozenset({"updated_at"})
 
 
 def _skip_row(entity: str, row: Any) -> bool:
@@ -73,7 +77,7 @@ def _children(rs: RowSpec, row: Any, child: Child) -> list[Any]:
 def entity_state(s: Session, entity: str) -> list[dict[str, Any]]:
     """One entity's rows, canonical."""
     rs = ROWS[entity]
-    keys = _columns(rs.model, set(rs.local) | set(rs.untravelled))
+    keys = _columns(rs.model, set(rs.local) | DEVICE_TIME)
     out: list[dict[str, Any]] = []
     for row in s.scalars(select(rs.model).order_by(rs.model.id)):
         if _skip_row(entity, row):

@@ -221,21 +221,29 @@ def test_an_erasure_relayed_masks_the_person_and_search_finds_nothing(
     a = open_copy(world, tmp_path / "a")
     b = empty_device(tmp_path / "b")
     try:
+        boss = world.actors["manager"]
+        # the customer of the finished order: signed for, paid, his order in the search
+        a.payments.receive(boss, world.done, 5000, PaymentMethod.CASH)
+        done = a.orders.detail(world.done)
+        customer_id, phone = done.customer.id, done.contact_phone
         journal_shaped_rows(a)
         copy_hq_data(a, b)
         last = relay(a, b)
-        name = a.customers.get(world.customer).name
-        assert world.customer in {c.id for c in b.customers.search(name)}
-        a.privacy.erase_customer(world.actors["manager"], world.customer, "客户本人", "来电要求")
+        name = a.customers.get(customer_id).name
+        assert customer_id in {c.id for c in b.customers.search(name)}
+        assert customer_id in {c.id for c in b.customers.search(phone)}
+        a.privacy.erase_customer(boss, customer_id, "客户本人", "来电要求")
         with b.db.read() as s:
             before = s.scalar(select(func.count()).select_from(OutboxOp))
         relay(a, b, last)
         with b.db.read() as s:
-            customer = s.get(Customer, world.customer)
+            customer = s.get(Customer, customer_id)
             assert customer.erased_at is not None and not customer.phones
             assert s.scalar(select(func.count()).select_from(OutboxOp)) == before
-        assert world.customer not in {c.id for c in b.customers.search(name)}
-        assert world.customer not in {c.id for c in b.customers.search("13812345603")}
+            order = s.get(ServiceOrder, world.done)
+            assert order.contact_phone == "" and order.service_address == ""
+        assert customer_id not in {c.id for c in b.customers.search(name)}
+        assert customer_id not in {c.id for c in b.customers.search(phone)}
         assert _state(a) == _state(b)
     finally:
         a.close()
