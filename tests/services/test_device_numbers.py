@@ -14,6 +14,7 @@ from app.bootstrap import Services, open_services
 from app.domain.parts import DocumentPrefix
 from app.services import stock_ledger as ledger
 from app.services.device_identity import device_tag
+from app.services.order_queries import OrderFilter
 from app.services.sales import SaleLineInput
 from app.store.models.sync import SyncRegistration
 from tests.conftest import _template
@@ -66,6 +67,10 @@ def test_two_devices_number_the_same_day_apart(services, station, laptop, clock)
     assert field[3] == "SA-BJ001-20260601-B0001" and field[-1] == "PC-BJ001-20260601-B0001"
     # the laptop finds its own numbers as it finds any order (the search knows the letter)
     assert laptop.orders.find_by_number(field[1].lower()).number == field[1]
+    found = laptop.orders.search(OrderFilter(text=field[1]))
+    assert [r.number for r in found] == [field[1]]
+    assert {r.number for r in laptop.orders.search(OrderFilter(text="SO-BJ001-20260601"))} == (
+        set(field[:3]))
 
 
 def test_an_unregistered_store_numbers_as_device_one(services, station) -> None:

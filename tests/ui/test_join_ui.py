@@ -139,3 +139,45 @@ def test_the_next_start_offers_to_continue(qtbot, services, runner) -> None:
         dialog.resume_button.click()
     settle(qtbot, runner)
     assert join.calls == [("resume",)]
+
+
+class FirstRunServices:
+    def __init__(self, services, join) -> None:
+        self.users, self.join = services.users, join
+
+
+def test_first_run_chooses_between_a_new_station_and_joining(qtbot, services, runner,
+                                                             monkeypatch) -> None:
+    from app.ui.startup import first_run as fr
+
+    shown: list[str] = []
+    setup_answers = [SetupDialog.JOIN, SetupDialog.DialogCode.Rejected]
+    join_answers = [JoinDialog.DialogCode.Rejected]
+
+    def setup_exec(self) -> int:
+        shown.append("setup")
+        return setup_answers.pop(0)
+
+    def join_exec(self) -> int:
+        shown.append("join-resume" if self.resume_button.isVisibleTo(self) else "join")
+        return join_answers.pop(0)
+
+    monkeypatch.setattr(fr.SetupDialog, "exec", setup_exec)
+    monkeypatch.setattr(fr.JoinDialog, "exec", join_exec)
+    join = StubJoin()
+    svc = FirstRunServices(services, join)
+    assert fr.needs_first_run(svc)  # an empty folder
+    # 加入已有维修站, then 返回 to the choice, then 退出
+    assert fr.first_run(svc, runner) is False
+    assert shown == ["setup", "join", "setup"]
+    # joined: the log-in follows
+    shown.clear()
+    setup_answers[:] = [SetupDialog.JOIN]
+    join_answers[:] = [JoinDialog.DialogCode.Accepted]
+    assert fr.first_run(svc, runner) is True and shown == ["setup", "join"]
+    # a download cut short: only 继续下载 at the next start, before anything else
+    shown.clear()
+    join.stage, join.done, join.total = "records", 1, 3
+    join_answers[:] = [JoinDialog.DialogCode.Rejected]
+    assert fr.needs_first_run(svc)
+    assert fr.first_run(svc, runner) is False and shown == ["join-resume"]
