@@ -441,3 +441,20 @@ def test_a_full_batch_is_relayed_in_op_order_with_one_run_of_seqs(hq: Hq) -> Non
     got = _pull(hq, d2)
     assert [c.op_id for c in got] == [o.op_id for o in ops]
     assert [c.hq_seq for c in got] == list(range(got[0].hq_seq, got[0].hq_seq + len(ops)))
+
+
+def test_a_push_that_waited_while_its_device_was_revoked_keeps_nothing(hq: Hq) -> None:
+    from sync.hq import apply
+    from sync.hq.auth import identify
+
+    _first(hq)
+    d2 = _add(hq)
+    with hq.db.read() as s:
+        who = identify(s, d2.token)  # let in before the revocation
+    hq.admin.revoke_device("BJ001", 2)
+    batch = p.PushBatch.build("BJ001", [d2.op("customer", str(uuid.uuid4()), {"name": "甲"})],
+                              device=2)
+    with pytest.raises(apply.DeviceRevoked):
+        apply.push(hq.db, who, batch, hq.clock())
+    with hq.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(HqReceivedOp)) == 0
