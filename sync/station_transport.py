@@ -202,6 +202,10 @@ class HqTransport:
         # plain JSON: head office reads this small body as a model, not as a gzip push
         body = p.dumps({"first_seq": first_seq})
         answer = self._request("POST", p.DEVICE_START_PATH, body=body, gzip=False)
+        if answer.status == 409:
+            known = error_body(answer.data)
+            if known is not None and known.expected_seq == first_seq:
+                return  # started there before (its answer lost, or registering again)
         self.raise_for(answer, expected=(200, 204))
 
     def push(self, batch: p.PushBatch) -> Answer:

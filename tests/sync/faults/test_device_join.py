@@ -20,6 +20,7 @@ from app.services.sync_token import FileTokenStore
 from app.store import backups as store
 from app.store.models import Customer, OutboxOp, ServiceOrder, Station, SyncState, User
 from app.store.models.sync import SINGLETON_ID
+from sync.client import ClientConfig
 from sync.hq.models import HqReceivedOp, HqStation
 from tests.sync.faults.harness import PASSWORD, LiveHq, StationRig, fast_transport
 from tests.sync.faults.workload import new_orders
@@ -172,6 +173,9 @@ def test_a_device_set_up_from_another_devices_backup(tmp_path: Path, live_hq: Li
 
         laptop.sync.register(boss(laptop), live_hq.url, "BJ001", token)
         assert laptop.sync.status().pending == 0  # the backup's ops are device 1's
+        again = fast_transport(ClientConfig(live_hq.url, token))
+        again.device_start(last_seq + 1)  # told twice (an answer lost): no harm, no error
+        again.close()
         made = new_orders(laptop, 1, seed=9)
         laptop.sync.sync_now()
         mine = [o for o in _ops(services) if o.seq > last_seq]
