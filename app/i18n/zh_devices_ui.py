@@ -111,3 +111,14 @@ TEXT_ZH.update({
         "本站两台设备离线时领用了同一批库存。请盘点（或入库）这些配件以更正库存，然后在冲突页面"
         "处理短缺。",
 })
+# the unsent changes list names its rows' data and action through the catalogue
+TEXT_ZH.update({
+    "stock": "库存",
+    "Station details": "站点信息",
+    "create": "新建",
+    "update": "修改",
+    "setup": "设立",
+    "upsert": "保存",
+    "delete": "删除",
+    "event": "记录",
+})

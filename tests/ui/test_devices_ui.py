@@ -100,6 +100,8 @@ def test_a_revoked_device_shows_the_banner_and_exports_its_unsent_changes(
     unsent = section.unsent_table.rowCount()
     assert unsent == len(services.sync.unsent_changes(500)) > 0  # the station's set-up rows
     assert section.export_button.isEnabled()
+    first = [section.unsent_table.item(0, c).text() for c in range(3)]
+    assert first == ["1", "站点信息", "设立"]  # the station's set-up, in words
     assert section.export_button.text().startswith("导出")
     shot(section, "revoked")
     with qtbot.waitSignal(section.exported, timeout=10_000) as blocker:

@@ -71,6 +71,11 @@ def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
     return table
 
 
+def entity_text(entity: str) -> str:
+    """The data an unsent change is about ("station" is a word other areas use otherwise)."""
+    return tr("Station details") if entity == "station" else tr(entity)
+
+
 def device_state(row: DeviceRow, primary: int | None) -> str:
     marks = []
     if row.this_device:
@@ -191,7 +196,8 @@ class DevicesSection(QGroupBox):
         self._show_unsent(status.revoked)
         self.unsent_table.setRowCount(len(unsent))
         for i, change in enumerate(unsent):
-            cells = (str(change.seq), tr(change.entity), change.action, change.username,
+            cells = (str(change.seq), entity_text(change.entity), tr(change.action),
+                     change.username,
                      local_time(change.created_at), change.summary)
             for column, text in enumerate(cells):
                 self.unsent_table.setItem(i, column, _item(text))
