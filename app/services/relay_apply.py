@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, Date, LargeBinary, inspect
@@ -68,9 +69,7 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
                      change.entity_id, "", str(change.payload)[:2000], now)
         return {CONFLICTS}
     topics = {SYNC, *TOPICS.get(change.entity, {events.ORDERS})}
-    # one transaction of the other device can name its rows in any order (a message queued
-    # before its order is journalled): references are checked when the page commits
-    s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    _defer_references(s)
     if change.op == p.OpKind.DELETE:
         row = s.get(rs.model, entity_id)
         if row is not None:
@@ -83,14 +82,19 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
         relay_erasure.apply(s, change.payload, entity_id, now)
         return topics
     if rs.ledger:
-        if s.get(rs.model, entity_id) is not None:
-            return set()  # already in: the ledger only grows
-        apply_payload(s, rs, entity_id, change.payload)
+        added = _ledger_added(s)
+        with s.no_autoflush:  # the ledger's inserts go in batches at the next flush
+            if (rs.entity, entity_id) in added or s.get(rs.model, entity_id) is not None:
+                return set()  # already in: the ledger only grows
+        row = rs.model(id=entity_id, **typed_values(rs.model, change.payload, skip={"id"}))
+        s.add(row)
+        added.add((rs.entity, entity_id))
         # a joining download (hq_seq 0) loads the ledger in id order, not time order: its
         # sums go below zero on the way; the join checks the finished stock instead
-        if change.entity == "stock_movement" and change.hq_seq > 0:
+        if change.entity == "stock_movement" and change.hq_seq > 0 and row.quantity < 0:
             from app.services import stock_shortage
 
+            s.flush()
             if stock_shortage.check_after_relay(s, entity_id, change.device, now):
                 topics.add("conflicts")
         return topics
@@ -101,6 +105,30 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
             topics.add("conflicts")
     apply_payload(s, rs, entity_id, payload)
     return topics
+
+
+_DEFERRED = "relay_references_deferred"
+_ADDED = "relay_ledger_added"
+
+
+def _ledger_added(s: Session) -> set[tuple[str, str]]:
+    """Ledger rows this transaction added and may not have flushed yet."""
+    tx = s.get_transaction()
+    held = s.info.get(_ADDED)
+    if held is None or held[0] is not tx:
+        held = (tx, set())
+        s.info[_ADDED] = held
+    return held[1]
+
+
+def _defer_references(s: Session) -> None:
+    """One transaction of the other device can name its rows in any order (a message queued
+    before its order is journalled): references are checked when the page commits (SQLite
+    clears the pragma at every commit; set once per transaction)."""
+    tx = s.get_transaction()
+    if s.info.get(_DEFERRED) is not tx:
+        s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        s.info[_DEFERRED] = tx
 
 
 def _unclashed_user(s: Session, change: p.Change, entity_id: str,
@@ -162,12 +190,16 @@ def typed_values(model: type, payload: dict[str, Any], skip: set[str] | frozense
                  only: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The payload's values of ``model``'s columns, typed as the columns hold them."""
     out: dict[str, Any] = {}
-    for attr in inspect(model).column_attrs:
-        key = attr.key
+    for key, kind in _columns(model):
         if key in skip or key not in payload or (only is not None and key not in only):
             continue
-        out[key] = _typed(attr.columns[0].type, payload[key])
+        out[key] = _typed(kind, payload[key])
     return out
+
+
+@cache
+def _columns(model: type) -> tuple[tuple[str, Any], ...]:
+    return tuple((a.key, a.columns[0].type) for a in inspect(model).column_attrs)
 
 
 def _typed(kind: Any, value: Any) -> Any:
