@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Role
@@ -17,6 +18,7 @@ from app.services.context import Actor
 from app.services.relay_apply import apply_payload, typed_values
 from app.services.relay_rows import ROWS
 from app.store.models import Customer, CustomerErasure
+from app.store.models.search import FTS_TABLES
 
 #: the audit entries of a relayed erasure name the device's user who erased, in this role
 _ROLE = Role.MANAGER
@@ -46,4 +48,31 @@ def apply(s: Session, payload: dict[str, Any], erasure_id: str, now: datetime) -
             if key != "id":
                 setattr(erasure, key, value)
         s.flush()
+    _compact_after_commit(s)
     return True
+
+
+_COMPACT = "relay_erasure_compact"
+
+
+def _compact_after_commit(s: Session) -> None:
+    """Once the page has committed (the search documents rewritten from the tombstones), the
+    FTS indexes are merged with secure_delete on, as after the manager's own erasure: no
+    index page keeps the erased words."""
+    if s.info.get(_COMPACT):
+        return
+    s.info[_COMPACT] = True
+    engine = s.get_bind()
+
+    def compact(session: Session) -> None:
+        session.info.pop(_COMPACT, None)
+        with engine.begin() as conn:
+            was = conn.exec_driver_sql("PRAGMA secure_delete").scalar()
+            conn.exec_driver_sql("PRAGMA secure_delete = 1")
+            try:
+                for table in FTS_TABLES:
+                    conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA secure_delete = {1 if was else 0}")
+
+    event.listen(s, "after_commit", compact, once=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 
 from app.bootstrap import Services, open_services
 from app.domain.enums import Role
@@ -47,6 +47,7 @@ from app.store.models import (
     WarrantyPolicyRow,
 )
 from app.store.models.field_work import Notification
+from app.store.models.search import FTS_TABLES
 from sync import protocol as p
 from sync.entities import RELAY_ORDER, relayed
 from tests.conftest import PASSWORD, ManualClock, _template
@@ -235,7 +236,12 @@ def test_an_erasure_relayed_masks_the_person_and_search_finds_nothing(
         a.privacy.erase_customer(boss, customer_id, "客户本人", "来电要求")
         with b.db.read() as s:
             before = s.scalar(select(func.count()).select_from(OutboxOp))
+        statements: list[str] = []
+        event.listen(b.db.engine, "before_cursor_execute",
+                     lambda _c, _k, sql, *_a: statements.append(sql))
         relay(a, b, last)
+        # after the page committed, the FTS indexes were merged (no page keeps his words)
+        assert sum("VALUES ('optimize')" in x for x in statements) == len(FTS_TABLES)
         with b.db.read() as s:
             customer = s.get(Customer, customer_id)
             assert customer.erased_at is not None and not customer.phones
