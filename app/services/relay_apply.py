@@ -99,12 +99,34 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
                 topics.add("conflicts")
         return topics
     payload = change.payload
+    if rs.one_per and not _one_per_wins(s, rs, entity_id, payload):
+        return set()  # this device's own row of the same part/order is kept (smaller id)
     if change.entity == "user":
         payload = _unclashed_user(s, change, entity_id, now)
         if payload is not change.payload:
             topics.add("conflicts")
     apply_payload(s, rs, entity_id, payload)
     return topics
+
+
+def _one_per_wins(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, Any]) -> bool:
+    """Two devices offline each made the one row of a part (its setting) or of an order (its
+    return visit): every device keeps the row with the smaller id, so they converge. False
+    when the relayed row loses; a losing local row is replaced by it."""
+    from sqlalchemy import select
+
+    key = payload.get(rs.one_per)
+    if key is None or s.get(rs.model, entity_id) is not None:
+        return True
+    column = getattr(rs.model, rs.one_per)
+    other = s.scalars(select(rs.model).where(column == key, rs.model.id != entity_id)).first()
+    if other is None:
+        return True
+    if other.id < entity_id:
+        return False
+    s.delete(other)
+    s.flush()
+    return True
 
 
 _DEFERRED = "relay_references_deferred"

@@ -87,6 +87,9 @@ class RowSpec:
     binary: tuple[str, ...] = ()
     #: append-only (the stock ledger): an id already present is left alone
     ledger: bool = False
+    #: a column that names at most one row (a part's setting, an order's return visit): two
+    #: devices offline may each make that row; the one with the smaller id is kept everywhere
+    one_per: str = ""
     #: columns this device writes itself (a user's lockout), never taken from a payload nor
     #: compared between devices
     local: tuple[str, ...] = ()
@@ -114,7 +117,7 @@ ROWS: dict[str, RowSpec] = {r.entity: r for r in (
     RowSpec("repair_record", RepairRecord),
     RowSpec("attachment", Attachment),
     RowSpec("stock_movement", StockMovement, ledger=True),
-    RowSpec("part_setting", PartSetting),
+    RowSpec("part_setting", PartSetting, one_per="part_id"),
     RowSpec("stock_reservation", StockReservation),
     RowSpec("sale", Sale, children=(Child("lines", SaleLine, "sale_id"),)),
     RowSpec("stock_count", StockCount, children=(
@@ -140,7 +143,7 @@ ROWS: dict[str, RowSpec] = {r.entity: r for r in (
         Child("photos", FeedbackPhoto, "card_id",
               fields=("id", "sha256", "filename", "size", "position"),
               keep=("created_at",)),)),
-    RowSpec("return_visit", ReturnVisit, children=(
+    RowSpec("return_visit", ReturnVisit, one_per="order_id", children=(
         Child("attempts", VisitAttempt, "visit_id"),)),
     RowSpec("order_payment", OrderPayment),
     RowSpec("customer_erasure", CustomerErasure, ledger=True),

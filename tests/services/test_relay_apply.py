@@ -412,3 +412,24 @@ def test_a_joining_download_checks_the_finished_stock_not_each_row(
         assert [x.on_hand for x in b.stock_shortages.shortages(world.actors["manager"])] == [-2]
     finally:
         b.close()
+
+
+def test_two_devices_setting_one_parts_shelf_offline_converge(
+        tmp_path: Path, world: World) -> None:
+    a = open_copy(world, tmp_path / "a")
+    b = open_copy(world, tmp_path / "b")
+    try:
+        boss = world.actors["manager"]
+        marks = {}
+        for svc in (a, b):
+            with svc.db.read() as s:
+                marks[id(svc)] = s.scalar(select(func.max(OutboxOp.seq)))
+        a.catalogue.set_setting(boss, world.part, location="A-01", low_stock_threshold=2)
+        b.catalogue.set_setting(boss, world.part, location="B-09", low_stock_threshold=5)
+        relay(a, b, marks[id(a)], device=1)
+        relay(b, a, marks[id(b)], device=2)
+        ours, theirs = _state(a)["part_setting"], _state(b)["part_setting"]
+        assert ours == theirs and len(ours) == 1
+    finally:
+        a.close()
+        b.close()
