@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain import validation as v
+from app.domain.errors import RuleViolation
 from sync.hq import changes
 from sync.hq.auth import new_token, token_hash
 from sync.hq.checks import check_code
@@ -94,6 +96,12 @@ def add_device(db: HqDatabase, code: str, name: str, now: datetime) -> tuple[Dev
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise AdminError("A device name is required (at most 64 characters).")
+    try:  # kept exactly, or refused: one line the station's screens and papers can draw
+        name = v.check_length(name, "name", "Device name", MAX_NAME, multiline=False)
+    except RuleViolation as exc:
+        chars = exc.params.get("chars") or ()
+        raise AdminError("The device name holds characters the station cannot show ({chars}); "
+                         "please remove them.", chars=", ".join(map(str, chars))) from exc
     token = new_token()
     with db.write() as s:
         station = _station(s, code)

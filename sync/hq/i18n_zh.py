@@ -200,6 +200,8 @@ TEXT_ZH: dict[str, str] = {
     "Station {code} already has {n} devices, the most it can have.":
         "维修站 {code} 已有 {n} 台设备,已达上限。",
     "Station {code} has no device {number}.": "维修站 {code} 没有设备 {number}。",
+    "The device name holds characters the station cannot show ({chars}); please remove them.":
+        "设备名称中含有维修站无法显示的字符({chars}),请删除。",
     "Device {number} of station {code} is already revoked.":
         "维修站 {code} 的设备 {number} 已经吊销。",
     "Give either --file or --customer/--phone/--address, not both.":

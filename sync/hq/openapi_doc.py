@@ -21,8 +21,9 @@ def conform(doc: dict[str, Any]) -> dict[str, Any]:
     components = doc.setdefault("components", {})
     components.setdefault("securitySchemes", {})[SCHEME] = {
         "type": "http", "scheme": "bearer",
-        "description": "the station's token (issued by `repair-station-hq stations add`); "
-                       "missing or unknown: 401, revoked: 403"}
+        "description": "the device's token (a station's first device: `repair-station-hq "
+                       "add-station`; its others: `add-device`); missing or unknown: 401, "
+                       "revoked (the station or this device): 403"}
     schemas = components.get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

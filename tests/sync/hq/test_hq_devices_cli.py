@@ -65,6 +65,7 @@ def test_device_commands_refuse_clearly(url: str, capsys: pytest.CaptureFixture[
     for argv, text in ((("add-device", "ZZ999", "--name", "x"), "No station ZZ999"),
                        (("add-device", "BJ001", "--name", " "), "device name is required"),
                        (("add-device", "BJ001", "--name", "名" * 65), "at most 64"),
+                       (("add-device", "BJ001", "--name", "笔记本\x07"), "cannot show (U+0007)"),
                        (("revoke-device", "BJ001", "5"), "has no device 5"),
                        (("devices", "ZZ999"), "No station ZZ999")):
         code, out, err = run(capsys, "--db", url, "--lang", "en", *argv)
