@@ -65,7 +65,8 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
     if rs is None:
         from app.services.sync_apply import CONFLICTS, add_conflict
 
-        add_conflict(s, f"relay:{change.op_id}", "unknown_change", change.entity,
+        add_conflict(s, f"relay:{change.op_id}:{change.entity}:{entity_id}"[:80],
+                     "unknown_change", change.entity,
                      change.entity_id, "", str(change.payload)[:2000], now)
         return {CONFLICTS}
     topics = {SYNC, *TOPICS.get(change.entity, {events.ORDERS})}
