@@ -216,5 +216,6 @@ def build_services(
         signatures=signatures,
         stock_shortages=StockShortages(db, bus, clock),
         device_clashes=DeviceClashDesk(db, bus, clock),
-        join=DeviceJoin(db, bus, sync.tokens, clock, sync.transport_factory),
+        join=DeviceJoin(db, bus, sync.tokens, clock, sync.transport_factory,
+                        running=sync._running),  # no sync or backup during a download
     )

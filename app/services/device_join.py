@@ -263,7 +263,10 @@ class DeviceJoin:
     def __init__(self, db: Database, bus: events.ChangeBus, tokens: TokenStore,
                  clock: Callable[[], datetime] = utcnow,
                  transport_factory: TransportFactory = HqTransport,
-                 page_limit: int = p.DEFAULT_STATE_LIMIT) -> None:
+                 page_limit: int = p.DEFAULT_STATE_LIMIT, *,
+                 running: threading.Lock | None = None) -> None:
+        """``running``: the sync's lock (``SyncService._running``), so a sync or a backup
+        never runs while the download does."""
         self.db = db
         self.bus = bus
         self.tokens = tokens
@@ -271,7 +274,7 @@ class DeviceJoin:
         self.transport_factory = transport_factory
         self.page_limit = page_limit
         self._cancel = threading.Event()
-        self._running = threading.Lock()
+        self._running = running or threading.Lock()
 
     # -- reading ------------------------------------------------------------------------------
     def is_empty(self) -> bool:

@@ -235,3 +235,41 @@ def test_an_expired_cursor_on_a_station_with_devices_downloads_its_records(
     with services.db.read() as s:
         state = sync_state(s)
         assert state.join_stage == "" and state.pull_cursor == hq2.last_seq
+
+
+def _joiner(services: Services, hq: FakeHq, clock):  # type: ignore[no-untyped-def]
+    from app.services.device_join import DeviceJoin
+
+    return DeviceJoin(services.db, services.bus, FileTokenStore(services.paths.root), clock,
+                      fake_transport_factory(hq))
+
+
+def test_joining_needs_a_head_office_with_devices_and_the_stations_token(
+        services: Services, hq: FakeHq, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.errors import RuleViolation
+
+    join = _joiner(services, hq, clock)
+    assert join.is_empty() and not join.pending()
+    with pytest.raises(SyncError) as err:
+        join.start(None, "https://hq.example.com", "BJ001", TOKEN)
+    assert err.value.code == SyncError.UPGRADE_REQUIRED
+    hq.protocols = [1, 2]
+    hq.add_station("SH002", "tok-SH002")
+    with pytest.raises(RuleViolation):
+        join.start(None, "https://hq.example.com", "BJ001", "tok-SH002")
+    with services.db.read() as s:
+        assert s.get(SyncRegistration, SINGLETON_ID) is None  # nothing stored
+    assert join.is_empty()
+
+
+def test_a_folder_with_a_station_does_not_join(services, station, hq2: FakeHq, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.errors import RuleViolation
+    from app.services.errors import PermissionDenied
+
+    join = _joiner(services, hq2, clock)
+    assert not join.is_empty()
+    with pytest.raises(PermissionDenied):
+        join.start(station["clerk"], "https://hq.example.com", "BJ001", DEVICE2)
+    with pytest.raises(RuleViolation):
+        join.start(station["manager"], "https://hq.example.com", "BJ001", DEVICE2)
+    assert hq2.requests == 0
