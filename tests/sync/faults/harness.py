@@ -208,6 +208,8 @@ class FaultProxy:
         if mode == "cut_response":
             h.send_response(status)
             h.send_header("Content-Type", "application/json")
+            if "Content-Encoding" in headers:
+                h.send_header("Content-Encoding", headers["Content-Encoding"])
             h.send_header("Content-Length", str(len(data)))
             h.end_headers()
             h.wfile.write(data[: len(data) // 2])
@@ -226,8 +228,12 @@ class FaultProxy:
             conn.request(h.command, h.path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
-            return response.status, {"Content-Type": response.getheader("Content-Type") or
-                                     "application/json"}, data
+            headers = {"Content-Type": response.getheader("Content-Type") or
+                       "application/json"}
+            # head office compresses large answers: the body is only readable with it
+            if response.getheader("Content-Encoding"):
+                headers["Content-Encoding"] = response.getheader("Content-Encoding")
+            return response.status, headers, data
         finally:
             conn.close()
 
@@ -236,7 +242,8 @@ class FaultProxy:
         h.send_response(status)
         for key, value in headers.items():
             h.send_header(key, value)
-        h.send_header("Content-Type", "application/json")
+        if "Content-Type" not in headers:
+            h.send_header("Content-Type", "application/json")
         h.send_header("Content-Length", str(len(data)))
         h.send_header("Connection", "close")
         h.end_headers()
