@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 #: a gzip body bigger than this on the wire is refused before inflating it
 MAX_WIRE_BYTES = 8_000_000
 PRUNE_EVERY_S = 3600.0
+#: answers smaller than this go uncompressed
+GZIP_MIN_BYTES = 4096
 #: the largest cursor both databases can compare (BIGINT): a larger one is a bad request
 INT64_MAX = 2**63 - 1
 DB_ENV = "REPAIR_STATION_HQ_DB"
@@ -106,6 +109,9 @@ def create_app(
                     "docs/sync-protocol.md for the rules behind these messages.",
     )
     app.state.db = database
+    # pull pages and a joining device's station-state pages are JSON of up to a few MB:
+    # compressed for a client that accepts gzip (the station's requests always does)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=5)
 
     @app.exception_handler(HqHttpError)
     async def _hq_error(_request: Request, exc: HqHttpError) -> JSONResponse:

@@ -458,3 +458,14 @@ def test_a_push_that_waited_while_its_device_was_revoked_keeps_nothing(hq: Hq) -
         apply.push(hq.db, who, batch, hq.clock())
     with hq.db.read() as s:
         assert s.scalar(select(func.count()).select_from(HqReceivedOp)) == 0
+
+
+def test_large_answers_are_gzip_for_a_client_that_accepts_it(hq: Hq) -> None:
+    d1 = _first(hq)
+    _results(_push(hq, d1, *[d1.op("customer", str(uuid.uuid4()), {"name": "客户" * 50})
+                             for _ in range(100)]))
+    r = hq.client.get(p.STATION_STATE_PATH, headers={**d1.headers,
+                                                     "Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip" and len(r.json()["rows"]) == 100
+    small = hq.client.get(p.DEVICE_PATH, headers={**d1.headers, "Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
