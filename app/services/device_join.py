@@ -40,6 +40,7 @@ from app.services import text_input as t
 from app.services.context import Actor
 from app.services.journal import record
 from app.services.relay_apply import apply_relayed
+from app.services.relay_bulk import apply_many
 from app.services.sync_apply import CONFLICTS, NOTICES, add_conflict, apply_change
 from app.services.sync_errors import explain
 from app.services.sync_service import (
@@ -225,6 +226,9 @@ class StateDownload:
         kinds: set[str] = set()
         applier = apply_change if hq else apply_state_row
         with self.db.write() as s, s.no_autoflush:
+            if not careful and not hq:  # a page of new rows: written many at a time
+                kinds |= apply_many(s, changes, now)
+                changes = ()
             for change in changes:
                 if not careful:
                     kinds |= applier(s, change, now)

@@ -70,7 +70,7 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
                      change.entity_id, "", str(change.payload)[:2000], now)
         return {CONFLICTS}
     topics = {SYNC, *TOPICS.get(change.entity, {events.ORDERS})}
-    _defer_references(s)
+    defer_references(s)
     if change.op == p.OpKind.DELETE:
         row = s.get(rs.model, entity_id)
         if row is not None:
@@ -144,7 +144,7 @@ def _ledger_added(s: Session) -> set[tuple[str, str]]:
     return held[1]
 
 
-def _defer_references(s: Session) -> None:
+def defer_references(s: Session) -> None:
     """One transaction of the other device can name its rows in any order (a message queued
     before its order is journalled): references are checked when the page commits (SQLite
     clears the pragma at every commit; set once per transaction)."""

@@ -29,6 +29,9 @@ from app.store.models import (
 )
 
 _INFO_KEY = "search_index_dirty"
+#: where a write session collects what it touched; a bulk insert that bypasses the flush
+#: adds its ids there itself (``app.services.relay_bulk``)
+INFO_KEY = _INFO_KEY
 
 
 @dataclass

@@ -103,23 +103,24 @@ def test_a_kill_inside_a_page_resumes_at_that_page(tmp_path: Path, live_hq: Live
     token = _device(live_hq)
     root = tmp_path / "laptop"
     services, join = _joiner(root)
-    real = device_join.apply_state_row
+    real = device_join.apply_many
     calls = {"n": 0}
 
-    def dies(s, change, now):  # type: ignore[no-untyped-def]
+    def dies(s, changes, now):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == PAGE + 2:  # inside the second page
+        if calls["n"] == 2:  # inside the second page, after some of its rows
+            real(s, changes[:2], now)
             raise KeyboardInterrupt
-        return real(s, change, now)
+        return real(s, changes, now)
 
-    monkeypatch.setattr(device_join, "apply_state_row", dies)
+    monkeypatch.setattr(device_join, "apply_many", dies)
     try:
         with pytest.raises(KeyboardInterrupt):
             join.start(None, live_hq.url, "BJ001", token)
         assert join.state().stage == "records" and join.state().done == PAGE
     finally:
         services.close()
-    monkeypatch.setattr(device_join, "apply_state_row", real)
+    monkeypatch.setattr(device_join, "apply_many", real)
     services, join = _joiner(root)  # the program started again
     try:
         assert not join.is_empty() and join.pending()
@@ -211,19 +212,20 @@ def test_the_command_line_joins_an_empty_folder_and_lists_devices(
     root = tmp_path / "workshop"
     argv = ["--data-dir", str(root), "register", "--hq", live_hq.url, "--station", "BJ001",
             "--token-stdin"]
-    real, calls = device_join.apply_state_row, {"n": 0}
+    real, calls = device_join.apply_many, {"n": 0}
 
-    def ctrl_c(s, change, now):  # type: ignore[no-untyped-def]
+    def ctrl_c(s, changes, now):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] > 6:
+        if calls["n"] == 1:  # Ctrl+C while the first page is being written
+            real(s, changes[:3], now)
             raise KeyboardInterrupt
-        return real(s, change, now)
+        return real(s, changes, now)
 
-    monkeypatch.setattr(device_join, "apply_state_row", ctrl_c)
+    monkeypatch.setattr(device_join, "apply_many", ctrl_c)
     monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
     assert main(argv) == 9
     assert "再次运行 register 即可从停止处继续" in capsys.readouterr().err
-    monkeypatch.setattr(device_join, "apply_state_row", real)
+    monkeypatch.setattr(device_join, "apply_many", real)
     monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
     assert main(argv) == 0  # the second run goes on
     out = capsys.readouterr()
