@@ -89,6 +89,9 @@ class _Device:
     touched: set[tuple[str, str]] = field(default_factory=set)
     #: merges to record as conflicts once their change has its hq_seq: (row index, detail)
     merges: list[tuple[int, str, str]] = field(default_factory=list)
+    #: rows this batch merged: the device gets the merge back, so a later op of the batch on
+    #: the same row must reach it too (else the merge, older, would be its last word)
+    merged: set[tuple[str, str]] = field(default_factory=set)
 
 
 def push(db: HqDatabase, station: StationIdentity, batch: PushBatch, now: datetime) -> PushAck:
@@ -280,6 +283,7 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
     if op.entity == hq_erasure.ENTITY:  # head office erases its copy of the person's data
         hq_erasure.erase(s, station.id, op.payload)
     if replaced is not None:
+        me.merged.add(key)
         me.relays.add(op, op.payload, record, to_every_device=True)
         detail = (f"Order {op.payload.get('number') or op.entity_id}: device {me.number} set "
                   f"it to {op.payload.get('status')} before it had seen another device's "
@@ -288,7 +292,7 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
         me.merges.append((len(me.relays.rows) - 1, op.entity_id, detail))
         return Outcome(OpStatus.CONFLICT, detail, ORDER_STATUS_MERGED, replaced)
     if me.multi and ent.relayed(op.entity):
-        me.relays.add(op, op.payload, record)
+        me.relays.add(op, op.payload, record, to_every_device=key in me.merged)
     return outcome
 
 

@@ -469,3 +469,19 @@ def test_large_answers_are_gzip_for_a_client_that_accepts_it(hq: Hq) -> None:
     assert r.headers["content-encoding"] == "gzip" and len(r.json()["rows"]) == 100
     small = hq.client.get(p.DEVICE_PATH, headers={**d1.headers, "Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+def test_a_later_op_of_the_batch_on_a_merged_order_reaches_the_sender_too(hq: Hq) -> None:
+    d1 = _first(hq)
+    d2 = _add(hq)
+    oid = str(uuid.uuid4())
+    _results(_push(hq, d1, d1.op("service_order", oid, _order("SO-4", "assigned")),
+                   d1.op("service_order", oid, _order("SO-4", "cancelled", 2))))
+    res = _results(_push(hq, d2, d2.op("service_order", oid, _order("SO-4", "completed", 2),
+                                       seen=0),
+                         d2.op("service_order", oid, _order("SO-4", "visited", 3), seen=0)))
+    assert [(r.status, r.kind) for r in res] == [("conflict", p.ORDER_STATUS_MERGED),
+                                                ("applied", "")]
+    # the merge comes back to device 2: so must its own later op, or the merge would be last
+    assert [c.payload["status"] for c in _pull(hq, d2)][-2:] == ["completed", "visited"]
+    assert [c.payload["status"] for c in _pull(hq, d1)][-2:] == ["completed", "visited"]
