@@ -1,7 +1,8 @@
 """Random work on three devices of one station (and a fourth of another station) through head
 office's push and pull: whatever the order of edits, syncs and stale refusals, once every
 device has synced until nothing moves, each holds head office's version of every row, head
-office holds each op once, and the other station was handed nothing of it."""
+office holds each op once, and the other station was handed nothing of it. Customers are
+also deleted (a tombstone at head office, gone on every device)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ class Dev:
 
 def _edit(rng: random.Random, d: Dev, keys: list[tuple[str, str]]) -> None:
     entity, entity_id = key = rng.choice(keys)
+    if entity == "customer" and key in d.local and rng.random() < 0.2:
+        d.local.pop(key)  # deleted: head office keeps a tombstone
+        d.outbox.append(p.PushOp(seq=d.next_seq, op_id=str(uuid.uuid4()), entity=entity,
+                                 entity_id=entity_id, op="delete", payload={},
+                                 seen_hq_seq=d.cursor))
+        d.next_seq += 1
+        return
     if entity == "customer":
         payload: dict[str, Any] = {"name": f"客户{rng.randrange(1000)}"}
     else:
@@ -67,7 +75,10 @@ def _sync(hq: Hq, d: Dev, number: int) -> bool:
             page = changes.pull_page(s, d.who.id, d.cursor, 50, view)
         for c in page.changes:
             assert c.relayed and c.device != number or c.device == 0
-            d.local[(c.entity, c.entity_id)] = c.payload
+            if c.op == "delete":
+                d.local.pop((c.entity, c.entity_id), None)
+            else:
+                d.local[(c.entity, c.entity_id)] = c.payload
             moved = True
         d.cursor = page.next
         if not page.more:
@@ -103,12 +114,14 @@ def test_three_devices_converge_on_head_offices_rows(hq: Hq, seed: int) -> None:
         pytest.fail("the devices never settled")
     assert first.who is not None
     with hq.db.read() as s:
-        held = {(r.entity, r.entity_id): json.loads(r.payload) for r in s.scalars(
-            select(HqRecord).where(HqRecord.station_id == first.who.id))}
+        rows = s.scalars(select(HqRecord).where(HqRecord.station_id == first.who.id)).all()
+        held = {(r.entity, r.entity_id): json.loads(r.payload) for r in rows if not r.deleted}
+        gone = {(r.entity, r.entity_id) for r in rows if r.deleted}
         received = s.scalar(select(func.count()).select_from(HqReceivedOp).where(
             HqReceivedOp.station_id == first.who.id))
     for d in fleet:
         assert {k: v for k, v in d.local.items() if k in held} == held
+        assert not gone & set(d.local)
     assert set(held) <= set(keys)
     assert received == sum(d.pushed for d in fleet)
     assert set(other.local) <= set(other_keys)  # nothing of BJ001 reached SH002
