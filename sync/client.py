@@ -25,6 +25,7 @@ from sync.station_transport import error_body as _error_body
 __all__ = [
     "Answer",
     "ClientConfig",
+    "DanglingReferences",
     "HqTransport",
     "LocalSide",
     "Progress",
@@ -34,6 +35,14 @@ __all__ = [
     "SyncError",
     "SyncReport",
 ]
+
+class DanglingReferences(Exception):
+    """A pulled page names rows that only a later page holds (``LocalSide.apply_page``)."""
+
+
+#: how many pages are held back and applied together before a dangling reference is taken
+#: for what it is (a row head office never relayed) and becomes a conflict
+MAX_HELD_PAGES = 8
 
 #: the pull cursor of a station that starts afresh (registered with another head office): its
 #: next pull begins with a snapshot
@@ -67,7 +76,12 @@ class LocalSide(Protocol):
     def pull_cursor(self) -> int: ...
 
     def apply_page(self, changes: Sequence[p.Change], next_cursor: int,
-                   snapshot: bool) -> None: ...
+                   snapshot: bool, *, can_wait: bool = False) -> None:
+        """Applies ``changes`` and stores ``next_cursor``, in one transaction. With
+        ``can_wait``, a change naming a row the page does not hold (another device's
+        transaction cut by the page boundary) raises ``DanglingReferences`` and nothing is
+        stored: the engine hands the page again together with the next one."""
+        ...
 
 
 #: progress(stage, done, total): stage is "push" or "pull"; total 0 when unknown
@@ -194,6 +208,8 @@ class SyncEngine:
         cfg = self.transport.config
         cursor = self.local.pull_cursor()
         self.progress("pull", 0, 0)
+        held: list[p.Change] = []  # pages waiting for the rest of what they name
+        held_pages = 0
         while True:
             # a station starting afresh with another head office takes its snapshot first
             answer = (self.transport.pull(cursor, cfg.page_limit) if cursor != SNAPSHOT_FIRST
@@ -220,8 +236,20 @@ class SyncEngine:
                 raise SyncError(SyncError.PROTOCOL,
                                 "Head office moved the pull cursor backwards ({seq}).",
                                 seq=page.next)
-            if page.changes or page.next != cursor:
-                self.local.apply_page(page.changes, page.next, snapshot=False)
+            changes = held + list(page.changes)
+            if changes or page.next != cursor:
+                can_wait = page.more and held_pages < MAX_HELD_PAGES
+                try:
+                    self.local.apply_page(changes, page.next, snapshot=False,
+                                          can_wait=can_wait)
+                except DanglingReferences:
+                    # the rest of another device's transaction is on the next page
+                    held, held_pages = changes, held_pages + 1
+                    report.pages += 1
+                    report.pulled_changes += len(page.changes)
+                    cursor = page.next
+                    continue
+                held, held_pages = [], 0
             report.pages += 1
             report.pulled_changes += len(page.changes)
             cursor = page.next

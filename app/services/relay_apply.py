@@ -131,6 +131,9 @@ def _one_per_wins(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, An
 
 
 _DEFERRED = "relay_references_deferred"
+#: ``session.info`` key: check each relayed change's references at once (the careful retry of
+#: a page, ``sync_store``), so the change that names a missing row is the one refused
+IMMEDIATE_REFERENCES = "relay_references_immediate"
 _ADDED = "relay_ledger_added"
 
 
@@ -148,6 +151,8 @@ def defer_references(s: Session) -> None:
     """One transaction of the other device can name its rows in any order (a message queued
     before its order is journalled): references are checked when the page commits (SQLite
     clears the pragma at every commit; set once per transaction)."""
+    if s.info.get(IMMEDIATE_REFERENCES):
+        return  # a page applied change by change: each reference is checked as it is made
     tx = s.get_transaction()
     if s.info.get(_DEFERRED) is not tx:
         s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")

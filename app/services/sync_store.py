@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import RuleViolation
 from app.services import events
+from app.services.relay_apply import IMMEDIATE_REFERENCES
 from app.services.sync_apply import (
     CONFLICTS,
     NOTICES,
@@ -31,7 +32,7 @@ from app.store.database import Database
 from app.store.models import Notice, OutboxOp, SyncState
 from app.store.models.sync import SINGLETON_ID
 from sync import protocol as p
-from sync.client import PushPosition
+from sync.client import DanglingReferences, PushPosition
 
 SYNC = "sync"
 log = logging.getLogger(__name__)
@@ -141,10 +142,15 @@ class StationSyncStore:
             state = s.get(SyncState, SINGLETON_ID)
             return state.pull_cursor if state else 0
 
-    def apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool) -> None:
+    def apply_page(self, changes: Sequence[p.Change], next_cursor: int, snapshot: bool, *,
+                   can_wait: bool = False) -> None:
         try:
             kinds = self._apply_page(changes, next_cursor, snapshot, careful=False)
-        except UNREADABLE:
+        except UNREADABLE as exc:
+            if can_wait and _dangling(exc):
+                # another device's transaction goes on in the next page (its rows may name
+                # each other in any order): the engine hands this page again with that one
+                raise DanglingReferences from exc
             # one change this station cannot apply must not block every later one: apply the
             # page again change by change, each in a savepoint, the bad one becoming a conflict
             log.warning("a head-office change could not be applied; retrying the page one "
@@ -158,20 +164,11 @@ class StationSyncStore:
         kinds: set[str] = {SYNC}
         with self.db.write() as s, s.no_autoflush:
             # handlers flush where a later lookup must see what they added
-            for change in changes:
-                if not careful:
+            if careful:
+                kinds |= _apply_carefully(s, changes, now)
+            else:
+                for change in changes:
                     kinds |= apply_change(s, change, now)
-                    continue
-                try:
-                    with s.begin_nested():
-                        kinds |= apply_change(s, change, now)
-                except UNREADABLE as exc:
-                    add_conflict(s, f"hq:{change.hq_seq}", "unreadable_change",
-                                 _storable(change.entity), _storable(change.entity_id),
-                                 _storable(f"{type(exc).__name__}: {exc}")[:500],
-                                 _storable(json.dumps(change.payload, ensure_ascii=False,
-                                                      sort_keys=True))[:2000], now)
-                    kinds.add(CONFLICTS)
             if snapshot:
                 # head office's notices are replaced by the snapshot's (read marks kept)
                 keep = [str(c.payload.get("id") or c.entity_id) for c in changes
@@ -182,6 +179,61 @@ class StationSyncStore:
             # another process (the window and a scheduled `sync`) may have gone further
             state.pull_cursor = next_cursor if snapshot else max(state.pull_cursor, next_cursor)
         return kinds
+
+
+def _dangling(exc: BaseException) -> bool:
+    """A foreign key the page's own rows do not satisfy (checked when it commits)."""
+    return isinstance(exc, IntegrityError) and "FOREIGN KEY" in str(exc).upper()
+
+
+def _apply_carefully(s: Session, changes: Sequence[p.Change], now: datetime) -> set[str]:
+    """Each change in a savepoint with its references checked at once. A change refused for a
+    reference (a row a later change of the page may make) is tried again after the others,
+    pass after pass while any succeeds; one superseded meanwhile by a later change of its row
+    is dropped. Every change still refused becomes a conflict a person sees."""
+    kinds: set[str] = set()
+    s.info[IMMEDIATE_REFERENCES] = True
+    try:
+        pending = list(enumerate(changes))
+        applied: dict[tuple[str, str], int] = {}
+        refused: list[tuple[p.Change, BaseException]] = []
+        waiting: list[tuple[int, p.Change, BaseException]] = []
+        while pending:
+            waiting = []
+            for index, change in pending:
+                key = (change.entity, change.entity_id)
+                if applied.get(key, -1) > index:
+                    continue  # a newer version of its row is in already
+                try:
+                    with s.begin_nested():
+                        kinds |= apply_change(s, change, now)
+                        s.flush()
+                    applied[key] = max(applied.get(key, -1), index)
+                except UNREADABLE as exc:
+                    if _dangling(exc):
+                        waiting.append((index, change, exc))  # its row may come later
+                    else:
+                        refused.append((change, exc))
+            if len(waiting) == len(pending):
+                break  # no progress: the rows they name are not in this page
+            pending = [(index, change) for index, change, _exc in waiting]
+            waiting = []
+        for change, exc in [*refused, *((c, e) for _i, c, e in waiting)]:
+            add_conflict(s, _conflict_key(change), "unreadable_change",
+                         _storable(change.entity), _storable(change.entity_id),
+                         _storable(f"{type(exc).__name__}: {exc}")[:500],
+                         _storable(json.dumps(change.payload, ensure_ascii=False,
+                                              sort_keys=True))[:2000], now)
+            kinds.add(CONFLICTS)
+    finally:
+        s.info.pop(IMMEDIATE_REFERENCES, None)
+    return kinds
+
+
+def _conflict_key(change: p.Change) -> str:
+    if change.relayed:
+        return f"relay:{change.op_id}:{change.entity}:{change.entity_id}"[:80]
+    return f"hq:{change.hq_seq}"
 
 
 #: the clashes between two devices of the station head office reports on an op (protocol 2)
