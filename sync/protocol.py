@@ -135,6 +135,27 @@ def bearer_token(header_value: str | None) -> str | None:
     return token.strip()
 
 
+# -- device tokens -------------------------------------------------------------------------------
+
+#: a token head office made for a station's n-th device (n >= 2): ``d<n>.<secret>``. The number
+#: is no secret; it lets a device set up with no line (from another device's backup) know
+#: which device it is, and so make its own human numbers, before it first reaches head office
+DEVICE_TOKEN_RE = re.compile(r"^d([1-9]\d{0,3})\.[A-Za-z0-9_-]{20,}$")
+
+
+def device_token(number: int, secret: str) -> str:
+    """The token of device ``number`` (>= 2) around the random ``secret``."""
+    if number < 2:
+        raise ValueError("a station's first device keeps the station's own token")
+    return f"d{number}.{secret}"
+
+
+def token_device(token: str) -> int | None:
+    """The device number a token names (None: a station's own token, device 1)."""
+    match = DEVICE_TOKEN_RE.match((token or "").strip())
+    return int(match.group(1)) if match else None
+
+
 # -- batch ids -----------------------------------------------------------------------------------
 
 BATCH_ID_RE = re.compile(r"^([A-Z0-9]{2,16})(?:/([1-9]\d{0,3}))?:(\d{1,18}):(\d{1,18})$")

@@ -24,6 +24,7 @@ from app.domain.errors import RuleViolation
 from app.i18n import render, tr
 from app.services.context import Actor
 from app.store.migrate import DatabaseTooNew
+from sync import protocol as p
 from sync.client import SyncError
 
 #: the person at the keyboard of a headless command owns the data folder
@@ -50,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reg.add_argument("--token-stdin", action="store_true", required=True,
                      help="read the station token from standard input")
     reg.add_argument("--ca-bundle", default=None, help="company CA bundle (PEM file)")
+    reg.add_argument("--offline", action="store_true",
+                     help="with no line: a device set up from another device's backup takes "
+                          "its device token now; head office checks it at the first sync")
     reg.set_defaults(handler=run_register)
     sync = subparsers.add_parser("sync", help="run one sync with head office")
     sync.set_defaults(handler=run_sync)
@@ -76,10 +80,17 @@ def run_register(args: argparse.Namespace) -> int:
     services = _open(args)
     if services is None:
         return 2
+    offline = getattr(args, "offline", False)
+    if offline and (services.join.is_empty() or p.token_device(token) is None):
+        services.close()
+        print(tr("Registering with no line needs a device token (d2.…) and this station's "
+                 "data, restored from another device's backup first."), file=sys.stderr)
+        return 2
     if services.join.is_empty() or services.join.pending():
         return _join(services, args, token)
     try:
-        services.sync.register(CLI_ACTOR, args.hq, args.station, token, args.ca_bundle)
+        services.sync.register(CLI_ACTOR, args.hq, args.station, token, args.ca_bundle,
+                               check=not offline)
     except SyncError as exc:
         print(f"{tr('Registration failed')}: {render(exc)}", file=sys.stderr)
         return EXIT_CODES.get(exc.code, 1)
@@ -88,6 +99,11 @@ def run_register(args: argparse.Namespace) -> int:
         return 2
     finally:
         services.close()
+    if offline:
+        number = p.token_device(token) or 1
+        print(tr("Registered with no line as device {n} of station {code}; head office checks "
+                 "the token at the first sync.", n=number, code=args.station.strip().upper()))
+        return 0
     print(tr("Registered with head office {url} as station {code}.", url=args.hq.strip(),
              code=args.station.strip().upper()))
     return 0

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.domain import validation as v
 from app.domain.enums import Role
 from app.domain.errors import RuleViolation
-from app.domain.numbering import STATION_CODE_RE
+from app.domain.numbering import STATION_CODE_RE, tag_for_device
 from app.domain.permissions import Permission
 from app.services import events
 from app.services import text_input as t
@@ -45,7 +45,9 @@ from app.services.sync_token import TokenStore
 from app.store.base import utcnow
 from app.store.database import Database
 from app.store.models import (
+    DocumentCounter,
     Notice,
+    OrderCounter,
     OutboxOp,
     Station,
     SyncConflict,
@@ -165,12 +167,19 @@ class SyncService:
         hq_id, answer = "", None
         if check:
             hq_id, answer = self._check_registration(url, token, ca_bundle)
+        # with no line (``check`` False), a device token still says which device this is
+        offline_device = None if check else p.token_device(token)
         if answer is not None and answer.station_code.upper() != code:
             raise RuleViolation("This token is for station {other}, not {code}.",
                                 field="token", other=answer.station_code, code=code)
-        adopt_through = 0
+        adopt_through, start_due = 0, 0
         if answer is not None:
             adopt_through = self._adopt_backup(url, token, ca_bundle, answer)
+        elif offline_device is not None:
+            # set up from another device's backup with no line: its ops are adopted here and
+            # head office hears where this device's own start at the first sync
+            adopt_through = self._backup_seq(offline_device)
+            start_due = adopt_through + 1 if adopt_through else 0
         self.tokens.save(token)
         with self.db.write() as s:
             reg = s.get(SyncRegistration, SINGLETON_ID)
@@ -199,8 +208,18 @@ class SyncService:
                           .values(acked_at=self.clock()))
                 # the users are the other device's rows too: it shares their hashes
                 state.credentials_shared = True
+                state.device_start_seq = start_due
+                # the day counters were the other device's: this one's letter starts at 1
+                s.execute(delete(OrderCounter))
+                s.execute(delete(DocumentCounter))
             if answer is not None:
                 save_devices(s, answer, self.clock())
+            elif offline_device is not None:
+                # its own human numbers from the first order on (the name comes at the sync)
+                reg.device_number = offline_device
+                reg.device_tag = tag_for_device(offline_device)
+                reg.device_name = ""
+                s.execute(delete(SyncDevice))
             record(s, actor, action="sync_register", entity="station", entity_id=code,
                    detail=url)
         self.bus.publish({SYNC})
@@ -230,6 +249,16 @@ class SyncService:
             raise explain(exc) from exc
         finally:
             transport.close()
+
+    def _backup_seq(self, device: int) -> int:
+        """The last outbox seq of a store registered as another device of the station (a
+        restored backup of it), 0 when there is nothing to adopt."""
+        with self.db.read() as s:
+            reg = s.get(SyncRegistration, SINGLETON_ID)
+            last = s.scalar(select(func.max(OutboxOp.seq))) or 0
+            if reg is None or reg.device_number == device or not last:
+                return 0
+            return last
 
     def _adopt_backup(self, url: str, token: str, ca_bundle: str | None,
                       answer: p.DeviceAnswer) -> int:
@@ -296,6 +325,8 @@ class SyncService:
                 if protocol >= p.DEVICES_PROTOCOL:
                     from app.services.device_join import StateDownload
 
+                    self._tell_device_start(transport)
+
                     download = StateDownload(self.db, self.bus, self.clock, self._cancel)
                     if joining:  # a join or a re-download cut short: finished first
                         download.run(transport, progress)
@@ -327,6 +358,18 @@ class SyncService:
             transport.close()
         self._note_result("ok", "", success=True)
         return report
+
+    def _tell_device_start(self, transport: HqTransport) -> None:
+        """A device set up with no line from another device's backup (``register`` with
+        ``check=False``) tells head office, before its first push, where its own seq starts."""
+        with self.db.read() as s:
+            state = s.get(SyncState, SINGLETON_ID)
+            first = state.device_start_seq if state else 0
+        if not first:
+            return
+        transport.device_start(first)
+        with self.db.write() as s:
+            sync_state(s).device_start_seq = 0
 
     def _negotiate(self, transport: HqTransport, url: str) -> int:
         known = self._protocols.get(url)

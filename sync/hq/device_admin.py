@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import validation as v
 from app.domain.errors import RuleViolation
+from sync import protocol as p
 from sync.hq import changes
 from sync.hq.auth import new_token, token_hash
 from sync.hq.checks import check_code
@@ -102,7 +103,6 @@ def add_device(db: HqDatabase, code: str, name: str, now: datetime) -> tuple[Dev
         chars = exc.params.get("chars") or ()
         raise AdminError("The device name holds characters the station cannot show ({chars}); "
                          "please remove them.", chars=", ".join(map(str, chars))) from exc
-    token = new_token()
     with db.write() as s:
         station = _station(s, code)
         last = s.scalar(select(func.max(HqDevice.number))
@@ -111,6 +111,8 @@ def add_device(db: HqDatabase, code: str, name: str, now: datetime) -> tuple[Dev
         if number > MAX_DEVICES:
             raise AdminError("Station {code} already has {n} devices, the most it can have.",
                              code=station.code, n=MAX_DEVICES)
+        # ``d<n>.<secret>``: a laptop set up with no line knows which device it is from it
+        token = p.device_token(number, new_token())
         device = HqDevice(station_id=station.id, number=number, name=name, tag=tag_of(number),
                           token_hash=token_hash(token), revoked=False, created_at=now,
                           pulled_seq=0, high_water=0, needs_snapshot=False)

@@ -89,6 +89,9 @@ class SyncState(Base):
     #: the user rows' password hashes have been sent once (stations from before devices sent
     #: users without them)
     credentials_shared: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: a device set up with no line from another device's backup: the seq its own ops start
+    #: at, told head office (``POST /v1/device/start``) before its first push; 0: nothing due
+    device_start_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class SyncConflict(Base):

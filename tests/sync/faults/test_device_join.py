@@ -195,6 +195,50 @@ def test_a_device_set_up_from_another_devices_backup(tmp_path: Path, live_hq: Li
         services.close()
 
 
+def test_a_laptop_set_up_from_a_backup_with_no_line_numbers_its_own_orders(
+        tmp_path: Path, live_hq: LiveHq, filled: StationRig) -> None:
+    """No line at set-up: the device token says which device this is, so the laptop's
+    orders carry its letter at once; at its first sync head office learns where its own seq
+    starts, and the order the counter PC made before the backup is sent once, by the PC."""
+    before_backup = new_orders(filled, 1, seed=21)[0]  # in the backup, not yet sent
+    backup = store.make_backup(filled.services.paths.database, filled.services.paths.backups,
+                               filled.services.paths.attachments, "daily",
+                               key=filled.services.db.key)
+    token = _device(live_hq)
+    assert token.startswith("d2.")
+    paths = DataPaths(tmp_path / "laptop").ensure()
+    restore_file(paths, backup.path, recovery_key=filled.services.db.key)
+    services = open_services(paths.root)
+    laptop = _rig(services, token)
+    try:
+        from tests.sync.faults.workload import boss
+
+        laptop.sync.register(boss(laptop), live_hq.url, "BJ001", token, check=False)
+        assert laptop.sync.status().pending == 0  # the backup's ops are the PC's to send
+        theirs = filled.services.orders.detail(new_orders(filled, 1, seed=22)[0]).number
+        mine = services.orders.detail(new_orders(laptop, 1, seed=23)[0]).number
+        assert mine.split("-")[-1] == "B0001" and theirs.split("-")[-1][0].isdigit()
+        laptop.sync.sync_now()  # the line is up: device start, then its own ops
+        filled.sync.sync_now()
+        laptop.sync.sync_now()
+        assert live_hq.db is not None
+        with live_hq.db.read() as s:
+            st = s.scalar(select(HqStation).where(HqStation.code == "BJ001"))
+            assert st is not None
+            received = [r.op_id for r in s.scalars(
+                select(HqReceivedOp).where(HqReceivedOp.station_id == st.id))]
+        assert len(received) == len(set(received))
+        ours = {o.op_id for o in _ops(filled.services)} | {o.op_id for o in _ops(services)}
+        assert set(received) == ours
+        for rig in (filled, laptop):
+            with rig.services.db.read() as s:
+                held = set(s.scalars(select(ServiceOrder.id)))
+            assert before_backup in held
+            assert {mine, theirs} <= {rig.services.orders.detail(i).number for i in held}
+    finally:
+        services.close()
+
+
 def _ops(services: Services) -> list[OutboxOp]:
     with services.db.read() as s:
         return list(s.scalars(select(OutboxOp).order_by(OutboxOp.seq)))

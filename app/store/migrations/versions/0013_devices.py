@@ -39,6 +39,8 @@ def upgrade() -> None:
                                       nullable=False))
         batch_op.add_column(sa.Column("credentials_shared", sa.Boolean(), server_default="0",
                                       nullable=False))
+        batch_op.add_column(sa.Column("device_start_seq", sa.Integer(), server_default="0",
+                                      nullable=False))
     # add_column without a table rebuild: the outbox is the largest table of a station
     op.add_column("outbox", sa.Column("seen_hq_seq", sa.Integer(), server_default="0",
                                       nullable=False))
@@ -61,7 +63,7 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("seen_hq_seq")
     with op.batch_alter_table("sync_state", schema=None) as batch_op:
-        for name in ("credentials_shared", "join_done", "join_total", "join_cursor",
+        for name in ("device_start_seq", "credentials_shared", "join_done", "join_total", "join_cursor",
                      "join_after", "join_stage"):
             batch_op.drop_column(name)
     with op.batch_alter_table("sync_registration", schema=None) as batch_op:
