@@ -83,8 +83,9 @@ def run_register(args: argparse.Namespace) -> int:
     offline = getattr(args, "offline", False)
     if offline and (services.join.is_empty() or p.token_device(token) is None):
         services.close()
-        print(tr("Registering with no line needs a device token (d2.…) and this station's "
-                 "data, restored from another device's backup first."), file=sys.stderr)
+        print(tr("Registering with no line needs a device token (it begins d2., d3., …)."),
+              tr("Restore another device's backup into this data folder first."),
+              file=sys.stderr)
         return 2
     if services.join.is_empty() or services.join.pending():
         return _join(services, args, token)

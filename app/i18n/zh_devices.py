@@ -50,4 +50,10 @@ TEXT_ZH: dict[str, str] = {
     "{n} changes head office never received written to {path}.":
         "已将总部未收到的 {n} 条更改写入 {path}。",
     "{n} changes head office never received.": "总部未收到的更改共 {n} 条。",
+    "Registered with no line as device {n} of station {code}; head office checks the token "
+    "at the first sync.": "已离线登记为 {code} 站的第 {n} 台设备；首次同步时总部核验令牌。",
+    "Registering with no line needs a device token (it begins d2., d3., …).":
+        "离线登记需要设备令牌（以 d2.、d3. 等开头）。",
+    "Restore another device's backup into this data folder first.":
+        "请先把本站另一台设备的备份恢复到这个数据文件夹。",
 }

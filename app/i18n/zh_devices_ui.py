@@ -121,4 +121,7 @@ TEXT_ZH.update({
     "upsert": "保存",
     "delete": "删除",
     "event": "记录",
+    "No line now: this device was set up from another device's backup (head office checks "
+    "the token at the first sync)":
+        "暂不连接总部：本机由本站另一台设备的备份建立（首次同步时总部核验令牌）",
 })

@@ -1,12 +1,15 @@
 """Registering the station with head office (manager only): address, station code, token and
 an optional company CA bundle. The check against head office runs off the GUI thread; the
-token field never echoes and the token is handed straight to the service.
+token field never echoes and the token is handed straight to the service. 暂不连接总部 takes a
+device token with no line (a laptop set up from another device's backup): head office checks
+it at the first sync.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -17,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import RuleViolation
 from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.errors import PermissionDenied
 from app.ui.extensions import UiContext
 from app.ui.widgets.forms import ErrorForm
+from sync import protocol as p
 
 
 class RegisterDialog(QDialog):
@@ -50,6 +55,11 @@ class RegisterDialog(QDialog):
         self.form.add_row("Station code", self.station_code, "station_code")
         self.form.add_row("Token", self.token, "token")
         self.form.add_row("CA bundle", ca_row, "ca_bundle")
+        self.offline = QCheckBox(tr("No line now: this device was set up from another device's "
+                                    "backup (head office checks the token at the first sync)"),
+                                 objectName="offline")
+        self.offline.setShortcut("Alt+L")
+        self.form.addRow(self.offline)
         self.form.add_general_error_row()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -87,8 +97,15 @@ class RegisterDialog(QDialog):
         self.buttons.setEnabled(False)
         url, code = self.hq_url.text(), self.station_code.text()
         token, ca = self.token.text(), self.ca_bundle.text().strip() or None
+        offline = self.offline.isChecked()
+        if offline and p.token_device(token) is None:
+            self.buttons.setEnabled(True)
+            self.form.show_error(RuleViolation(
+                "Registering with no line needs a device token (it begins d2., d3., …).", field="token"))
+            return
         self.ctx.tasks.run(
-            lambda: self.ctx.services.sync.register(self.ctx.actor, url, code, token, ca),
+            lambda: self.ctx.services.sync.register(self.ctx.actor, url, code, token, ca,
+                                                    check=not offline),
             self._saved, self._failed, owner=self, slow=True)
 
     def _saved(self, _result: object) -> None:

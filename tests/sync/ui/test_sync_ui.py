@@ -208,3 +208,29 @@ def test_sync_now_against_a_real_local_server(qtbot, services, station, runner, 
         assert hq.admin.stations()[0].high_water > 0
     finally:
         hq.stop()
+
+
+def test_register_with_no_line_takes_a_device_token_only(qtbot, services, station, runner,
+                                                         ctx_for, fake_sync, hq) -> None:
+    ctx = ctx_for(station["manager"])
+    dialog = RegisterDialog(ctx)
+    qtbot.addWidget(dialog)
+    settle(qtbot, runner)
+    assert "暂不连接总部" in dialog.offline.text()
+    dialog.hq_url.setText("https://hq.example.com")
+    dialog.offline.setChecked(True)
+    dialog.token.setText(TOKEN)  # the station's own token: head office must check it
+    dialog.save()
+    settle(qtbot, runner)
+    assert "设备令牌" in dialog.form.error_text("token") and not fake_sync.is_registered()
+    dialog.token.setText("d3." + "x" * 43)
+    with qtbot.waitSignal(dialog.registered, timeout=10_000):
+        dialog.save()
+    settle(qtbot, runner)
+    assert fake_sync.is_registered() and not hq.requests  # nothing went on the line
+    with services.db.read() as s:
+        from app.store.models import SyncRegistration
+
+        reg = s.get(SyncRegistration, 1)
+        assert reg is not None and (reg.device_number, reg.device_tag) == (3, "C")
+
