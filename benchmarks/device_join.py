@@ -124,12 +124,17 @@ def build_hq(db_url: str, scratch: Path, orders: int, movements: int) -> str:
             yield {**t["customer"], "id": cid, "name": f"客户{i}", "phones": [phone]}
 
     def service_orders() -> Any:
-        day = t["service_order"]["number"].split("-")[2]
+        from datetime import datetime, timedelta
+
+        called = datetime.fromisoformat(t["service_order"]["called_at"])
         for i, cid in enumerate(customer_ids):
+            # a year of calls, a few minutes apart (the search keys its documents by them)
+            at = called - timedelta(minutes=5 * i)
             yield {**t["service_order"], "id": str(uuid.uuid4()), "customer_id": cid,
-                   "product_id": None, "number": f"SO-{CODE}-{day}-{i + 1:06d}",
-                   "contact_phone": f"139{i:08d}", "contact_digits": f"139{i:08d}",
-                   "charge_lines": []}
+                   "product_id": None, "number": f"SO-{CODE}-{at:%Y%m%d}-{i + 1:06d}",
+                   "called_at": at.isoformat(), "created_at": at.isoformat(),
+                   "updated_at": at.isoformat(), "contact_phone": f"139{i:08d}",
+                   "contact_digits": f"139{i:08d}", "charge_lines": []}
 
     def stock() -> Any:
         for i in range(movements):
