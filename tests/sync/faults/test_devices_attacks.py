@@ -1,0 +1,209 @@
+"""Attacks on the sync of a station's several devices (issue 15), each a scenario that once
+could break it: the primary revoked with head office's orders on the way, an erasure on one
+device against an offline edit on another, users disabled or re-passworded on one device,
+protocol-1 programs on a station of several devices, and clashes made offline on two devices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.errors import RuleViolation
+from app.services.customers import CustomerInput
+from app.services.errors import PermissionDenied
+from app.services.sync_service import SyncService
+from app.services.sync_token import FileTokenStore
+from app.store.models import Customer, ServiceOrder, SyncConflict, User
+from sync.client import ClientConfig, HqTransport, SyncError
+from sync.hq.inputs import DispatchInput
+from sync.hq.models import HqBatch, HqReceivedOp, HqRecord, HqStation
+from tests.sync.faults import devices_rig as d
+from tests.sync.faults.harness import (
+    PASSWORD,
+    FaultProxy,
+    LiveHq,
+    StationRig,
+    fast_transport,
+    make_station,
+)
+
+CODE = "BJ001"
+
+
+@pytest.fixture
+def devices(tmp_path: Path, live_hq: LiveHq, proxy: FaultProxy) -> Iterator[list[StationRig]]:
+    """The counter PC (device 1, primary), the workshop PC and the laptop, all joined."""
+    first = make_station(tmp_path / "counter", CODE, live_hq, proxy.url)
+    rigs = [first]
+    for folder, name in (("workshop", "车间电脑"), ("laptop", "外勤笔记本")):
+        rigs.append(d.join_device(tmp_path / folder, live_hq, proxy.url, CODE, name))
+    d.converge(rigs, rounds=1)
+    yield rigs
+    for rig in rigs:
+        rig.close()
+
+
+def _conflicts(rig: StationRig) -> list[SyncConflict]:
+    with rig.services.db.read() as s:
+        rows = list(s.scalars(select(SyncConflict)))
+        s.expunge_all()
+        return rows
+
+
+# -- 2. the primary revoked while head office's orders are on the way ----------------------------
+
+def test_the_primary_revoked_hands_its_dispatched_orders_to_the_next_one_once(
+        devices: list[StationRig], live_hq: LiveHq) -> None:
+    counter, workshop, laptop = devices
+    assert live_hq.admin is not None
+    sent = live_hq.admin.dispatch(CODE, [
+        DispatchInput("王五", "13911112222", "北京市朝阳区1号", "洗衣机漏水"),
+        DispatchInput("赵六", "13933334444", "北京市朝阳区2号", "冰箱不冷")])
+    d.Workload.seeded(3).new_order(counter)  # the counter PC's own work, never sent
+    live_hq.admin.revoke_device(CODE, 1)
+
+    with pytest.raises(SyncError) as stopped:
+        counter.sync.sync_now()
+    assert stopped.value.code == SyncError.REVOKED
+    unsent = counter.sync.unsent_changes()
+    assert unsent and any(u.entity == "service_order" for u in unsent)
+
+    d.converge([workshop, laptop])
+    d.assert_same_state([workshop, laptop])
+    ids = {x.order_id for x in sent}
+    for rig in (workshop, laptop):
+        with rig.services.db.read() as s:
+            got = list(s.scalars(select(ServiceOrder.id).where(ServiceOrder.id.in_(ids))))
+        assert sorted(got) == sorted(ids), rig.root.name
+    # made once, by the new primary: head office holds one creation of each order
+    assert live_hq.db is not None
+    with live_hq.db.read() as s:
+        station_id = s.scalar(select(HqStation.id).where(HqStation.code == CODE))
+        made = list(s.scalars(select(HqReceivedOp.entity_id).where(
+            HqReceivedOp.station_id == station_id, HqReceivedOp.entity == "service_order",
+            HqReceivedOp.entity_id.in_(ids), HqReceivedOp.status == "applied")))
+    assert sorted(set(made)) == sorted(ids)
+    assert not [c for rig in (workshop, laptop) for c in _conflicts(rig)]
+
+
+# -- 3. an erasure against an offline edit ------------------------------------------------------
+
+def test_an_erased_customer_edited_offline_elsewhere_stays_erased_everywhere(
+        devices: list[StationRig], live_hq: LiveHq) -> None:
+    counter, workshop, laptop = devices
+    d.Workload.seeded(5).new_order(counter)
+    d.converge(devices, rounds=1)
+    with counter.services.db.read() as s:
+        customer_id, revision, name = s.execute(
+            select(Customer.id, Customer.revision, Customer.name)).one()
+    # the counter PC edits the customer offline; the laptop erases him (PIPL) and syncs first
+    current = counter.services.customers.get(customer_id, viewer=d.login(counter))
+    counter.services.customers.update(d.login(counter), customer_id, CustomerInput(
+        current.name, tuple(current.phones), "北京市海淀区新地址99号"), revision)
+    laptop.services.privacy.erase_customer(d.login(laptop), customer_id, "本人", "要求删除")
+    laptop.sync.sync_now()
+    d.converge(devices)
+    d.assert_same_state(devices)
+    for rig in devices:
+        with rig.services.db.read() as s:
+            row = s.get(Customer, customer_id)
+            assert row is not None and row.erased_at is not None, rig.root.name
+            assert row.name != name and "新地址" not in (row.address or ""), rig.root.name
+    assert live_hq.db is not None
+    with live_hq.db.read() as s:
+        payloads = list(s.scalars(select(HqRecord.payload).where(
+            HqRecord.entity_id == customer_id)))
+    assert payloads and not [x for x in payloads if name in x or "新地址" in x]
+    # the counter PC's edit is a conflict it sees, not a silent drop
+    assert any(c.entity_id == customer_id for c in _conflicts(counter))
+
+
+# -- 4. users disabled and re-passworded on one device ------------------------------------------
+
+def test_a_user_disabled_on_one_device_cannot_log_in_anywhere_after_sync(
+        devices: list[StationRig]) -> None:
+    counter, workshop, laptop = devices
+    tech = counter.services.users.create_user(d.login(counter), d.NewUser(
+        "tech1", "技师一", d.Role.TECHNICIAN, PASSWORD))
+    d.converge(devices)
+    counter.services.users.set_active(d.login(counter), tech.id, False)
+    counter.sync.sync_now()
+    # the laptop, offline, still lets him in with the last synced credentials
+    laptop.services.users.login("tech1", PASSWORD)
+    d.converge(devices)
+    for rig in devices:
+        with pytest.raises((RuleViolation, PermissionDenied)):
+            rig.services.users.login("tech1", PASSWORD)
+
+
+def test_a_password_changed_on_one_device_works_everywhere_and_the_old_one_nowhere(
+        devices: list[StationRig]) -> None:
+    counter, workshop, laptop = devices
+    tech = workshop.services.users.create_user(d.login(workshop), d.NewUser(
+        "tech2", "技师二", d.Role.TECHNICIAN, PASSWORD))
+    d.converge(devices)
+    laptop.services.users.set_password(d.login(laptop), tech.id, "battery-staple-9")
+    d.converge(devices)
+    for rig in devices:
+        assert rig.services.users.login("tech2", "battery-staple-9").username == "tech2"
+        with pytest.raises((RuleViolation, PermissionDenied)):
+            rig.services.users.login("tech2", PASSWORD)
+
+
+# -- 5. protocol 1 on a station of several devices ----------------------------------------------
+
+class Protocol1Transport(HqTransport):
+    """The program of before devices: it speaks protocol 1 only."""
+
+    def negotiate(self) -> int:
+        self.config.protocol = 1
+        return 1
+
+
+def _protocol1(config: ClientConfig) -> HqTransport:
+    fast_transport(config)
+    return Protocol1Transport(config)
+
+
+def _old_program(rig: StationRig) -> SyncService:
+    return SyncService(rig.services.db, rig.services.bus, FileTokenStore(rig.root),
+                       rig.services.sync.clock, _protocol1)
+
+
+def test_a_protocol_1_program_on_a_station_of_several_devices_is_refused_clearly(
+        devices: list[StationRig]) -> None:
+    counter, workshop, _laptop = devices
+    for rig in (counter, workshop):
+        d.Workload.seeded(9).new_order(rig)
+        with pytest.raises(SyncError) as refused:
+            _old_program(rig).sync_now()
+        assert refused.value.code == SyncError.UPGRADE_REQUIRED
+        assert "newer" in str(refused.value)
+        assert rig.sync.status().pending > 0  # nothing lost
+
+
+def test_a_protocol_1_program_on_a_station_of_one_device_works_as_before(
+        tmp_path: Path, live_hq: LiveHq, proxy: FaultProxy) -> None:
+    rig = make_station(tmp_path / "solo", CODE, live_hq, proxy.url)
+    try:
+        old = _old_program(rig)
+        d.Workload.seeded(11).new_order(rig)
+        old.sync_now()
+        assert rig.sync.status().pending == 0
+        assert live_hq.admin is not None
+        sent = live_hq.admin.dispatch(CODE, [
+            DispatchInput("王五", "13911112222", "北京市朝阳区1号", "洗衣机漏水")])
+        old.sync_now()
+        with rig.services.db.read() as s:
+            assert s.get(ServiceOrder, sent[0].order_id) is not None
+        from tests.sync.faults.harness import assert_converged
+        assert_converged(rig, live_hq)
+        assert live_hq.db is not None
+        with live_hq.db.read() as s:
+            ids = list(s.scalars(select(HqBatch.batch_id)))
+        assert ids and all(b.startswith(f"{CODE}:") for b in ids)
+    finally:
+        rig.close()
