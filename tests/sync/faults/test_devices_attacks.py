@@ -16,7 +16,7 @@ from app.services.customers import CustomerInput
 from app.services.errors import PermissionDenied
 from app.services.sync_service import SyncService
 from app.services.sync_token import FileTokenStore
-from app.store.models import Customer, ServiceOrder, SyncConflict, User
+from app.store.models import Customer, ServiceOrder, SyncConflict
 from sync.client import ClientConfig, HqTransport, SyncError
 from sync.hq.inputs import DispatchInput
 from sync.hq.models import HqBatch, HqReceivedOp, HqRecord, HqStation
