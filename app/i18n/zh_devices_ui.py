@@ -54,9 +54,8 @@ TEXT_ZH.update({
     "Stopping…": "正在停止…",
     "Join an existing station": "加入已有维修站",
     "This PC becomes another device of a repair station head office already knows. Ask head "
-    "office for this device's token (repair-station-hq add-device); it is shown once.":
-        "本电脑将成为总部已登记的维修站的另一台设备。请向总部索取本设备的令牌"
-        "（repair-station-hq add-device），令牌只显示一次。",
+    "office for this device's token; it is shown once.":
+        "本电脑将成为总部已登记的维修站的另一台设备。请向总部索取本设备的令牌，令牌只显示一次。",
     "Device token": "设备令牌",
     "Back": "返回",
     "&Join": "加入(&J)",
@@ -121,7 +120,13 @@ TEXT_ZH.update({
     "upsert": "保存",
     "delete": "删除",
     "event": "记录",
-    "No line now: this device was set up from another device's backup (head office checks "
+    "No &line now: this device was set up from another device's backup (head office checks "
     "the token at the first sync)":
-        "暂不连接总部：本机由本站另一台设备的备份建立（首次同步时总部核验令牌）",
+        "暂不连接总部(&L)：本机由本站另一台设备的备份建立（首次同步时总部核验令牌）",
+})
+# the window's review (several devices): long names, a clerk's view, shortcuts
+TEXT_ZH.update({
+    "This device: {name}": "本机：{name}",
+    "Only the station manager can settle a stock shortage.": "库存短缺只能由站长处理。",
+    "Mark &settled": "标记已处理(&S)",
 })

@@ -9,6 +9,7 @@ Nothing here is edited: the page's 保存 / 取消 do not concern it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
 from app.ui.sync.device_text import device_label, last_sync, sync_phrase
 from app.ui.widgets.forms import ERROR_STYLE
+from sync.client import SyncError
 
 DEVICE_COLUMNS = ("Device", "Letter", "Last upload", "Last download", "Status")
 UNSENT_COLUMNS = ("No.", "Data", "Action", "User", "Made at", "Summary")
@@ -110,6 +112,11 @@ class DevicesSection(QGroupBox):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = _table("devices_table", DEVICE_COLUMNS)
+        # a long name (64 characters) is cut in its column, never pushing the rest away
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setMinimumHeight(120)
         layout.addWidget(self.table)
         self.unsent_title = QLabel(tr("Changes head office never received"),
@@ -147,6 +154,11 @@ class DevicesSection(QGroupBox):
 
         def read() -> tuple[DeviceStatus, list[UnsentChange]]:
             status = sync.device_status()
+            if (not status.revoked and len(status.devices) > 1
+                    and sync.status().last_result == SyncError.REVOKED):
+                # head office refused this device's token: its list here still says in use
+                status = replace(status, revoked=True, devices=tuple(
+                    replace(r, revoked=True) if r.this_device else r for r in status.devices))
             return status, (sync.unsent_changes(500) if status.revoked else [])
 
         self.refresh_button.setEnabled(False)
@@ -167,7 +179,7 @@ class DevicesSection(QGroupBox):
         self.table.setRowCount(len(status.devices))
         for i, row in enumerate(status.devices):
             when = last_sync(row)
-            cells = (_item(device_label(row)), _item(row.tag or "—"),
+            cells = (_item(device_label(row), device_label(row)), _item(row.tag or "—"),
                      _item(local_time(row.last_push_at) or "—"),
                      _item(local_time(row.last_pull_at) or "—",
                            sync_phrase(when, now)),

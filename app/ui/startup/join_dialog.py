@@ -121,8 +121,8 @@ class JoinDialog(QDialog):
         self.setWindowTitle(tr("Join an existing station"))
         self.setMinimumWidth(520)
         intro = QLabel(tr("This PC becomes another device of a repair station head office "
-                          "already knows. Ask head office for this device's token "
-                          "(repair-station-hq add-device); it is shown once."))
+                          "already knows. Ask head office for this device's token; it is "
+                          "shown once."))
         intro.setWordWrap(True)
         self.form = ErrorForm()
         self.hq_url = QLineEdit(objectName="join_hq_url")

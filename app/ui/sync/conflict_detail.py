@@ -272,7 +272,7 @@ class ConflictDetail(QWidget):
             self.sides.clear()
             self.outcome.clear()
             return
-        subject = conflict.order_number or f"{conflict.entity} {conflict.entity_id}"
+        subject = conflict.order_number or f"{tr(conflict.entity)} {conflict.entity_id}"
         self.title.setText(tr("{kind}: {subject}", kind=tr(KIND_TEXT.get(kind, kind)),
                               subject=subject))
         self.explain.setText(tr(EXPLAIN.get(kind, UNKNOWN_KIND)))

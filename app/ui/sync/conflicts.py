@@ -152,9 +152,18 @@ class ConflictsPage(QWidget):
             return inner
 
         if conflict.kind in DEVICE_KINDS:
+            def fields_read(fields) -> None:  # type: ignore[no-untyped-def]
+                self.detail.device_panel.show_fields(fields, open_)
+                named = next((f.theirs or f.ours for f in fields
+                              if f.name in ("number", "name", "part_no") and (f.theirs or f.ours)),
+                             None)
+                if named and not conflict.order_number:  # the record by its name, not its key
+                    self.detail.title.setText(tr("{kind}: {subject}", kind=tr(
+                        KIND_TEXT.get(conflict.kind, conflict.kind)),
+                        subject=f"{tr(conflict.entity)} {named}"))
+
             self.ctx.tasks.run(lambda: device_clash_fields(services.db, conflict_id),
-                               still(lambda f: self.detail.device_panel.show_fields(f, open_)),
-                               lambda _exc: None, owner=self)
+                               still(fields_read), lambda _exc: None, owner=self)
         elif conflict.kind == SHORTAGE_KIND:
             def find():  # type: ignore[no-untyped-def]
                 return next((x for x in services.stock_shortages.shortages(actor)
@@ -166,6 +175,12 @@ class ConflictsPage(QWidget):
                     self.detail.title.setText(tr("{kind}: {subject}", kind=tr(
                         KIND_TEXT[SHORTAGE_KIND]), subject=f"{found.part_no} {found.name}"))
 
+            if not self.ctx.actor.may(P.CONFLICT_RESOLVE):  # the manager's list
+                self.detail.shortage_panel.show_summary(conflict.local_summary, open_)
+                if conflict.local_summary:
+                    self.detail.title.setText(tr("{kind}: {subject}", kind=tr(
+                        KIND_TEXT[SHORTAGE_KIND]), subject=conflict.local_summary))
+                return
             self.ctx.tasks.run(find, still(shown), lambda _exc: None, owner=self)
 
     def select(self, conflict_id: str) -> None:

@@ -105,6 +105,14 @@ class DeviceClashPanel(QWidget):
         self.setObjectName("device_clash_panel")
         self.can_settle = can_settle
         self.table = _table("device_clash_fields", ("Field", "This device", "The other device"))
+        # the two sides share the width and a long value wraps inside its cell
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.keep_button = QPushButton(tr("Keep this device's (&O)"), objectName="keep_ours")
         self.take_button = QPushButton(tr("Take the other device's (&T)"),
                                        objectName="take_theirs")
@@ -130,7 +138,9 @@ class DeviceClashPanel(QWidget):
                     font.setBold(True)
                     cell.setFont(font)
                 self.table.setItem(row, column, cell)
-        self.table.setFixedHeight(min(40 + 30 * max(len(fields), 1), 260))
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount())) or 30
+        self.table.setFixedHeight(min(self.table.horizontalHeader().height() + rows + 6, 320))
         for button in (self.keep_button, self.take_button):
             button.setVisible(open_)
             button.setEnabled(self.can_settle)
@@ -155,7 +165,7 @@ class ShortagePanel(QWidget):
                             ("Time", "User", "Device", "Quantity", "What", "For"))
         self.count_button = QPushButton(tr("Count this &part…"), objectName="shortage_count")
         self.count_button.clicked.connect(self._count)
-        self.settle_button = QPushButton(tr("Mark settled"), objectName="shortage_settle")
+        self.settle_button = QPushButton(tr("Mark &settled"), objectName="shortage_settle")
         self.settle_button.clicked.connect(self.settle.emit)
         top = QHBoxLayout()
         top.addWidget(self.part, 1)
@@ -170,8 +180,21 @@ class ShortagePanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 
+    def show_summary(self, summary: str, open_: bool) -> None:
+        """For a user who may not settle shortages (their list is the manager's): the part
+        and its stock as the conflict recorded them, and who settles it."""
+        self.shortage = None
+        self.part.setText(summary or "—")
+        self.stock.setText(tr("Only the station manager can settle a stock shortage."))
+        self.table.setRowCount(0)
+        self.table.hide()
+        self.count_button.hide()
+        self.settle_button.setVisible(open_)
+        self.settle_button.setEnabled(False)
+
     def show_shortage(self, shortage: Shortage | None, open_: bool) -> None:
         self.shortage = shortage
+        self.table.show()
         if shortage is None:  # settled, or the stock is whole again
             self.part.setText(tr("The stock of this part is no longer short."))
             self.stock.clear()

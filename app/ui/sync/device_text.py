@@ -48,3 +48,12 @@ def device_line(row: DeviceRow, now: datetime) -> str:
 def others_text(status: DeviceStatus, now: datetime) -> str:
     """The station's other devices, one a line; "" when this is the only one known."""
     return "\n".join(device_line(row, now) for row in status.devices if not row.this_device)
+
+
+#: how much of a device's name the status bar shows (head office allows 64 characters)
+SHORT_NAME = 16
+
+
+def short_name(name: str, limit: int = SHORT_NAME) -> str:
+    """The name cut to ``limit`` characters with "…" (the whole one goes in a tooltip)."""
+    return name if len(name) <= limit else f"{name[:limit - 1]}…"

@@ -55,19 +55,27 @@ class RegisterDialog(QDialog):
         self.form.add_row("Station code", self.station_code, "station_code")
         self.form.add_row("Token", self.token, "token")
         self.form.add_row("CA bundle", ca_row, "ca_bundle")
-        self.offline = QCheckBox(tr("No line now: this device was set up from another device's "
-                                    "backup (head office checks the token at the first sync)"),
-                                 objectName="offline")
-        self.offline.setShortcut("Alt+L")
+        self.offline = QCheckBox(tr("No &line now: this device was set up from another "
+                                    "device's backup (head office checks the token at the "
+                                    "first sync)"), objectName="offline")
         self.form.addRow(self.offline)
         self.form.add_general_error_row()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        if not ctx.actor.may(Permission.SYNC_REGISTER):  # the service refuses: say so first
+            for widget in (self.hq_url, self.station_code, self.token, ca_row, self.offline,
+                           self.buttons.button(QDialogButtonBox.StandardButton.Save)):
+                widget.setEnabled(False)
+            self.form.show_error(PermissionDenied(
+                "Your role ({role}) may not {doing}.", role=ctx.actor.role,
+                doing="register the station with head office"))
         ctx.tasks.run(ctx.services.sync.status, self._fill, owner=self)
 
     def _fill(self, status) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ from app.services.sync_service import SyncStatus
 from app.services.sync_store import SYNC
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
-from app.ui.sync.device_text import others_text
+from app.ui.sync.device_text import others_text, short_name
 from app.ui.widgets.messages import show_error, show_message
 from sync.client import SyncError, SyncReport
 
@@ -46,6 +46,8 @@ from sync.client import SyncError, SyncReport
 BACKGROUND_INTERVAL_MS = 5 * 60 * 1000
 #: the first background sync after the window opens (let the counter start first)
 FIRST_SYNC_DELAY_MS = 15 * 1000
+#: the sync result head office gives a revoked device's token
+REVOKED = SyncError.REVOKED
 WATCHED = frozenset({SYNC, events.OUTBOX, "conflicts", "notices"})
 #: how often the registration row is looked at (one primary-key read on the database worker)
 REGISTRATION_POLL_MS = 5 * 1000
@@ -127,6 +129,10 @@ class SyncStatusWidget(QWidget):
     def _tooltip(self) -> str:
         """Head office (or the last error), then the station's other devices' last sync."""
         tip = self._tip
+        name = (self.status.device_name if self.status else "") or (
+            self.devices.name if self.devices else "")
+        if name and short_name(name) != name:  # the whole name of a long one
+            tip = f"{tr('This device: {name}', name=name)}\n{tip}".strip()
         if self.devices is not None:
             others = others_text(self.devices, datetime.now(UTC))
             if others:
@@ -157,14 +163,17 @@ class SyncStatusWidget(QWidget):
         else:
             state = tr("Not synced yet")
         parts = [state]
-        revoked = self.devices is not None and self.devices.revoked
+        several = self.devices is not None and len(self.devices.devices) > 1
+        # a device of several whose token head office refused: revoked at once, though the
+        # list head office sent before still says in use (one device: 离线 and the reason)
+        revoked = (self.devices is not None and self.devices.revoked) or (
+            several and status.last_result == REVOKED)
         if revoked:
             parts = [tr("This device is revoked by head office")]
         # the device's name once the station has several (one device: the indicator as ever)
-        several = self.devices is not None and len(self.devices.devices) > 1
         name = status.device_name or (self.devices.name if self.devices else "")
         if name and several:
-            parts.insert(0, name)
+            parts.insert(0, short_name(name))
         if status.last_success_at is not None:
             parts.append(tr("last sync {time}", time=local_time(status.last_success_at)))
         # the changes waiting to be sent are counted once, by the main window's 待上传
