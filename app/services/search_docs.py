@@ -225,16 +225,25 @@ def write_docs(conn: Any, table: _Table, ids: Sequence[str], docs: list[Doc]) ->
 
 
 def _free_keys(conn: Any, table: _Table, keys: list[int]) -> list[int]:
-    """``keys`` with each one already taken (or wanted twice) stepped down to a free one."""
-    taken = {r[0] for r in _rows(conn, f"SELECT doc FROM {table.name} WHERE doc IN "
-                                 f"({_marks(len(keys))})", keys)}
+    """``keys`` with each one already taken (or wanted twice) stepped down to a free one.
+
+    Many records of one instant (a bulk import, a joining device's page) want the same key:
+    the taken keys below are read a window at a time, not one query per step."""
+    if not keys:
+        return []
+    window = 2 * len(keys) + 64
+    low = min(keys) - window
+    taken = {r[0] for r in _rows(conn, f"SELECT doc FROM {table.name} WHERE doc BETWEEN ? "
+                                 "AND ?", (low, max(keys)))}
     out = []
     for key in keys:
-        while key in taken:
+        while key in taken or key < low:
+            if key < low:  # stepped below what was read: read the next window down
+                taken |= {r[0] for r in _rows(conn, f"SELECT doc FROM {table.name} WHERE doc "
+                                              "BETWEEN ? AND ?", (low - window, low - 1))}
+                low -= window
+                continue
             key -= 1
-            if key not in taken and _rows(conn, f"SELECT 1 FROM {table.name} WHERE doc = ?",
-                                          (key,)):
-                taken.add(key)
         out.append(key)
         taken.add(key)
     return out
