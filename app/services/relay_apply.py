@@ -161,31 +161,56 @@ def defer_references(s: Session) -> None:
 
 def _unclashed_user(s: Session, change: p.Change, entity_id: str,
                     now: datetime) -> dict[str, Any]:
-    """Two devices offline each added a user of the same name: the other device's user is
-    kept under a name with its device number (nothing of its work is lost) and the manager
-    sees a ``user_name_clash`` conflict to rename one of them."""
+    """Two devices offline each added a user of the same name: every device keeps both, the
+    one with the smaller id under the name and the other under ``name~<its id's first
+    characters>``, so all devices end with the same names whatever order the users came in
+    (nothing of either's work is lost), and the manager sees a ``user_name_clash`` conflict
+    to rename one of them. A rename of this device's own row is not journalled: every
+    device makes it alike."""
     from sqlalchemy import select
 
-    from app.i18n import tr
-    from app.services.sync_apply import add_conflict
     from app.store.models import User
 
     name = str(change.payload.get("username") or "")
-    if not name or s.scalar(select(User.id).where(User.username == name, User.id != entity_id)) \
-            is None:
+    other = s.scalar(select(User).where(User.username == name, User.id != entity_id)) \
+        if name else None
+    if other is None:
         return change.payload
     existing = s.get(User, entity_id)
     if existing is not None and existing.username != name:
         return dict(change.payload, username=existing.username)  # renamed here before
-    candidates = [f"{name[:28]}~{change.device or 2}",
-                  *(f"{name[:26]}~{k}" for k in range(2, 1000))]
-    renamed = next(c for c in candidates
-                   if s.scalar(select(User.id).where(User.username == c)) is None)
-    add_conflict(s, f"user_name:{entity_id}", "user_name_clash", "user",
-                 entity_id, tr("User name '{name}' is taken on this device.", name=name),
+    if entity_id < other.id:  # the relayed user keeps the name; the one here moves aside
+        other.username = _clash_name(s, name, other.id)
+        s.flush()
+        _clash_conflict(s, other.id, name, other.username, now)
+        return change.payload
+    renamed = _clash_name(s, name, entity_id)
+    _clash_conflict(s, entity_id, name, renamed, now)
+    return dict(change.payload, username=renamed)
+
+
+def _clash_name(s: Session, name: str, user_id: str) -> str:
+    """The name the losing user of a clash gets: the same on every device."""
+    from sqlalchemy import select
+
+    from app.store.models import User
+
+    for k in (4, 6, 8, 12, 16):
+        candidate = f"{name[:31 - k]}~{user_id.replace('-', '')[:k]}"
+        if s.scalar(select(User.id).where(User.username == candidate,
+                                          User.id != user_id)) is None:
+            return candidate
+    return f"~{user_id.replace('-', '')[:31]}"
+
+
+def _clash_conflict(s: Session, user_id: str, name: str, renamed: str, now: datetime) -> None:
+    from app.i18n import tr
+    from app.services.sync_apply import add_conflict
+
+    add_conflict(s, f"user_name:{user_id}", "user_name_clash", "user",
+                 user_id, tr("User name '{name}' is taken on this device.", name=name),
                  tr("Another device's user '{name}' is kept here as '{renamed}': rename one "
                     "of them.", name=name, renamed=renamed), now)
-    return dict(change.payload, username=renamed)
 
 
 def apply_payload(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, Any]) -> Any:
