@@ -200,3 +200,54 @@ def test_the_join_dialog_speaks_chinese_only(qtbot, services, runner) -> None:
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "repair-station" not in texts and "add-device" not in texts
     assert "令牌只显示一次" in texts
+
+
+def test_the_unsent_changes_name_their_data_and_action_in_chinese(qtbot, services, station,
+                                                                  runner, ctx_for) -> None:
+    """An order made on the revoked laptop: its customer, order and notification rows read
+    in words (no ``notification``, ``notify.order_received``, ``received``)."""
+    import re
+
+    from tests.services.helpers import new_order
+
+    order = new_order(services, station["clerk"], phone="13812345678")
+    devices(services, last_result="revoked")
+    section = DevicesSection(ctx_for(station["manager"]))
+    qtbot.addWidget(section)
+    section.resize(900, 620)
+    section.show()
+    settle(qtbot, runner)
+    table = section.unsent_table
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+    words = {(r[1], r[2]) for r in rows}
+    assert ("通知", "通知") in words and ("工单", "新建") in words, words
+    code = re.compile(r"\b[a-z]+[._][a-z_.]+\b|\b(received|accepted|assigned)\b")
+    for row in rows:
+        for column in (1, 2, 5):
+            assert not code.search(row[column]), row
+    summary = next(r[5] for r in rows if order.number in r[5])
+    assert summary == f"{order.number} 已受理", summary
+
+
+def test_the_conflict_list_names_a_shortage_by_its_part(qtbot, services, station, runner,
+                                                        ctx_for, clock) -> None:
+    part_no = _shortage(services, clock)
+    page = _conflicts_page(qtbot, runner, ctx_for(station["clerk"]))
+    row = next(i for i, c in enumerate(page.conflicts) if c.kind == "stock_shortage")
+    subject = page.table.item(row, 2).text()
+    assert subject.startswith(f"{part_no} 压缩机启动电容") and "-1" in subject, subject
+
+
+def test_a_clerk_gets_no_note_field_for_a_clash_they_cannot_settle(
+        qtbot, services, station, runner, ctx_for) -> None:
+    conflict_id = _customer_clash(services, station)
+    page = _conflicts_page(qtbot, runner, ctx_for(station["clerk"]))
+    page.select(conflict_id)
+    settle(qtbot, runner)
+    assert not page.detail.note.isVisible()
+    assert not page.detail.device_panel.keep_button.isEnabled()
+    manager = _conflicts_page(qtbot, runner, ctx_for(station["manager"]))
+    manager.select(conflict_id)
+    settle(qtbot, runner)
+    assert manager.detail.note.isVisible()

@@ -78,6 +78,31 @@ def entity_text(entity: str) -> str:
     return tr("Station details") if entity == "station" else tr(entity)
 
 
+#: the area of an action the catalogue has no words for ("notify.order_received")
+ACTION_AREAS = {"notify": "Notification", "stock": "Stock change", "claim": "Claim",
+                "clash": "Clash settled", "feedback": "Quality feedback",
+                "parts_order": "Parts order", "part_setting": "Part setting",
+                "policy": "Warranty policy", "parts": "Parts catalogue"}
+
+
+def action_text(action: str) -> str:
+    """The action in words; one the catalogue lacks by its area, else 更改 (never a code)."""
+    shown = tr(action)
+    if shown != action:
+        return shown
+    area = ACTION_AREAS.get(action.partition(".")[0])
+    return tr(area) if area else tr("Change")
+
+
+def summary_text(summary: str) -> str:
+    """The row's summary with an order status in words ("SO-… received" -> "SO-… 已受理")."""
+    from app.domain.enums import OrderStatus
+    from app.i18n import label
+
+    statuses = {s.value: s for s in OrderStatus}
+    return " ".join(label(statuses[w]) if w in statuses else w for w in summary.split(" "))
+
+
 def device_state(row: DeviceRow, primary: int | None) -> str:
     marks = []
     if row.this_device:
@@ -208,11 +233,11 @@ class DevicesSection(QGroupBox):
         self._show_unsent(status.revoked)
         self.unsent_table.setRowCount(len(unsent))
         for i, change in enumerate(unsent):
-            cells = (str(change.seq), entity_text(change.entity), tr(change.action),
+            cells = (str(change.seq), entity_text(change.entity), action_text(change.action),
                      change.username,
-                     local_time(change.created_at), change.summary)
+                     local_time(change.created_at), summary_text(change.summary))
             for column, text in enumerate(cells):
-                self.unsent_table.setItem(i, column, _item(text))
+                self.unsent_table.setItem(i, column, _item(text, text if column == 5 else ""))
         self.export_button.setEnabled(bool(unsent))
         self.loaded.emit()
 

@@ -265,7 +265,7 @@ class ConflictDetail(QWidget):
             button.hide()
         self.device_panel.hide()
         self.shortage_panel.hide()
-        self.note.setVisible(open_)
+        self.note.setVisible(open_ and self.can_settle)  # nothing to note for who may not settle
         if conflict is None:
             self.title.setText(tr("Choose a conflict above to see both sides."))
             self.explain.clear()

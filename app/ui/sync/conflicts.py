@@ -109,6 +109,8 @@ class ConflictsPage(QWidget):
                 if c.resolution_note:
                     resolved += f" · {c.resolution_note}"
             subject = c.order_number or f"{tr(c.entity)} {c.entity_id}"
+            if c.kind == SHORTAGE_KIND and c.local_summary:  # the part by its number
+                subject = c.local_summary
             cells = (local_time(c.created_at), tr(KIND_TEXT.get(c.kind, c.kind)), subject,
                      resolved)
             for column, text in enumerate(cells):
