@@ -251,3 +251,37 @@ def test_a_clerk_gets_no_note_field_for_a_clash_they_cannot_settle(
     manager.select(conflict_id)
     settle(qtbot, runner)
     assert manager.detail.note.isVisible()
+
+
+def test_a_revoked_device_settings_page_opens_at_its_devices(qtbot, services, station, runner,
+                                                             ctx_for) -> None:
+    """The banner and the unsent changes are below the station, head office and printing
+    sections: a revoked device's settings page scrolls down to them."""
+    from app.ui.settings_page.page import SettingsPage
+
+    devices(services, last_result="revoked")
+    page = SettingsPage(ctx_for(station["manager"]))
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    settle(qtbot, runner)
+    qtbot.waitUntil(lambda: page.devices.banner.isVisible())
+    qtbot.wait(20)
+    banner = page.devices.banner
+    top = banner.mapTo(page, banner.rect().topLeft()).y()
+    assert 0 <= top < page.height(), top  # on screen, not far below
+    page.grab().save(str(__import__("tests.ui.test_devices_ui", fromlist=["SHOTS"]).SHOTS
+                         / "devices-review-revoked-page.png"))
+
+
+def test_the_stock_shortage_list_tells_its_movements_on_hover(qtbot, services, station, runner,
+                                                              ctx_for, clock) -> None:
+    from app.ui.parts.stock_page import StockPage
+
+    _shortage(services, clock)
+    page = StockPage(ctx_for(station["manager"]))
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, runner)
+    tip = page.shortages.table.item(0, 3).toolTip()
+    assert "tech2" in tip and "SO-BJ001-20260601-B0003" in tip

@@ -85,8 +85,10 @@ class ShortageBox(QGroupBox):
         fill(self.table, shortages, lambda x: (
             x.part_no, x.name, tr("{n} short", n=x.on_hand), movements_text(x)),
             right=(2,), key=lambda x: x.part_no)
-        for index in range(len(shortages)):
+        for index, shortage in enumerate(shortages):
             self.table.item(index, 2).setForeground(SHORT_COLOUR)
+            # the movements are cut in their column: one a line on hover
+            self.table.item(index, 3).setToolTip(movements_text(shortage).replace("; ", "\n"))
         self.table.setFixedHeight(min(34 + 30 * max(len(shortages), 1), 150))
         self.setVisible(bool(shortages))
         if shortages and not self.table.selectionModel().selectedRows():

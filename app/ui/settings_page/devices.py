@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -127,6 +128,7 @@ class DevicesSection(QGroupBox):
         self.ask_path = ask_path
         self.status: DeviceStatus | None = None
         self.unsent: list[UnsentChange] = []
+        self._shown_revoked = False
         layout = QVBoxLayout(self)
         self.banner = QLabel(objectName="device_revoked_banner")
         self.banner.setWordWrap(True)
@@ -230,6 +232,19 @@ class DevicesSection(QGroupBox):
                 "never reached head office; export them and enter them again on a device of "
                 "the station that still syncs."))
         self.banner.setVisible(status.revoked)
+        if status.revoked and not self._shown_revoked:  # the manager is brought to it once
+            self._shown_revoked = True
+            scroll = self.parent()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parent()
+            if isinstance(scroll, QScrollArea) and scroll.widget() is not None:
+                area = scroll
+
+                def bring() -> None:
+                    top = self.mapTo(area.widget(), QPoint(0, 0)).y()
+                    area.verticalScrollBar().setValue(top)
+
+                QTimer.singleShot(0, self, bring)
         self._show_unsent(status.revoked)
         self.unsent_table.setRowCount(len(unsent))
         for i, change in enumerate(unsent):
