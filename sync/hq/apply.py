@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from sync import entities as ent
 from sync.hq import conflicts as hq_conflicts
+from sync.hq import count_clash, op_checks, relay
 from sync.hq import erasure as hq_erasure
-from sync.hq import op_checks, relay
 from sync.hq.auth import StationIdentity, active_devices
 from sync.hq.changes import append_changes
 from sync.hq.db import HqDatabase
@@ -293,6 +293,15 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
         return Outcome(OpStatus.CONFLICT, detail, ORDER_STATUS_MERGED, replaced)
     if me.multi and ent.relayed(op.entity):
         me.relays.add(op, op.payload, record, to_every_device=key in me.merged)
+        twice = count_clash.concurrent_count(s, station.id, me.id, op)
+        if twice is not None:  # kept (the ledger only grows); a person recounts
+            detail = (f"Stock count {op.payload.get('number')} and another device's count "
+                      f"{twice} counted the same parts without either seeing the other: "
+                      "both adjustments stand, so those parts' stock is counted twice; "
+                      "count them again.")
+            record_conflict(s, station.id, "count_clash", op.entity, op.entity_id, detail,
+                            "hq", now)
+            return Outcome(OpStatus.CONFLICT, detail)
     return outcome
 
 
