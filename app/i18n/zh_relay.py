@@ -13,6 +13,11 @@ TEXT_ZH: dict[str, str] = {
     "User name '{name}' is taken on this device.": "用户名“{name}”在本机已被使用。",
     "Another device's user '{name}' is kept here as '{renamed}': rename one of them.":
         "另一台电脑的用户“{name}”在本机保存为“{renamed}”：请将其中一个改名。",
+    # app.services.relay_apply: two devices offline each booked a visit for one order
+    "This order already has a booked visit on this device.": "本机已为该工单预约上门。",
+    "Another device booked a visit for the same order while offline: both are kept; cancel "
+    "the one the customer was not promised.":
+        "另一台电脑离线时也为该工单预约了上门：两个预约都已保留，请取消未向客户承诺的那个。",
     # app.services.stock_shortage
     "Count the stock or receive parts first, so that the stock is not negative.":
         "先盘点或入库，使库存不为负。",

@@ -107,7 +107,33 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
         if payload is not change.payload:
             topics.add("conflicts")
     apply_payload(s, rs, entity_id, payload)
+    if change.entity == "appointment" and _double_visit(s, entity_id, payload, now):
+        topics.add("conflicts")
     return topics
+
+
+def _double_visit(s: Session, entity_id: str, payload: dict[str, Any], now: datetime) -> bool:
+    """Two devices offline each booked a visit for one order: both bookings are kept (each
+    told its customer a time) and the desk sees a ``double_visit`` conflict to cancel one."""
+    from sqlalchemy import select
+
+    from app.i18n import tr
+    from app.services.sync_apply import add_conflict
+    from app.store.models import Appointment
+
+    if payload.get("status") != "booked" or not payload.get("order_id"):
+        return False
+    other = s.scalar(select(Appointment.id).where(
+        Appointment.order_id == str(payload["order_id"]), Appointment.id != entity_id,
+        Appointment.status == "booked").order_by(Appointment.id).limit(1))
+    if other is None:
+        return False
+    first, second = sorted((entity_id, other))
+    return add_conflict(s, f"visit:{first}:{second}", "double_visit", "appointment", second,
+                        tr("This order already has a booked visit on this device."),
+                        tr("Another device booked a visit for the same order while offline: "
+                           "both are kept; cancel the one the customer was not promised."),
+                        now)
 
 
 def _one_per_wins(s: Session, rs: RowSpec, entity_id: str, payload: dict[str, Any]) -> bool:

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.errors import RuleViolation
 from app.services.customers import CustomerInput
 from app.services.errors import PermissionDenied
 from app.services.sync_service import SyncService
 from app.services.sync_token import FileTokenStore
-from app.store.models import Customer, ServiceOrder, SyncConflict
+from app.store.models import Customer, ServiceOrder, SyncConflict, User
 from sync.client import ClientConfig, HqTransport, SyncError
 from sync.hq.inputs import DispatchInput
-from sync.hq.models import HqBatch, HqReceivedOp, HqRecord, HqStation
+from sync.hq.models import HqBatch, HqConflict, HqReceivedOp, HqRecord, HqStation
 from tests.sync.faults import devices_rig as d
 from tests.sync.faults.harness import (
     PASSWORD,
@@ -207,3 +207,91 @@ def test_a_protocol_1_program_on_a_station_of_one_device_works_as_before(
         assert ids and all(b.startswith(f"{CODE}:") for b in ids)
     finally:
         rig.close()
+
+
+# -- 6. clashes made offline on two devices -----------------------------------------------------
+
+def test_the_same_user_name_added_on_two_devices_is_kept_twice_and_a_visible_clash(
+        devices: list[StationRig]) -> None:
+    counter, workshop, laptop = devices
+    for rig, name in ((workshop, "车间王工"), (laptop, "外勤王工")):
+        rig.services.users.create_user(d.login(rig), d.NewUser(
+            "wang", name, d.Role.TECHNICIAN, PASSWORD))
+    d.converge(devices)
+    d.assert_same_state(devices)
+    for rig in devices:
+        with rig.services.db.read() as s:
+            names = sorted(s.scalars(select(User.display_name).where(
+                User.username.startswith("wang"))))
+        assert names == ["外勤王工", "车间王工"], rig.root.name
+    assert sum(1 for rig in devices for c in _conflicts(rig) if c.kind == "user_name_clash")
+
+
+def _count(rig: StationRig, quantity: int, post: bool) -> str:
+    actor = d.login(rig)
+    count = rig.services.counts.open(actor)
+    rig.services.counts.enter_scanned(actor, count.number, d.LAST_UNIT, quantity)
+    if post:
+        rig.services.counts.post(actor, count.number, "盘点")
+    return count.number
+
+
+def _on_hand(rig: StationRig) -> int:
+    from app.store.models import StockMovement
+
+    with rig.services.db.read() as s:
+        return s.scalar(select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+            StockMovement.part_id == d.part_id(d.LAST_UNIT))) or 0
+
+
+def test_two_devices_count_the_same_part_offline_and_the_stock_is_not_counted_twice(
+        devices: list[StationRig], live_hq: LiveHq) -> None:
+    counter, workshop, laptop = devices
+    d.publish_catalogue(live_hq)
+    d.converge(devices, rounds=1)
+    _count(counter, 1, post=True)
+    d.converge(devices)
+    # both find 5 on the shelf, each posts its count offline
+    _count(workshop, 5, post=True)
+    _count(laptop, 5, post=True)
+    d.converge(devices)
+    d.assert_same_state(devices)
+    # the ledger only grows: both adjustments stand (1 + 4 + 4), and the device whose count
+    # reached head office second shows the manager the clash to count again
+    assert {_on_hand(rig) for rig in devices} == {9}
+    clashes = [c for rig in (workshop, laptop) for c in _conflicts(rig)
+               if c.entity == "stock_count"]
+    assert len(clashes) == 1 and "counted twice" in clashes[0].remote_summary
+    assert live_hq.db is not None
+    with live_hq.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(HqConflict).where(
+            HqConflict.kind == "count_clash")) == 1
+
+
+def test_two_devices_book_the_same_orders_visit_offline_and_the_clash_is_visible(
+        devices: list[StationRig]) -> None:
+    from datetime import timedelta
+
+    from app.store.models import Appointment
+    counter, workshop, laptop = devices
+    d.Workload.seeded(13).new_order(counter)
+    with counter.services.db.read() as s:
+        order_id = s.scalar(select(ServiceOrder.id))
+    counter.services.orders.transition(d.login(counter), order_id, d.sm.Action.ACCEPT)
+    d.converge(devices)
+    start = counter.services.sync.clock().replace(microsecond=0) + timedelta(days=1)
+    for rig, hours in ((workshop, 0), (laptop, 3)):
+        rig.services.appointments.book(d.login(rig), order_id, None,
+                                       start + timedelta(hours=hours),
+                                       start + timedelta(hours=hours + 2),
+                                       acknowledged=frozenset({"after_promise", "double_booked"}))
+    d.converge(devices)
+    d.assert_same_state(devices)
+    with counter.services.db.read() as s:
+        booked = list(s.scalars(select(Appointment.id).where(
+            Appointment.order_id == order_id, Appointment.status == "booked")))
+    # both kept (each device told the customer a time), and every device shows the clash
+    assert len(booked) == 2
+    for rig in devices:
+        clashes = [c for c in _conflicts(rig) if c.kind == "double_visit"]
+        assert len(clashes) == 1 and clashes[0].entity_id == max(booked), rig.root.name
