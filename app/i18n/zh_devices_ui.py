@@ -165,3 +165,13 @@ TEXT_ZH.update({
     "Warranty policy": "三包政策",
     "Parts catalogue": "配件目录",
 })
+# app/ui/startup/join_dialog.py: a failed join in the words of joining
+TEXT_ZH.update({
+    "Head office cannot be reached: check its address and this PC's network connection, then "
+    "press Join again.": "无法连接总部：请检查总部地址和本电脑的网络连接，然后再按“加入”。",
+    "Head office does not accept this device token: check it against the one head office gave "
+    "for this PC (it is shown once when the device is added).":
+        "总部不接受这个设备令牌：请与总部为本电脑添加设备时给出的令牌核对（令牌只显示一次）。",
+    "Head office has stopped this device token. Ask head office for a new one.":
+        "总部已停用这个设备令牌，请向总部索取新令牌。",
+})

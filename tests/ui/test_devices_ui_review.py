@@ -285,3 +285,43 @@ def test_the_stock_shortage_list_tells_its_movements_on_hover(qtbot, services, s
     settle(qtbot, runner)
     tip = page.shortages.table.item(0, 3).toolTip()
     assert "tech2" in tip and "SO-BJ001-20260601-B0003" in tip
+
+
+class _FailingJoin:
+    """A join that fails at once as the line or head office answered."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def state(self):
+        from app.services.device_join import JoinState
+
+        return JoinState("", 0, 0)
+
+    def cancel(self) -> None:
+        pass
+
+    def start(self, *_args, **_kw):
+        raise self.error
+
+    def resume(self, *_args, **_kw):
+        raise self.error
+
+
+def test_a_failed_join_speaks_of_joining_not_of_syncing(qtbot, services, runner) -> None:
+    """No F9, no 'changes waiting to be sent', no 'register again' on a PC that is joining:
+    the address or the token, by its field."""
+    from sync.client import SyncError
+
+    for code, field, words in ((SyncError.OFFLINE, "hq_url", "总部地址"),
+                               (SyncError.UNAUTHORIZED, "token", "设备令牌")):
+        dialog = JoinDialog(_FailingJoin(SyncError(code, "Head office cannot be reached.")),
+                            runner)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.join_button.click()
+        settle(qtbot, runner)
+        shown = dialog.error_text(field)
+        assert words in shown, shown
+        assert "F9" not in shown and "待上传" not in shown and "重新注册" not in shown
+        assert dialog.join_button.isEnabled()

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import RuleViolation
 from app.i18n import tr
 from app.ui.tasks import TaskRunner
 from app.ui.widgets.forms import ErrorForm
+from sync.client import SyncError
 
 JOIN_KEYS = "Alt+J"
 
@@ -41,6 +43,27 @@ class Join(Protocol):
     def resume(self, progress: Any = None) -> Any: ...
     def cancel(self) -> None: ...
     def state(self) -> Any: ...
+
+
+#: what a failed join says instead of the sync's words (they speak of F9, of changes waiting
+#: to be sent and of registering again: none of it is so on a PC that is joining)
+JOIN_ERRORS = {
+    SyncError.OFFLINE: ("hq_url", "Head office cannot be reached: check its address and this "
+                        "PC's network connection, then press Join again."),
+    SyncError.UNAUTHORIZED: ("token", "Head office does not accept this device token: check "
+                             "it against the one head office gave for this PC (it is shown "
+                             "once when the device is added)."),
+    SyncError.REVOKED: ("token", "Head office has stopped this device token. Ask head office "
+                        "for a new one."),
+}
+
+
+def join_error(exc: BaseException) -> BaseException:
+    """The error as the join dialog shows it (by its field)."""
+    if isinstance(exc, SyncError) and exc.code in JOIN_ERRORS:
+        field, text = JOIN_ERRORS[exc.code]
+        return RuleViolation(text, field=field)
+    return exc
 
 
 def stage_text(stage: str, done: int, total: int) -> str:
@@ -135,6 +158,7 @@ class JoinDialog(QDialog):
         self.ca_bundle.setPlaceholderText(tr("optional: company CA bundle (PEM)"))
         browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(self._browse)
+        self.browse_button = browse
         ca_row = QWidget()
         ca_layout = QHBoxLayout(ca_row)
         ca_layout.setContentsMargins(0, 0, 0, 0)
@@ -213,14 +237,15 @@ class JoinDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._running(False)
-        self.form.show_error(exc)
+        self.form.show_error(join_error(exc))
         state = self.join.state()
         if state.stage:  # registered and part downloaded: the rest can follow later
             self._offer_resume(state)
 
     def _offer_resume(self, state: Any) -> None:
         """The download stopped part way: 继续下载 now, or at the next start."""
-        for widget in (self.hq_url, self.station_code, self.token, self.ca_bundle):
+        for widget in (self.hq_url, self.station_code, self.token, self.ca_bundle,
+                       self.browse_button):
             widget.setEnabled(False)
         self.join_button.hide()
         self.resume_button.show()
