@@ -175,3 +175,10 @@ TEXT_ZH.update({
     "Head office has stopped this device token. Ask head office for a new one.":
         "总部已停用这个设备令牌，请向总部索取新令牌。",
 })
+# app/ui/sync/device_conflicts.py: the fields of an order clash in words
+TEXT_ZH.update({
+    "Responded at": "响应时间",
+    "Arrived at": "到达时间",
+    "Cleared at": "排除故障时间",
+    "(another record)": "（另一条记录）",
+})

@@ -325,3 +325,44 @@ def test_a_failed_join_speaks_of_joining_not_of_syncing(qtbot, services, runner)
         assert words in shown, shown
         assert "F9" not in shown and "待上传" not in shown and "重新注册" not in shown
         assert dialog.join_button.isEnabled()
+
+
+def test_an_order_merge_shows_times_locally_and_the_technician_by_name(
+        qtbot, services, station, runner, ctx_for) -> None:
+    """No ``responded_at``, no ISO time, no user key: 响应时间 in local time, the technician
+    by name (the live rig's 设备之间合并了工单状态 showed all three raw)."""
+    from app.store.models import OutboxOp
+    from app.ui.formatting import local_time
+    from tests.services.helpers import new_order
+
+    order = new_order(services, station["clerk"], phone="13812345678")
+    when = datetime(2026, 12, 1, 19, 12, 17, 853886, tzinfo=UTC)
+    tech = station["tech"] if "tech" in station else next(
+        a for a in station.values() if a.role.value == "technician")
+    with services.db.write() as s:
+        op_id = s.scalar(select(OutboxOp.op_id).where(OutboxOp.entity_id == order.id)
+                         .order_by(OutboxOp.seq.desc()))
+        add_conflict(s, f"op:{op_id}", "order_status_merged", "service_order", order.id,
+                     "merged", "merged", datetime.now(UTC), fields={
+                         "status": {"ours": "assigned", "theirs": "accepted", "base": None},
+                         "responded_at": {"ours": when.isoformat(),
+                                          "theirs": (when - timedelta(seconds=1)).isoformat(),
+                                          "base": None},
+                         "technician_id": {"ours": tech.user_id, "theirs": None, "base": None},
+                         "customer_id": {"ours": order.customer_id if hasattr(
+                             order, "customer_id") else "93c65ce9-40f9-4ff0-8923-4ee2639a032b",
+                             "theirs": "93c65ce9-40f9-4ff0-8923-4ee2639a032b", "base": None}})
+        conflict_id = s.scalar(select(SyncConflict.id).where(
+            SyncConflict.source_key == f"op:{op_id}"))
+    page = _conflicts_page(qtbot, runner, ctx_for(station["manager"]))
+    page.select(conflict_id)
+    settle(qtbot, runner)
+    table = page.detail.device_panel.table
+    rows = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+            for r in range(table.rowCount())}
+    assert rows["响应时间"][0] == local_time(when), rows
+    assert rows["维修工程师"] == (tech.display_name, "（不详）"), rows
+    assert rows["客户"][1] == "（另一条记录）", rows
+    for ours, theirs in rows.values():
+        assert "T19:" not in ours + theirs and "+00:00" not in ours + theirs
+        assert tech.user_id not in ours + theirs

@@ -154,8 +154,14 @@ class ConflictsPage(QWidget):
             return inner
 
         if conflict.kind in DEVICE_KINDS:
-            def fields_read(fields) -> None:  # type: ignore[no-untyped-def]
-                self.detail.device_panel.show_fields(fields, open_)
+            def read_fields():  # type: ignore[no-untyped-def]
+                names = {u.id: u.display_name or u.username
+                         for u in services.users.list_users(active_only=False)}
+                return device_clash_fields(services.db, conflict_id), names
+
+            def fields_read(found) -> None:  # type: ignore[no-untyped-def]
+                fields, names = found
+                self.detail.device_panel.show_fields(fields, open_, names)
                 named = next((f.theirs or f.ours for f in fields
                               if f.name in ("number", "name", "part_no") and (f.theirs or f.ours)),
                              None)
@@ -164,8 +170,7 @@ class ConflictsPage(QWidget):
                         KIND_TEXT.get(conflict.kind, conflict.kind)),
                         subject=f"{tr(conflict.entity)} {named}"))
 
-            self.ctx.tasks.run(lambda: device_clash_fields(services.db, conflict_id),
-                               still(fields_read), lambda _exc: None, owner=self)
+            self.ctx.tasks.run(read_fields, still(fields_read), lambda _exc: None, owner=self)
         elif conflict.kind == SHORTAGE_KIND:
             def find():  # type: ignore[no-untyped-def]
                 return next((x for x in services.stock_shortages.shortages(actor)

@@ -14,6 +14,9 @@ The panels only show and emit; the page runs the services off the GUI thread.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -58,7 +61,12 @@ EXPLAIN = {
 }
 EXTRA_LABELS = {"status": "Status", "number": "Number", "name": "Name", "phone": "Phone",
                 "address": "Address", "role": "Role", "active": "Active",
-                "display_name": "Name", "technician_id": "Technician", "notes": "Notes"}
+                "display_name": "Name", "technician_id": "Technician", "notes": "Notes",
+                "called_at": "Called at", "responded_at": "Responded at",
+                "arrived_at": "Arrived at", "cleared_at": "Cleared at",
+                "visited_at": "Visited at", "closed_at": "Closed at",
+                "customer_id": "Customer", "product_id": "Product"}
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MOVEMENT_KINDS = {"issued": "Issued to an order", "sold": "Sold"}
 
 
@@ -82,9 +90,20 @@ def field_name(name: str) -> str:
     return tr(FIELD_LABELS.get(name) or EXTRA_LABELS.get(name) or name)
 
 
-def field_value(name: str, value: str | None) -> str:
+def field_value(name: str, value: str | None, names: dict[str, str] | None = None) -> str:
+    """The value as a person reads it: a status in words, a time in local time to the minute,
+    a user by name; a key of another record never shown raw."""
     if value is None:
         return tr("(not known)")
+    if names and value in names:
+        return names[value]
+    if UUID_RE.match(value):
+        return tr("(another record)")
+    if name.endswith("_at") and value:
+        try:
+            return local_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     if name == "status":
         from app.domain.enums import OrderStatus
 
@@ -127,11 +146,14 @@ class DeviceClashPanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 
-    def show_fields(self, fields: tuple[FieldClash, ...], open_: bool) -> None:
+    def show_fields(self, fields: tuple[FieldClash, ...], open_: bool,
+                    names: dict[str, str] | None = None) -> None:
+        """``names``: the station's users by id (a technician is shown by name)."""
         self.table.setRowCount(len(fields))
         for row, clash in enumerate(fields):
-            cells = (_cell(field_name(clash.name)), _cell(field_value(clash.name, clash.ours)),
-                     _cell(field_value(clash.name, clash.theirs)))
+            cells = (_cell(field_name(clash.name)),
+                     _cell(field_value(clash.name, clash.ours, names)),
+                     _cell(field_value(clash.name, clash.theirs, names)))
             for column, cell in enumerate(cells):
                 if column and clash.differs:
                     font = cell.font()
