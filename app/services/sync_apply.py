@@ -113,12 +113,25 @@ def _dispatch(s: Session, change: p.Change, now: datetime) -> set[str]:
     if existing is not None:
         link = s.get(HqOrderLink, order_id)
         if link is None:
-            link = HqOrderLink(order_id=order_id, hq_revision=int(data.get("hq_revision", 1)),
+            # another device of the station made the order from this dispatch (its ops
+            # brought it): what head office edited since then, that device may never have
+            # pulled (revoked before it did), so the edits are applied here as on it
+            fields = {k: data[k] for k in p.HQ_EDITABLE_ORDER_FIELDS if k in data}
+            ours = cf.order_values(existing)
+            edited = int(data.get("hq_revision", 1)) > 1 and any(
+                ours.get(k) != cf.as_applied(k, val) for k, val in fields.items())
+            link = HqOrderLink(order_id=order_id,
+                               hq_revision=1 if edited else int(data.get("hq_revision", 1)),
                                applied_revision=1, last_hq_seq=change.hq_seq)
             cf.remember_hq_values(link, data)
             s.add(link)
             s.flush()  # the page runs without autoflush: a later change must find the link
-            return set()
+            if not edited:
+                return set()
+            return _order_update(s, p.Change(
+                change.hq_seq, p.HqEntity.ORDER_UPDATE.value, order_id, "upsert",
+                {"order_id": order_id, "base_revision": 1,
+                 "hq_revision": int(data["hq_revision"]), "fields": fields}), now)
         if int(data.get("hq_revision", 0)) > link.hq_revision:
             # a snapshot carries head office's edits merged into the dispatch: apply them
             # as an edit based on what head office last gave us

@@ -295,3 +295,21 @@ def test_two_devices_book_the_same_orders_visit_offline_and_the_clash_is_visible
     for rig in devices:
         clashes = [c for c in _conflicts(rig) if c.kind == "double_visit"]
         assert len(clashes) == 1 and clashes[0].entity_id == max(booked), rig.root.name
+
+
+def test_head_offices_edit_the_revoked_primary_never_got_reaches_the_next_primary(
+        devices: list[StationRig], live_hq: LiveHq) -> None:
+    counter, workshop, laptop = devices
+    assert live_hq.admin is not None
+    sent = live_hq.admin.dispatch(CODE, [
+        DispatchInput("王五", "13911112222", "北京市朝阳区1号", "洗衣机漏水")])
+    d.converge(devices)  # the counter PC made the order; every device has it as its op
+    live_hq.admin.update_order(sent[0].number, {"service_address": "北京市朝阳区改后8号"})
+    live_hq.admin.revoke_device(CODE, 1)  # before the counter PC pulled the edit
+    d.converge([workshop, laptop])
+    d.assert_same_state([workshop, laptop])
+    for rig in (workshop, laptop):
+        with rig.services.db.read() as s:
+            order = s.get(ServiceOrder, sent[0].order_id)
+            assert order is not None and order.service_address == "北京市朝阳区改后8号", \
+                rig.root.name
