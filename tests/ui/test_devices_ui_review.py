@@ -360,7 +360,10 @@ def test_an_order_merge_shows_times_locally_and_the_technician_by_name(
     table = page.detail.device_panel.table
     rows = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
             for r in range(table.rowCount())}
-    assert rows["响应时间"][0] == local_time(when), rows
+    # to the second: the two sides' times share their minute and must not look alike
+    assert rows["响应时间"][0] == when.astimezone().strftime("%Y-%m-%d %H:%M:%S"), rows
+    assert rows["响应时间"][0] != rows["响应时间"][1]
+    assert rows["响应时间"][0].startswith(local_time(when))
     assert rows["维修工程师"] == (tech.display_name, "（不详）"), rows
     assert rows["客户"][1] == "（另一条记录）", rows
     for ours, theirs in rows.values():

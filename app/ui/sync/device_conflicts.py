@@ -100,8 +100,8 @@ def field_value(name: str, value: str | None, names: dict[str, str] | None = Non
     if UUID_RE.match(value):
         return tr("(another record)")
     if name.endswith("_at") and value:
-        try:
-            return local_time(datetime.fromisoformat(value))
+        try:  # to the second: two devices' times of one step often share their minute
+            return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
         except ValueError:
             return value
     if name == "status":
