@@ -119,9 +119,14 @@ def build_hq(db_url: str, scratch: Path, orders: int, movements: int) -> str:
     customer_ids = [str(uuid.uuid4()) for _ in range(orders)]
 
     def customers() -> Any:
+        from datetime import datetime, timedelta
+
+        made = datetime.fromisoformat(t["customer"]["created_at"])
         for i, cid in enumerate(customer_ids):
             phone = f"139{i:08d}"
-            yield {**t["customer"], "id": cid, "name": f"客户{i}", "phones": [phone]}
+            at = (made - timedelta(minutes=5 * i)).isoformat()
+            yield {**t["customer"], "id": cid, "name": f"客户{i}", "phones": [phone],
+                   "created_at": at, "updated_at": at}
 
     def service_orders() -> Any:
         from datetime import datetime, timedelta

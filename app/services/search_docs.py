@@ -227,23 +227,31 @@ def write_docs(conn: Any, table: _Table, ids: Sequence[str], docs: list[Doc]) ->
 def _free_keys(conn: Any, table: _Table, keys: list[int]) -> list[int]:
     """``keys`` with each one already taken (or wanted twice) stepped down to a free one.
 
-    Many records of one instant (a bulk import, a joining device's page) want the same key:
-    the taken keys below are read a window at a time, not one query per step."""
+    Many records of one instant (a bulk import, a joining device's page) want the same few
+    keys: the taken keys below are read a window at a time (not one query per step), and a
+    step remembers where it ended (path halving), so a thousand records stepping past a
+    hundred thousand taken keys do not walk them one by one each."""
     if not keys:
         return []
     window = 2 * len(keys) + 64
     low = min(keys) - window
     taken = {r[0] for r in _rows(conn, f"SELECT doc FROM {table.name} WHERE doc BETWEEN ? "
                                  "AND ?", (low, max(keys)))}
+    below: dict[int, int] = {}  # a taken key -> a key at or below it worth trying next
     out = []
     for key in keys:
+        path = []
         while key in taken or key < low:
             if key < low:  # stepped below what was read: read the next window down
+                window *= 2
                 taken |= {r[0] for r in _rows(conn, f"SELECT doc FROM {table.name} WHERE doc "
                                               "BETWEEN ? AND ?", (low - window, low - 1))}
                 low -= window
                 continue
-            key -= 1
+            path.append(key)
+            key = below.get(key, key - 1)
+        for step in path:
+            below[step] = key
         out.append(key)
         taken.add(key)
     return out
