@@ -6,10 +6,14 @@ Head office refuses an edit a device made before it had seen another device's ne
 ``op:<op_id>`` with the fields side by side (ours = this device's op, theirs = what the
 station now holds). Settling:
 - ``theirs``: keep what the station holds (every device has it already): marked settled;
-- ``ours``: this device's version again: the op's payload (still in the local outbox) applied
-  over the current row with the relay applier's machinery, the revision bumped past the
-  current one and journalled as a NEW op of this device, so it travels and wins as an
-  ordinary edit.
+- ``ours``: this device's values again, of the fields the clash lists side by side (read
+  from the op's payload, still in the local outbox), written over the row as it now stands,
+  the revision bumped past the current one and journalled as a NEW op of this device, so it
+  travels and wins as an ordinary edit. Everything else stays as the station holds it: an
+  order's status and the times its moves stamp (the state machine alone moves those; taking
+  an old payload whole would put a completed order back to 已接单) and inline lists (charge
+  lines, phones: changed through their own screens, under their own rules such as the
+  signature lock).
 Both through ``sync_conflicts.mark_settled`` (audited, head office hears). Managers only.
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,9 +32,9 @@ from app.services import events
 from app.services import text_input as t
 from app.services.context import Actor
 from app.services.errors import not_found
-from app.services.journal import record
-from app.services.relay_apply import apply_payload
-from app.services.relay_rows import ROWS
+from app.services.journal import record, row_payload
+from app.services.relay_apply import _relationship, apply_payload
+from app.services.relay_rows import ROWS, RowSpec
 from app.services.sync_conflicts import ConflictInfo, conflict_info, mark_settled
 from app.store.base import utcnow
 from app.store.database import Database
@@ -80,25 +85,50 @@ class DeviceClashDesk:
 
     @staticmethod
     def _reapply(s, actor: Actor, conflict: SyncConflict, now: datetime) -> int:
-        """This device's op applied again over the current row; the new revision."""
+        """This device's values of the clashing fields written over the current row; the new
+        revision."""
         head, _, op_id = conflict.source_key.partition(":")
         op = s.scalar(select(OutboxOp).where(OutboxOp.op_id == op_id)) if head == "op" else None
         rs = ROWS.get(conflict.entity)
-        if op is None or rs is None or op.op != p.OpKind.UPSERT.value:
+        row = s.get(rs.model, conflict.entity_id) if rs is not None else None
+        if op is None or rs is None or row is None or op.op != p.OpKind.UPSERT.value:
             raise RuleViolation("This device no longer holds its version of the change: keep "
                                 "the station's.", field="choice")
-        payload = json.loads(op.payload)
-        row = s.get(rs.model, conflict.entity_id)
-        current = int(getattr(row, "revision", 0) or 0) if row is not None else 0
+        ours = json.loads(op.payload)
+        wanted = set(json.loads(conflict.fields or "{}")) - NEVER_REAPPLIED
+        if conflict.entity == "service_order":
+            wanted -= ORDER_FLOW
+        payload = current_payload(rs, row)
+        payload.update({k: ours[k] for k in wanted if k in ours})
+        current = int(getattr(row, "revision", 0) or 0)
         row = apply_payload(s, rs, conflict.entity_id, payload)
         row.revision = current + 1
         if hasattr(row, "updated_at"):
             row.updated_at = now
         s.flush()
-        payload["revision"] = row.revision
-        if "updated_at" in payload:
-            payload["updated_at"] = now.isoformat()
+        payload = current_payload(rs, row)
         record(s, actor, action="clash.ours", entity=conflict.entity,
                entity_id=conflict.entity_id, payload=payload, base_revision=current,
-               detail=f"{conflict.kind} op {op_id}")
+               detail=f"{conflict.kind} op {op_id}: {', '.join(sorted(wanted))}"[:2000])
         return row.revision
+
+
+#: never taken from an old payload: the row's identity and bookkeeping
+NEVER_REAPPLIED = frozenset({"id", "revision", "created_at", "updated_at"})
+#: an order's status and what its moves stamp: only the state machine changes them
+ORDER_FLOW = frozenset({"status", "responded_at", "arrived_at", "cleared_at", "visited_at",
+                        "closed_at", "cancel_reason", "satisfaction"})
+
+
+def current_payload(rs: RowSpec, row: Any) -> dict[str, Any]:
+    """The row as it stands, as its payload travels: its columns and its inline lists."""
+    payload = row_payload(row)
+    for child in rs.children:
+        items = list(getattr(row, _relationship(rs.model, child)))
+        if child.indexed or hasattr(child.model, "position"):
+            items.sort(key=lambda c: getattr(c, "position", 0) or 0)
+        if child.scalar:
+            payload[child.key] = [getattr(c, child.scalar) for c in items]
+        else:
+            payload[child.key] = [row_payload(c) for c in items]
+    return payload

@@ -111,3 +111,31 @@ def test_refusals(services, station) -> None:
     services.device_clashes.settle(boss, conflict_id, "theirs")
     with pytest.raises(RuleViolation):
         services.device_clashes.settle(boss, conflict_id, "ours")
+
+
+def test_ours_never_moves_an_order_back_through_the_state_machine(services, station) -> None:
+    """The other device took the order on to 已完工 meanwhile: keeping this device's edit brings
+    back its fault text only; the status and the times its moves stamped stay (an old payload
+    taken whole put a completed order back to 已接单 on every device)."""
+    clerk = station["clerk"]
+    order = new_order(services, clerk)
+    order = services.orders.update(clerk, order.id, _edit(order, OURS_FAULT), order.revision)
+    with services.db.write() as s:
+        mine = s.scalars(select(OutboxOp).where(OutboxOp.entity == "service_order")
+                         .order_by(OutboxOp.seq.desc())).first()
+        ours = _wire(mine)
+        done = "2026-06-01T10:00:00+00:00"
+        current = dict(ours.payload, fault_description=THEIRS_FAULT, status="completed",
+                       responded_at=done, arrived_at=done, cleared_at=done,
+                       revision=ours.payload["revision"] + 3)
+        apply_change(s, p.Change(60, "service_order", order.id, "upsert", current,
+                                 op_id="other-device-op", device=2), services.orders.clock())
+        device_clash(s, ours, p.OpResult(ours.op_id, "rejected", kind=p.STALE_DEVICE_EDIT,
+                                         current=current), services.orders.clock())
+        conflict_id = s.scalar(select(SyncConflict.id).where(
+            SyncConflict.source_key == f"op:{ours.op_id}"))
+    services.device_clashes.settle(station["manager"], conflict_id, "ours")
+    detail = services.orders.detail(order.id)
+    assert detail.fault_description == OURS_FAULT
+    assert detail.status.value == "completed" and detail.cleared_at is not None
+    assert detail.revision == current["revision"] + 1
