@@ -411,6 +411,8 @@ class SyncService:
             state.last_result, state.last_message = result, message[:2000]
             if success:
                 state.last_success_at = self.clock()
+            elif result == SyncError.REVOKED:
+                _mark_revoked(s, self.clock())
         self.bus.publish({SYNC})
 
     # -- status -----------------------------------------------------------------------------
@@ -494,6 +496,20 @@ class SyncService:
             if notice.read_at is None:
                 notice.read_at, notice.read_by = self.clock(), actor.username
         self.bus.publish({SYNC, "notices"})
+
+
+def _mark_revoked(s: Session, now: datetime) -> None:
+    """Head office refused this device's token as revoked: the device list says so at once
+    (the settings page then lists what head office never received), until a sync with a new
+    token lists the devices again."""
+    reg = s.get(SyncRegistration, SINGLETON_ID)
+    number = reg.device_number if reg else 1
+    row = s.get(SyncDevice, number)
+    if row is None:
+        row = SyncDevice(number=number, name=reg.device_name if reg else "",
+                         tag=reg.device_tag if reg else "", high_water=0, listed_at=now)
+        s.add(row)
+    row.revoked = True
 
 
 def save_devices(s: Session, answer: p.DeviceAnswer, now: datetime) -> None:

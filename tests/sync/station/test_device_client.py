@@ -181,6 +181,8 @@ def test_a_stopped_device_is_told_so(services, station, hq2: FakeHq, clock) -> N
         svc.sync_now()
     assert err.value.code == SyncError.REVOKED
     assert "本设备" in render(err.value)
+    # kept at once: the settings page lists what head office never received
+    assert svc.device_status().revoked
 
 
 def test_unsent_changes_listed_and_exported(services, station, sync2, tmp_path: Path) -> None:
