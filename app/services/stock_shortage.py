@@ -149,7 +149,9 @@ def _open_for(s: Session, part_id: str) -> SyncConflict | None:
 def _line(s: Session, m: StockMovement) -> str:
     what = _order_number(s, m.order_id) or _sale_number(s, m.sale_id) or m.reference
     where = tr("this device") if _ours(s, m.id) else tr("another device")
-    return f"{m.created_at:%Y-%m-%d %H:%M} {m.username} ({where}) {m.quantity:+d} {what}".strip()
+    # local time, as the station reads it (the row keeps UTC)
+    return (f"{m.created_at.astimezone():%Y-%m-%d %H:%M} {m.username} ({where}) "
+            f"{m.quantity:+d} {what}").strip()
 
 
 def _order_number(s: Session, order_id: str | None) -> str:
