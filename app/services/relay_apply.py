@@ -106,10 +106,30 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
         payload = _unclashed_user(s, change, entity_id, now)
         if payload is not change.payload:
             topics.add("conflicts")
+    if _predates_erasure(s, change.entity, entity_id, payload):
+        return set()  # made before the person was erased here: the erasure's rows stand
     apply_payload(s, rs, entity_id, payload)
     if change.entity == "appointment" and _double_visit(s, entity_id, payload, now):
         topics.add("conflicts")
     return topics
+
+
+def _predates_erasure(s: Session, entity: str, entity_id: str,
+                      payload: dict[str, Any]) -> bool:
+    """A customer (or his order) as another device wrote it before this device erased the
+    person: applied, it would bring the person's data back here. Head office holds the
+    erasing device's rows after it, and the other devices end with them too."""
+    from app.store.models import Customer
+
+    if entity == "customer":
+        customer_id, unmasked = entity_id, not payload.get("erased_at")
+    elif entity == "service_order":
+        customer_id = str(payload.get("customer_id") or "")
+        unmasked = bool(payload.get("contact_phone") or payload.get("service_address"))
+    else:
+        return False
+    customer = s.get(Customer, customer_id) if customer_id and unmasked else None
+    return customer is not None and customer.erased_at is not None
 
 
 def _double_visit(s: Session, entity_id: str, payload: dict[str, Any], now: datetime) -> bool:

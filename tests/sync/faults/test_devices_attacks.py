@@ -313,3 +313,42 @@ def test_head_offices_edit_the_revoked_primary_never_got_reaches_the_next_primar
             order = s.get(ServiceOrder, sent[0].order_id)
             assert order is not None and order.service_address == "北京市朝阳区改后8号", \
                 rig.root.name
+
+
+def test_an_edit_that_reached_head_office_first_does_not_bring_an_erased_customer_back(
+        devices: list[StationRig], live_hq: LiveHq) -> None:
+    counter, workshop, laptop = devices
+    d.Workload.seeded(5).new_order(counter)
+    d.converge(devices, rounds=1)
+    with counter.services.db.read() as s:
+        customer_id, revision, name = s.execute(
+            select(Customer.id, Customer.revision, Customer.name)).one()
+    current = counter.services.customers.get(customer_id, viewer=d.login(counter))
+    counter.services.customers.update(d.login(counter), customer_id, CustomerInput(
+        current.name, tuple(current.phones), "北京市海淀区新地址99号"), revision)
+    from app.services.order_types import OrderEdit
+
+    with counter.services.db.read() as s:
+        order = s.scalars(select(ServiceOrder)).one()
+        s.expunge(order)
+    counter.services.orders.update(d.login(counter), order.id, OrderEdit(
+        d.OrderType(order.order_type), d.ServiceMode(order.service_mode),
+        order.fault_description, "13900001111", "北京市海淀区新地址99号", order.product_id),
+        order.revision)
+    counter.sync.sync_now()  # the edits reach head office first
+    laptop.services.privacy.erase_customer(d.login(laptop), customer_id, "本人", "要求删除")
+    d.converge([laptop, counter, workshop])  # the laptop then pulls the older edit
+    d.assert_same_state(devices)
+    for rig in devices:
+        with rig.services.db.read() as s:
+            row = s.get(Customer, customer_id)
+            assert row is not None and row.erased_at is not None, rig.root.name
+            assert row.name != name and "新地址" not in (row.address or ""), rig.root.name
+            kept = s.get(ServiceOrder, order.id)
+            assert kept is not None and (kept.contact_phone, kept.service_address) == ("", "")
+    assert live_hq.db is not None
+    with live_hq.db.read() as s:
+        payloads = list(s.scalars(select(HqRecord.payload).where(
+            HqRecord.entity_id.in_((customer_id, order.id)))))
+    assert len(payloads) == 2
+    assert not [x for x in payloads if name in x or "新地址" in x or "13900001111" in x]
