@@ -107,7 +107,18 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
         if payload is not change.payload:
             topics.add("conflicts")
     if _predates_erasure(s, change.entity, entity_id, payload):
-        return set()  # made before the person was erased here: the erasure's rows stand
+        if change.entity == "customer":
+            # an edit made before the person was erased here never brings him back; the
+            # revision goes on as where the erasure came after the edit
+            row = s.get(rs.model, entity_id)
+            revision = payload.get("revision")
+            if isinstance(revision, int) and row.revision <= revision:
+                row.revision = revision + 1
+            return topics
+        # his order as another device moved it: its work kept, his data not
+        row = apply_payload(s, rs, entity_id, payload)
+        row.contact_phone = row.contact_digits = row.service_address = ""
+        return topics
     apply_payload(s, rs, entity_id, payload)
     if change.entity == "appointment" and _double_visit(s, entity_id, payload, now):
         topics.add("conflicts")
@@ -117,8 +128,8 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
 def _predates_erasure(s: Session, entity: str, entity_id: str,
                       payload: dict[str, Any]) -> bool:
     """A customer (or his order) as another device wrote it before this device erased the
-    person: applied, it would bring the person's data back here. Head office holds the
-    erasing device's rows after it, and the other devices end with them too."""
+    person (it reached head office first): applied as it is, it would bring the person's
+    data back here."""
     from app.store.models import Customer
 
     if entity == "customer":

@@ -256,8 +256,7 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
         return Outcome(OpStatus.APPLIED, "already recorded")  # and not relayed again
     key = (op.entity, op.entity_id)
     replaced: dict[str, Any] | None = None
-    # an erasure's rows are never stale: the person's data goes whatever was edited before
-    if me.multi and key not in me.touched and existing is not None and op.action != "erase" \
+    if me.multi and key not in me.touched and existing is not None \
             and relay.is_stale(op, spec, existing, me.id):
         replaced = relay.current_payload(existing)
         if not (spec.storage is ent.Storage.ORDER and op.op == OpKind.UPSERT
