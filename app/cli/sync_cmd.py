@@ -172,7 +172,7 @@ def run_unsent(args: argparse.Namespace) -> int:
     try:
         if args.csv:
             try:
-                count = services.sync.export_unsent(args.csv)
+                count = services.sync.export_unsent(CLI_ACTOR, args.csv)
             except (RuleViolation, OSError) as exc:
                 message = render(exc) if isinstance(exc, RuleViolation) else str(exc)
                 print(f"{tr('Error')}: {message}", file=sys.stderr)
@@ -180,7 +180,7 @@ def run_unsent(args: argparse.Namespace) -> int:
             print(tr("{n} changes head office never received written to {path}.", n=count,
                      path=args.csv))
             return 0
-        rows = services.sync.unsent_changes(limit=1_000_000)
+        rows = services.sync.unsent_changes(CLI_ACTOR, limit=1_000_000)
     finally:
         services.close()
     for r in rows:

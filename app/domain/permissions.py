@@ -70,6 +70,8 @@ class Permission(StrEnum):
     # sync (app/services/sync_service.py, sync_conflicts.py)
     SYNC_REGISTER = "sync.register"
     CONFLICT_RESOLVE = "conflict.resolve"
+    #: what head office never received of this device (a revoked laptop's own changes)
+    UNSENT_VIEW = "sync.unsent"
     # warranty (app/services/warranty_policy.py, claims.py, feedback.py, visits.py)
     POLICY_IMPORT = "policy.import"
     CLAIM_MANAGE = "claim.manage"
@@ -148,6 +150,7 @@ MATRIX: dict[Permission, dict[Role, Scope]] = {
     P.OLD_PART_SHIP: {M: ANY},
     P.SYNC_REGISTER: {M: ANY},
     P.CONFLICT_RESOLVE: {M: ANY},
+    P.UNSENT_VIEW: {M: ANY},
     P.POLICY_IMPORT: {M: ANY},
     P.CLAIM_MANAGE: {M: ANY},
     P.CLAIM_OVERRIDE: {M: ANY},
@@ -219,6 +222,7 @@ DOING: dict[Permission, str] = {
     P.OLD_PART_SHIP: "ship old parts",
     P.SYNC_REGISTER: "register the station with head office",
     P.CONFLICT_RESOLVE: "resolve sync conflicts",
+    P.UNSENT_VIEW: "see or export the changes head office never received",
     P.POLICY_IMPORT: "import the warranty policy",
     P.CLAIM_MANAGE: "build warranty claims",
     P.CLAIM_OVERRIDE: "override a claim warning",

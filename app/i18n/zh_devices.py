@@ -56,4 +56,5 @@ TEXT_ZH: dict[str, str] = {
         "离线登记需要设备令牌（以 d2.、d3. 等开头）。",
     "Restore another device's backup into this data folder first.":
         "请先把本站另一台设备的备份恢复到这个数据文件夹。",
+    "see or export the changes head office never received": "查看或导出总部未收到的更改",
 }

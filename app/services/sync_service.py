@@ -444,14 +444,16 @@ class SyncService:
         with self.db.read() as s:
             return device_status(s)
 
-    def unsent_changes(self, limit: int = 500) -> list[UnsentChange]:
+    def unsent_changes(self, actor: Actor, limit: int = 500) -> list[UnsentChange]:
         """The outbox rows head office has not acknowledged, oldest first (for a device head
-        office stopped: what it never received)."""
+        office stopped: what it never received). They name customers: the manager's."""
+        actor.require(Permission.UNSENT_VIEW)
         with self.db.read() as s:
             return unsent(s, limit)
 
-    def export_unsent(self, path: Path | str) -> int:
+    def export_unsent(self, actor: Actor, path: Path | str) -> int:
         """Every unacknowledged outbox row as a .csv a manager can read; the count."""
+        actor.require(Permission.UNSENT_VIEW)
         with self.db.read() as s:
             rows = unsent(s, limit=1_000_000)
         return write_unsent_csv(rows, path)

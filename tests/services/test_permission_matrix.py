@@ -223,6 +223,10 @@ PROBES: dict[str, Entry] = {
     # sync
     "SyncService.register": Entry(P.SYNC_REGISTER, lambda svc, a, w: svc.sync.register(
         a, "https://hq.example.com", "BJ001", "token-1", check=False)),
+    "SyncService.unsent_changes": Entry(P.UNSENT_VIEW, lambda svc, a, w:
+                                        svc.sync.unsent_changes(a)),
+    "SyncService.export_unsent": Entry(P.UNSENT_VIEW, lambda svc, a, w: svc.sync.export_unsent(
+        a, svc.paths.root / "unsent-probe.csv")),
     "DeviceJoin.start": Entry(P.SYNC_REGISTER, lambda svc, a, w: svc.join.start(
         a, "https://hq.example.com", "BJ001", "token-1"), may_refuse=True),
     "SyncService.resolve_conflict": Entry(P.CONFLICT_RESOLVE, lambda svc, a, w: svc.sync

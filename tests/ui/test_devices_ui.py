@@ -98,7 +98,7 @@ def test_a_revoked_device_shows_the_banner_and_exports_its_unsent_changes(
     settle(qtbot, runner)
     assert section.banner.isVisible() and "停用" in section.banner.text()
     unsent = section.unsent_table.rowCount()
-    assert unsent == len(services.sync.unsent_changes(500)) > 0  # the station's set-up rows
+    assert unsent == len(services.sync.unsent_changes(station["manager"], 500)) > 0  # the station's set-up rows
     assert section.export_button.isEnabled()
     first = [section.unsent_table.item(0, c).text() for c in range(3)]
     assert first == ["1", "站点信息", "设立"]  # the station's set-up, in words

@@ -78,7 +78,7 @@ def test_a_revoked_token_shows_as_revoked_at_once(qtbot, services, station, runn
     settle(qtbot, runner)
     assert section.banner.isVisible() and "停用" in section.banner.text()
     assert section.unsent_table.isVisible()
-    assert section.unsent_table.rowCount() == len(services.sync.unsent_changes(500)) > 0
+    assert section.unsent_table.rowCount() == len(services.sync.unsent_changes(station["manager"], 500)) > 0
     assert section.export_button.isEnabled()
     assert section.table.item(1, 4).text() == "本机、已停用"
     shot(section, "review-revoked")

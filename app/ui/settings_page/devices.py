@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import Permission
 from app.i18n import render, tr
 from app.services import events
 from app.services.device_status import DeviceRow, DeviceStatus, UnsentChange
@@ -177,7 +178,7 @@ class DevicesSection(QGroupBox):
 
     # -- reading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        sync = self.ctx.services.sync
+        sync, actor = self.ctx.services.sync, self.ctx.actor
 
         def read() -> tuple[DeviceStatus, list[UnsentChange]]:
             status = sync.device_status()
@@ -186,7 +187,9 @@ class DevicesSection(QGroupBox):
                 # head office refused this device's token: its list here still says in use
                 status = replace(status, revoked=True, devices=tuple(
                     replace(r, revoked=True) if r.this_device else r for r in status.devices))
-            return status, (sync.unsent_changes(500) if status.revoked else [])
+            allowed = actor.may(Permission.UNSENT_VIEW)
+            return status, (sync.unsent_changes(actor, 500) if status.revoked and allowed
+                            else [])
 
         self.refresh_button.setEnabled(False)
         self.ctx.tasks.run(read, self._fill, self._failed, owner=self)
@@ -269,9 +272,9 @@ class DevicesSection(QGroupBox):
         if path is None:
             return
         self.export_button.setEnabled(False)
-        sync = self.ctx.services.sync
-        self.ctx.tasks.run(lambda: sync.export_unsent(path), self._exported, self._export_failed,
-                           owner=self)
+        sync, actor = self.ctx.services.sync, self.ctx.actor
+        self.ctx.tasks.run(lambda: sync.export_unsent(actor, path), self._exported,
+                           self._export_failed, owner=self)
 
     def _exported(self, count: int) -> None:
         self.export_button.setEnabled(True)

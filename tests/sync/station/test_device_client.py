@@ -23,6 +23,7 @@ from app.services.sync_store import sync_state
 from app.services.sync_token import FileTokenStore
 from app.store.models import OutboxOp, SyncConflict, SyncDevice, SyncRegistration, User
 from app.store.models.sync import SINGLETON_ID
+from app.services.errors import PermissionDenied
 from sync import protocol as p
 from sync.client import SyncError
 from tests.sync.station.conftest import TOKEN
@@ -187,17 +188,23 @@ def test_a_stopped_device_is_told_so(services, station, hq2: FakeHq, clock) -> N
 
 def test_unsent_changes_listed_and_exported(services, station, sync2, tmp_path: Path) -> None:
     sync2.sync_now()
-    assert sync2.unsent_changes() == []
+    assert sync2.unsent_changes(station["manager"]) == []
     _customer(services, station["clerk"], "=HYPERLINK(1)")
-    rows = sync2.unsent_changes()
+    rows = sync2.unsent_changes(station["manager"])
     assert [(r.entity, r.username) for r in rows] == [("customer", "clerk")]
     assert "=HYPERLINK(1)" in rows[0].summary
     target = tmp_path / "unsent.csv"
-    assert sync2.export_unsent(target) == 1
+    assert sync2.export_unsent(station["manager"], target) == 1
     text = target.read_text(encoding="utf-8-sig")
     lines = list(csv.reader(text.splitlines()))
     assert lines[0][0] == "序号" and lines[1][0] == str(rows[0].seq)
     assert lines[1][-1].startswith("'=")
+    # they name customers: the manager's to see
+    for role in ("clerk", "tech"):
+        with pytest.raises(PermissionDenied):
+            sync2.unsent_changes(station[role])
+        with pytest.raises(PermissionDenied):
+            sync2.export_unsent(station[role], tmp_path / "x.csv")
 
 
 def test_set_up_from_another_devices_backup(services, station, sync2, hq2: FakeHq,
