@@ -33,10 +33,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import RuleViolation
-from app.domain.numbering import STATION_CODE_RE
 from app.domain.permissions import Permission
 from app.services import events
-from app.services import text_input as t
 from app.services.context import Actor
 from app.services.journal import record
 from app.services.relay_apply import apply_relayed
@@ -46,7 +44,7 @@ from app.services.sync_errors import explain
 from app.services.sync_service import (
     SYNC_ACTOR,
     TransportFactory,
-    _check_url,
+    check_registration,
     save_devices,
 )
 from app.services.sync_store import SYNC, UNREADABLE, sync_state
@@ -303,19 +301,7 @@ class DeviceJoin:
         window, before the store has any user; given, it must be allowed to register."""
         if actor is not None:
             actor.require(Permission.SYNC_REGISTER)
-        for value, name, label in ((hq_url, "hq_url", "Head-office address"),
-                                   (station_code, "station_code", "Station code"),
-                                   (token, "token", "Token"),
-                                   (ca_bundle, "ca_bundle", "CA bundle")):
-            t.check_key(value, name, label)
-        url = _check_url(hq_url)
-        code = station_code.strip().upper()
-        if not STATION_CODE_RE.match(code):
-            raise RuleViolation("Station code must be 2-16 capital letters or digits.",
-                                field="station_code")
-        token = token.strip()
-        if not token:
-            raise RuleViolation("The token is required.", field="token")
+        url, code, token = check_registration(hq_url, station_code, token, ca_bundle)
         with self.db.read() as s:
             reg = s.get(SyncRegistration, SINGLETON_ID)
             joined_code = reg.station_code if reg is not None else ""

@@ -357,6 +357,20 @@ def _relationship(model: type, child: Child) -> str:
     raise LookupError(f"{model.__name__} has no children {child.model.__name__}")
 
 
+def child_values(child: Child, index: int, item: Any) -> dict[str, Any]:
+    """The typed column values of the ``index``-th inline child ``item`` (its parent key
+    not among them)."""
+    skip = {child.parent, *child.keep} | ({"id"} if child.match != "id" else set())
+    data = {child.scalar: item} if child.scalar else dict(item)
+    if child.indexed:
+        data["position"] = index
+    if child.derive is not None:
+        data.update(child.derive(data))
+    only = (*child.fields, *(child.derive(data).keys() if child.derive else ())) \
+        if child.fields is not None else None
+    return typed_values(child.model, data, skip=skip, only=only)
+
+
 def _replace_children(s: Session, rs: RowSpec, row: Any, child: Child,
                       items: list[Any]) -> None:
     rel = _relationship(rs.model, child)
@@ -366,17 +380,9 @@ def _replace_children(s: Session, rs: RowSpec, row: Any, child: Child,
     else:
         by_key = dict(enumerate(sorted(existing, key=lambda c: getattr(c, "position", 0))))
     hq = HQ_CHILD_FIELDS.get((rs.entity, child.key), ())
-    skip = {child.parent, *child.keep} | ({"id"} if child.match != "id" else set())
     kept: list[Any] = []
     for index, item in enumerate(items):
-        data = {child.scalar: item} if child.scalar else dict(item)
-        if child.indexed:
-            data["position"] = index
-        if child.derive is not None:
-            data.update(child.derive(data))
-        only = (*child.fields, *(child.derive(data).keys() if child.derive else ())) \
-            if child.fields is not None else None
-        values = typed_values(child.model, data, skip=skip, only=only)
+        values = child_values(child, index, item)
         key = values.get(child.match) if child.match else index
         found = by_key.pop(key, None)
         if found is None:

@@ -23,7 +23,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.services import search_index
-from app.services.relay_apply import TOPICS, apply_relayed, defer_references, typed_values
+from app.services.relay_apply import (
+    TOPICS,
+    apply_relayed,
+    child_values,
+    defer_references,
+    typed_values,
+)
 from app.services.relay_rows import ROWS, Child, RowSpec
 from app.store.models import Customer, Product, RepairRecord, ServiceOrder
 from sync import protocol as p
@@ -104,7 +110,7 @@ def _insert(s: Session, rs: RowSpec, fresh: dict[str, p.Change]) -> None:
         values["id"] = row_id
         rows[tuple(sorted(values))].append(values)
         for child in rs.children:
-            for item in _child_rows(rs, child, row_id, change.payload.get(child.key) or []):
+            for item in _child_rows(child, row_id, change.payload.get(child.key) or []):
                 children[child.model][tuple(sorted(item))].append(item)
     # one executemany per set of columns: every dict of one call must name the same ones
     for group in rows.values():
@@ -115,22 +121,10 @@ def _insert(s: Session, rs: RowSpec, fresh: dict[str, p.Change]) -> None:
     _mark_for_search(s, rs, fresh)
 
 
-def _child_rows(rs: RowSpec, child: Child, parent_id: str, items: list[Any]) -> list[dict[str, Any]]:
+def _child_rows(child: Child, parent_id: str, items: list[Any]) -> list[dict[str, Any]]:
     """The child rows ``relay_apply._replace_children`` would add to a new parent."""
-    skip = {child.parent, *child.keep} | ({"id"} if child.match != "id" else set())
-    out = []
-    for index, item in enumerate(items):
-        data = {child.scalar: item} if child.scalar else dict(item)
-        if child.indexed:
-            data["position"] = index
-        if child.derive is not None:
-            data.update(child.derive(data))
-        only = (*child.fields, *(child.derive(data).keys() if child.derive else ())) \
-            if child.fields is not None else None
-        values = typed_values(child.model, data, skip=skip, only=only)
-        values[child.parent] = parent_id
-        out.append(values)
-    return out
+    return [{**child_values(child, index, item), child.parent: parent_id}
+            for index, item in enumerate(items)]
 
 
 def _mark_for_search(s: Session, rs: RowSpec, fresh: dict[str, p.Change]) -> None:

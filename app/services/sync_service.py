@@ -146,19 +146,7 @@ class SyncService:
     ) -> None:
         """Stores where head office is and the token, after proving the token works."""
         actor.require(Permission.SYNC_REGISTER)
-        for value, name, label in ((hq_url, "hq_url", "Head-office address"),
-                                   (station_code, "station_code", "Station code"),
-                                   (token, "token", "Token"),
-                                   (ca_bundle, "ca_bundle", "CA bundle")):
-            t.check_key(value, name, label)
-        url = _check_url(hq_url)
-        code = station_code.strip().upper()
-        if not STATION_CODE_RE.match(code):
-            raise RuleViolation("Station code must be 2-16 capital letters or digits.",
-                                field="station_code")
-        token = token.strip()
-        if not token:
-            raise RuleViolation("The token is required.", field="token")
+        url, code, token = check_registration(hq_url, station_code, token, ca_bundle)
         with self.db.read() as s:
             local_code = s.scalar(select(Station.code))
         if local_code and local_code != code:
@@ -541,6 +529,26 @@ def _when(text: str) -> datetime | None:
         return None
     # stored like every time of the store: UTC
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def check_registration(hq_url: str, station_code: str, token: str,
+                       ca_bundle: str | None) -> tuple[str, str, str]:
+    """Head office's address, the station code and the token as typed, checked (a clear
+    message on each), cleaned: (url, code, token). Registering and joining both take them."""
+    for value, name, label in ((hq_url, "hq_url", "Head-office address"),
+                               (station_code, "station_code", "Station code"),
+                               (token, "token", "Token"),
+                               (ca_bundle, "ca_bundle", "CA bundle")):
+        t.check_key(value, name, label)
+    url = _check_url(hq_url)
+    code = station_code.strip().upper()
+    if not STATION_CODE_RE.match(code):
+        raise RuleViolation("Station code must be 2-16 capital letters or digits.",
+                            field="station_code")
+    token = token.strip()
+    if not token:
+        raise RuleViolation("The token is required.", field="token")
+    return url, code, token
 
 
 def _check_url(raw: str) -> str:

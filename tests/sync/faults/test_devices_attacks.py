@@ -68,7 +68,8 @@ def test_the_primary_revoked_hands_its_dispatched_orders_to_the_next_one_once(
     with pytest.raises(SyncError) as stopped:
         counter.sync.sync_now()
     assert stopped.value.code == SyncError.REVOKED
-    unsent = counter.sync.unsent_changes()
+    assert counter.sync.device_status().revoked
+    unsent = counter.sync.unsent_changes(d.login(counter))
     assert unsent and any(u.entity == "service_order" for u in unsent)
 
     d.converge([workshop, laptop])
