@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, LargeBinary, inspect
 from sqlalchemy.orm import Session
 
+from app.domain.erasure import ERASED_NAME
 from app.services import events
 from app.services.relay_rows import (
     CLAIM_HQ_STATUSES,
@@ -108,16 +109,21 @@ def apply_relayed(s: Session, change: p.Change, now: datetime) -> set[str]:
             topics.add("conflicts")
     if _predates_erasure(s, change.entity, entity_id, payload):
         if change.entity == "customer":
-            # an edit made before the person was erased here never brings him back; the
-            # revision goes on as where the erasure came after the edit
+            # an edit made before the person was erased here never brings him back; it
+            # reached head office first (this device's tombstone was refused as stale), so
+            # its version is the station's: every other device masks it, as this one is
             row = s.get(rs.model, entity_id)
             revision = payload.get("revision")
-            if isinstance(revision, int) and row.revision <= revision:
-                row.revision = revision + 1
+            if isinstance(revision, int) and not isinstance(revision, bool):
+                row.revision = revision
             return topics
-        # his order as another device moved it: its work kept, his data not
+        # his order (his message, signature, sale) as another device wrote it: its work
+        # kept, his data not, at the version every device holds (each masks it alike)
         row = apply_payload(s, rs, entity_id, payload)
-        row.contact_phone = row.contact_digits = row.service_address = ""
+        for name, value in ERASED_FIELDS[change.entity].items():
+            if getattr(row, name) not in (None, "", b""):
+                setattr(row, name, value)
+        s.flush()
         return topics
     apply_payload(s, rs, entity_id, payload)
     if change.entity == "appointment" and _double_visit(s, entity_id, payload, now):
@@ -130,17 +136,31 @@ def _predates_erasure(s: Session, entity: str, entity_id: str,
     """A customer (or his order) as another device wrote it before this device erased the
     person (it reached head office first): applied as it is, it would bring the person's
     data back here."""
-    from app.store.models import Customer
+    from app.store.models import Customer, ServiceOrder
 
     if entity == "customer":
         customer_id, unmasked = entity_id, not payload.get("erased_at")
-    elif entity == "service_order":
+    elif entity in ERASED_FIELDS:
+        unmasked = any(payload.get(name) not in (None, "", masked)
+                       for name, masked in ERASED_FIELDS[entity].items())
         customer_id = str(payload.get("customer_id") or "")
-        unmasked = bool(payload.get("contact_phone") or payload.get("service_address"))
+        if not customer_id and unmasked and payload.get("order_id"):
+            order = s.get(ServiceOrder, str(payload["order_id"]))
+            customer_id = order.customer_id if order is not None else ""
     else:
         return False
     customer = s.get(Customer, customer_id) if customer_id and unmasked else None
     return customer is not None and customer.erased_at is not None
+
+
+#: what an erasure blanks in the rows of the person another device wrote before it
+#: (``customer_privacy``, ``notifications.erase_recipients``, ``signatures.erase_for_orders``)
+ERASED_FIELDS: dict[str, dict[str, Any]] = {
+    "service_order": {"contact_phone": "", "contact_digits": "", "service_address": ""},
+    "notification": {"recipient": ""},
+    "order_signature": {"image_png": b"", "signer_name": ""},
+    "sale": {"customer_phone": "", "customer_name": ERASED_NAME},
+}
 
 
 def _double_visit(s: Session, entity_id: str, payload: dict[str, Any], now: datetime) -> bool:

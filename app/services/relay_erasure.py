@@ -39,9 +39,16 @@ def apply(s: Session, payload: dict[str, Any], erasure_id: str, now: datetime) -
                   str(payload.get("username") or ""), _ROLE)
     from app.services.customer_privacy import erase_person
 
+    kept = _revisions(s, customer)
     erase_person(s, actor, customer.id, str(values.get("requested_by") or ""),
                  str(values.get("reason") or ""), values.get("erased_at") or now,
                  erasure_id=erasure_id, outbox=False)
+    # the masking is the same on every device; the versions are the erasing device's, whose
+    # tombstones follow as its ops (one refused at head office, the row stays at the version
+    # every device holds): bumping them here too put this device a revision ahead
+    for row, revision in kept:
+        row.revision = revision
+    s.flush()
     erasure = s.get(CustomerErasure, erasure_id)
     if erasure is not None:  # the record exactly as the erasing device wrote it
         for key, value in values.items():
@@ -50,6 +57,23 @@ def apply(s: Session, payload: dict[str, Any], erasure_id: str, now: datetime) -
         s.flush()
     _compact_after_commit(s)
     return True
+
+
+def _revisions(s: Session, customer: Customer) -> list[tuple[Any, int]]:
+    """Every row of the person an erasure re-versions, with its revision now."""
+    from sqlalchemy import select
+
+    from app.services import customer_records
+    from app.store.models import Notification, OrderSignature
+
+    found = customer_records.load(s, customer.id)
+    orders = [o.id for o in found.orders]
+    rows: list[Any] = [found.customer, *found.products, *found.orders, *found.payments,
+                       *found.visits, *found.cards, *found.sales]
+    rows += list(s.scalars(select(Notification).where(Notification.customer_id == customer.id)))
+    if orders:
+        rows += list(s.scalars(select(OrderSignature).where(OrderSignature.order_id.in_(orders))))
+    return [(row, row.revision) for row in rows if hasattr(row, "revision")]
 
 
 _COMPACT = "relay_erasure_compact"

@@ -494,6 +494,9 @@ def _mark_revoked(s: Session, now: datetime) -> None:
     token lists the devices again."""
     reg = s.get(SyncRegistration, SINGLETON_ID)
     number = reg.device_number if reg else 1
+    listed = s.scalar(select(func.count()).select_from(SyncDevice)) or 0
+    if number == 1 and listed <= 1:
+        return  # a station's only device: its token revoked, as before devices
     row = s.get(SyncDevice, number)
     if row is None:
         row = SyncDevice(number=number, name=reg.device_name if reg else "",
