@@ -270,6 +270,7 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
                            STALE_DEVICE_EDIT, replaced)
         # the order is further along on this device: its version wins, one revision on
         op = replace(op, payload=relay.merged_payload(op, existing))
+    op = _without_erased_person(s, station, op, known)
     outcome = Outcome(OpStatus.APPLIED)
     if spec.storage is ent.Storage.ORDER:
         outcome = _project_order(s, station, op, known, now)
@@ -303,6 +304,33 @@ def _apply_op(s: Session, station: StationIdentity, op: PushOp, known: _Known,
                             "hq", now)
             return Outcome(OpStatus.CONFLICT, detail)
     return outcome
+
+
+def _without_erased_person(s: Session, station: StationIdentity, op: PushOp,
+                           known: _Known) -> PushOp:
+    """A row of a person the station erased, written by a device before it had seen the
+    erasure (his order moved on offline, a message queued to him): head office keeps it, and
+    relays it, without his data, as the erasure left his other rows."""
+    personal = hq_erasure.late_fields(op.entity, op.payload) if op.op != OpKind.DELETE else {}
+    if not personal:
+        return op
+
+    def record_of(entity: str, entity_id: str) -> str | None:
+        held = known.records.get((entity, entity_id))
+        if held is not None:
+            return held.payload
+        return s.scalar(select(HqRecord.payload).where(HqRecord.station_id == station.id,
+                                                       HqRecord.entity == entity,
+                                                       HqRecord.entity_id == entity_id))
+
+    order = None
+    if not op.payload.get("customer_id") and op.payload.get("order_id"):
+        text = record_of("service_order", str(op.payload["order_id"]))
+        order = json.loads(text) if text else None
+    customer_id = hq_erasure.customer_of(op.payload, order)
+    if not customer_id or not hq_erasure.is_erased(record_of("customer", customer_id)):
+        return op
+    return replace(op, payload={**op.payload, **personal})
 
 
 def _store_record(s: Session, station: StationIdentity, op: PushOp,

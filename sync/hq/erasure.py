@@ -156,3 +156,32 @@ def erase(s: Session, station_id: int, payload: dict[str, Any]) -> None:
             HqBatch.station_id == station_id,
             or_(*[HqBatch.ack_json.contains(x, autoescape=True) for x in secrets]))):
         batch.ack_json = scrub_text(batch.ack_json, secrets)
+
+
+#: what an erasure blanks in a row of the person that a device wrote before it had seen the
+#: erasure (its later op, accepted or merged): kept so, head office would hold him again
+LATE_FIELDS: dict[str, dict[str, Any]] = {
+    "service_order": {"contact_phone": "", "contact_digits": "", "service_address": ""},
+    "notification": {"recipient": ""},
+    "order_signature": {"image_png": "", "signer_name": ""},
+    "sale": {"customer_phone": "", "customer_name": ERASED_NAME},
+}
+
+
+def late_fields(entity: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The fields of the person a row of ``entity`` still carries (empty: none, or not a
+    row that names one)."""
+    fields = LATE_FIELDS.get(entity, {})
+    return {k: v for k, v in fields.items() if payload.get(k) not in (None, "", v)}
+
+
+def customer_of(payload: dict[str, Any], order_payload: dict[str, Any] | None) -> str:
+    """The customer a row belongs to: its own ``customer_id``, else its order's."""
+    found = payload.get("customer_id") or (order_payload or {}).get("customer_id")
+    return str(found or "")
+
+
+def is_erased(customer_payload: str | None) -> bool:
+    data = _load(customer_payload) if customer_payload else None
+    return isinstance(data, dict) and bool(data.get("erased_at"))
+
