@@ -37,7 +37,7 @@ DEFAULT_LANGUAGE = "zh_CN"
 
 #: Python catalogue modules not yet moved into .po files (read into zh_CN); emptied by
 #: ``python -m app.i18n.convert``
-CATALOGUES: tuple[str, ...] = ("zh_devices_ui", "zh_devices", "zh_relay")
+CATALOGUES: tuple[str, ...] = ()
 
 
 @dataclass
