@@ -16,6 +16,7 @@ from app.domain.enums import OrderSource, OrderType, ServiceMode
 from app.i18n import render
 from app.services.context import Actor
 from app.services.customers import CustomerInput
+from app.services.errors import PermissionDenied
 from app.services.journal import record
 from app.services.orders import NewOrder
 from app.services.sync_service import SyncService
@@ -23,7 +24,6 @@ from app.services.sync_store import sync_state
 from app.services.sync_token import FileTokenStore
 from app.store.models import OutboxOp, SyncConflict, SyncDevice, SyncRegistration, User
 from app.store.models.sync import SINGLETON_ID
-from app.services.errors import PermissionDenied
 from sync import protocol as p
 from sync.client import SyncError
 from tests.sync.station.conftest import TOKEN
