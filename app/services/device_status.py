@@ -110,16 +110,51 @@ def unsent(s: Session, limit: int = 500) -> list[UnsentChange]:
 HEADINGS = ("Seq", "Data", "Record", "Action", "User", "Made at (UTC)", "Summary")
 
 
+# -- an unsent change in words (the settings page and the .csv) ---------------------------
+
+def entity_text(entity: str) -> str:
+    """The data an unsent change is about ("station" is a word other areas use otherwise)."""
+    return tr("Station details") if entity == "station" else tr(entity)
+
+
+#: the area of an action the catalogue has no words for ("notify.order_received")
+ACTION_AREAS = {"notify": "Notification", "stock": "Stock change", "claim": "Claim",
+                "clash": "Clash settled", "feedback": "Quality feedback",
+                "parts_order": "Parts order", "part_setting": "Part setting",
+                "policy": "Warranty policy", "parts": "Parts catalogue"}
+
+
+def action_text(action: str) -> str:
+    """The action in words; one the catalogue lacks by its area, else 更改 (never a code)."""
+    shown = tr(action)
+    if shown != action:
+        return shown
+    area = ACTION_AREAS.get(action.partition(".")[0])
+    return tr(area) if area else tr("Change")
+
+
+def summary_text(summary: str) -> str:
+    """The row's summary with an order status in words ("SO-… received" -> "SO-… 已受理")."""
+    from app.domain.enums import OrderStatus
+    from app.i18n import label
+
+    statuses = {s.value: s for s in OrderStatus}
+    return " ".join(label(statuses[w]) if w in statuses else w for w in summary.split(" "))
+
+
+
 def write_unsent_csv(rows: list[UnsentChange], path: Path | str) -> int:
     """The rows as a UTF-8 .csv (with a byte-order mark, for Excel on Chinese Windows); every
     text cell formula-neutralised. Written whole or not at all; the count of rows."""
     target = Path(path)
     check_folder(target)
     lines = [[tr(h) for h in HEADINGS]]
-    lines += [[str(r.seq), neutralise(r.entity, False), neutralise(r.entity_id, False),
-               neutralise(r.action, False), neutralise(r.username, False),
-               r.created_at.strftime("%Y-%m-%d %H:%M:%S"), neutralise(r.summary, False)]
-              for r in rows]
+    # in words and local time, as the settings page shows them (never a stored code)
+    lines += [[str(r.seq), neutralise(entity_text(r.entity), False),
+               neutralise(r.entity_id, False), neutralise(action_text(r.action), False),
+               neutralise(r.username, False),
+               r.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+               neutralise(summary_text(r.summary), False)] for r in rows]
 
     def write(out: BinaryIO) -> None:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
@@ -131,5 +166,5 @@ def write_unsent_csv(rows: list[UnsentChange], path: Path | str) -> int:
     return len(rows)
 
 
-__all__ = ["DeviceRow", "DeviceStatus", "UnsentChange", "device_status", "unsent",
-           "write_unsent_csv"]
+__all__ = ["DeviceRow", "DeviceStatus", "UnsentChange", "action_text", "device_status",
+           "entity_text", "summary_text", "unsent", "write_unsent_csv"]

@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 from app.domain.permissions import Permission
 from app.i18n import render, tr
 from app.services import events
-from app.services.device_status import DeviceRow, DeviceStatus, UnsentChange
+from app.services.device_status import (
+    DeviceRow,
+    DeviceStatus,
+    UnsentChange,
+    action_text,
+    entity_text,
+    summary_text,
+)
 from app.services.sync_store import SYNC
 from app.ui.extensions import UiContext
 from app.ui.formatting import local_time
@@ -73,36 +80,6 @@ def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
-
-
-def entity_text(entity: str) -> str:
-    """The data an unsent change is about ("station" is a word other areas use otherwise)."""
-    return tr("Station details") if entity == "station" else tr(entity)
-
-
-#: the area of an action the catalogue has no words for ("notify.order_received")
-ACTION_AREAS = {"notify": "Notification", "stock": "Stock change", "claim": "Claim",
-                "clash": "Clash settled", "feedback": "Quality feedback",
-                "parts_order": "Parts order", "part_setting": "Part setting",
-                "policy": "Warranty policy", "parts": "Parts catalogue"}
-
-
-def action_text(action: str) -> str:
-    """The action in words; one the catalogue lacks by its area, else 更改 (never a code)."""
-    shown = tr(action)
-    if shown != action:
-        return shown
-    area = ACTION_AREAS.get(action.partition(".")[0])
-    return tr(area) if area else tr("Change")
-
-
-def summary_text(summary: str) -> str:
-    """The row's summary with an order status in words ("SO-… received" -> "SO-… 已受理")."""
-    from app.domain.enums import OrderStatus
-    from app.i18n import label
-
-    statuses = {s.value: s for s in OrderStatus}
-    return " ".join(label(statuses[w]) if w in statuses else w for w in summary.split(" "))
 
 
 def device_state(row: DeviceRow, primary: int | None) -> str:

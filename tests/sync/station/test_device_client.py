@@ -198,6 +198,7 @@ def test_unsent_changes_listed_and_exported(services, station, sync2, tmp_path: 
     text = target.read_text(encoding="utf-8-sig")
     lines = list(csv.reader(text.splitlines()))
     assert lines[0][0] == "序号" and lines[1][0] == str(rows[0].seq)
+    assert lines[1][1] == "客户" and lines[1][3] != rows[0].action  # in words, not codes
     assert lines[1][-1].startswith("'=")
     # they name customers: the manager's to see
     for role in ("clerk", "tech"):
