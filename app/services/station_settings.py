@@ -357,7 +357,8 @@ class StationSettingsService:
         token = self.sync.tokens.load()
         if not token:
             raise RuleViolation("The head-office token is missing; register the station again.")
-        return self.sync._check_registration(url, token, ca or None)
+        hq_id, _device = self.sync._check_registration(url, token, ca or None)
+        return hq_id
 
     def _image(self, sha: str) -> LetterheadImage | None:
         if not sha:
