@@ -16,8 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressDialog,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import RuleViolation
 from app.i18n import tr
 from app.ui.tasks import TaskRunner
+from app.ui.widgets.ca_bundle import CaBundleField
 from app.ui.widgets.forms import ErrorForm
 from sync.client import SyncError
 
@@ -154,16 +153,9 @@ class JoinDialog(QDialog):
         self.station_code.setPlaceholderText("BJ001")
         self.token = QLineEdit(objectName="join_token")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.ca_bundle = QLineEdit(objectName="join_ca_bundle")
-        self.ca_bundle.setPlaceholderText(tr("optional: company CA bundle (PEM)"))
-        browse = QPushButton(tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        self.browse_button = browse
-        ca_row = QWidget()
-        ca_layout = QHBoxLayout(ca_row)
-        ca_layout.setContentsMargins(0, 0, 0, 0)
-        ca_layout.addWidget(self.ca_bundle)
-        ca_layout.addWidget(browse)
+        ca_row = CaBundleField("join_ca_bundle")
+        self.ca_bundle = ca_row.edit
+        self.browse_button = ca_row.browse
         self.form.add_row("Head-office address", self.hq_url, "hq_url")
         self.form.add_row("Station code", self.station_code, "station_code")
         self.form.add_row("Device token", self.token, "token")
@@ -196,12 +188,6 @@ class JoinDialog(QDialog):
                              "before it was complete."))
             self.form_box.hide()
             self._offer_resume(join.state())
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("CA bundle"), "",
-                                              "PEM (*.pem *.crt *.cer);;* (*)")
-        if path:
-            self.ca_bundle.setText(path)
 
     # -- running ------------------------------------------------------------------------------
     def start(self) -> None:

@@ -12,10 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from app.domain.permissions import Permission
 from app.i18n import tr
 from app.services.errors import PermissionDenied
 from app.ui.extensions import UiContext
+from app.ui.widgets.ca_bundle import CaBundleField
 from app.ui.widgets.forms import ErrorForm
 from sync import protocol as p
 
@@ -42,15 +40,8 @@ class RegisterDialog(QDialog):
         self.station_code = QLineEdit(objectName="station_code")
         self.token = QLineEdit(objectName="token")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.ca_bundle = QLineEdit(objectName="ca_bundle")
-        self.ca_bundle.setPlaceholderText(tr("optional: company CA bundle (PEM)"))
-        browse = QPushButton(tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        ca_row = QWidget()
-        ca_layout = QHBoxLayout(ca_row)
-        ca_layout.setContentsMargins(0, 0, 0, 0)
-        ca_layout.addWidget(self.ca_bundle)
-        ca_layout.addWidget(browse)
+        ca_row = CaBundleField("ca_bundle")
+        self.ca_bundle = ca_row.edit
         self.form.add_row("Head-office address", self.hq_url, "hq_url")
         self.form.add_row("Station code", self.station_code, "station_code")
         self.form.add_row("Token", self.token, "token")
@@ -88,12 +79,6 @@ class RegisterDialog(QDialog):
     def _fill_code(self, station) -> None:  # type: ignore[no-untyped-def]
         if station is not None and not self.station_code.text():
             self.station_code.setText(station.code)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("CA bundle"), "",
-                                              "PEM (*.pem *.crt *.cer);;* (*)")
-        if path:
-            self.ca_bundle.setText(path)
 
     def save(self) -> None:
         if not self.ctx.actor.may(Permission.SYNC_REGISTER):
