@@ -11,12 +11,13 @@ instead (``SearchState``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.database import Database
 from app.store.models import (
@@ -49,6 +50,8 @@ class Dirty:
 
 Refresher = Callable[[Connection, Dirty], None]
 _refreshers: list[Refresher] = []
+#: the write-session factories already hooked (weak: a closed store's goes with it)
+_installed: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
 
 
 def register(refresher: Refresher) -> Refresher:
@@ -98,8 +101,12 @@ def _after_rollback(session: Session) -> None:
 def install(db: Database) -> None:
     """Keeps the documents of ``db``'s write sessions in step (bootstrap calls it once)."""
     factory = db.write_sessions
-    if event.contains(factory, "after_flush", _after_flush):
+    # not event.contains(): SQLAlchemy's registry knows a target by its id(), so a new
+    # factory made where a closed store's factory lived would pass for hooked, and its
+    # writes would leave the search documents and the repair knowledge behind
+    if factory in _installed:
         return
+    _installed.add(factory)
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "before_commit", _before_commit)
     event.listen(factory, "after_soft_rollback", lambda s, _t: _after_rollback(s))

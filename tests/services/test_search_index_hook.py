@@ -74,3 +74,28 @@ def test_a_write_of_nothing_searchable_calls_no_refresher(station: Services) -> 
     with station.db.write() as s:
         s.add(Setting(key="x", value="y"))
     assert SEEN == []
+
+
+def test_every_store_opened_is_hooked_even_where_a_closed_one_lived(tmp_path: Path) -> None:
+    # a closed store's session factory is freed, and the next one is often made at its
+    # address: the hook must not take the new factory for the old one and skip it
+    import gc
+
+    from app.store.database import Database
+
+    svc = open_services(tmp_path / "data")
+    engine = svc.db.engine
+    search_index.register(_spy)
+    try:
+        for i in range(40):
+            db = Database(engine)
+            search_index.install(db)
+            SEEN.clear()
+            with db.write() as s:
+                s.add(Customer(name=f"客户{i}"))
+            assert len(SEEN) == 1, f"store {i} was not hooked"
+            del db, s
+            gc.collect()
+    finally:
+        search_index._refreshers.remove(_spy)
+        svc.close()
