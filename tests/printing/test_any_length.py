@@ -41,11 +41,26 @@ CHAR = st.one_of(
 )
 
 
+#: the longest stretch Hypothesis draws character by character; longer texts repeat a
+#: drawn stretch (drawing thousands of characters one by one overran Hypothesis's buffer,
+#: so the texts at their limit were seldom tried, and slowly)
+PIECE = 60
+
+
 def text(limit: int, lines: bool = False) -> st.SearchStrategy[str]:
-    """Up to ``limit`` characters, sometimes the whole limit; spaces (and line breaks) inside."""
+    """Up to ``limit`` characters, often long, sometimes the whole limit; spaces (and line
+    breaks) inside."""
     inner = st.one_of(CHAR, st.just(" "), *([st.just("\n")] if lines else []))
-    body = st.text(inner, min_size=1, max_size=limit).map(str.strip)
-    return st.one_of(body, st.text(CHAR, min_size=limit, max_size=limit)).filter(bool)
+    piece = st.text(inner, min_size=1, max_size=min(limit, PIECE))
+
+    def grown(drawn: tuple[str, int]) -> str:
+        stretch, size = drawn
+        return (stretch * (size // len(stretch) + 1))[:size]
+
+    longer = st.tuples(piece, st.integers(1, limit)).map(grown).map(str.strip)
+    whole = st.tuples(st.text(CHAR, min_size=1, max_size=min(limit, PIECE)),
+                      st.just(limit)).map(grown)
+    return st.one_of(piece.map(str.strip), longer, whole).filter(bool)
 
 
 @st.composite
