@@ -4,27 +4,20 @@ each submitted card on its way to head office, and every one prints."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.__main__ import main
-from app.bootstrap import Services, open_services
+from app.bootstrap import Services
 from app.domain.feedback import FeedbackStatus
 from app.store.models import OutboxOp
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    data: Path = tmp_path_factory.mktemp("demo")
-    assert main(["--data-dir", str(data), "demo", "--customers", "20", "--orders", "60"]) == 0
-    services = open_services(data)
-    try:
-        yield services
-    finally:
-        services.close()
+@pytest.fixture
+def demo(demo_station: Services) -> Services:
+    """The session's demo station (tests/services/conftest.py): these tests only read it."""
+    return demo_station
 
 
 def test_the_demo_fills_drafts_and_submitted_cards(demo: Services, tmp_path: Path) -> None:

@@ -7,15 +7,13 @@ re-order in draft; and the stock never went below zero."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.__main__ import main
-from app.bootstrap import Services, build_services, open_services
+from app.bootstrap import Services, build_services
 from app.domain.enums import OrderStatus
 from app.domain.parts import (
     CountStatus,
@@ -35,15 +33,10 @@ from app.store.database import Database
 from app.store.models import OldPart, Part, Product, ServiceOrder, StockMovement
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    data: Path = tmp_path_factory.mktemp("demo")
-    assert main(["--data-dir", str(data), "demo", "--customers", "20", "--orders", "60"]) == 0
-    services = open_services(data)
-    try:
-        yield services
-    finally:
-        services.close()
+@pytest.fixture
+def demo(demo_station: Services) -> Services:
+    """The session's demo station (tests/services/conftest.py): these tests only read it."""
+    return demo_station
 
 
 def _movements(services: Services) -> list[StockMovement]:

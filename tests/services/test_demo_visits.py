@@ -5,28 +5,18 @@ completed orders, some overdue, some with unreachable attempts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from app.__main__ import main
-from app.bootstrap import Services, open_services
+from app.bootstrap import Services
 from app.domain.enums import OrderStatus, OrderType
 from app.store.models import ReturnVisit, ServiceOrder
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    data: Path = tmp_path_factory.mktemp("demo_visits")
-    assert main(["--data-dir", str(data), "demo", "--customers", "40", "--orders",
-                 "160"]) == 0
-    services = open_services(data)
-    try:
-        yield services
-    finally:
-        services.close()
+@pytest.fixture
+def demo(demo_station: Services) -> Services:
+    """The session's demo station (tests/services/conftest.py): these tests only read it."""
+    return demo_station
 
 
 def test_every_visited_order_has_its_four_scores(demo: Services) -> None:
