@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.lib import textsplit
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
@@ -111,5 +112,8 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 def _mend_to_unicode() -> None:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     # the CJK line breaker hangs one such character in the right margin; with none listed it
-    # carries the character to the next line instead, so text stays inside its box
+    # carries the character to the next line instead, so text stays inside its box. Both
+    # breakers read the list: cjkFragSplit (a paragraph of several fragments) and
+    # textsplit.wordSplit (one fragment: a roll's letterhead line, 地址：。。。)
     paragraph.ALL_CANNOT_START = ""
+    textsplit.ALL_CANNOT_START = ""

@@ -129,6 +129,18 @@ def test_a_shipment_with_no_old_parts_says_so() -> None:
     assert "没有旧件" in flat(render("old-part-tags", Paper.A4, sample_shipment(parts=())))
 
 
+@pytest.mark.parametrize("paper", [Paper.ROLL80, Paper.A5])
+def test_a_run_of_closing_punctuation_wraps_inside_the_paper(paper: Paper) -> None:
+    # a line of one font run is broken by reportlab's textsplit, which hung a 。 that may
+    # not start a line in the right margin: 地址：。。。 came out past the roll's edge
+    station = StationHeader("一", "。" * 40, "010-62345678")
+    sheet = sample_receipt(station=station, lines=(SaleLine("一", "，" * 60, 1, 0),),
+                           discount_fen=0, cashier="一", customer_name="一", voided=True,
+                           void_reason="、" * 80)
+    check_pdf(render("receipt", paper, sheet), paper, ["一", "一", "、" * 80, "一", "，" * 60],
+              [station.name, station.address])
+
+
 def _station(draw) -> StationHeader:
     return StationHeader(draw(text(v.MAX_SHORT)), draw(text(v.MAX_ADDRESS)), "010-62345678")
 
