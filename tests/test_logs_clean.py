@@ -47,7 +47,7 @@ def test_no_password_token_phone_or_name_in_the_logs_after_demo_and_sync(
     monkeypatch.setenv(logs.LEVEL_ENV, "DEBUG")
     monkeypatch.setenv("REPAIR_STATION_TOKEN_FILE_ONLY", "1")
     root = tmp_path / "station"
-    assert main(["--data-dir", str(root), "demo", "--customers", "40", "--orders", "120"]) == 0
+    assert main(["--data-dir", str(root), "demo", "--customers", "20", "--orders", "60"]) == 0
     passwords = re.findall(r"密码: (\S+)", capsys.readouterr().out)
     assert len(passwords) >= 3
 
